@@ -1,0 +1,77 @@
+// Shared plumbing of fuselab-cli: exit codes, error lines, progress on stderr, JSON out,
+// --param parsing, threads. See ../shared/CLI.md for the contract these implement.
+#pragma once
+
+#include "fuselab/operator.hpp"
+#include "fuselab/progress.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace fuselab::cli {
+
+enum ExitCode : int { kSuccess = 0, kProcessingError = 1, kUsageError = 2 };
+
+/// Bad usage found after parsing (a malformed --param, conflicting options): exit 2.
+class UsageError : public std::runtime_error {
+public:
+    explicit UsageError(const std::string& what) : std::runtime_error(what) {}
+};
+
+/// Options every subcommand accepts.
+struct CommonOptions {
+    bool quiet = false;
+    int threads = 0; ///< 0 = all cores
+};
+void addCommonOptions(CLI::App& sub, CommonOptions& options);
+/// Applies --threads to our pool, OpenCV and (where linked) LibTorch.
+void applyThreads(const CommonOptions& options);
+
+/// Prints "fuselab-cli: error: <message>" on stderr.
+void printError(const std::string& message);
+void printWarning(const std::string& message);
+
+/// Set by SIGINT: long work stops at its next check and the command exits 1.
+std::atomic<bool>& interruptFlag();
+void installInterruptHandler();
+
+/// Progress on stderr: a redrawn bar on a terminal, a line per 10 % otherwise.
+class ConsoleProgress final : public ProgressSink {
+public:
+    ConsoleProgress(std::string task, bool quiet);
+    ~ConsoleProgress() override;
+    void report(double fraction01, std::string_view stage) override;
+    bool isCancelled() const override;
+    void finish();
+
+private:
+    std::string m_task;
+    bool m_quiet;
+    bool m_tty;
+    int m_lastDecile = -1;
+    bool m_drawn = false;
+    std::chrono::steady_clock::time_point m_lastDraw;
+};
+
+/// Parses repeated "ID=VALUE" strings against an operator's specs. Throws UsageError.
+ParamValues parseParamArguments(const Operator& op, const std::vector<std::string>& arguments);
+
+/// The full command line as one string, for sidecars.
+std::string joinedCommandLine(int argc, char** argv);
+const std::string& commandLine();
+void setCommandLine(std::string line);
+
+/// JSON value of a parameter value.
+nlohmann::json paramValueToJson(const ParamValue& value);
+/// Writes a JSON document on stdout (and nothing else).
+void printJson(const nlohmann::json& document);
+
+/// Parses "--ev"/"--times" lists (exit 2 on malformed text).
+std::vector<double> parseListOption(const std::string& text, const std::string& option);
+
+} // namespace fuselab::cli

@@ -1,0 +1,108 @@
+// fuselab-cli run OPERATOR [--param ID=VALUE ...] -o OUT INPUT...
+#include "cli_support.hpp"
+#include "command.hpp"
+#include "output_options.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/io.hpp"
+#include "fuselab/stack_io.hpp"
+
+#include <cstdio>
+
+namespace fuselab::cli {
+namespace {
+
+class RunCommand final : public Command {
+public:
+    explicit RunCommand(const OperatorRegistry& registry) : m_registry(registry) {}
+
+    CLI::App* attach(CLI::App& app) override
+    {
+        CLI::App* sub = app.add_subcommand("run", "Run any operator by id on an image or a stack ('ops' lists ids and parameters)");
+        sub->add_option("operator", m_operator, "Operator id")->required();
+        sub->add_option("inputs", m_inputs, "Input image, or the stack's images / folder (for image+stack operators: the image first)")->required();
+        sub->add_option("--param", m_params, "Parameter ID=VALUE (repeatable)");
+        sub->add_option("-o,--output", m_output, "Output image (format from the extension); a sidecar <OUT>.json is written too");
+        auto* ev = sub->add_option("--ev", m_ev, "Exposure per stack input in stops (+1 = twice the light)");
+        sub->add_option("--times", m_times, "Exposure time per stack input in seconds")->excludes(ev);
+        sub->add_flag("--json", m_json, "Print the operator's scalar results as one JSON object");
+        m_out.attach(*sub);
+        addCommonOptions(*sub, m_common);
+        return sub;
+    }
+
+    int run() override
+    {
+        applyThreads(m_common);
+        const Operator& op = m_registry.get(m_operator);
+        const ParamValues overrides = parseParamArguments(op, m_params);
+        const InputKind kind = op.inputKind();
+        if (kind == InputKind::Image && m_inputs.size() != 1)
+            throw UsageError("operator '" + m_operator + "' takes one input image (got " + std::to_string(m_inputs.size()) + ")");
+        if (kind != InputKind::Image && m_output.empty() && op.info().category != category::metric)
+            throw UsageError("-o OUT is required for operator '" + m_operator + "'");
+        if (kind == InputKind::Image && m_output.empty()) throw UsageError("-o OUT is required for operator '" + m_operator + "'");
+
+        OperatorInput input;
+        LoadedStack loaded;
+        std::vector<std::string> stackFiles(m_inputs.begin(), m_inputs.end());
+        if (kind == InputKind::Image || kind == InputKind::ImageAndStack) {
+            input.images.push_back(readImage(m_inputs.front()).pixels.toFloat());
+            if (kind == InputKind::ImageAndStack) stackFiles.erase(stackFiles.begin());
+        }
+        if (kind == InputKind::Stack || kind == InputKind::ImageAndStack) {
+            StackLoadOptions options;
+            if (!m_ev.empty()) options.evs = parseListOption(m_ev, "--ev");
+            if (!m_times.empty()) options.timesS = parseListOption(m_times, "--times");
+            loaded = loadStack(stackFiles, options);
+            for (const std::string& w : loaded.warnings) printWarning(w);
+            input.stack = &loaded.stack;
+        }
+
+        ConsoleProgress progress(m_operator, m_common.quiet);
+        const OperatorOutput out = runOperator(op, input, overrides, progress);
+        progress.finish();
+        for (const std::string& note : out.notes) printWarning(note);
+
+        if (!m_output.empty()) {
+            if (out.image.empty()) throw Error("operator '" + m_operator + "' produced no image to write");
+            Sidecar sidecar;
+            sidecar.operators.push_back({op.info().id, op.info().version, resolveParamValues(op.params(), overrides)});
+            sidecar.inputFiles = m_inputs.size() == 1 && kind == InputKind::Image ? m_inputs : std::vector<std::string>();
+            if (kind != InputKind::Image) {
+                if (kind == InputKind::ImageAndStack) sidecar.inputFiles.push_back(m_inputs.front());
+                for (const StackFrame& f : loaded.stack.frames) sidecar.inputFiles.push_back(f.path);
+            }
+            sidecar.numbers = out.scalars;
+            writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
+        }
+        if (m_json) {
+            nlohmann::json j = nlohmann::json::object();
+            for (const auto& [k, v] : out.scalars) j[k] = v;
+            printJson(j);
+        } else {
+            for (const auto& [k, v] : out.scalars) std::printf("%s %.9g\n", k.c_str(), v);
+            if (!m_output.empty() && !m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
+        }
+        return kSuccess;
+    }
+
+private:
+    const OperatorRegistry& m_registry;
+    std::string m_operator;
+    std::vector<std::string> m_inputs;
+    std::vector<std::string> m_params;
+    std::string m_output, m_ev, m_times;
+    bool m_json = false;
+    OutputOptions m_out;
+    CommonOptions m_common;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeRunCommand(const OperatorRegistry& registry)
+{
+    return std::make_unique<RunCommand>(registry);
+}
+
+} // namespace fuselab::cli

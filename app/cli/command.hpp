@@ -1,0 +1,28 @@
+// A fuselab-cli subcommand: attaches its options to the parser, then runs.
+#pragma once
+
+#include "fuselab/operator.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <vector>
+
+namespace fuselab::cli {
+
+class Command {
+public:
+    virtual ~Command() = default;
+    /// Adds the subcommand and its options to `app`; returns the subcommand.
+    virtual CLI::App* attach(CLI::App& app) = 0;
+    /// Runs after a successful parse. Returns the exit code; throws fuselab::Error (exit 1)
+    /// or UsageError (exit 2).
+    virtual int run() = 0;
+};
+
+std::unique_ptr<Command> makeInfoCommand();
+std::unique_ptr<Command> makeOpsCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeSynthCommand();
+std::unique_ptr<Command> makeRunCommand(const OperatorRegistry& registry);
+
+} // namespace fuselab::cli

@@ -1,0 +1,98 @@
+// fuselab-cli: the command line of FuseLab (contract: ../shared/CLI.md).
+#include "cli_support.hpp"
+#include "command.hpp"
+
+#include "fuselab/builtin_operators.hpp"
+#include "fuselab/error.hpp"
+#include "fuselab/version.hpp"
+
+#include <opencv2/core/version.hpp>
+
+#include <cstdio>
+#include <new>
+
+using namespace fuselab;
+using namespace fuselab::cli;
+
+namespace {
+
+std::string versionText()
+{
+    std::string text = std::string("fuselab-cli ") + kFuseLabVersion + "\n";
+    text += std::string("features: ") + kFuseLabBuildFeatures + "\n";
+    text += std::string("libraries: OpenCV ") + CV_VERSION + ", OpenEXR, Exiv2, libjpeg-turbo, OpenSSL (SHA-256)";
+    return text;
+}
+
+int runMain(int argc, char** argv)
+{
+    setCommandLine(joinedCommandLine(argc, argv));
+    installInterruptHandler();
+
+    OperatorRegistry registry;
+    registerBuiltinOperators(registry);
+
+    CLI::App app{"FuseLab command line: exposure fusion, HDR merge, tone mapping, metrics and learned fusion.\n"
+                 "Every operator parameter can be set with --param ID=VALUE; 'fuselab-cli ops' lists them.",
+                 "fuselab-cli"};
+    app.set_version_flag("--version", versionText());
+    app.require_subcommand(1);
+    app.failure_message(CLI::FailureMessage::simple);
+
+    std::vector<std::unique_ptr<Command>> commands;
+    commands.push_back(makeInfoCommand());
+    commands.push_back(makeOpsCommand(registry));
+    commands.push_back(makeSynthCommand());
+    commands.push_back(makeRunCommand(registry));
+    std::vector<std::pair<CLI::App*, Command*>> attached;
+    for (auto& c : commands) attached.emplace_back(c->attach(app), c.get());
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        printError(std::string(e.what()) + " (see --help)");
+        return kUsageError;
+    }
+
+    for (auto& [sub, command] : attached) {
+        if (!sub->parsed()) continue;
+        try {
+            return command->run();
+        } catch (const UsageError& e) {
+            printError(std::string(e.what()) + " (see " + sub->get_name() + " --help)");
+            return kUsageError;
+        } catch (const Cancelled&) {
+            printError("interrupted; nothing was written");
+            return kProcessingError;
+        } catch (const Error& e) {
+            printError(e.what());
+            return kProcessingError;
+        } catch (const std::bad_alloc&) {
+            printError("out of memory");
+            return kProcessingError;
+        } catch (const std::exception& e) {
+            printError(std::string("internal error: ") + e.what());
+            return kProcessingError;
+        }
+    }
+    printError("no subcommand given (see --help)");
+    return kUsageError;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return runMain(argc, argv);
+    } catch (const std::exception& e) {
+        printError(std::string("internal error: ") + e.what());
+        return kProcessingError;
+    }
+}

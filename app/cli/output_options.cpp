@@ -1,0 +1,49 @@
+#include "output_options.hpp"
+
+#include "cli_support.hpp"
+
+#include "fuselab/error.hpp"
+
+namespace fuselab::cli {
+
+void OutputOptions::attach(CLI::App& sub)
+{
+    sub.add_option("--bit-depth", bitDepth, "PNG/TIFF bits per sample: 8 or 16 (TIFF also 32 = float)")
+        ->capture_default_str()->check(CLI::IsMember({8, 16, 32}));
+    sub.add_option("--quality", quality, "JPEG quality 1..100")->capture_default_str()->check(CLI::Range(1, 100));
+    sub.add_option("--exr-type", exrType, "OpenEXR sample type: half or float")->capture_default_str()->check(CLI::IsMember({"half", "float"}));
+    sub.add_option("--exr-compression", exrCompression, "OpenEXR compression: none, rle, zips, zip, piz, pxr24, b44, b44a, dwaa, dwab")
+        ->capture_default_str();
+}
+
+WriteOptions OutputOptions::toWriteOptions() const
+{
+    WriteOptions w;
+    w.bitDepth = bitDepth;
+    w.jpegQuality = quality;
+    w.exrType = exrType == "float" ? ExrPixelType::Float : ExrPixelType::Half;
+    try {
+        w.exrCompression = exrCompressionFromString(exrCompression);
+    } catch (const Error& e) {
+        throw UsageError(e.problem());
+    }
+    return w;
+}
+
+void writeOutputWithSidecar(const std::string& path, const Image& image, const OutputOptions& options, Sidecar sidecar)
+{
+    const WriteOptions w = options.toWriteOptions();
+    if (w.bitDepth == 32 && formatFromExtension(path) != FileFormat::Tiff && formatFromExtension(path) != FileFormat::Exr &&
+        formatFromExtension(path) != FileFormat::RadianceHdr)
+        throw UsageError("--bit-depth 32 is for TIFF output only");
+    writeImage(path, image, w);
+    if (sidecar.command.empty()) sidecar.command = commandLine();
+    if (formatFromExtension(path) == FileFormat::Exr) {
+        sidecar.notes["exr_type"] = options.exrType;
+        sidecar.notes["exr_compression"] = options.exrCompression;
+    }
+    sidecar.notes["encoding"] = std::string(toString(image.encoding()));
+    writeSidecar(path, sidecar);
+}
+
+} // namespace fuselab::cli

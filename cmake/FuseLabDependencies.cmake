@@ -1,0 +1,12 @@
+# Every dependency comes from a Debian 12 package (scripts/install-deps.sh installs them).
+find_package(Threads REQUIRED)
+find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs photo calib3d features2d video)
+find_package(OpenEXR 3 REQUIRED)
+find_package(exiv2 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(JPEG REQUIRED)
+find_package(PNG REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)

@@ -1,0 +1,106 @@
+// Reading and writing image files.
+//
+// Formats are recognised by their content (magic numbers), never by the extension alone;
+// an extension that contradicts the content is an error unless allowed. Headers are read
+// and checked (size limits, truncation) before any pixel buffer is allocated.
+//
+// Decoded integer files become 8- or 16-bit SampleImages tagged Srgb; OpenEXR, Radiance
+// HDR and float TIFF become float images tagged Linear. Channels are in R, G, B(, A) order.
+//
+// Every write is atomic: the file is encoded into a temporary next to the target and
+// renamed over it only when complete, so a failed write never damages an existing file.
+// All functions throw fuselab::Error naming the file and the problem.
+#pragma once
+
+#include "fuselab/exposure.hpp"
+#include "fuselab/image.hpp"
+#include "fuselab/response.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fuselab {
+
+enum class FileFormat { Unknown, Jpeg, Png, Tiff, Exr, RadianceHdr };
+std::string_view toString(FileFormat format);
+/// From the extension (case-insensitive): .jpg/.jpeg, .png, .tif/.tiff, .exr, .hdr/.pic.
+FileFormat formatFromExtension(const std::string& path);
+
+struct ImageHeader {
+    FileFormat format = FileFormat::Unknown;
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    int bitDepth = 0; ///< 8, 16, 32 (float) or 16 for half-float EXR
+};
+
+enum class NonFinitePolicy {
+    Reject,  ///< NaN/Inf samples make readImage throw, with their counts
+    Keep,    ///< keep them and report the counts (for `info`)
+    Zero,    ///< replace NaN with 0 and ±Inf with the largest/smallest finite sample
+};
+
+struct ReadOptions {
+    std::uint64_t maxPixels = 400'000'000; ///< larger headers are refused before allocating
+    bool allowExtensionMismatch = false;
+    bool readExif = true;
+    NonFinitePolicy nonFinite = NonFinitePolicy::Reject;
+};
+
+struct LoadedImage {
+    std::string path;
+    ImageHeader header;
+    SampleImage pixels;
+    ExifExposure exif;          ///< whatever EXIF exposure tags the file carries
+    std::uint64_t nanCount = 0; ///< samples (not pixels) that were NaN
+    std::uint64_t infCount = 0; ///< samples that were ±Inf
+};
+
+/// Reads only what is needed to know the format and size; checks size and extension.
+ImageHeader probeImage(const std::string& path, const ReadOptions& options = {});
+LoadedImage readImage(const std::string& path, const ReadOptions& options = {});
+
+enum class ExrPixelType { Half, Float };
+enum class ExrCompression { None, Rle, Zips, Zip, Piz, Pxr24, B44, B44a, Dwaa, Dwab };
+std::string_view toString(ExrCompression compression);
+/// Parses "none", "rle", "zips", "zip", "piz", "pxr24", "b44", "b44a", "dwaa", "dwab".
+ExrCompression exrCompressionFromString(const std::string& name);
+
+struct WriteOptions {
+    int bitDepth = 8;           ///< PNG/TIFF: 8 or 16; TIFF also 32 (float). JPEG is 8.
+    int jpegQuality = 95;       ///< 1..100
+    ExrPixelType exrType = ExrPixelType::Half;
+    ExrCompression exrCompression = ExrCompression::Zip;
+    std::optional<ExifExposure> exif; ///< written into JPEG/PNG/TIFF through Exiv2
+};
+
+/// Writes a float image. Integer formats receive display-encoded values clipped to [0,1]
+/// (a Linear image is sRGB-encoded first; Srgb/Pq/Hlg images are written as they are).
+/// EXR and HDR receive linear values (an Srgb image is decoded first; Pq/Hlg is an error).
+void writeImage(const std::string& path, const Image& image, const WriteOptions& options = {});
+/// Writes integer samples exactly (8-bit to 8-bit files, 16-bit to 16-bit); float samples
+/// as writeImage(Image).
+void writeImage(const std::string& path, const SampleImage& image, const WriteOptions& options = {});
+
+/// Reads/writes a camera response as CSV (see response.hpp for the format). Atomic write.
+CameraResponse readResponseCsv(const std::string& path);
+void writeResponseCsv(const std::string& path, const CameraResponse& response);
+
+/// Writes bytes to path atomically (temporary file in the same folder, fsync, rename).
+void writeFileAtomically(const std::string& path, const std::vector<std::uint8_t>& bytes);
+void writeFileAtomically(const std::string& path, const std::string& text);
+/// Reads a whole file; throws fuselab::Error naming it when it cannot.
+std::vector<std::uint8_t> readFileBytes(const std::string& path);
+
+/// Statistics of a float image's samples, ignoring non-finite ones.
+struct SampleStats {
+    std::uint64_t nanCount = 0;
+    std::uint64_t infCount = 0;
+    double min = 0.0;
+    double max = 0.0;
+};
+SampleStats computeSampleStats(const Image& image);
+
+} // namespace fuselab

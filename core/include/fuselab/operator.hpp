@@ -1,0 +1,103 @@
+// The operator interface: every processing step a user can choose.
+//
+// An operator describes itself (info(), params(), inputKind()) and runs on inputs with a
+// set of parameter values, reporting progress and honouring cancellation. Front ends never
+// know a particular operator: they generate widgets and options from params().
+// Operators are stateless and const: run() may be called from several threads at once.
+#pragma once
+
+#include "fuselab/exposure.hpp"
+#include "fuselab/image.hpp"
+#include "fuselab/params.hpp"
+#include "fuselab/progress.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fuselab {
+
+/// Category ids (free text so plugins may add their own; these are the built-in ones).
+namespace category {
+inline constexpr const char* fusion = "fusion";
+inline constexpr const char* merge = "merge";
+inline constexpr const char* tonemap = "tonemap";
+inline constexpr const char* alignment = "alignment";
+inline constexpr const char* metric = "metric";
+inline constexpr const char* adjust = "adjust";
+inline constexpr const char* attribution = "attribution";
+inline constexpr const char* evaluation = "evaluation";
+inline constexpr const char* events = "events";
+} // namespace category
+
+struct OperatorInfo {
+    std::string id;          ///< stable id, lowercase with '-' ("mertens", "tonemap-pq")
+    std::string name;        ///< display name
+    std::string category;    ///< one of fuselab::category or a plugin's own
+    int version = 1;         ///< bumped whenever params() change meaning; sessions migrate by it
+    std::string description; ///< one sentence
+    std::string reference;   ///< paper or standard the operator implements
+};
+
+/// What run() needs.
+enum class InputKind {
+    Image,         ///< one image (images[0]); tone mappers, adjustments
+    Stack,         ///< an exposure stack; fusion, merge, alignment
+    ImageAndStack, ///< a result (images[0]) judged against its stack; metrics
+};
+std::string_view toString(InputKind kind);
+
+struct OperatorInput {
+    const ExposureStack* stack = nullptr; ///< not owned; must outlive run()
+    std::vector<Image> images;
+};
+
+struct NamedImage {
+    std::string name; ///< "weight_0", "motion_mask", "quality_map"
+    Image image;
+};
+
+struct OperatorOutput {
+    Image image;                           ///< main result; empty for pure metrics
+    std::vector<NamedImage> extras;        ///< maps for overlays
+    std::map<std::string, double> scalars; ///< metric values, estimated shifts, …
+    std::vector<std::string> notes;        ///< warnings worth showing the user
+};
+
+class Operator {
+public:
+    virtual ~Operator() = default;
+    virtual OperatorInfo info() const = 0;
+    virtual std::vector<ParamSpec> params() const = 0;
+    virtual InputKind inputKind() const = 0;
+    /// values holds every parameter (already resolved and validated by runOperator).
+    /// Throws fuselab::Error on bad input and fuselab::Cancelled when progress asks to stop.
+    virtual OperatorOutput run(const OperatorInput& input, const ParamValues& values,
+                               ProgressSink& progress) const = 0;
+};
+
+/// Resolves `overrides` against the operator's specs (defaults + validation), checks the
+/// inputs match inputKind(), then runs. Throws fuselab::Error / fuselab::Cancelled.
+OperatorOutput runOperator(const Operator& op, const OperatorInput& input,
+                           const ParamValues& overrides, ProgressSink& progress);
+
+/// Operators by id; owns them. Not a singleton: each front end makes one and fills it
+/// (registerBuiltinOperators, then plugins).
+class OperatorRegistry {
+public:
+    /// Throws fuselab::Error when the id is taken or a spec is malformed.
+    void add(std::shared_ptr<const Operator> op);
+    const Operator* find(std::string_view id) const;
+    /// Throws fuselab::Error("unknown operator 'x'") listing near matches.
+    const Operator& get(std::string_view id) const;
+    /// Sorted by category, then id.
+    std::vector<const Operator*> all() const;
+    std::vector<const Operator*> inCategory(std::string_view category) const;
+    std::size_t size() const { return m_ops.size(); }
+
+private:
+    std::map<std::string, std::shared_ptr<const Operator>, std::less<>> m_ops;
+};
+
+} // namespace fuselab

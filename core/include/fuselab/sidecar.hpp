@@ -1,0 +1,36 @@
+// The sidecar JSON written next to every output image (<output>.json): what produced it.
+//
+// Keys: tool, version, command, created_utc, output {path, format, width, height, sha256},
+// operators [{id, version, params {id: value}}], inputs [{path, sha256, bytes}], notes {}.
+#pragma once
+
+#include "fuselab/params.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fuselab {
+
+struct SidecarOperator {
+    std::string id;
+    int version = 1;
+    ParamValues values;
+};
+
+struct Sidecar {
+    std::string command;                       ///< the command line, or a GUI action name
+    std::vector<SidecarOperator> operators;    ///< in the order they ran
+    std::vector<std::string> inputFiles;       ///< hashed when written (SHA-256)
+    std::map<std::string, std::string> notes;  ///< e.g. {"transfer_function": "PQ (SMPTE ST 2084)"}
+    std::map<std::string, double> numbers;     ///< e.g. estimated shifts, metric values
+};
+
+/// Path of the sidecar for an output: "<output>.json".
+std::string sidecarPath(const std::string& outputPath);
+/// Writes the sidecar atomically, hashing every input file and the output itself.
+void writeSidecar(const std::string& outputPath, const Sidecar& sidecar);
+/// Lowercase hex SHA-256 of a file's bytes. Throws fuselab::Error when unreadable.
+std::string sha256OfFile(const std::string& path);
+
+} // namespace fuselab

@@ -1,0 +1,39 @@
+// Writing a synthetic bracketed stack with its ground truth to a folder.
+#pragma once
+
+#include "fuselab/progress.hpp"
+#include "fuselab/synthetic.hpp"
+
+#include <string>
+#include <vector>
+
+namespace fuselab {
+
+struct SynthRequest {
+    SceneOptions scene;          ///< procedural scene (ignored when fromExr is set)
+    std::string fromExr;         ///< radiance from an OpenEXR file instead
+    int exposures = 5;           ///< frames, centred on 0 stops
+    double evStepStops = 2.0;    ///< spacing between frames
+    ExposureSimulation camera;   ///< response, noise, bit depth, misalignment, seed (stops filled in)
+    std::string format = "png";  ///< png, tif or jpg
+    double baseExposureTimeS = 1.0 / 64.0; ///< EXIF time of the 0-stop frame
+    double fNumber = 8.0;
+    double iso = 100.0;
+    std::string command;         ///< recorded in sidecars
+};
+
+struct SynthResult {
+    std::vector<std::string> framePaths; ///< darkest first
+    std::string radiancePath;            ///< true radiance, float EXR
+    std::string responsePath;            ///< true response, CSV
+    std::string truthPath;               ///< truth.json
+};
+
+/// Layout: DIR/exposure_<k>.<ext> with EXIF exposure data, ev.txt, radiance.exr,
+/// response.csv and truth.json. Creates DIR when missing. Every image gets a sidecar.
+SynthResult writeSyntheticStack(const SynthRequest& request, const std::string& outDir, ProgressSink& progress);
+
+/// Stops centred on 0: count frames spaced step apart (e.g. 5, 2 → −4, −2, 0, 2, 4).
+std::vector<double> centredStops(int count, double stepStops);
+
+} // namespace fuselab

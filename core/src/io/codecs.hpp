@@ -1,0 +1,34 @@
+// Private: the individual decoders and encoders behind readImage/writeImage.
+// Decoders take the whole file in memory and throw fuselab::Error (without file name;
+// the caller attributes it) describing what is wrong with the data.
+#pragma once
+
+#include "fuselab/io.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fuselab::detail {
+
+/// libjpeg-turbo; corrupt-data warnings are errors (no silently grey-filled images).
+SampleImage decodeJpeg(const std::uint8_t* data, std::size_t size);
+/// PNG, TIFF, Radiance HDR through OpenCV's codecs; channels reordered to RGB(A).
+SampleImage decodeWithOpenCv(FileFormat format, const std::uint8_t* data, std::size_t size);
+/// OpenEXR: RGB(A), Y, or luminance/chroma images; float samples.
+SampleImage decodeExr(const std::uint8_t* data, std::size_t size, std::uint64_t maxPixels, ImageHeader& header);
+/// Header only (for probeImage).
+ImageHeader readExrHeader(const std::uint8_t* data, std::size_t size);
+
+/// Encodes PNG/TIFF/JPEG/HDR through OpenCV into memory. `image` holds 8-bit, 16-bit or
+/// float samples matching the target (the caller converts).
+std::vector<std::uint8_t> encodeWithOpenCv(FileFormat format, const SampleImage& image, const WriteOptions& options);
+/// Writes an OpenEXR file at `path` (the caller's temporary).
+void writeExr(const std::string& path, const Image& linear, const WriteOptions& options);
+
+/// EXIF exposure tags through Exiv2 (empty fields when absent; never throws on missing EXIF).
+ExifExposure readExifExposure(const std::uint8_t* data, std::size_t size);
+/// Adds EXIF exposure tags to an existing file (JPEG, PNG, TIFF) through Exiv2.
+void writeExifExposure(const std::string& path, const ExifExposure& exif);
+
+} // namespace fuselab::detail

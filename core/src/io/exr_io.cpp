@@ -1,0 +1,208 @@
+// OpenEXR reading (RGB(A), Y, luminance/chroma; half or float; scanline or tiled) and
+// writing (half or float, any of the library's compressions).
+#include "codecs.hpp"
+
+#include "fuselab/error.hpp"
+
+#include <ImfChannelList.h>
+#include <ImfFrameBuffer.h>
+#include <ImfHeader.h>
+#include <ImfIO.h>
+#include <ImfInputFile.h>
+#include <ImfOutputFile.h>
+#include <ImfRgbaFile.h>
+#include <ImfArray.h>
+#include <Iex.h>
+
+#include <cstring>
+#include <iterator>
+#include <memory>
+
+namespace fuselab::detail {
+namespace {
+
+// An in-memory input stream: the file was already read (and size-checked) by the caller.
+class MemoryIStream final : public Imf::IStream {
+public:
+    MemoryIStream(const std::uint8_t* data, std::size_t size) : Imf::IStream("memory"), m_data(data), m_size(size) {}
+    bool read(char c[], int n) override
+    {
+        if (n < 0 || m_pos + std::uint64_t(n) > m_size) throw Iex::InputExc("unexpected end of file");
+        std::memcpy(c, m_data + m_pos, std::size_t(n));
+        m_pos += std::uint64_t(n);
+        return m_pos < m_size;
+    }
+    uint64_t tellg() override { return m_pos; }
+    void seekg(uint64_t pos) override
+    {
+        if (pos > m_size) throw Iex::InputExc("seek past the end of file");
+        m_pos = pos;
+    }
+    void clear() override {}
+
+private:
+    const std::uint8_t* m_data;
+    std::size_t m_size;
+    std::uint64_t m_pos = 0;
+};
+
+struct ChannelLayout {
+    std::vector<std::string> names; // in our channel order
+    bool lumaChroma = false;
+    bool anyHalf = false;
+};
+
+ChannelLayout chooseChannels(const Imf::Header& header)
+{
+    const Imf::ChannelList& list = header.channels();
+    ChannelLayout layout;
+    auto has = [&](const char* n) { return list.findChannel(n) != nullptr; };
+    if (has("RY") || has("BY")) {
+        layout.lumaChroma = true;
+        layout.names = {"R", "G", "B"};
+        if (has("A")) layout.names.push_back("A");
+        return layout;
+    }
+    if (has("R") && has("G") && has("B")) {
+        layout.names = {"R", "G", "B"};
+        if (has("A")) layout.names.push_back("A");
+    } else if (has("Y")) {
+        layout.names = {"Y"};
+    } else if (list.begin() != list.end() && ++list.begin() == list.end()) {
+        layout.names = {list.begin().name()}; // a lone channel (e.g. only "G") is a grey image
+    } else {
+        std::string found;
+        for (auto it = list.begin(); it != list.end(); ++it) found += (found.empty() ? "" : ", ") + std::string(it.name());
+        throw Error("OpenEXR image has no R/G/B or Y channels (it has: " + (found.empty() ? std::string("none") : found) + ")");
+    }
+    for (const std::string& n : layout.names) {
+        const Imf::Channel* c = list.findChannel(n.c_str());
+        if (c->xSampling != 1 || c->ySampling != 1) throw Error("OpenEXR channel '" + n + "' is subsampled; not supported");
+        layout.anyHalf |= c->type == Imf::HALF;
+    }
+    return layout;
+}
+
+[[noreturn]] void rethrowExr(const std::exception& e)
+{
+    throw Error(std::string("corrupt or truncated OpenEXR data (") + e.what() + ")");
+}
+
+} // namespace
+
+ImageHeader readExrHeader(const std::uint8_t* data, std::size_t size)
+{
+    try {
+        MemoryIStream stream(data, size);
+        Imf::InputFile file(stream);
+        const Imath::Box2i dw = file.header().dataWindow();
+        ImageHeader h;
+        h.format = FileFormat::Exr;
+        const long long w = (long long)dw.max.x - dw.min.x + 1, hh = (long long)dw.max.y - dw.min.y + 1;
+        if (w <= 0 || hh <= 0 || w > 0x7fffffff || hh > 0x7fffffff) throw Error("OpenEXR header gives an invalid data window");
+        h.width = int(w);
+        h.height = int(hh);
+        const ChannelLayout layout = chooseChannels(file.header());
+        h.channels = int(layout.names.size());
+        h.bitDepth = layout.anyHalf || layout.lumaChroma ? 16 : 32;
+        return h;
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        rethrowExr(e);
+    }
+}
+
+SampleImage decodeExr(const std::uint8_t* data, std::size_t size, std::uint64_t maxPixels, ImageHeader& header)
+{
+    header = readExrHeader(data, size);
+    if (std::uint64_t(header.width) * std::uint64_t(header.height) > maxPixels)
+        throw Error("image of " + std::to_string(header.width) + "x" + std::to_string(header.height) +
+                    " pixels exceeds the limit of " + std::to_string(maxPixels / 1000000) + " megapixels");
+    try {
+        MemoryIStream stream(data, size);
+        Imf::InputFile file(stream);
+        const Imath::Box2i dw = file.header().dataWindow();
+        const ChannelLayout layout = chooseChannels(file.header());
+        const int w = header.width, h = header.height, ch = int(layout.names.size());
+        Image out = Image::uninitialised(w, h, ch, ColourEncoding::Linear);
+
+        if (layout.lumaChroma) {
+            // Luminance/chroma files need the RGBA interface's reconstruction filter.
+            MemoryIStream rgbaStream(data, size);
+            Imf::RgbaInputFile rgbaFile(rgbaStream);
+            Imf::Array2D<Imf::Rgba> pixels(h, w);
+            rgbaFile.setFrameBuffer(&pixels[0][0] - dw.min.x - std::ptrdiff_t(dw.min.y) * w, 1, std::size_t(w));
+            rgbaFile.readPixels(dw.min.y, dw.max.y);
+            for (int y = 0; y < h; ++y) {
+                float* dst = out.row(y);
+                for (int x = 0; x < w; ++x) {
+                    const Imf::Rgba& p = pixels[y][x];
+                    dst[x * ch + 0] = p.r;
+                    dst[x * ch + 1] = p.g;
+                    dst[x * ch + 2] = p.b;
+                    if (ch == 4) dst[x * ch + 3] = p.a;
+                }
+            }
+            return SampleImage(std::move(out));
+        }
+
+        Imf::FrameBuffer fb;
+        const std::size_t xStride = sizeof(float) * std::size_t(ch);
+        const std::size_t yStride = xStride * std::size_t(w);
+        for (int c = 0; c < ch; ++c) {
+            char* base = reinterpret_cast<char*>(out.data() + c);
+            // A missing alpha would be filled with 1; colour channels all exist by construction.
+            fb.insert(layout.names[std::size_t(c)],
+                      Imf::Slice::Make(Imf::FLOAT, base, dw, xStride, yStride, 1, 1, layout.names[std::size_t(c)] == "A" ? 1.0 : 0.0));
+        }
+        file.setFrameBuffer(fb);
+        file.readPixels(dw.min.y, dw.max.y);
+        return SampleImage(std::move(out));
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        rethrowExr(e);
+    }
+}
+
+void writeExr(const std::string& path, const Image& linear, const WriteOptions& options)
+{
+    static constexpr Imf::Compression kCompressions[] = {
+        Imf::NO_COMPRESSION, Imf::RLE_COMPRESSION, Imf::ZIPS_COMPRESSION, Imf::ZIP_COMPRESSION, Imf::PIZ_COMPRESSION,
+        Imf::PXR24_COMPRESSION, Imf::B44_COMPRESSION, Imf::B44A_COMPRESSION, Imf::DWAA_COMPRESSION, Imf::DWAB_COMPRESSION};
+    const int w = linear.width(), h = linear.height(), ch = linear.channels();
+    if (ch == 2) throw Error("OpenEXR output needs 1, 3 or 4 channels");
+    try {
+        Imf::Header header(w, h);
+        header.compression() = kCompressions[int(options.exrCompression)];
+        const Imf::PixelType type = options.exrType == ExrPixelType::Half ? Imf::HALF : Imf::FLOAT;
+        const std::vector<std::string> names = ch == 1 ? std::vector<std::string>{"Y"}
+                                               : ch == 3 ? std::vector<std::string>{"R", "G", "B"}
+                                                         : std::vector<std::string>{"R", "G", "B", "A"};
+        for (const std::string& n : names) header.channels().insert(n, Imf::Channel(type));
+        Imf::OutputFile file(path.c_str(), header);
+        Imf::FrameBuffer fb;
+        // Convert to the target sample type once; OpenEXR would otherwise convert per line.
+        std::vector<half> halves;
+        Image packed = linear.isContiguous() ? linear : linear.clone();
+        if (type == Imf::HALF) {
+            halves.resize(std::size_t(w) * h * ch);
+            const float* src = packed.data();
+            for (std::size_t i = 0; i < halves.size(); ++i) halves[i] = half(src[i]);
+        }
+        for (int c = 0; c < ch; ++c) {
+            char* base = type == Imf::HALF ? reinterpret_cast<char*>(halves.data() + c) : reinterpret_cast<char*>(packed.data() + c);
+            const std::size_t sampleBytes = type == Imf::HALF ? sizeof(half) : sizeof(float);
+            fb.insert(names[std::size_t(c)], Imf::Slice(type, base, sampleBytes * ch, sampleBytes * ch * std::size_t(w)));
+        }
+        file.setFrameBuffer(fb);
+        file.writePixels(h);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error(std::string("OpenEXR write failed (") + e.what() + ")");
+    }
+}
+
+} // namespace fuselab::detail

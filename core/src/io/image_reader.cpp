@@ -1,0 +1,184 @@
+// readImage / probeImage: recognise, check, decode, count non-finite samples, read EXIF.
+#include "codecs.hpp"
+#include "format_sniff.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/io.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+namespace fuselab {
+
+std::string_view toString(FileFormat format)
+{
+    switch (format) {
+    case FileFormat::Jpeg: return "jpeg";
+    case FileFormat::Png: return "png";
+    case FileFormat::Tiff: return "tiff";
+    case FileFormat::Exr: return "exr";
+    case FileFormat::RadianceHdr: return "hdr";
+    case FileFormat::Unknown: break;
+    }
+    return "unknown";
+}
+
+FileFormat formatFromExtension(const std::string& path)
+{
+    const std::size_t dot = path.find_last_of('.');
+    const std::size_t slash = path.find_last_of('/');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return FileFormat::Unknown;
+    std::string ext = path.substr(dot + 1);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (ext == "jpg" || ext == "jpeg" || ext == "jpe") return FileFormat::Jpeg;
+    if (ext == "png") return FileFormat::Png;
+    if (ext == "tif" || ext == "tiff") return FileFormat::Tiff;
+    if (ext == "exr") return FileFormat::Exr;
+    if (ext == "hdr" || ext == "pic" || ext == "rgbe") return FileFormat::RadianceHdr;
+    return FileFormat::Unknown;
+}
+
+namespace {
+
+const char* displayName(FileFormat f)
+{
+    switch (f) {
+    case FileFormat::Jpeg: return "JPEG";
+    case FileFormat::Png: return "PNG";
+    case FileFormat::Tiff: return "TIFF";
+    case FileFormat::Exr: return "OpenEXR";
+    case FileFormat::RadianceHdr: return "Radiance HDR";
+    default: return "unknown";
+    }
+}
+
+ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_t>& bytes, const ReadOptions& options)
+{
+    if (bytes.empty()) throw Error(path, "empty file (0 bytes)");
+    const FileFormat content = detail::sniffFormat(bytes.data(), bytes.size());
+    const FileFormat byName = formatFromExtension(path);
+    if (content == FileFormat::Unknown) {
+        const std::string expected = byName == FileFormat::Unknown ? std::string("a JPEG, PNG, TIFF, OpenEXR or Radiance HDR image")
+                                                                  : std::string("a ") + displayName(byName) + " file";
+        throw Error(path, "not " + expected + " (it starts with " + detail::describeLeadingBytes(bytes.data(), bytes.size()) + ")");
+    }
+    if (byName != FileFormat::Unknown && byName != content && !options.allowExtensionMismatch)
+        throw Error(path, std::string("wrong extension: the content is ") + displayName(content) + " but the name says " +
+                              displayName(byName) + "; rename the file");
+    ImageHeader header;
+    try {
+        header = content == FileFormat::Exr ? detail::readExrHeader(bytes.data(), bytes.size())
+                                            : detail::parseHeader(content, bytes.data(), bytes.size());
+    } catch (const Error& e) {
+        throw e.withFile(path);
+    }
+    const std::uint64_t pixels = std::uint64_t(header.width) * std::uint64_t(header.height);
+    if (pixels > options.maxPixels)
+        throw Error(path, "image of " + std::to_string(header.width) + "x" + std::to_string(header.height) +
+                              " pixels exceeds the limit of " + std::to_string(options.maxPixels / 1000000) +
+                              " megapixels; refused before allocating");
+    return header;
+}
+
+void countAndTreatNonFinite(LoadedImage& loaded, NonFinitePolicy policy)
+{
+    const Image* img = loaded.pixels.asFloat();
+    if (!img) return;
+    std::uint64_t nans = 0, infs = 0;
+    float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
+    const std::size_t n = std::size_t(img->width()) * img->channels();
+    for (int y = 0; y < img->height(); ++y) {
+        const float* p = img->row(y);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (std::isnan(p[i])) ++nans;
+            else if (std::isinf(p[i])) ++infs;
+            else { lo = std::min(lo, p[i]); hi = std::max(hi, p[i]); }
+        }
+    }
+    loaded.nanCount = nans;
+    loaded.infCount = infs;
+    if (nans + infs == 0 || policy == NonFinitePolicy::Keep) return;
+    if (policy == NonFinitePolicy::Reject)
+        throw Error(loaded.path, "contains " + std::to_string(nans) + " NaN and " + std::to_string(infs) +
+                                     " Inf samples; they would poison every result (use --nonfinite zero to replace them)");
+    if (lo > hi) { lo = 0.0f; hi = 0.0f; }
+    Image fixed = *img; // shares pixels; loaded owns the only other handle
+    for (int y = 0; y < fixed.height(); ++y) {
+        float* p = fixed.row(y);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (std::isnan(p[i])) p[i] = 0.0f;
+            else if (std::isinf(p[i])) p[i] = p[i] > 0 ? hi : lo;
+        }
+    }
+}
+
+} // namespace
+
+ImageHeader probeImage(const std::string& path, const ReadOptions& options)
+{
+    return checkedHeader(path, readFileBytes(path), options);
+}
+
+LoadedImage readImage(const std::string& path, const ReadOptions& options)
+{
+    const std::vector<std::uint8_t> bytes = readFileBytes(path);
+    LoadedImage loaded;
+    loaded.path = path;
+    loaded.header = checkedHeader(path, bytes, options);
+    try {
+        switch (loaded.header.format) {
+        case FileFormat::Jpeg:
+            if (!detail::jpegHasEndMarker(bytes.data(), bytes.size())) throw Error("truncated JPEG data (no end-of-image marker)");
+            loaded.pixels = detail::decodeJpeg(bytes.data(), bytes.size());
+            break;
+        case FileFormat::Png: {
+            const std::string problem = detail::pngStructureProblem(bytes.data(), bytes.size());
+            if (!problem.empty()) throw Error(problem);
+            loaded.pixels = detail::decodeWithOpenCv(FileFormat::Png, bytes.data(), bytes.size());
+            break;
+        }
+        case FileFormat::Tiff:
+        case FileFormat::RadianceHdr:
+            loaded.pixels = detail::decodeWithOpenCv(loaded.header.format, bytes.data(), bytes.size());
+            break;
+        case FileFormat::Exr:
+            loaded.pixels = detail::decodeExr(bytes.data(), bytes.size(), options.maxPixels, loaded.header);
+            break;
+        case FileFormat::Unknown: throw Error("unrecognised format");
+        }
+    } catch (const Error& e) {
+        throw e.withFile(path);
+    }
+    if (loaded.pixels.width() != loaded.header.width || loaded.pixels.height() != loaded.header.height)
+        throw Error(path, "decoded size " + std::to_string(loaded.pixels.width()) + "x" + std::to_string(loaded.pixels.height()) +
+                              " differs from the header's " + std::to_string(loaded.header.width) + "x" +
+                              std::to_string(loaded.header.height));
+    loaded.header.channels = loaded.pixels.channels();
+    if (loaded.header.format != FileFormat::Exr) loaded.header.bitDepth = loaded.pixels.bitDepth();
+    countAndTreatNonFinite(loaded, options.nonFinite);
+    if (options.readExif && (loaded.header.format == FileFormat::Jpeg || loaded.header.format == FileFormat::Png ||
+                             loaded.header.format == FileFormat::Tiff))
+        loaded.exif = detail::readExifExposure(bytes.data(), bytes.size());
+    return loaded;
+}
+
+SampleStats computeSampleStats(const Image& image)
+{
+    SampleStats s;
+    double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
+    const std::size_t n = std::size_t(image.width()) * image.channels();
+    for (int y = 0; y < image.height(); ++y) {
+        const float* p = image.row(y);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (std::isnan(p[i])) ++s.nanCount;
+            else if (std::isinf(p[i])) ++s.infCount;
+            else { lo = std::min(lo, double(p[i])); hi = std::max(hi, double(p[i])); }
+        }
+    }
+    if (lo <= hi) { s.min = lo; s.max = hi; }
+    return s;
+}
+
+} // namespace fuselab

@@ -1,0 +1,132 @@
+// writeImage: choose the format by extension, convert samples, encode to a temporary, rename.
+#include "atomic_file.hpp"
+#include "codecs.hpp"
+
+#include "fuselab/colour.hpp"
+#include "fuselab/error.hpp"
+#include "fuselab/io.hpp"
+#include "fuselab/parallel.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fuselab {
+
+std::string_view toString(ExrCompression c)
+{
+    static constexpr const char* names[] = {"none", "rle", "zips", "zip", "piz", "pxr24", "b44", "b44a", "dwaa", "dwab"};
+    return names[int(c)];
+}
+
+ExrCompression exrCompressionFromString(const std::string& name)
+{
+    for (int i = 0; i <= int(ExrCompression::Dwab); ++i)
+        if (toString(ExrCompression(i)) == name) return ExrCompression(i);
+    throw Error("unknown EXR compression '" + name + "' (none, rle, zips, zip, piz, pxr24, b44, b44a, dwaa, dwab)");
+}
+
+namespace {
+
+template <typename T>
+ImageBuffer<T> quantise(const Image& encoded, float maxCode)
+{
+    ImageBuffer<T> out = ImageBuffer<T>::uninitialised(encoded.width(), encoded.height(), encoded.channels(), encoded.encoding());
+    const std::size_t n = std::size_t(encoded.width()) * encoded.channels();
+    parallelFor(0, encoded.height(), 32, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) {
+            const float* src = encoded.row(y);
+            T* dst = out.row(y);
+            for (std::size_t i = 0; i < n; ++i) {
+                const float v = std::isnan(src[i]) ? 0.0f : std::clamp(src[i], 0.0f, 1.0f);
+                dst[i] = T(v * maxCode + 0.5f);
+            }
+        }
+    });
+    return out;
+}
+
+FileFormat targetFormat(const std::string& path)
+{
+    const FileFormat f = formatFromExtension(path);
+    if (f == FileFormat::Unknown)
+        throw Error(path, "unknown output format; use .png, .tif, .tiff, .jpg, .exr or .hdr");
+    return f;
+}
+
+void checkChannels(const std::string& path, FileFormat f, int channels)
+{
+    if (channels == 2) throw Error(path, "two-channel images cannot be written");
+    if ((f == FileFormat::Jpeg || f == FileFormat::RadianceHdr) && channels == 4)
+        throw Error(path, std::string(f == FileFormat::Jpeg ? "JPEG" : "Radiance HDR") + " has no alpha channel; write PNG, TIFF or EXR");
+    if (f == FileFormat::RadianceHdr && channels != 3) throw Error(path, "Radiance HDR output needs a colour (3-channel) image");
+}
+
+void writeEncoded(const std::string& path, FileFormat f, const SampleImage& samples, const WriteOptions& options)
+{
+    detail::AtomicFile file(path);
+    try {
+        std::vector<std::uint8_t> bytes = detail::encodeWithOpenCv(f, samples, options);
+        detail::writeWholeFile(file.tempPath(), bytes);
+        if (options.exif && f != FileFormat::RadianceHdr) detail::writeExifExposure(file.tempPath(), *options.exif);
+    } catch (const Error& e) {
+        throw e.withFile(path);
+    }
+    file.commit();
+}
+
+} // namespace
+
+void writeImage(const std::string& path, const Image& image, const WriteOptions& options)
+{
+    if (image.empty()) throw Error(path, "nothing to write (empty image)");
+    const FileFormat f = targetFormat(path);
+    checkChannels(path, f, image.channels());
+
+    if (f == FileFormat::Exr || f == FileFormat::RadianceHdr || (f == FileFormat::Tiff && options.bitDepth == 32)) {
+        if (image.encoding() == ColourEncoding::Pq || image.encoding() == ColourEncoding::Hlg)
+            throw Error(path, "PQ/HLG code values belong in integer files; decode them to linear light first");
+        const Image linear = withEncoding(image, ColourEncoding::Linear);
+        if (f == FileFormat::Exr) {
+            detail::AtomicFile file(path);
+            try {
+                detail::writeExr(file.tempPath(), linear, options);
+            } catch (const Error& e) {
+                throw e.withFile(path);
+            }
+            file.commit();
+            return;
+        }
+        writeEncoded(path, f, SampleImage(linear.isContiguous() ? linear : linear.clone()), options);
+        return;
+    }
+
+    const int bits = f == FileFormat::Jpeg ? 8 : options.bitDepth;
+    if (bits != 8 && bits != 16)
+        throw Error(path, "bit depth " + std::to_string(options.bitDepth) + " is not available for this format (8 or 16; TIFF also 32)");
+    if (f == FileFormat::Jpeg && (options.jpegQuality < 1 || options.jpegQuality > 100))
+        throw Error(path, "JPEG quality must be 1..100");
+    // Integer files carry display-encoded values.
+    const Image encoded = image.encoding() == ColourEncoding::Linear ? withEncoding(image, ColourEncoding::Srgb) : image;
+    if (bits == 8) writeEncoded(path, f, SampleImage(quantise<std::uint8_t>(encoded, 255.0f)), options);
+    else writeEncoded(path, f, SampleImage(quantise<std::uint16_t>(encoded, 65535.0f)), options);
+}
+
+void writeImage(const std::string& path, const SampleImage& image, const WriteOptions& options)
+{
+    if (image.empty()) throw Error(path, "nothing to write (empty image)");
+    if (const Image* pf = image.asFloat()) {
+        writeImage(path, *pf, options);
+        return;
+    }
+    const FileFormat f = targetFormat(path);
+    checkChannels(path, f, image.channels());
+    if (f == FileFormat::Exr || f == FileFormat::RadianceHdr) {
+        writeImage(path, image.toFloat(), options);
+        return;
+    }
+    if (f == FileFormat::Jpeg && image.bitDepth() != 8)
+        throw Error(path, "JPEG holds 8-bit samples only; write PNG or TIFF for 16-bit data");
+    writeEncoded(path, f, image, options);
+}
+
+} // namespace fuselab

@@ -1,0 +1,91 @@
+// JPEG decoding with libjpeg(-turbo) directly: OpenCV's reader returns a grey-filled image
+// for a truncated file with only a warning on stderr; here every warning is an error.
+#include "codecs.hpp"
+#include "format_sniff.hpp"
+
+#include "fuselab/error.hpp"
+
+#include <csetjmp>
+#include <cstdio>
+#include <jpeglib.h>
+
+namespace fuselab::detail {
+namespace {
+
+struct StrictErrorManager {
+    jpeg_error_mgr pub;
+    std::jmp_buf jump;
+    char message[JMSG_LENGTH_MAX];
+};
+
+void onError(j_common_ptr cinfo)
+{
+    auto* mgr = reinterpret_cast<StrictErrorManager*>(cinfo->err);
+    (*cinfo->err->format_message)(cinfo, mgr->message);
+    std::longjmp(mgr->jump, 1);
+}
+
+void onMessage(j_common_ptr cinfo, int level)
+{
+    if (level < 0) { // a warning: corrupt data that libjpeg would paper over
+        auto* mgr = reinterpret_cast<StrictErrorManager*>(cinfo->err);
+        (*cinfo->err->format_message)(cinfo, mgr->message);
+        std::longjmp(mgr->jump, 1);
+    }
+}
+
+// No C++ objects with destructors live in this frame across setjmp/longjmp.
+bool decodeInto(const std::uint8_t* data, std::size_t size, Image8& out, char* message)
+{
+    jpeg_decompress_struct cinfo;
+    StrictErrorManager err;
+    cinfo.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = onError;
+    err.pub.emit_message = onMessage;
+    err.message[0] = '\0';
+    if (setjmp(err.jump)) {
+        std::snprintf(message, JMSG_LENGTH_MAX, "%s", err.message);
+        jpeg_destroy_decompress(&cinfo);
+        return false;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
+    jpeg_read_header(&cinfo, TRUE);
+    if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
+        std::snprintf(message, JMSG_LENGTH_MAX, "CMYK JPEG images are not supported");
+        jpeg_destroy_decompress(&cinfo);
+        return false;
+    }
+    const bool grey = cinfo.num_components == 1;
+    cinfo.out_color_space = grey ? JCS_GRAYSCALE : JCS_RGB;
+    cinfo.dct_method = JDCT_ISLOW;
+    jpeg_start_decompress(&cinfo);
+    if (out.width() != int(cinfo.output_width) || out.height() != int(cinfo.output_height) ||
+        out.channels() != int(cinfo.output_components)) {
+        std::snprintf(message, JMSG_LENGTH_MAX, "JPEG decoder output size differs from its header");
+        jpeg_destroy_decompress(&cinfo);
+        return false;
+    }
+    while (cinfo.output_scanline < cinfo.output_height) {
+        JSAMPROW rows[1] = {out.row(int(cinfo.output_scanline))};
+        jpeg_read_scanlines(&cinfo, rows, 1);
+    }
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    return true;
+}
+
+} // namespace
+
+SampleImage decodeJpeg(const std::uint8_t* data, std::size_t size)
+{
+    // The caller has parsed the header (size, components) and checked limits already.
+    const ImageHeader header = parseHeader(FileFormat::Jpeg, data, size);
+    Image8 out = Image8::uninitialised(header.width, header.height, header.channels, ColourEncoding::Srgb);
+    char message[JMSG_LENGTH_MAX] = {0};
+    if (!decodeInto(data, size, out, message))
+        throw Error(std::string("corrupt or truncated JPEG data (") + message + ")");
+    return SampleImage(std::move(out));
+}
+
+} // namespace fuselab::detail

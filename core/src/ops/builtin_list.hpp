@@ -1,0 +1,12 @@
+// Private: factories of the built-in operators, one per operator, defined next to each.
+#pragma once
+
+#include "fuselab/operator.hpp"
+
+#include <memory>
+
+namespace fuselab {
+
+std::shared_ptr<const Operator> makeExposureGammaOperator();
+
+} // namespace fuselab

@@ -1,0 +1,12 @@
+#include "fuselab/builtin_operators.hpp"
+
+#include "builtin_list.hpp"
+
+namespace fuselab {
+
+void registerBuiltinOperators(OperatorRegistry& registry)
+{
+    registry.add(makeExposureGammaOperator());
+}
+
+} // namespace fuselab
