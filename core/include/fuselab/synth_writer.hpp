@@ -29,8 +29,9 @@ struct SynthResult {
     std::string truthPath;               ///< truth.json
 };
 
-/// Layout: DIR/exposure_<k>.<ext> with EXIF exposure data, ev.txt, radiance.exr,
-/// response.csv and truth.json. Creates DIR when missing. Every image gets a sidecar.
+/// Layout: DIR/exposure_<k>.<ext> with EXIF exposure data and ev.txt (DIR is a stack
+/// folder), and DIR/truth/{radiance.exr, response.csv, truth.json}. Creates DIR when
+/// missing. Every image gets a sidecar.
 SynthResult writeSyntheticStack(const SynthRequest& request, const std::string& outDir, ProgressSink& progress);
 
 /// Stops centred on 0: count frames spaced step apart (e.g. 5, 2 → −4, −2, 0, 2, 4).

@@ -60,9 +60,9 @@ ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_
     const FileFormat content = detail::sniffFormat(bytes.data(), bytes.size());
     const FileFormat byName = formatFromExtension(path);
     if (content == FileFormat::Unknown) {
-        const std::string expected = byName == FileFormat::Unknown ? std::string("a JPEG, PNG, TIFF, OpenEXR or Radiance HDR image")
-                                                                  : std::string("a ") + displayName(byName) + " file";
-        throw Error(path, "not " + expected + " (it starts with " + detail::describeLeadingBytes(bytes.data(), bytes.size()) + ")");
+        const std::string expected = byName == FileFormat::Unknown ? std::string("not a JPEG, PNG, TIFF, OpenEXR or Radiance HDR image")
+                                                                  : std::string("not a valid ") + displayName(byName) + " file";
+        throw Error(path, expected + " (it starts with " + detail::describeLeadingBytes(bytes.data(), bytes.size()) + ")");
     }
     if (byName != FileFormat::Unknown && byName != content && !options.allowExtensionMismatch)
         throw Error(path, std::string("wrong extension: the content is ") + displayName(content) + " but the name says " +

@@ -5,7 +5,9 @@
 #include "fuselab/error.hpp"
 #include "fuselab/parallel.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace fuselab {
 namespace {
@@ -44,6 +46,8 @@ public:
                         float& v = p[x * img.channels() + c];
                         v *= gain;
                         if (invGamma != 1.0f) v = v > 0.0f ? std::pow(v, invGamma) : 0.0f;
+                        // Large radiance to a small gamma overflows float: saturate instead.
+                        v = std::min(v, std::numeric_limits<float>::max());
                     }
             }
         });

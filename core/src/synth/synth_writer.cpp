@@ -118,7 +118,10 @@ SynthResult writeSyntheticStack(const SynthRequest& request, const std::string& 
     truth["frames"] = frameList;
 
     progress.report(0.92, "ground truth");
-    result.radiancePath = (fs::path(outDir) / "radiance.exr").string();
+    // Ground truth sits in truth/ so that DIR itself is a clean stack folder (frames + ev.txt).
+    const fs::path truthDir = fs::path(outDir) / "truth";
+    fs::create_directories(truthDir, ec);
+    result.radiancePath = (truthDir / "radiance.exr").string();
     WriteOptions exrOptions;
     exrOptions.exrType = ExrPixelType::Float;
     writeImage(result.radiancePath, radiance, exrOptions);
@@ -127,10 +130,10 @@ SynthResult writeSyntheticStack(const SynthRequest& request, const std::string& 
     radianceSidecar.notes["content"] = "true scene radiance (linear, relative)";
     writeSidecar(result.radiancePath, radianceSidecar);
 
-    result.responsePath = (fs::path(outDir) / "response.csv").string();
+    result.responsePath = (truthDir / "response.csv").string();
     writeResponseCsv(result.responsePath, sim.response);
     writeFileAtomically((fs::path(outDir) / "ev.txt").string(), evText.str());
-    result.truthPath = (fs::path(outDir) / "truth.json").string();
+    result.truthPath = (truthDir / "truth.json").string();
     writeFileAtomically(result.truthPath, truth.dump(2) + "\n");
     progress.report(1.0, "done");
     return result;
