@@ -17,6 +17,9 @@ add_compile_definitions(QT_NO_KEYWORDS)
 
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
   add_compile_options(-Wall -Wextra -Wno-unused-parameter)
+  # Nothing here reads errno after maths calls or relies on floating-point traps; without
+  # these, GCC keeps sqrt calls and float→int conversions out of vectorised loops.
+  add_compile_options(-fno-math-errno -fno-trapping-math)
 endif()
 
 # Hot loops are written so the compiler can vectorise them; -O3 lets it.

@@ -7,7 +7,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
   # imaging core
-  libopencv-dev libopenexr-dev libexiv2-dev
+  libopencv-dev libopenexr-dev libexiv2-dev libjpeg-dev libtiff-dev libpng-dev zlib1g-dev
   # sidecar JSON, command line parsing, SHA-256 of inputs
   nlohmann-json3-dev libcli11-dev libssl-dev
   # events: HDF5, LZ4, ZSTD, FlatBuffers (AEDAT 4.0)

@@ -25,5 +25,6 @@ std::unique_ptr<Command> makeOpsCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeSynthCommand();
 std::unique_ptr<Command> makeRunCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeSampleCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeFuseCommand(const OperatorRegistry& registry);
 
 } // namespace fuselab::cli

@@ -14,6 +14,8 @@ void OutputOptions::attach(CLI::App& sub)
     sub.add_option("--exr-type", exrType, "OpenEXR sample type: half or float")->capture_default_str()->check(CLI::IsMember({"half", "float"}));
     sub.add_option("--exr-compression", exrCompression, "OpenEXR compression: none, rle, zips, zip, piz, pxr24, b44, b44a, dwaa, dwab")
         ->capture_default_str();
+    sub.add_option("--tiff-compression", tiffCompression, "TIFF compression: none, lzw, deflate")
+        ->capture_default_str()->check(CLI::IsMember({"none", "lzw", "deflate"}));
 }
 
 WriteOptions OutputOptions::toWriteOptions() const
@@ -24,6 +26,7 @@ WriteOptions OutputOptions::toWriteOptions() const
     w.exrType = exrType == "float" ? ExrPixelType::Float : ExrPixelType::Half;
     try {
         w.exrCompression = exrCompressionFromString(exrCompression);
+        w.tiffCompression = tiffCompressionFromString(tiffCompression);
     } catch (const Error& e) {
         throw UsageError(e.problem());
     }
@@ -44,6 +47,24 @@ void writeOutputWithSidecar(const std::string& path, const Image& image, const O
     }
     sidecar.notes["encoding"] = std::string(toString(image.encoding()));
     writeSidecar(path, sidecar);
+}
+
+void writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar)
+{
+    writeImage(path, image, options.toWriteOptions());
+    if (sidecar.command.empty()) sidecar.command = commandLine();
+    if (formatFromExtension(path) == FileFormat::Tiff) sidecar.notes["tiff_compression"] = options.tiffCompression;
+    sidecar.notes["encoding"] = std::string(toString(image.encoding()));
+    writeSidecar(path, sidecar);
+}
+
+FusedSampleTypeChoice sampleTypeFor(const std::string& path, const OutputOptions& options)
+{
+    const FileFormat f = formatFromExtension(path);
+    if (f == FileFormat::Exr || f == FileFormat::RadianceHdr || (f == FileFormat::Tiff && options.bitDepth == 32))
+        return FusedSampleTypeChoice::Float;
+    if (f == FileFormat::Jpeg || options.bitDepth == 8) return FusedSampleTypeChoice::U8;
+    return FusedSampleTypeChoice::U16;
 }
 
 } // namespace fuselab::cli

@@ -63,6 +63,9 @@ ImageHeader probeImage(const std::string& path, const ReadOptions& options = {})
 LoadedImage readImage(const std::string& path, const ReadOptions& options = {});
 
 enum class ExrPixelType { Half, Float };
+enum class TiffCompression { None, Lzw, Deflate };
+/// Parses "none", "lzw", "deflate"; throws fuselab::Error otherwise.
+TiffCompression tiffCompressionFromString(const std::string& name);
 enum class ExrCompression { None, Rle, Zips, Zip, Piz, Pxr24, B44, B44a, Dwaa, Dwab };
 std::string_view toString(ExrCompression compression);
 /// Parses "none", "rle", "zips", "zip", "piz", "pxr24", "b44", "b44a", "dwaa", "dwab".
@@ -73,6 +76,9 @@ struct WriteOptions {
     int jpegQuality = 95;       ///< 1..100
     ExrPixelType exrType = ExrPixelType::Half;
     ExrCompression exrCompression = ExrCompression::Zip;
+    /// None by default: a 12 MP LZW encode costs more than the fusion itself; choose LZW or
+    /// Deflate for smaller files.
+    TiffCompression tiffCompression = TiffCompression::None;
     std::optional<ExifExposure> exif; ///< written into JPEG/PNG/TIFF through Exiv2
 };
 

@@ -6,6 +6,7 @@
 #include "fuselab/io.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ ImageHeader readExrHeader(const std::uint8_t* data, std::size_t size);
 /// Encodes PNG/TIFF/JPEG/HDR through OpenCV into memory. `image` holds 8-bit, 16-bit or
 /// float samples matching the target (the caller converts).
 std::vector<std::uint8_t> encodeWithOpenCv(FileFormat format, const SampleImage& image, const WriteOptions& options);
+/// TIFF through libtiff when the layout is plain (contiguous 8/16-bit or float, 1–4 samples,
+/// RGB or grey, strips); std::nullopt for anything else, which OpenCV then decodes.
+std::optional<SampleImage> decodeTiffDirect(const std::uint8_t* data, std::size_t size);
+/// Writes a TIFF file at `path` (the caller's temporary) with libtiff: 8/16-bit or float.
+void writeTiff(const std::string& path, const SampleImage& image, const WriteOptions& options);
 /// Writes an OpenEXR file at `path` (the caller's temporary).
 void writeExr(const std::string& path, const Image& linear, const WriteOptions& options);
 

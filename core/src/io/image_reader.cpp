@@ -140,6 +140,9 @@ LoadedImage readImage(const std::string& path, const ReadOptions& options)
             break;
         }
         case FileFormat::Tiff:
+            if (auto direct = detail::decodeTiffDirect(bytes.data(), bytes.size())) loaded.pixels = std::move(*direct);
+            else loaded.pixels = detail::decodeWithOpenCv(FileFormat::Tiff, bytes.data(), bytes.size());
+            break;
         case FileFormat::RadianceHdr:
             loaded.pixels = detail::decodeWithOpenCv(loaded.header.format, bytes.data(), bytes.size());
             break;

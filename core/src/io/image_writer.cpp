@@ -25,6 +25,14 @@ ExrCompression exrCompressionFromString(const std::string& name)
     throw Error("unknown EXR compression '" + name + "' (none, rle, zips, zip, piz, pxr24, b44, b44a, dwaa, dwab)");
 }
 
+TiffCompression tiffCompressionFromString(const std::string& name)
+{
+    if (name == "none") return TiffCompression::None;
+    if (name == "lzw") return TiffCompression::Lzw;
+    if (name == "deflate") return TiffCompression::Deflate;
+    throw Error("unknown TIFF compression '" + name + "' (none, lzw, deflate)");
+}
+
 namespace {
 
 template <typename T>
@@ -65,8 +73,12 @@ void writeEncoded(const std::string& path, FileFormat f, const SampleImage& samp
 {
     detail::AtomicFile file(path);
     try {
-        std::vector<std::uint8_t> bytes = detail::encodeWithOpenCv(f, samples, options);
-        detail::writeWholeFile(file.tempPath(), bytes);
+        if (f == FileFormat::Tiff) {
+            detail::writeTiff(file.tempPath(), samples, options);
+        } else {
+            std::vector<std::uint8_t> bytes = detail::encodeWithOpenCv(f, samples, options);
+            detail::writeWholeFile(file.tempPath(), bytes);
+        }
         if (options.exif && f != FileFormat::RadianceHdr) detail::writeExifExposure(file.tempPath(), *options.exif);
     } catch (const Error& e) {
         throw e.withFile(path);

@@ -118,7 +118,9 @@ std::vector<std::uint8_t> encodeWithOpenCv(FileFormat format, const SampleImage&
         break;
     case FileFormat::Tiff:
         ext = ".tif";
-        params = {cv::IMWRITE_TIFF_COMPRESSION, m.depth() == CV_32F ? 1 : 5}; // LZW for integers
+        // libtiff codes: 1 none, 5 LZW, 8 Adobe Deflate.
+        params = {cv::IMWRITE_TIFF_COMPRESSION,
+                  options.tiffCompression == TiffCompression::Lzw ? 5 : options.tiffCompression == TiffCompression::Deflate ? 8 : 1};
         break;
     case FileFormat::Jpeg:
         ext = ".jpg";

@@ -8,5 +8,6 @@
 namespace fuselab {
 
 std::shared_ptr<const Operator> makeExposureGammaOperator();
+std::shared_ptr<const Operator> makeMertensOperator();
 
 } // namespace fuselab

@@ -7,6 +7,7 @@ namespace fuselab {
 void registerBuiltinOperators(OperatorRegistry& registry)
 {
     registry.add(makeExposureGammaOperator());
+    registry.add(makeMertensOperator());
 }
 
 } // namespace fuselab

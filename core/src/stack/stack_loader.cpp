@@ -1,6 +1,7 @@
 // Loading and validating exposure stacks.
 #include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
+#include "fuselab/parallel.hpp"
 #include "fuselab/stack_io.hpp"
 
 #include <algorithm>
@@ -163,9 +164,15 @@ LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions op
     if (!options.timesS.empty() && options.timesS.size() != files.size())
         throw Error("--times lists " + std::to_string(options.timesS.size()) + " values for " + std::to_string(files.size()) + " images");
 
+    // Frames decode independently (each decoder is single-threaded): one per worker.
+    std::vector<LoadedImage> images(files.size());
+    parallelFor(0, int(files.size()), 1, [&](int b, int e) {
+        for (int i = b; i < e; ++i) images[std::size_t(i)] = readImage(files[std::size_t(i)], options.read);
+    });
+
     LoadedStack result;
     for (std::size_t i = 0; i < files.size(); ++i) {
-        LoadedImage img = readImage(files[i], options.read);
+        LoadedImage& img = images[i];
         StackFrame frame;
         frame.path = files[i];
         frame.pixels = std::move(img.pixels);

@@ -1,0 +1,89 @@
+// The `mertens` operator: exposure fusion with every constant of SPEC §1 as a parameter.
+#include "builtin_list.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/fusion_operators.hpp"
+
+namespace fuselab {
+
+std::vector<ParamSpec> mertensParamSpecs()
+{
+    return {
+        ParamSpec::number("weight_contrast", "Contrast weight", 0.0, 10.0, 1.0)
+            .withStep(0.05).withSoftRange(0.0, 3.0)
+            .withTooltip("Exponent of the contrast measure (|Laplacian| of the grey image). Paper and OpenCV: 1; enfuse: 0.")
+            .withReference("Mertens, Kautz, Van Reeth 2007"),
+        ParamSpec::number("weight_saturation", "Saturation weight", 0.0, 10.0, 1.0)
+            .withStep(0.05).withSoftRange(0.0, 3.0)
+            .withTooltip("Exponent of the saturation measure (standard deviation of R, G, B). Paper and OpenCV: 1; enfuse: 0.2.")
+            .withReference("Mertens, Kautz, Van Reeth 2007"),
+        ParamSpec::number("weight_exposedness", "Well-exposedness weight", 0.0, 10.0, 1.0)
+            .withStep(0.05).withSoftRange(0.0, 3.0)
+            .withTooltip("Exponent of the well-exposedness measure (Gaussian around the optimum). Paper: 1; enfuse: 1.")
+            .withReference("Mertens, Kautz, Van Reeth 2007"),
+        ParamSpec::number("sigma", "Exposedness σ", 0.01, 1.0, 0.2)
+            .withStep(0.01).withSoftRange(0.05, 0.5)
+            .withTooltip("Width of the well-exposedness Gaussian, in [0,1] pixel-value units. Paper: 0.2.")
+            .withReference("Mertens, Kautz, Van Reeth 2007"),
+        ParamSpec::number("optimum", "Exposedness optimum", 0.0, 1.0, 0.5)
+            .withStep(0.01)
+            .withTooltip("Pixel value considered best exposed (centre of the Gaussian). Paper: 0.5."),
+        ParamSpec::integer("levels", "Pyramid levels", 0, 20, 0)
+            .withTooltip("Laplacian pyramid levels; 0 = as many as fit (the coarsest level at least 2 px). Fewer levels blend "
+                         "more locally and can show seams."),
+        ParamSpec::number("quality_floor", "Quality floor", 0.0, 0.01, 1e-5)
+            .withStep(1e-6).withSoftRange(0.0, 1e-3)
+            .withTooltip("Added to contrast and saturation so that regions flat or neutral in every frame are decided by "
+                         "well-exposedness instead of being averaged (clipped frames included). 0 = the paper's exact measures."),
+        ParamSpec::flag("weight_maps", "Output weight maps", false)
+            .withTooltip("Also return each frame's normalised weight map (for display as an overlay)."),
+    };
+}
+
+MertensParams mertensParamsFromValues(const ParamValues& v)
+{
+    MertensParams p;
+    p.contrastExponent = v.number("weight_contrast");
+    p.saturationExponent = v.number("weight_saturation");
+    p.exposednessExponent = v.number("weight_exposedness");
+    p.sigma = v.number("sigma");
+    p.optimum = v.number("optimum");
+    p.levels = int(v.integer("levels"));
+    p.qualityFloor = v.number("quality_floor");
+    return p;
+}
+
+namespace {
+
+class MertensOperator final : public Operator {
+public:
+    OperatorInfo info() const override
+    {
+        return {"mertens", "Exposure fusion (Mertens)", category::fusion, 1,
+                "Blends the frames of a stack by contrast, saturation and well-exposedness in a Laplacian pyramid.",
+                "T. Mertens, J. Kautz, F. Van Reeth, Exposure Fusion, Pacific Graphics 2007"};
+    }
+    std::vector<ParamSpec> params() const override { return mertensParamSpecs(); }
+    InputKind inputKind() const override { return InputKind::Stack; }
+
+    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
+    {
+        FusionOptions options;
+        options.keepWeightMaps = values.flag("weight_maps");
+        FusionResult r = fuseMertens(*input.stack, mertensParamsFromValues(values), options, progress);
+        OperatorOutput out;
+        out.image = *r.fused.asFloat();
+        for (std::size_t k = 0; k < r.weightMaps.size(); ++k) out.extras.push_back({"weight_" + std::to_string(k), r.weightMaps[k]});
+        out.scalars["levels"] = r.levels;
+        return out;
+    }
+};
+
+} // namespace
+
+std::shared_ptr<const Operator> makeMertensOperator()
+{
+    return std::make_shared<MertensOperator>();
+}
+
+} // namespace fuselab
