@@ -17,7 +17,7 @@ packages=(
   # learned fusion
   libtorch-dev libopenblas0-pthread
   # GUI
-  qt6-base-dev qt6-charts-dev libgl-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   # tests
   libgtest-dev libgmock-dev libbenchmark-dev
   # GUI screenshots and headless runs, EXIF checks in tests

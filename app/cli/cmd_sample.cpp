@@ -2,14 +2,10 @@
 // It is what the README's run command does where there is no display.
 #include "cli_support.hpp"
 #include "command.hpp"
-#include "output_options.hpp"
 
-#include "fuselab/io.hpp"
-#include "fuselab/stack_io.hpp"
-#include "fuselab/synth_writer.hpp"
+#include "fuselab/sample_pipeline.hpp"
 
 #include <cstdio>
-#include <filesystem>
 
 namespace fuselab::cli {
 namespace {
@@ -29,41 +25,19 @@ public:
 
     int run() override
     {
-        namespace fs = std::filesystem;
         applyThreads(m_common);
-        int w = 0, h = 0;
-        if (std::sscanf(m_size.c_str(), "%dx%d", &w, &h) != 2 || w < 64 || h < 64 || w > 8000 || h > 8000)
+        SampleOptions options;
+        if (std::sscanf(m_size.c_str(), "%dx%d", &options.widthPx, &options.heightPx) != 2 || options.widthPx < 64 ||
+            options.heightPx < 64 || options.widthPx > 8000 || options.heightPx > 8000)
             throw UsageError("--size must be WIDTHxHEIGHT with sides in 64..8000");
-        const fs::path out(m_outDir);
+        options.outDir = m_outDir;
+        options.command = commandLine();
         ConsoleProgress progress("sample", m_common.quiet);
-
-        // 1. The sample stack: the interior scene through an sRGB camera, 5 exposures 2 stops apart.
-        SynthRequest request;
-        request.scene = {"interior", w, h, 1};
-        request.command = commandLine();
-        ProgressSpan synthSpan(progress, 0.0, 0.5);
-        const SynthResult synth = writeSyntheticStack(request, (out / "stack").string(), synthSpan);
-
-        // 2. A view of the true radiance, exposed for the interior.
-        const LoadedImage radiance = readImage(synth.radiancePath);
-        OperatorInput input;
-        input.images.push_back(radiance.pixels.toFloat());
-        const Operator& exposure = m_registry.get("exposure");
-        ParamValues values;
-        values.set("exposure_stops", -3.0);
-        ProgressSpan viewSpan(progress, 0.5, 1.0);
-        const OperatorOutput view = runOperator(exposure, input, values, viewSpan);
-        Sidecar sidecar;
-        sidecar.operators.push_back({"exposure", exposure.info().version, resolveParamValues(exposure.params(), values)});
-        sidecar.inputFiles.push_back(synth.radiancePath);
-        const std::string viewPath = (out / "radiance_view.png").string();
-        writeOutputWithSidecar(viewPath, view.image, OutputOptions{}, sidecar);
+        const SampleReport report = runSamplePipeline(options, m_registry, progress);
         progress.finish();
-
-        std::printf("sample scene: %dx%d, %zu exposures 2 stops apart (sRGB camera)\n", w, h, synth.framePaths.size());
-        std::printf("  stack            %s/\n", (out / "stack").string().c_str());
-        std::printf("  true radiance    %s\n", synth.radiancePath.c_str());
-        std::printf("  radiance view    %s\n", viewPath.c_str());
+        std::printf("sample scene %dx%d written to %s/\n", options.widthPx, options.heightPx, m_outDir.c_str());
+        for (const auto& [what, path] : report.outputs) std::printf("  %-28s %s\n", what.c_str(), path.c_str());
+        for (const auto& [what, value] : report.numbers) std::printf("  %-28s %.4f\n", what.c_str(), value);
         return kSuccess;
     }
 

@@ -4,7 +4,9 @@
 // body(chunkBegin, chunkEnd) for each, on up to workerThreads() threads (the caller's
 // thread is one of them). It returns when every chunk is done and rethrows the first
 // exception a chunk threw. Calls made from inside a body run serially (no nesting, no
-// deadlock). setWorkerThreads(n) sets the count used by later calls (n ≥ 1; 0 = all cores).
+// deadlock), and so do calls made while another thread's loop occupies the pool (a small
+// preview job never waits behind a large one). setWorkerThreads(n) sets the count used by
+// later calls (n ≥ 1; 0 = all cores).
 #pragma once
 
 #include <functional>

@@ -27,9 +27,13 @@ public:
         resize(std::max(1, count));
     }
 
-    void run(int begin, int end, int grain, const std::function<void(int, int)>& body)
+    /// Runs the job on the pool, or returns false at once when another thread's job holds it
+    /// (the caller then works alone rather than waiting: a quick preview must not queue
+    /// behind a long full-resolution job).
+    bool tryRun(int begin, int end, int grain, const std::function<void(int, int)>& body)
     {
-        std::lock_guard<std::mutex> runLock(m_runMutex); // one job at a time; callers queue
+        std::unique_lock<std::mutex> runLock(m_runMutex, std::try_to_lock);
+        if (!runLock.owns_lock()) return false;
         Job job;
         job.body = &body;
         job.begin = begin;
@@ -49,6 +53,7 @@ public:
         m_job = nullptr;
         lock.unlock();
         if (job.error) std::rethrow_exception(job.error);
+        return true;
     }
 
 private:
@@ -165,7 +170,7 @@ void parallelFor(int begin, int end, int grain, const std::function<void(int, in
     // Aim for a few chunks per thread so uneven rows balance out.
     const int chunks = p.threads() * 4;
     const int chunk = std::max(grain, (end - begin + chunks - 1) / chunks);
-    p.run(begin, end, chunk, body);
+    if (!p.tryRun(begin, end, chunk, body)) body(begin, end);
 }
 
 } // namespace fuselab

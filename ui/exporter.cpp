@@ -1,0 +1,108 @@
+#include "exporter.hpp"
+
+#include "fuselab/colour.hpp"
+#include "fuselab/error.hpp"
+#include "fuselab/io.hpp"
+#include "fuselab/parallel.hpp"
+#include "fuselab/sidecar.hpp"
+#include "fuselab/tonemap.hpp"
+
+#include <QFileInfo>
+
+#include <algorithm>
+
+namespace fuselab::ui {
+
+QStringList exportFormatNames()
+{
+    return {QStringLiteral("OpenEXR, half float"), QStringLiteral("OpenEXR, 32-bit float"), QStringLiteral("Radiance HDR"),
+            QStringLiteral("PNG, 8-bit"),          QStringLiteral("PNG, 16-bit"),           QStringLiteral("TIFF, 8-bit"),
+            QStringLiteral("TIFF, 16-bit"),        QStringLiteral("JPEG"),                  QStringLiteral("PNG, 16-bit PQ (HDR10)")};
+}
+
+ExportFormat exportFormatFromName(const QString& name)
+{
+    const int i = int(exportFormatNames().indexOf(name));
+    return i < 0 ? ExportFormat::Png16 : ExportFormat(i);
+}
+
+QString exportExtension(ExportFormat f)
+{
+    switch (f) {
+    case ExportFormat::ExrHalf:
+    case ExportFormat::ExrFloat: return QStringLiteral(".exr");
+    case ExportFormat::RadianceHdr: return QStringLiteral(".hdr");
+    case ExportFormat::Tiff8:
+    case ExportFormat::Tiff16: return QStringLiteral(".tif");
+    case ExportFormat::Jpeg: return QStringLiteral(".jpg");
+    default: return QStringLiteral(".png");
+    }
+}
+
+namespace {
+
+// PQ code values of an image: linear light × reference white in cd/m², through ST 2084.
+Image pqEncoded(const Image& source, double referenceWhite)
+{
+    const Image linear = withEncoding(source, ColourEncoding::Linear);
+    Image out = Image::uninitialised(linear.width(), linear.height(), linear.channels(), ColourEncoding::Pq);
+    parallelFor(0, linear.height(), 16, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) {
+            const float* s = linear.row(y);
+            float* d = out.row(y);
+            for (int i = 0; i < linear.width() * linear.channels(); ++i)
+                d[i] = float(pqEncode(std::clamp(double(s[i]) * referenceWhite, 0.0, pq::peakCdM2)));
+        }
+    });
+    return out;
+}
+
+} // namespace
+
+void exportResult(const PipelineResult& result, const QString& qpath, const ExportChoice& choice, const QStringList& inputFiles)
+{
+    const std::string path = qpath.toStdString();
+    if (result.display.empty()) throw Error(path, "there is no result to export yet");
+    const QString expected = exportExtension(choice.format);
+    const QString suffix = QLatin1Char('.') + QFileInfo(qpath).suffix().toLower();
+    const bool tiffOk = expected == QLatin1String(".tif") && suffix == QLatin1String(".tiff");
+    const bool jpegOk = expected == QLatin1String(".jpg") && suffix == QLatin1String(".jpeg");
+    if (suffix != expected && !tiffOk && !jpegOk)
+        throw Error(path, "the extension does not match the chosen format (expected " + expected.toStdString() + ")");
+
+    WriteOptions options;
+    Sidecar sidecar;
+    sidecar.command = "fuselab (GUI export)";
+    sidecar.operators = result.stages;
+    for (const QString& f : inputFiles) sidecar.inputFiles.push_back(f.toStdString());
+    sidecar.notes["result"] = result.label;
+    const bool hdrTarget = choice.format == ExportFormat::ExrHalf || choice.format == ExportFormat::ExrFloat ||
+                           choice.format == ExportFormat::RadianceHdr;
+    Image image = result.display;
+    switch (choice.format) {
+    case ExportFormat::ExrHalf: options.exrType = ExrPixelType::Half; break;
+    case ExportFormat::ExrFloat: options.exrType = ExrPixelType::Float; break;
+    case ExportFormat::Png8:
+    case ExportFormat::Tiff8: options.bitDepth = 8; break;
+    case ExportFormat::Png16:
+    case ExportFormat::Tiff16: options.bitDepth = 16; break;
+    case ExportFormat::Jpeg: options.jpegQuality = choice.jpegQuality; break;
+    case ExportFormat::PqPng16:
+        options.bitDepth = 16;
+        image = pqEncoded(result.radiance.empty() ? result.display : result.radiance, choice.pqReferenceWhiteCdM2);
+        sidecar.notes["transfer_function"] = "PQ (SMPTE ST 2084), code values in 16-bit PNG";
+        sidecar.numbers["pq_reference_white_cd_m2"] = choice.pqReferenceWhiteCdM2;
+        break;
+    case ExportFormat::RadianceHdr: break;
+    }
+    if (hdrTarget && !result.radiance.empty()) {
+        image = result.radiance;
+        sidecar.notes["content"] = "linear scene radiance (relative)";
+    } else if (hdrTarget) {
+        sidecar.notes["content"] = "display-referred result, linearised";
+    }
+    writeImage(path, image, options);
+    writeSidecar(path, sidecar);
+}
+
+} // namespace fuselab::ui

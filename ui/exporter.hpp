@@ -1,0 +1,29 @@
+// Writing a result to a file with its sidecar: the formats of the export dialog, the choice
+// of what each receives (HDR formats get the linear radiance where there is one), and the
+// sidecar listing every operator and value that produced the file. Writes are atomic.
+#pragma once
+
+#include "pipeline.hpp"
+
+#include <QString>
+#include <QStringList>
+
+namespace fuselab::ui {
+
+enum class ExportFormat { ExrHalf, ExrFloat, RadianceHdr, Png8, Png16, Tiff8, Tiff16, Jpeg, PqPng16 };
+
+struct ExportChoice {
+    ExportFormat format = ExportFormat::Png16;
+    int jpegQuality = 95;
+    double pqReferenceWhiteCdM2 = 203.0; ///< PQ: display value 1.0 (or radiance 1.0) ↦ this luminance
+};
+
+QStringList exportFormatNames();           ///< in ExportFormat order, for a combo box
+QString exportExtension(ExportFormat format); ///< ".exr", ".png", …
+ExportFormat exportFormatFromName(const QString& name);
+
+/// Writes `result` to `path` (extension must fit the format) and `<path>.json`. Throws
+/// fuselab::Error naming the file and the problem (permission, full disk, bad extension).
+void exportResult(const PipelineResult& result, const QString& path, const ExportChoice& choice, const QStringList& inputFiles);
+
+} // namespace fuselab::ui

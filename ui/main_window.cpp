@@ -1,0 +1,591 @@
+#include "main_window.hpp"
+
+#include "charts_panel.hpp"
+#include "exporter.hpp"
+#include "image_viewer.hpp"
+#include "metrics_panel.hpp"
+#include "overlay_panel.hpp"
+#include "param_variant.hpp"
+#include "pipeline_panel.hpp"
+#include "stack_panel.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/io.hpp"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSlider>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace fuselab::ui {
+
+MainWindow::MainWindow(const OperatorRegistry& registry, QWidget* parent)
+    : QMainWindow(parent), m_ws(std::make_unique<Workspace>(registry))
+{
+    setWindowTitle(QStringLiteral("FuseLab"));
+    setAcceptDrops(true);
+    resize(1500, 950);
+
+    // Central area: problem banner over one or two synchronised viewers.
+    auto* central = new QWidget(this);
+    auto* cl = new QVBoxLayout(central);
+    cl->setContentsMargins(0, 0, 0, 0);
+    m_banner = new QLabel(central);
+    m_banner->setObjectName(QStringLiteral("problemBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #5a2323; color: #ffecec; padding: 6px; }"));
+    m_banner->setToolTip(tr("Click to dismiss"));
+    m_banner->hide();
+    m_banner->installEventFilter(this);
+    cl->addWidget(m_banner);
+    auto* split = new QSplitter(Qt::Horizontal, central);
+    m_viewer = new ImageViewer(split);
+    m_viewer->setObjectName(QStringLiteral("mainViewer"));
+    m_viewer->setMessage(tr("Open a stack (Ctrl+O), drop files or a folder here, or use the built-in sample."));
+    m_compareViewer = new ImageViewer(split);
+    m_compareViewer->setObjectName(QStringLiteral("compareViewer"));
+    m_compareViewer->setMessage(tr("Pin a result (View ▸ Pin for comparison) to compare it side by side"));
+    m_compareViewer->hide();
+    split->addWidget(m_viewer);
+    split->addWidget(m_compareViewer);
+    cl->addWidget(split, 1);
+    setCentralWidget(central);
+    connect(m_viewer, &ImageViewer::viewChanged, m_compareViewer, &ImageViewer::setView);
+    connect(m_compareViewer, &ImageViewer::viewChanged, m_viewer, &ImageViewer::setView);
+
+    m_readout = new QLabel(this);
+    statusBar()->addWidget(m_readout, 1);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(220);
+    m_progress->setFormat(tr("full resolution %p%"));
+    m_progress->hide();
+    m_cancel = new QToolButton(this);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop the full-resolution computation (Esc)"));
+    m_cancel->hide();
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+    connect(m_viewer, &ImageViewer::pixelInfo, m_readout, &QLabel::setText);
+    connect(m_cancel, &QToolButton::clicked, this, [this] { m_ws->cancelFull(); });
+
+    buildDocks();
+    buildActions();
+
+    JobRunner* jobs = m_ws->jobs();
+    connect(jobs, &JobRunner::progress, this, [this](const QString& channel, double f, const QString& stage) {
+        if (channel != QLatin1String("full")) return;
+        m_progress->show();
+        m_cancel->show();
+        m_progress->setValue(int(f * 1000));
+        m_progress->setToolTip(stage);
+    });
+    connect(jobs, &JobRunner::started, this, [this](const QString& channel) {
+        if (channel == QLatin1String("full")) {
+            m_progress->setValue(0);
+            m_progress->show();
+            m_cancel->show();
+        }
+    });
+    connect(jobs, &JobRunner::finished, this, [this](const QString& channel, bool) {
+        if (channel == QLatin1String("full")) {
+            m_progress->hide();
+            m_cancel->hide();
+        }
+    });
+    connect(m_ws.get(), &Workspace::previewReady, this, &MainWindow::onResult);
+    connect(m_ws.get(), &Workspace::fullReady, this, &MainWindow::onResult);
+    connect(m_ws.get(), &Workspace::loadProblems, this, [this](const QStringList& p) { showProblem(p.join(QLatin1Char('\n'))); });
+    connect(m_ws.get(), &Workspace::jobFailed, this, [this](const QString&, const QString& message) { showProblem(message); });
+    connect(m_ws.get(), &Workspace::stackChanged, this, [this] {
+        m_banner->hide();
+        if (!m_ws->session().syntheticSample) {
+            QStringList paths;
+            for (const SessionFrame& f : m_ws->session().frames) paths << f.path;
+            rememberRecent(paths);
+        }
+    });
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildDocks()
+{
+    m_stack = new StackPanel(*m_ws, this);
+    auto* stackDock = new QDockWidget(tr("Stack"), this);
+    stackDock->setObjectName(QStringLiteral("stackDock"));
+    stackDock->setWidget(m_stack);
+    addDockWidget(Qt::LeftDockWidgetArea, stackDock);
+    connect(m_stack, &StackPanel::openFilesRequested, this, [this] {
+        QSettings s;
+        const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open exposures"), s.value(QStringLiteral("dirs/open")).toString(),
+                                                                tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.exr *.hdr);;All files (*)"));
+        if (!files.isEmpty()) {
+            s.setValue(QStringLiteral("dirs/open"), QFileInfo(files.front()).absolutePath());
+            openPaths(files);
+        }
+    });
+    connect(m_stack, &StackPanel::openFolderRequested, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a stack folder"));
+        if (!dir.isEmpty()) openPaths({dir});
+    });
+    connect(m_stack, &StackPanel::weightMapRequested, this, [this](int frame) {
+        // Operators that can explain their blend offer a boolean "weight_maps" parameter and
+        // return maps named weight_<k> (k in stack order of the included frames).
+        const Operator* op = m_ws->registry().find(m_ws->session().fusionId);
+        bool offered = false;
+        if (op)
+            for (const ParamSpec& s : op->params()) offered |= s.id == "weight_maps";
+        if (!offered || m_ws->session().mode != PipelineMode::Fusion) {
+            showProblem(tr("The current method does not produce per-frame weight maps."));
+            return;
+        }
+        SessionState next = m_ws->session();
+        next.values[op->info().id] = next.valuesFor(*op);
+        next.values[op->info().id].set("weight_maps", true);
+        const ExposureStack included = m_ws->includedStack();
+        int index = 0;
+        for (std::size_t i = 0; i < included.frames.size(); ++i)
+            if (included.frames[i].path == m_ws->loadedStack().frames[std::size_t(frame)].path) index = int(i);
+        m_overlay->selectMap(QStringLiteral("weight_%1").arg(index));
+        m_ws->applyState(next);
+        m_pendingOverlay = QStringLiteral("weight_%1").arg(index);
+    });
+
+    m_pipeline = new PipelinePanel(*m_ws, this);
+    auto* pipelineDock = new QDockWidget(tr("Pipeline"), this);
+    pipelineDock->setObjectName(QStringLiteral("pipelineDock"));
+    pipelineDock->setWidget(m_pipeline);
+    addDockWidget(Qt::RightDockWidgetArea, pipelineDock);
+
+    m_overlay = new OverlayPanel(this);
+    auto* overlayDock = new QDockWidget(tr("Overlay"), this);
+    overlayDock->setObjectName(QStringLiteral("overlayDock"));
+    overlayDock->setWidget(m_overlay);
+    addDockWidget(Qt::RightDockWidgetArea, overlayDock);
+    tabifyDockWidget(pipelineDock, overlayDock);
+    pipelineDock->raise();
+    connect(m_overlay, &OverlayPanel::overlayChanged, this, &MainWindow::refreshOverlay);
+
+    auto* bottom = new QTabWidget(this);
+    m_charts = new ChartsPanel(bottom);
+    m_metrics = new MetricsPanel(*m_ws, bottom);
+    bottom->addTab(m_charts, tr("Charts"));
+    bottom->addTab(m_metrics, tr("Metrics"));
+    auto* bottomDock = new QDockWidget(tr("Analysis"), this);
+    bottomDock->setObjectName(QStringLiteral("analysisDock"));
+    bottomDock->setWidget(bottom);
+    addDockWidget(Qt::BottomDockWidgetArea, bottomDock);
+    connect(m_metrics, &MetricsPanel::qualityMap, this, [this](const QString& name, const Image& map) { m_overlay->addMap(name, map); });
+}
+
+void MainWindow::buildActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QToolBar* tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    auto add = [this](QMenu* menu, const QString& text, const QKeySequence& key, auto slot) {
+        QAction* a = menu->addAction(text);
+        if (!key.isEmpty()) a->setShortcut(key);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    QAction* open = add(file, tr("&Open exposures…"), QKeySequence::Open, [this] { Q_EMIT m_stack->openFilesRequested(); });
+    add(file, tr("Open &folder…"), QKeySequence(QStringLiteral("Ctrl+Shift+O")), [this] { Q_EMIT m_stack->openFolderRequested(); });
+    m_recentMenu = file->addMenu(tr("Recent stacks"));
+    add(file, tr("Built-in &sample"), QKeySequence(), [this] { m_ws->loadSample(); });
+    file->addSeparator();
+    add(file, tr("Open &session…"), QKeySequence(), [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("FuseLab sessions (*.fuselab)"));
+        if (!path.isEmpty()) loadSession(path);
+    });
+    QAction* saveAct = add(file, tr("&Save session…"), QKeySequence::Save, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save session"), QString(), tr("FuseLab sessions (*.fuselab)"));
+        if (!path.isEmpty()) saveSession(path.endsWith(QLatin1String(".fuselab")) ? path : path + QStringLiteral(".fuselab"));
+    });
+    QAction* exportAct = add(file, tr("&Export…"), QKeySequence(QStringLiteral("Ctrl+E")), [this] {
+        QSettings s;
+        bool ok = false;
+        const QString format = QInputDialog::getItem(this, tr("Export"), tr("Format:"), exportFormatNames(),
+                                                     int(exportFormatNames().indexOf(s.value(QStringLiteral("export/format")).toString())),
+                                                     false, &ok);
+        if (!ok) return;
+        int quality = 95;
+        if (exportFormatFromName(format) == ExportFormat::Jpeg) {
+            quality = QInputDialog::getInt(this, tr("Export"), tr("JPEG quality:"), 95, 1, 100, 1, &ok);
+            if (!ok) return;
+        }
+        const QString ext = exportExtension(exportFormatFromName(format));
+        QString path = QFileDialog::getSaveFileName(this, tr("Export result"), s.value(QStringLiteral("dirs/export")).toString(),
+                                                    format + QStringLiteral(" (*") + ext + QLatin1Char(')'));
+        if (path.isEmpty()) return;
+        if (!path.endsWith(ext)) path += ext;
+        s.setValue(QStringLiteral("export/format"), format);
+        s.setValue(QStringLiteral("dirs/export"), QFileInfo(path).absolutePath());
+        if (exportTo(path, format, quality)) statusBar()->showMessage(tr("Wrote %1 and its sidecar").arg(path), 5000);
+    });
+    file->addSeparator();
+    add(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_ws->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_ws->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* fit = add(view, tr("&Fit"), QKeySequence(QStringLiteral("F")), [this] { m_viewer->fitToWindow(); });
+    QAction* one = add(view, tr("&1:1"), QKeySequence(QStringLiteral("1")), [this] { m_viewer->zoomOneToOne(); });
+    add(view, tr("Zoom &in"), QKeySequence::ZoomIn, [this] { m_viewer->zoomBy(1.25); });
+    add(view, tr("Zoom &out"), QKeySequence::ZoomOut, [this] { m_viewer->zoomBy(0.8); });
+    m_splitAction = add(view, tr("&Before/after split"), QKeySequence(QStringLiteral("B")), [this] { refreshDisplay(); });
+    m_splitAction->setCheckable(true);
+    QAction* before = add(view, tr("Show &before (hold)"), QKeySequence(QStringLiteral("Space")), [] {});
+    before->setCheckable(true);
+    connect(before, &QAction::toggled, m_viewer, &ImageViewer::setShowBefore);
+    view->addSeparator();
+    add(view, tr("&Pin result for comparison"), QKeySequence(QStringLiteral("P")), [this] {
+        if (!m_viewer->hasImage()) return;
+        m_pinned = m_lastDisplay;
+        m_compareViewer->setImage(m_pinned);
+        m_compareViewer->show();
+        m_compareViewer->setView(m_viewer->zoom(), m_viewer->centre());
+        m_sideBySideAction->setChecked(true);
+    });
+    m_sideBySideAction = add(view, tr("&Side by side"), QKeySequence(QStringLiteral("S")), [this] {
+        m_compareViewer->setVisible(m_sideBySideAction->isChecked());
+    });
+    m_sideBySideAction->setCheckable(true);
+    view->addSeparator();
+    for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+
+    QMenu* process = menuBar()->addMenu(tr("&Process"));
+    add(process, tr("Compute full &resolution now"), QKeySequence(QStringLiteral("Ctrl+R")), [this] { m_ws->computeFullNow(); });
+    add(process, tr("&Cancel full resolution"), QKeySequence(Qt::Key_Escape), [this] { m_ws->cancelFull(); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    add(help, tr("&About FuseLab"), QKeySequence(), [this] {
+        QMessageBox::about(this, tr("About FuseLab"),
+                           tr("<b>FuseLab</b><br>Exposure fusion, HDR merging and learned image fusion.<br>"
+                              "Keys: F fit, 1 one-to-one, B before/after split, Space show before, P pin, S side by side, "
+                              "Ctrl+Z/Ctrl+Shift+Z undo/redo, Ctrl+E export."));
+    });
+
+    tools->addAction(open);
+    tools->addAction(saveAct);
+    tools->addAction(exportAct);
+    tools->addSeparator();
+    tools->addAction(fit);
+    tools->addAction(one);
+    tools->addAction(m_splitAction);
+    tools->addAction(m_sideBySideAction);
+    tools->addAction(undo);
+    tools->addAction(redo);
+    tools->addSeparator();
+    tools->addWidget(new QLabel(tr(" Show "), tools));
+    m_showWhat = new QComboBox(tools);
+    m_showWhat->addItem(tr("Result"));
+    m_showWhat->addItem(tr("HDR radiance"));
+    m_showWhat->setToolTip(tr("In HDR mode, view the merged radiance itself through the view exposure and curve"));
+    tools->addWidget(m_showWhat);
+    tools->addWidget(new QLabel(tr(" View exposure "), tools));
+    m_viewExposure = new QSlider(Qt::Horizontal, tools);
+    m_viewExposure->setRange(-80, 80);
+    m_viewExposure->setMaximumWidth(140);
+    m_viewExposure->setToolTip(tr("Exposure of the view in stops (does not change the result)"));
+    tools->addWidget(m_viewExposure);
+    m_viewCurve = new QComboBox(tools);
+    for (auto c : {ViewTransform::Curve::Srgb, ViewTransform::Curve::Linear, ViewTransform::Curve::Gamma22, ViewTransform::Curve::Log,
+                   ViewTransform::Curve::Filmic})
+        m_viewCurve->addItem(curveName(c), int(c));
+    m_viewCurve->setToolTip(tr("Transfer curve used to show linear values"));
+    tools->addWidget(m_viewCurve);
+    connect(m_viewExposure, &QSlider::valueChanged, this, &MainWindow::refreshDisplay);
+    connect(m_viewCurve, &QComboBox::currentIndexChanged, this, &MainWindow::refreshDisplay);
+    connect(m_showWhat, &QComboBox::currentIndexChanged, this, &MainWindow::refreshDisplay);
+    rebuildRecentMenu();
+}
+
+void MainWindow::showProblem(const QString& text)
+{
+    m_lastProblem = text;
+    m_banner->setText(text);
+    m_banner->show();
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_banner && event->type() == QEvent::MouseButtonPress) m_banner->hide();
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::onResult()
+{
+    auto result = m_ws->currentResult();
+    if (!result) return;
+    if (!result->notes.empty()) {
+        QStringList notes;
+        for (const std::string& n : result->notes) notes << QString::fromStdString(n);
+        statusBar()->showMessage(notes.join(QStringLiteral("; ")), 8000);
+    }
+    std::map<QString, Image> maps;
+    Image response;
+    for (const NamedImage& n : result->maps) {
+        if (n.name == "response") response = n.image;
+        else if (n.image.channels() == 1) maps[QString::fromStdString(n.name)] = n.image;
+    }
+    m_overlay->setMaps(maps);
+    if (!m_pendingOverlay.isEmpty() && maps.count(m_pendingOverlay)) {
+        m_overlay->selectMap(m_pendingOverlay);
+        m_pendingOverlay.clear();
+    }
+    m_charts->setResponseCurves(response);
+    m_charts->setHistogramSource(result->display);
+    refreshDisplay();
+}
+
+void MainWindow::refreshDisplay()
+{
+    auto result = m_ws->currentResult();
+    if (!result) return;
+    const bool radiance = m_showWhat->currentIndex() == 1 && !result->radiance.empty();
+    const Image source = radiance ? result->radiance : result->display;
+    ViewTransform view;
+    view.exposureStops = m_viewExposure->value() / 10.0;
+    view.curve = ViewTransform::Curve(m_viewCurve->currentData().toInt());
+    // "Before": the middle exposure at the result's resolution.
+    const bool split = m_splitAction->isChecked();
+    ExposureStack frames = result->display.width() == m_ws->loadedStack().width() ? m_ws->includedStack() : m_ws->includedProxy();
+    Image before;
+    QString beforeLabel;
+    if (!frames.frames.empty()) {
+        const StackFrame& mid = frames.frames[(frames.frames.size() - 1) / 2];
+        before = mid.pixels.toFloat();
+        beforeLabel = QFileInfo(QString::fromStdString(mid.path)).fileName();
+    }
+    const QString label = QString::fromStdString(result->label) + (m_ws->fullIsCurrent() ? QString() : tr(" (preview)"));
+    auto shown = std::make_shared<std::shared_ptr<const DisplayImage>>();
+    auto beforeShown = std::make_shared<std::shared_ptr<const DisplayImage>>();
+    ++m_displayRequests;
+    m_ws->jobs()->start(
+        QStringLiteral("display"),
+        [shown, beforeShown, source, before, view, label, beforeLabel, split](ProgressSink&) {
+            *shown = makeDisplayImage(source, view, label);
+            if (split && !before.empty()) *beforeShown = makeDisplayImage(before, ViewTransform{}, beforeLabel);
+        },
+        [this, shown, beforeShown] {
+            m_lastDisplay = *shown;
+            m_viewer->setImage(*shown);
+            m_viewer->setCompareImage(*beforeShown);
+            refreshOverlay();
+        });
+}
+
+void MainWindow::refreshOverlay()
+{
+    const Image* map = m_overlay->selectedMap();
+    if (!map) {
+        m_viewer->clearOverlay();
+        return;
+    }
+    const HeatmapStyle style = m_overlay->style();
+    const auto [lo, hi] = heatmapRange(*map, style);
+    m_viewer->setOverlay(renderHeatmap(*map, style), m_overlay->selectedName(), lo, hi, style.symmetric ? Colormap::Diverging : style.colormap);
+}
+
+void MainWindow::openPaths(const QStringList& paths)
+{
+    if (paths.size() == 1 && paths.front().endsWith(QLatin1String(".fuselab"))) {
+        loadSession(paths.front());
+        return;
+    }
+    m_ws->openPaths(paths);
+}
+
+bool MainWindow::saveSession(const QString& path)
+{
+    try {
+        const QByteArray json = QJsonDocument(m_ws->session().toJson(m_ws->registry())).toJson();
+        writeFileAtomically(path.toStdString(), std::vector<std::uint8_t>(json.begin(), json.end()));
+        statusBar()->showMessage(tr("Saved session %1").arg(path), 4000);
+        return true;
+    } catch (const Error& e) {
+        showProblem(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::loadSession(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        showProblem(tr("%1: cannot open the session file").arg(path));
+        return false;
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &parseError);
+    if (doc.isNull()) {
+        showProblem(tr("%1: not valid JSON (%2)").arg(path, parseError.errorString()));
+        return false;
+    }
+    try {
+        QStringList notes;
+        SessionState state = SessionState::fromJson(doc.object(), m_ws->registry(), &notes);
+        if (!notes.isEmpty()) showProblem(tr("Session migrated:\n%1").arg(notes.join(QLatin1Char('\n'))));
+        if (state.syntheticSample) {
+            m_ws->loadSample();
+        } else {
+            QStringList paths;
+            for (const SessionFrame& fr : state.frames) paths << fr.path;
+            // Values first; the frames' EVs and inclusion apply once the files are read.
+            auto connection = std::make_shared<QMetaObject::Connection>();
+            *connection = connect(m_ws.get(), &Workspace::stackChanged, this, [this, state, connection] {
+                QObject::disconnect(*connection);
+                m_ws->setSession(state);
+            });
+            m_ws->openPaths(paths);
+            return true;
+        }
+        m_ws->setSession(state);
+        return true;
+    } catch (const Error& e) {
+        showProblem(tr("%1: %2").arg(path, QString::fromStdString(e.problem())));
+        return false;
+    }
+}
+
+bool MainWindow::exportTo(const QString& path, const QString& formatName, int jpegQuality)
+{
+    if (!m_ws->fullIsCurrent()) {
+        m_ws->computeFullNow();
+        m_ws->jobs()->waitForIdle();
+    }
+    auto result = m_ws->fullIsCurrent() ? m_ws->fullResult() : nullptr;
+    if (!result) {
+        showProblem(tr("%1: no full-resolution result to export").arg(path));
+        return false;
+    }
+    ExportChoice choice;
+    choice.format = exportFormatFromName(formatName);
+    choice.jpegQuality = jpegQuality;
+    QStringList inputs;
+    if (!m_ws->session().syntheticSample)
+        for (const StackFrame& fr : m_ws->includedStack().frames) inputs << QString::fromStdString(fr.path);
+    try {
+        exportResult(*result, path, choice, inputs);
+        return true;
+    } catch (const Error& e) {
+        showProblem(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+void MainWindow::rememberRecent(const QStringList& paths)
+{
+    if (paths.isEmpty()) return;
+    QSettings s;
+    QList<QVariant> recent = s.value(QStringLiteral("recentStacks")).toList();
+    const QVariant entry(paths);
+    recent.removeAll(entry);
+    recent.prepend(entry);
+    while (recent.size() > 8) recent.removeLast();
+    s.setValue(QStringLiteral("recentStacks"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    QSettings s;
+    for (const QVariant& v : s.value(QStringLiteral("recentStacks")).toList()) {
+        const QStringList paths = v.toStringList();
+        if (paths.isEmpty()) continue;
+        const QString text = paths.size() == 1 ? paths.front() : tr("%1 (+%2 more)").arg(QFileInfo(paths.front()).fileName()).arg(paths.size() - 1);
+        QAction* a = m_recentMenu->addAction(text);
+        connect(a, &QAction::triggered, this, [this, paths] { openPaths(paths); });
+    }
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_viewCurve->setCurrentIndex(s.value(QStringLiteral("view/curve"), 0).toInt());
+    // Parameter values are remembered between runs, per operator.
+    const QJsonObject memory = QJsonDocument::fromJson(s.value(QStringLiteral("memory/session")).toByteArray()).object();
+    if (!memory.isEmpty()) {
+        try {
+            SessionState remembered = SessionState::fromJson(memory, m_ws->registry(), nullptr);
+            SessionState state = m_ws->session();
+            state.values = remembered.values;
+            state.mode = remembered.mode;
+            state.alignId = remembered.alignId;
+            if (!remembered.fusionId.empty()) state.fusionId = remembered.fusionId;
+            if (!remembered.mergeId.empty()) state.mergeId = remembered.mergeId;
+            if (!remembered.tonemapId.empty()) state.tonemapId = remembered.tonemapId;
+            m_ws->setSession(state);
+        } catch (const Error&) {
+            // A damaged memory is forgotten, not fatal.
+        }
+    }
+}
+
+void MainWindow::saveParameterMemory()
+{
+    SessionState memory = m_ws->session();
+    memory.frames.clear();
+    memory.syntheticSample = false;
+    QSettings s;
+    s.setValue(QStringLiteral("memory/session"), QJsonDocument(memory.toJson(m_ws->registry())).toJson(QJsonDocument::Compact));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("view/curve"), m_viewCurve->currentIndex());
+    saveParameterMemory();
+    m_ws->jobs()->cancelAll();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) paths << url.toLocalFile();
+    if (!paths.isEmpty()) openPaths(paths);
+}
+
+} // namespace fuselab::ui

@@ -1,0 +1,98 @@
+// The FuseLab main window: viewer in the middle (with a second, synchronised viewer for
+// side-by-side comparison), the stack on the left, the pipeline and overlay controls on the
+// right, charts and metrics below, progress and cancel in the status bar. It wires widgets
+// to the Workspace and keeps settings (QSettings) between runs.
+#pragma once
+
+#include "display_image.hpp"
+#include "workspace.hpp"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QAction;
+class QMenu;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QSlider;
+class QToolButton;
+
+namespace fuselab::ui {
+
+class ChartsPanel;
+class ImageViewer;
+class MetricsPanel;
+class OverlayPanel;
+class PipelinePanel;
+class StackPanel;
+
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const OperatorRegistry& registry, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Workspace& workspace() { return *m_ws; }
+    ImageViewer* viewer() const { return m_viewer; }
+    PipelinePanel* pipelinePanel() const { return m_pipeline; }
+    StackPanel* stackPanel() const { return m_stack; }
+    MetricsPanel* metricsPanel() const { return m_metrics; }
+    ChartsPanel* chartsPanel() const { return m_charts; }
+    OverlayPanel* overlayPanel() const { return m_overlay; }
+    /// The last message shown in the problem banner (tests check it).
+    QString lastProblem() const { return m_lastProblem; }
+
+    /// Opens files, folders or a session file (*.fuselab).
+    void openPaths(const QStringList& paths);
+    bool saveSession(const QString& path);
+    bool loadSession(const QString& path);
+    /// Exports the full-resolution result (computing it first if needed); false on failure,
+    /// with the reason in lastProblem().
+    bool exportTo(const QString& path, const QString& formatName, int jpegQuality = 95);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void buildActions();
+    void buildDocks();
+    void showProblem(const QString& text);
+    void refreshDisplay();
+    void refreshOverlay();
+    void onResult();
+    void rememberRecent(const QStringList& paths);
+    void rebuildRecentMenu();
+    void restoreSettings();
+    void saveParameterMemory();
+
+    std::unique_ptr<Workspace> m_ws;
+    ImageViewer* m_viewer = nullptr;
+    ImageViewer* m_compareViewer = nullptr;
+    StackPanel* m_stack = nullptr;
+    PipelinePanel* m_pipeline = nullptr;
+    OverlayPanel* m_overlay = nullptr;
+    ChartsPanel* m_charts = nullptr;
+    MetricsPanel* m_metrics = nullptr;
+    QLabel* m_readout = nullptr;
+    QLabel* m_banner = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QToolButton* m_cancel = nullptr;
+    QSlider* m_viewExposure = nullptr;
+    QComboBox* m_viewCurve = nullptr;
+    QComboBox* m_showWhat = nullptr;
+    QAction* m_splitAction = nullptr;
+    QAction* m_sideBySideAction = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QString m_lastProblem;
+    std::shared_ptr<const DisplayImage> m_pinned;
+    std::shared_ptr<const DisplayImage> m_lastDisplay;
+    QString m_pendingOverlay;
+    quint64 m_displayRequests = 0;
+};
+
+} // namespace fuselab::ui

@@ -1,0 +1,38 @@
+// Running the chosen operators on a stack (the GUI's computation, free of widgets so it can
+// run on a worker thread and in tests): optional alignment, then fusion — or merge and tone
+// mapping — all through the operator registry by id.
+#pragma once
+
+#include "session.hpp"
+
+#include "fuselab/exposure.hpp"
+#include "fuselab/operator.hpp"
+#include "fuselab/sidecar.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fuselab::ui {
+
+struct PipelineResult {
+    Image display;                      ///< display-referred result (fused, or tone-mapped)
+    Image radiance;                     ///< linear HDR radiance (merge mode); empty otherwise
+    std::vector<NamedImage> maps;       ///< overlays: weight maps, motion mask, quality maps
+    std::map<std::string, double> scalars;
+    std::vector<std::string> notes;
+    std::vector<SidecarOperator> stages; ///< operators that ran, for the export sidecar
+    std::string label;                  ///< "Exposure fusion (Mertens)"
+};
+
+/// The included frames with EV overrides applied, in exposure order where known.
+ExposureStack includedFrames(const ExposureStack& loaded, const SessionState& session);
+
+/// Runs the pipeline the session describes on `stack`. Throws fuselab::Error, Cancelled.
+PipelineResult runPipeline(const SessionState& session, const ExposureStack& stack, const OperatorRegistry& registry,
+                           ProgressSink& progress);
+
+/// The first operator of a category (for defaults), or nullptr.
+const Operator* firstOfCategory(const OperatorRegistry& registry, const char* category);
+
+} // namespace fuselab::ui

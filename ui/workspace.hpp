@@ -1,0 +1,94 @@
+// The GUI's model and controller, without widgets: the loaded stack and its proxy, the
+// session (pipeline and values), the latest preview and full-resolution results, the undo
+// stack for every user change, and the jobs that compute them (preview on the proxy first,
+// full resolution after a pause, latest change wins, never on the GUI thread).
+#pragma once
+
+#include "display_image.hpp"
+#include "job_runner.hpp"
+#include "pipeline.hpp"
+#include "session.hpp"
+
+#include "fuselab/operator.hpp"
+
+#include <QObject>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <memory>
+
+namespace fuselab::ui {
+
+class Workspace final : public QObject {
+    Q_OBJECT
+public:
+    explicit Workspace(const OperatorRegistry& registry, QObject* parent = nullptr);
+    ~Workspace() override;
+
+    const OperatorRegistry& registry() const { return m_registry; }
+    const SessionState& session() const { return m_session; }
+    const ExposureStack& loadedStack() const { return m_stack; }
+    ExposureStack includedStack() const { return includedFrames(m_stack, m_session); }
+    ExposureStack includedProxy() const { return includedFrames(m_proxy, m_session); }
+    QUndoStack* undoStack() { return &m_undo; }
+    JobRunner* jobs() { return &m_jobs; }
+
+    /// Latest results (may be null); "preview" is on the proxy, "full" at full resolution.
+    std::shared_ptr<const PipelineResult> previewResult() const { return m_preview; }
+    std::shared_ptr<const PipelineResult> fullResult() const { return m_full; }
+    /// The best available result: full resolution when it matches the current settings.
+    std::shared_ptr<const PipelineResult> currentResult() const;
+    bool fullIsCurrent() const { return m_full && m_fullGeneration == m_generation; }
+
+    /// Proxy long side (px) and the idle time before full resolution starts (ms).
+    void setProxyLongSide(int px) { m_proxyLongSide = px; }
+    void setFullResolutionDelay(int ms) { m_fullDelay.setInterval(ms); }
+    void setPreviewDebounce(int ms) { m_debounce.setInterval(ms); }
+
+    // --- actions (each records an undo step where it changes settings) -----------------------
+    void loadSample(int widthPx = 1200, int heightPx = 800);
+    /// Loads files and folders in the background; failures are reported by loadProblems().
+    void openPaths(const QStringList& paths);
+    void setSession(const SessionState& session); ///< replaces everything (session file, no undo)
+    void editParameter(const std::string& opId, const QString& paramId, const ParamValue& before, const ParamValue& after, bool interim);
+    void setStage(const QString& stage, const std::string& opId); ///< "mode" uses "fusion"/"hdr"
+    void setFrameIncluded(int index, bool included);
+    void setFrameEv(int index, std::optional<double> ev);
+    void recompute();           ///< schedules a preview (debounced)
+    void computeFullNow();      ///< full resolution without waiting
+    void cancelFull();
+
+    /// Applies a state without recording undo (used by undo commands themselves).
+    void applyState(const SessionState& state);
+
+Q_SIGNALS:
+    void stackChanged();
+    void sessionChanged();
+    void previewReady();
+    void fullReady();
+    void jobFailed(const QString& channel, const QString& message);
+    void loadProblems(const QStringList& problems);
+    void notes(const QStringList& notes);
+
+private:
+    void setStateWithUndo(const SessionState& next, const QString& text);
+    void startPreview();
+    void startFull();
+    void adoptLoadedStack(ExposureStack stack, std::vector<SessionFrame> frames, bool synthetic);
+
+    const OperatorRegistry& m_registry;
+    SessionState m_session;
+    ExposureStack m_stack;
+    ExposureStack m_proxy;
+    std::shared_ptr<const PipelineResult> m_preview;
+    std::shared_ptr<const PipelineResult> m_full;
+    quint64 m_generation = 0;     ///< bumps with every settings change
+    quint64 m_fullGeneration = 0; ///< generation the full result belongs to
+    QUndoStack m_undo;
+    JobRunner m_jobs;
+    QTimer m_debounce;
+    QTimer m_fullDelay;
+    int m_proxyLongSide = 1024;
+};
+
+} // namespace fuselab::ui
