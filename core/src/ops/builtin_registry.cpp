@@ -7,6 +7,9 @@ namespace fuselab {
 void registerBuiltinOperators(OperatorRegistry& registry)
 {
     registry.add(makeExposureGammaOperator());
+    registry.add(makeAlignMtbOperator());
+    registry.add(makeAlignHomographyOperator());
+    registry.add(makeDeghostMaskOperator());
 }
 
 } // namespace fuselab
