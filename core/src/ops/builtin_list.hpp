@@ -9,5 +9,8 @@ namespace fuselab {
 
 std::shared_ptr<const Operator> makeExposureGammaOperator();
 std::shared_ptr<const Operator> makeMertensOperator();
+std::shared_ptr<const Operator> makeAlignMtbOperator();
+std::shared_ptr<const Operator> makeAlignHomographyOperator();
+std::shared_ptr<const Operator> makeDeghostMaskOperator();
 
 } // namespace fuselab

@@ -8,6 +8,9 @@ void registerBuiltinOperators(OperatorRegistry& registry)
 {
     registry.add(makeExposureGammaOperator());
     registry.add(makeMertensOperator());
+    registry.add(makeAlignMtbOperator());
+    registry.add(makeAlignHomographyOperator());
+    registry.add(makeDeghostMaskOperator());
 }
 
 } // namespace fuselab
