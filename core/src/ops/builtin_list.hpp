@@ -8,5 +8,8 @@
 namespace fuselab {
 
 std::shared_ptr<const Operator> makeExposureGammaOperator();
+std::shared_ptr<const Operator> makeDebevecMergeOperator();
+std::shared_ptr<const Operator> makeRobertsonMergeOperator();
+std::shared_ptr<const Operator> makeKnownResponseMergeOperator();
 
 } // namespace fuselab

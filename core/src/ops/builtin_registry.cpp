@@ -7,6 +7,9 @@ namespace fuselab {
 void registerBuiltinOperators(OperatorRegistry& registry)
 {
     registry.add(makeExposureGammaOperator());
+    registry.add(makeDebevecMergeOperator());
+    registry.add(makeRobertsonMergeOperator());
+    registry.add(makeKnownResponseMergeOperator());
 }
 
 } // namespace fuselab
