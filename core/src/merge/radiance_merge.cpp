@@ -171,11 +171,11 @@ struct Reading {
 // aligned load fetches an entry; each sample costs a byte load and a table load.
 struct EightBitSource {
     const std::uint8_t* row[kMaxFastFrames];
-    const float* lut[kMaxFastFrames * 3];
+    const float* tables; // [(j·channels + c)·1024 + 4z]: one contiguous block, addressed by offset
     int channels;
     Reading read(int j, int c, std::size_t i) const
     {
-        const float* entry = lut[j * channels + c] + 4 * int(row[j][i]);
+        const float* entry = tables + (std::size_t(j * channels + c) << 10) + 4 * std::size_t(row[j][i]);
         return {entry[0], entry[1], entry[2]};
     }
 };
@@ -348,12 +348,8 @@ Image mergeRadiance(const ExposureStack& stack, const CameraResponse& response, 
                 if (allEightBit) {
                     EightBitSource source;
                     source.channels = channels;
-                    for (std::size_t j = 0; j < frames.size(); ++j) {
-                        source.row[j] = rows[j].codes8;
-                        for (int c = 0; c < channels; ++c)
-                            source.lut[j * std::size_t(channels) + std::size_t(c)] =
-                                eightBitTables.data() + (j * std::size_t(channels) + std::size_t(c)) * 1024;
-                    }
+                    source.tables = eightBitTables.data();
+                    for (std::size_t j = 0; j < frames.size(); ++j) source.row[j] = rows[j].codes8;
                     mergeRowLog(source, channels, check, frames, rows, width, stride, dst, clipped, black);
                 } else {
                     mergeRowLog(GenericSource{&frames, &rows}, channels, check, frames, rows, width, stride, dst, clipped,
