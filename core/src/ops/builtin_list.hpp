@@ -12,5 +12,8 @@ std::shared_ptr<const Operator> makeMertensOperator();
 std::shared_ptr<const Operator> makeAlignMtbOperator();
 std::shared_ptr<const Operator> makeAlignHomographyOperator();
 std::shared_ptr<const Operator> makeDeghostMaskOperator();
+std::shared_ptr<const Operator> makeDebevecMergeOperator();
+std::shared_ptr<const Operator> makeRobertsonMergeOperator();
+std::shared_ptr<const Operator> makeKnownResponseMergeOperator();
 
 } // namespace fuselab

@@ -11,6 +11,9 @@ void registerBuiltinOperators(OperatorRegistry& registry)
     registry.add(makeAlignMtbOperator());
     registry.add(makeAlignHomographyOperator());
     registry.add(makeDeghostMaskOperator());
+    registry.add(makeDebevecMergeOperator());
+    registry.add(makeRobertsonMergeOperator());
+    registry.add(makeKnownResponseMergeOperator());
 }
 
 } // namespace fuselab

@@ -1,0 +1,231 @@
+// Radiance merge operators: recover a response (Debevec, Robertson) or take a known one, then
+// merge the stack into linear float radiance. Each also returns the response it used as the
+// extra image "response" (256 × 1, ln X per code, one channel per colour) for plotting.
+#include "builtin_list.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/hdr_merge.hpp"
+
+#include <cstdio>
+
+namespace fuselab {
+namespace {
+
+const char* const kDebevecReference = "Debevec & Malik, Recovering high dynamic range radiance maps from photographs, SIGGRAPH 1997";
+const char* const kRobertsonReference =
+    "Robertson, Borman & Stevenson, Estimation-theoretic approach to dynamic range enhancement using multiple exposures, "
+    "J. Electronic Imaging 12(2), 2003";
+
+ParamSpec weightingParam(const std::string& defaultChoice, const std::string& why)
+{
+    return ParamSpec::choice("weighting", "Weighting",
+                             {{"hat", "Hat (Debevec)"}, {"gaussian", "Gaussian (Robertson)"}, {"plateau", "Plateau"}},
+                             defaultChoice)
+        .withTooltip("How much each frame's code counts in the merge: hat = min(z, 255 − z), Robertson's Gaussian bump, "
+                     "or a flat plateau 1 − (2v − 1)^12; all are zero at black and at clipping. " + why)
+        .withReference("SPEC §2");
+}
+
+ParamSpec saturationCheckParam()
+{
+    return ParamSpec::flag("saturation_check", "Drop frames proven saturated", true)
+        .withTooltip("Ignore, per pixel, a frame whose clipping level is half a stop or more below the light a darker "
+                     "frame recorded there (its near-white code is JPEG ringing or noise). On by default: without it, "
+                     "lamps clipped in the darkest frame come out speckled and dark-rimmed.");
+}
+
+// Shared tail: refuse stacks without exposure data first (the error names the frame, --ev
+// and --times), then merge and package the result.
+const ExposureStack& stackWithExposures(const OperatorInput& input)
+{
+    if (!input.stack) throw Error("radiance merge needs an exposure stack");
+    input.stack->relativeExposureTimes();
+    return *input.stack;
+}
+
+OperatorOutput mergeAndPackage(const ExposureStack& stack, const CameraResponse& response, MergeWeighting weighting,
+                               bool saturationCheck, ProgressSink& progress)
+{
+    MergeParams mp;
+    mp.weighting = weighting;
+    mp.saturationCheck = saturationCheck;
+    MergeStats stats;
+    OperatorOutput out;
+    out.image = mergeRadiance(stack, response, mp, progress, &stats);
+    out.extras.push_back({"response", responseCurveImage(response, 256)});
+    out.scalars["clipped_everywhere_fraction"] = stats.clippedEverywhereFraction;
+    out.scalars["black_everywhere_fraction"] = stats.blackEverywhereFraction;
+    if (stats.clippedEverywhereFraction > 0.001) {
+        char note[160];
+        std::snprintf(note, sizeof note,
+                      "%.2f%% of samples are clipped in every frame: their radiance is a lower bound "
+                      "(the darkest frame's brightest code)", 100.0 * stats.clippedEverywhereFraction);
+        out.notes.push_back(note);
+    }
+    return out;
+}
+
+class DebevecMergeOperator final : public Operator {
+public:
+    OperatorInfo info() const override
+    {
+        return {"merge-debevec", "HDR merge (Debevec)", category::merge, 1,
+                "Recovers the camera response by Debevec & Malik's least squares and merges the stack into linear radiance.",
+                kDebevecReference};
+    }
+    std::vector<ParamSpec> params() const override
+    {
+        return {
+            ParamSpec::integer("samples", "Sample pixels", 1, 100000, 70)
+                .withSoftRange(20, 1000)
+                .withTooltip("Pixels on a regular grid whose codes feed the least-squares fit; 70 is OpenCV's default.")
+                .withReference("OpenCV CalibrateDebevec"),
+            ParamSpec::number("lambda", "Smoothness λ", 0.0, 1000.0, 10.0)
+                .withStep(0.5).withSoftRange(0.0, 100.0)
+                .withTooltip("Weight of the smoothness rows λ·w(z)·g''(z) against the data; 10 is OpenCV's default. "
+                             "0 fits the data alone (uncovered codes are interpolated).")
+                .withReference("Debevec & Malik 1997; OpenCV"),
+            ParamSpec::integer("levels", "Code levels", 16, 1024, 256)
+                .withSoftRange(64, 1024)
+                .withTooltip("Number of code values the response is solved for; 256 matches 8-bit data, and 16-bit or "
+                             "float frames are binned to this many levels."),
+            weightingParam("hat", "Used for both the fit and the merge; the hat is the paper's."),
+            saturationCheckParam(),
+        };
+    }
+    InputKind inputKind() const override { return InputKind::Stack; }
+
+    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
+    {
+        progress.checkCancelled();
+        const ExposureStack& stack = stackWithExposures(input);
+        DebevecParams dp;
+        dp.samples = int(values.integer("samples"));
+        dp.lambda = values.number("lambda");
+        dp.levels = int(values.integer("levels"));
+        dp.weighting = mergeWeightingFromString(values.choice("weighting"));
+        ResponseRecoveryReport report;
+        ProgressSpan recovery(progress, 0.0, 0.2);
+        const CameraResponse response = recoverResponseDebevec(stack, dp, recovery, &report);
+        ProgressSpan merge(progress, 0.2, 1.0);
+        OperatorOutput out = mergeAndPackage(stack, response, dp.weighting, values.flag("saturation_check"), merge);
+        out.scalars["samples_used"] = report.samplesUsed;
+        out.scalars["fit_rms_ln"] = report.fitRmsLn;
+        out.scalars["monotone_fixes"] = report.monotoneFixes;
+        return out;
+    }
+};
+
+class RobertsonMergeOperator final : public Operator {
+public:
+    OperatorInfo info() const override
+    {
+        return {"merge-robertson", "HDR merge (Robertson)", category::merge, 1,
+                "Recovers the camera response by Robertson et al.'s iterative estimation and merges the stack into linear radiance.",
+                kRobertsonReference};
+    }
+    std::vector<ParamSpec> params() const override
+    {
+        return {
+            ParamSpec::integer("iterations", "Max iterations", 1, 500, 30)
+                .withSoftRange(1, 100)
+                .withTooltip("Upper limit on the alternating updates of irradiance and response; 30 is OpenCV's default.")
+                .withReference("OpenCV CalibrateRobertson"),
+            ParamSpec::number("threshold", "Convergence threshold", 0.0, 1.0, 0.01)
+                .withStep(0.001).withSoftRange(0.0, 0.1)
+                .withTooltip("Stops when the mean change of the normalised response I(m) falls below this; 0.01 is "
+                             "OpenCV's default.")
+                .withReference("OpenCV CalibrateRobertson"),
+            ParamSpec::integer("sample_pixels", "Sample pixels", 1000, 100000000, 200000)
+                .withSoftRange(10000, 2000000).withLogScale()
+                .withTooltip("Pixels (a regular subsample) used in each iteration; 200 000 keeps 12 MP stacks fast "
+                             "while every code level is still seen many times."),
+            weightingParam("gaussian", "Only the merge uses it (the fit always uses Robertson's weight); the default is "
+                                       "the paper's."),
+            saturationCheckParam(),
+        };
+    }
+    InputKind inputKind() const override { return InputKind::Stack; }
+
+    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
+    {
+        progress.checkCancelled();
+        const ExposureStack& stack = stackWithExposures(input);
+        RobertsonParams rp;
+        rp.maxIterations = int(values.integer("iterations"));
+        rp.threshold = values.number("threshold");
+        rp.maxSamplePixels = int(values.integer("sample_pixels"));
+        ResponseRecoveryReport report;
+        ProgressSpan recovery(progress, 0.0, 0.3);
+        const CameraResponse response = recoverResponseRobertson(stack, rp, recovery, &report);
+        ProgressSpan merge(progress, 0.3, 1.0);
+        OperatorOutput out = mergeAndPackage(stack, response, mergeWeightingFromString(values.choice("weighting")),
+                                             values.flag("saturation_check"), merge);
+        out.scalars["iterations"] = report.iterations;
+        out.scalars["converged"] = report.converged ? 1.0 : 0.0;
+        out.scalars["final_change"] = report.finalChange;
+        out.scalars["samples_used"] = report.samplesUsed;
+        out.scalars["monotone_fixes"] = report.monotoneFixes;
+        if (!report.converged)
+            out.notes.push_back("Robertson recovery stopped at the iteration limit before the change fell below the threshold");
+        return out;
+    }
+};
+
+class KnownResponseMergeOperator final : public Operator {
+public:
+    OperatorInfo info() const override
+    {
+        return {"merge-response", "HDR merge (known response)", category::merge, 1,
+                "Merges the stack into linear radiance through a known camera response (linear, gamma or sRGB).",
+                kDebevecReference};
+    }
+    std::vector<ParamSpec> params() const override
+    {
+        return {
+            ParamSpec::choice("response", "Response",
+                              {{"linear", "Linear (raw data)"}, {"gamma", "Gamma"}, {"srgb", "sRGB"}}, "srgb")
+                .withTooltip("The curve that turned light into the frames' codes; sRGB is what most cameras' JPEG and "
+                             "PNG output assumes.")
+                .withReference("IEC 61966-2-1 (sRGB)"),
+            ParamSpec::number("gamma", "Gamma", 0.2, 5.0, 2.2)
+                .withStep(0.05).withSoftRange(1.0, 3.0)
+                .withTooltip("Codes are light^(1/gamma); 2.2 is the classic display gamma.")
+                .enabledWhen("response=gamma"),
+            weightingParam("hat", "The hat is Debevec & Malik's."),
+            saturationCheckParam(),
+        };
+    }
+    InputKind inputKind() const override { return InputKind::Stack; }
+
+    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
+    {
+        progress.checkCancelled();
+        const ExposureStack& stack = stackWithExposures(input);
+        const std::string& kind = values.choice("response");
+        const CameraResponse response = kind == "linear" ? CameraResponse::linear()
+                                        : kind == "gamma" ? CameraResponse::gamma(values.number("gamma"))
+                                                          : CameraResponse::srgb();
+        return mergeAndPackage(stack, response, mergeWeightingFromString(values.choice("weighting")),
+                               values.flag("saturation_check"), progress);
+    }
+};
+
+} // namespace
+
+std::shared_ptr<const Operator> makeDebevecMergeOperator()
+{
+    return std::make_shared<DebevecMergeOperator>();
+}
+
+std::shared_ptr<const Operator> makeRobertsonMergeOperator()
+{
+    return std::make_shared<RobertsonMergeOperator>();
+}
+
+std::shared_ptr<const Operator> makeKnownResponseMergeOperator()
+{
+    return std::make_shared<KnownResponseMergeOperator>();
+}
+
+} // namespace fuselab
