@@ -9,4 +9,14 @@ namespace fuselab {
 
 std::shared_ptr<const Operator> makeExposureGammaOperator();
 
+// Tone curves and tone mappers (tonemap_*.cpp).
+std::shared_ptr<const Operator> makeMuLawOperator();
+std::shared_ptr<const Operator> makePqOperator();
+std::shared_ptr<const Operator> makeHlgOperator();
+std::shared_ptr<const Operator> makeReinhardOperator();
+std::shared_ptr<const Operator> makeReinhardLocalOperator();
+std::shared_ptr<const Operator> makeDragoOperator();
+std::shared_ptr<const Operator> makeMantiukOperator();
+std::shared_ptr<const Operator> makeDurandOperator();
+
 } // namespace fuselab

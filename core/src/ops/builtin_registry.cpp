@@ -7,6 +7,15 @@ namespace fuselab {
 void registerBuiltinOperators(OperatorRegistry& registry)
 {
     registry.add(makeExposureGammaOperator());
+
+    registry.add(makeMuLawOperator());
+    registry.add(makePqOperator());
+    registry.add(makeHlgOperator());
+    registry.add(makeReinhardOperator());
+    registry.add(makeReinhardLocalOperator());
+    registry.add(makeDragoOperator());
+    registry.add(makeMantiukOperator());
+    registry.add(makeDurandOperator());
 }
 
 } // namespace fuselab
