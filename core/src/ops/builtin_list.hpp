@@ -16,4 +16,14 @@ std::shared_ptr<const Operator> makeDebevecMergeOperator();
 std::shared_ptr<const Operator> makeRobertsonMergeOperator();
 std::shared_ptr<const Operator> makeKnownResponseMergeOperator();
 
+// Tone curves and tone mappers (tonemap_*.cpp).
+std::shared_ptr<const Operator> makeMuLawOperator();
+std::shared_ptr<const Operator> makePqOperator();
+std::shared_ptr<const Operator> makeHlgOperator();
+std::shared_ptr<const Operator> makeReinhardOperator();
+std::shared_ptr<const Operator> makeReinhardLocalOperator();
+std::shared_ptr<const Operator> makeDragoOperator();
+std::shared_ptr<const Operator> makeMantiukOperator();
+std::shared_ptr<const Operator> makeDurandOperator();
+
 } // namespace fuselab

@@ -14,6 +14,15 @@ void registerBuiltinOperators(OperatorRegistry& registry)
     registry.add(makeDebevecMergeOperator());
     registry.add(makeRobertsonMergeOperator());
     registry.add(makeKnownResponseMergeOperator());
+
+    registry.add(makeMuLawOperator());
+    registry.add(makePqOperator());
+    registry.add(makeHlgOperator());
+    registry.add(makeReinhardOperator());
+    registry.add(makeReinhardLocalOperator());
+    registry.add(makeDragoOperator());
+    registry.add(makeMantiukOperator());
+    registry.add(makeDurandOperator());
 }
 
 } // namespace fuselab
