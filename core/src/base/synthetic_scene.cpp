@@ -80,8 +80,10 @@ InteriorLayout makeLayout(std::uint64_t seed)
     l.sunRadius = float(rng.uniform(0.018, 0.03));
     l.sunRadiance = float(rng.uniform(15000.0, 30000.0));
     const float blueness = float(rng.uniform(0.6, 1.0));
-    l.skyTop = {float(8.0 * (1.0 - 0.5 * blueness)), float(11.0 - 2.0 * blueness), 16.0f};
-    l.skyHorizon = {28.0f, 27.0f, float(rng.uniform(22.0, 26.0))};
+    // A daylight view about 4–5 stops above the lit wall, as through a real window: the
+    // darkest frames of a ±4 EV bracket hold it, the middle ones clip it.
+    l.skyTop = {float(2.5 * (1.0 - 0.5 * blueness)), float(3.8 - 0.8 * blueness), 6.5f};
+    l.skyHorizon = {9.0f, 8.8f, float(rng.uniform(7.5, 8.5))};
     l.hillHeight = float(rng.uniform(0.12, 0.25));
     l.wall = {float(rng.uniform(0.55, 0.75)), float(rng.uniform(0.5, 0.7)), float(rng.uniform(0.4, 0.6))};
     l.chartL = float(rng.uniform(0.06, 0.12));
@@ -116,13 +118,13 @@ Rgb interiorRadiance(const InteriorLayout& l, float u, float v, float aspect)
         const float du = (u - l.sunU) * aspect, dv = v - l.sunV;
         const float d = std::sqrt(du * du + dv * dv) / aspect;
         if (d < l.sunRadius) return scale({1.0f, 0.96f, 0.88f}, l.sunRadiance);
-        const float glow = 600.0f * std::exp(-std::pow(d / (2.5f * l.sunRadius), 2.0f));
+        const float glow = 200.0f * std::exp(-std::pow(d / (2.5f * l.sunRadius), 2.0f));
         sky = {sky[0] + glow, sky[1] + glow * 0.95f, sky[2] + glow * 0.8f};
         const float hill = l.winB - (l.winB - l.winT) * l.hillHeight *
                                         (0.6f + 0.4f * fractalNoise(u * 12.0f, 0.5f, ns + 5));
         if (v > hill) {
             const float leaf = 0.7f + 0.6f * fractalNoise(u * 300.0f, v * 300.0f, ns + 7);
-            return scale({2.2f, 4.5f, 1.6f}, leaf);
+            return scale({1.1f, 2.3f, 0.8f}, leaf);
         }
         return sky;
     }
@@ -151,7 +153,7 @@ Rgb interiorRadiance(const InteriorLayout& l, float u, float v, float aspect)
             if (leg) return scale({0.30f, 0.15f, 0.07f}, 0.05f);
             // Deep shadow: ~2^-10 of the wall, with a faint texture so it is not flat.
             const float weave = 0.75f + 0.5f * valueNoise(u * 400.0f, v * 400.0f, ns + 13);
-            return scale({0.5f, 0.45f, 0.4f}, 0.0015f * weave);
+            return scale({0.5f, 0.45f, 0.4f}, 0.003f * weave);
         }
     }
 
