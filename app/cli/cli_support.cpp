@@ -2,6 +2,7 @@
 
 #include "fuselab/error.hpp"
 #include "fuselab/parallel.hpp"
+#include "fuselab/runtime.hpp"
 #include "fuselab/stack_io.hpp"
 
 #include <opencv2/core.hpp>
@@ -22,8 +23,7 @@ void addCommonOptions(CLI::App& sub, CommonOptions& options)
 
 void applyThreads(const CommonOptions& options)
 {
-    setWorkerThreads(options.threads);
-    cv::setNumThreads(workerThreads());
+    configureRuntime(options.threads);
 }
 
 void printError(const std::string& message)

@@ -2,7 +2,9 @@
 #include "cli_support.hpp"
 #include "command.hpp"
 #include "output_options.hpp"
+#include "stack_options.hpp"
 
+#include "fuselab/deghost_params.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/fusion_operators.hpp"
 #include "fuselab/stack_io.hpp"
@@ -23,8 +25,7 @@ public:
         sub->add_option("-o,--output", m_output, "Output image (.tif, .png, .jpg, .exr, .hdr); a sidecar <OUT>.json is written too")->required();
         sub->add_option("--method", m_method, "Fusion method: mertens")->capture_default_str()->check(CLI::IsMember({"mertens"}));
         sub->add_option("--param", m_params, "Operator parameter ID=VALUE (repeatable; 'fuselab-cli ops --category fusion' lists them)");
-        auto* ev = sub->add_option("--ev", m_ev, "Exposure per input in stops (+1 = twice the light); orders the stack");
-        sub->add_option("--times", m_times, "Exposure time per input in seconds")->excludes(ev);
+        m_stack.attach(*sub);
         m_out.attach(*sub);
         addCommonOptions(*sub, m_common);
         return sub;
@@ -34,10 +35,9 @@ public:
     {
         applyThreads(m_common);
         const Operator& op = m_registry.get(m_method);
-        const ParamValues values = resolveParamValues(op.params(), parseParamArguments(op, m_params));
-        StackLoadOptions options;
-        if (!m_ev.empty()) options.evs = parseListOption(m_ev, "--ev");
-        if (!m_times.empty()) options.timesS = parseListOption(m_times, "--times");
+        ParamValues overrides = parseParamArguments(op, m_params);
+        if (m_stack.deghost) overrides.set("deghost", true);
+        const ParamValues values = resolveParamValues(op.params(), overrides);
         // Probe the output before the work: a bad path or format fails in milliseconds.
         const WriteOptions writeOptions = m_out.toWriteOptions();
         if (formatFromExtension(m_output) == FileFormat::Unknown)
@@ -46,10 +46,11 @@ public:
 
         ConsoleProgress progress("fuse", m_common.quiet);
         ProgressSpan loading(progress, 0.0, 0.3);
-        loading.report(0.0, "reading");
-        const LoadedStack loaded = loadStack(m_inputs, options);
-        for (const std::string& w : loaded.warnings) printWarning(w);
-        ProgressSpan fusing(progress, 0.3, 0.95);
+        std::vector<std::string> files;
+        const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files);
+        ProgressSpan motionSpan(progress, 0.3, 0.4);
+        const std::optional<MotionMask> motion = motionMaskFromValues(stack, values, motionSpan);
+        ProgressSpan fusing(progress, 0.4, 0.95);
 
         FusionOptions fusionOptions;
         switch (sampleTypeFor(m_output, m_out)) {
@@ -57,12 +58,15 @@ public:
         case FusedSampleTypeChoice::U16: fusionOptions.outputType = FusedSampleType::U16; break;
         case FusedSampleTypeChoice::Float: fusionOptions.outputType = FusedSampleType::Float; break;
         }
-        const FusionResult fused = fuseMertens(loaded.stack, mertensParamsFromValues(values), fusionOptions, fusing);
+        fusionOptions.motion = motion ? &*motion : nullptr;
+        const FusionResult fused = fuseMertens(stack, mertensParamsFromValues(values), fusionOptions, fusing);
         progress.report(0.95, "writing");
         Sidecar sidecar;
         sidecar.operators.push_back({op.info().id, op.info().version, values});
-        for (const StackFrame& f : loaded.stack.frames) sidecar.inputFiles.push_back(f.path);
+        sidecar.inputFiles = files;
         sidecar.numbers["pyramid_levels"] = fused.levels;
+        if (motion) sidecar.numbers["moving_fraction"] = motion->movingFraction;
+        if (m_stack.align != "none") sidecar.notes["alignment"] = m_stack.align;
         writeOutputWithSidecar(m_output, fused.fused, m_out, sidecar);
         progress.report(1.0, "done");
         progress.finish();
@@ -73,7 +77,8 @@ public:
 private:
     const OperatorRegistry& m_registry;
     std::vector<std::string> m_inputs, m_params;
-    std::string m_output, m_method = "mertens", m_ev, m_times;
+    std::string m_output, m_method = "mertens";
+    StackOptions m_stack;
     OutputOptions m_out;
     CommonOptions m_common;
 };

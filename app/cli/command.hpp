@@ -26,5 +26,7 @@ std::unique_ptr<Command> makeSynthCommand();
 std::unique_ptr<Command> makeRunCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeSampleCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeFuseCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeMergeCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeToneMapCommand(const OperatorRegistry& registry);
 
 } // namespace fuselab::cli

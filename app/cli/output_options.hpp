@@ -16,7 +16,7 @@ struct OutputOptions {
     int bitDepth = 8;
     int quality = 95;
     std::string exrType = "half";
-    std::string exrCompression = "zip";
+    std::string exrCompression = "piz";
     std::string tiffCompression = "none";
 
     void attach(CLI::App& sub);

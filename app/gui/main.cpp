@@ -6,6 +6,7 @@
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/parallel.hpp"
+#include "fuselab/runtime.hpp"
 #include "fuselab/sample_pipeline.hpp"
 
 #include <QApplication>
@@ -61,6 +62,7 @@ int runHeadless(const fuselab::OperatorRegistry& registry)
 
 int main(int argc, char** argv)
 {
+    fuselab::configureRuntime(0);
     fuselab::OperatorRegistry registry;
     fuselab::registerBuiltinOperators(registry);
     if (!haveDisplay()) return runHeadless(registry);

@@ -4,6 +4,9 @@
 
 #include "fuselab/io.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -87,4 +90,83 @@ TEST(CliFuse, ExistingOutputSurvivesAFailedRun)
     const CliRun r = runCli({"fuse", "--quiet", "-o", out, frames[0], dir.file("broken.png")});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_EQ(readBytes(out), before);
+}
+
+TEST(CliMerge, RecoversTheTrueRadianceUpToScale)
+{
+    TempDir dir;
+    const auto frames = synthStack(dir, "stack", "160x120");
+    std::vector<std::string> args = {"merge", "--quiet", "-o", dir.file("r.exr"), "--response-out", dir.file("r.csv")};
+    args.insert(args.end(), frames.begin(), frames.end());
+    const CliRun r = runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Image merged = *readImage(dir.file("r.exr")).pixels.asFloat();
+    const Image truth = *readImage(dir.file("stack/truth/radiance.exr")).pixels.asFloat();
+    // Same geometry; radiance agrees up to one global scale: the median log ratio is that
+    // scale, and the median deviation from it is small (8-bit quantisation, response fit).
+    std::vector<double> logRatio;
+    for (int y = 0; y < 120; y += 2)
+        for (int x = 0; x < 160; x += 2) {
+            const double a = merged.at(x, y, 1), b = truth.at(x, y, 1);
+            if (a > 0 && b > 0) logRatio.push_back(std::log(a / b));
+        }
+    std::sort(logRatio.begin(), logRatio.end());
+    const double scale = logRatio[logRatio.size() / 2];
+    std::vector<double> dev;
+    for (double v : logRatio) dev.push_back(std::fabs(v - scale));
+    std::sort(dev.begin(), dev.end());
+    EXPECT_LT(dev[dev.size() / 2], 0.05) << "median |ln error| after removing the scale";
+    const CameraResponse response = readResponseCsv(dir.file("r.csv"));
+    EXPECT_EQ(response.tablePixelValues().size(), 256u);
+    const auto sidecar = nlohmann::json::parse(readBytes(dir.file("r.exr.json")));
+    EXPECT_EQ(sidecar["operators"][0]["id"], "merge-debevec");
+}
+
+TEST(CliMerge, RefusesWhatCannotBeMerged)
+{
+    TempDir dir;
+    writeImage(dir.file("a.png"), makePattern(32, 32, 3, 1));
+    writeImage(dir.file("b.png"), makePattern(32, 32, 3, 2));
+    const CliRun noExif = runCli({"merge", "--quiet", "-o", dir.file("x.exr"), dir.file("a.png"), dir.file("b.png")});
+    expectOneErrorLine(noExif, dir.file("a.png"), "--ev");
+    EXPECT_EQ(runCli({"merge", "--quiet", "-o", dir.file("x.png"), dir.file("a.png"), dir.file("b.png")}).exitCode, 2);
+    EXPECT_EQ(runCli({"merge", "--quiet", "--response", "cubic", "-o", dir.file("x.exr"), dir.file("a.png"), dir.file("b.png")}).exitCode, 2);
+    // With typed EVs and a known response it works.
+    EXPECT_EQ(runCli({"merge", "--quiet", "--ev", "0,1", "--response", "srgb", "-o", dir.file("x.exr"), dir.file("a.png"), dir.file("b.png")})
+                  .exitCode,
+              0);
+}
+
+TEST(CliToneMap, EveryOperatorWritesAndPqIsNoted)
+{
+    TempDir dir;
+    Image radiance = makePattern(64, 48, 3);
+    radiance.setEncoding(ColourEncoding::Linear);
+    for (int y = 0; y < 48; ++y)
+        for (int x = 0; x < 64 * 3; ++x) radiance.row(y)[x] = std::exp2(float(x % 192) / 12.0f - 8.0f);
+    writeImage(dir.file("in.exr"), radiance);
+    for (const char* op : {"mulaw", "pq", "hlg", "reinhard", "reinhard-local", "drago", "mantiuk", "durand"}) {
+        const std::string out = dir.file(std::string(op) + ".png");
+        const CliRun r = runCli({"tonemap", "--quiet", "--op", op, "--bit-depth", "16", "-o", out, dir.file("in.exr")});
+        ASSERT_EQ(r.exitCode, 0) << op << ": " << r.err;
+        EXPECT_EQ(r.err.find("WARN"), std::string::npos) << "library log noise: " << r.err;
+        EXPECT_EQ(readImage(out).header.bitDepth, 16);
+    }
+    const auto pq = nlohmann::json::parse(readBytes(dir.file("pq.png.json")));
+    EXPECT_NE(pq["notes"]["transfer_function"].get<std::string>().find("2084"), std::string::npos);
+    EXPECT_EQ(runCli({"tonemap", "--op", "nosuch", "-o", dir.file("x.png"), dir.file("in.exr")}).exitCode, 2);
+}
+
+TEST(CliFuse, AlignsAndDeghostsOnRequest)
+{
+    TempDir dir;
+    const std::string folder = dir.file("shaky");
+    ASSERT_EQ(runCli({"synth", "--size", "200x150", "--exposures", "3", "--misalign", "4", "--seed", "7", "--quiet", "-o", folder}).exitCode, 0);
+    const CliRun r = runCli({"fuse", "--align", "mtb", "--deghost", "-o", dir.file("f.tif"), folder});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("align:"), std::string::npos) << "the estimated shifts are reported: " << r.err;
+    const auto sidecar = nlohmann::json::parse(readBytes(dir.file("f.tif.json")));
+    EXPECT_EQ(sidecar["operators"][0]["params"]["deghost"], true);
+    EXPECT_TRUE(sidecar["numbers"].contains("moving_fraction"));
+    EXPECT_EQ(sidecar["notes"]["alignment"], "mtb");
 }

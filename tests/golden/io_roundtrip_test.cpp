@@ -274,3 +274,23 @@ TEST(IoRoundTrip, FailedWriteLeavesTheExistingFileUntouched)
     for (const auto& e : std::filesystem::directory_iterator(dir.path()))
         EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "temporary left behind: " << e.path();
 }
+
+TEST(IoRoundTrip, HalfExrRefusesValuesBeyondItsRange)
+{
+    TempDir dir;
+    Image img(4, 2, 3, ColourEncoding::Linear);
+    img.fill(1.0f);
+    img.at(1, 1, 2) = 70000.0f; // above 65504, the largest half
+    WriteOptions half;
+    try {
+        writeImage(dir.file("big.exr"), img, half);
+        FAIL() << "a half EXR would have stored Inf";
+    } catch (const Error& e) {
+        EXPECT_NE(e.problem().find("--exr-type float"), std::string::npos);
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir.file("big.exr")));
+    WriteOptions full;
+    full.exrType = ExrPixelType::Float;
+    writeImage(dir.file("big.exr"), img, full);
+    EXPECT_EQ(readImage(dir.file("big.exr")).pixels.asFloat()->at(1, 1, 2), 70000.0f);
+}

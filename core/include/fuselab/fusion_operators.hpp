@@ -9,7 +9,10 @@
 
 namespace fuselab {
 
+/// The engine's parameters (weights, σ, optimum, levels, quality floor, weight maps).
 std::vector<ParamSpec> mertensParamSpecs();
+/// The `mertens` operator's: the engine's plus deghosting (deghost_params.hpp).
+std::vector<ParamSpec> mertensOperatorParamSpecs();
 /// Reads a resolved, validated set of values (see resolveParamValues).
 MertensParams mertensParamsFromValues(const ParamValues& values);
 

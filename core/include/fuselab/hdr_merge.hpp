@@ -133,4 +133,8 @@ std::vector<double> logInverseResponse(const CameraResponse& response, int chann
 /// code (logInverseResponse of each channel; a one-channel response is repeated).
 Image responseCurveImage(const CameraResponse& response, int codes = 256);
 
+/// The inverse of responseCurveImage: a table response from a row of ln exposures per code
+/// (1 or 3 channels), e.g. the "response" extra of the merge operators, for writing as CSV.
+CameraResponse responseFromCurveImage(const Image& curves);
+
 } // namespace fuselab

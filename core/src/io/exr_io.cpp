@@ -14,6 +14,9 @@
 #include <ImfArray.h>
 #include <Iex.h>
 
+
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <iterator>
 #include <memory>
@@ -189,7 +192,16 @@ void writeExr(const std::string& path, const Image& linear, const WriteOptions& 
         if (type == Imf::HALF) {
             halves.resize(std::size_t(w) * h * ch);
             const float* src = packed.data();
-            for (std::size_t i = 0; i < halves.size(); ++i) halves[i] = half(src[i]);
+            float largest = 0.0f;
+            for (std::size_t i = 0; i < halves.size(); ++i) {
+                if (std::isfinite(src[i])) largest = std::max(largest, std::fabs(src[i]));
+                halves[i] = half(src[i]);
+            }
+            // Half floats end at 65504: beyond, the conversion makes Inf, which readers then
+            // refuse. Saying so beats writing a file that silently holds Inf.
+            if (largest > 65504.0f)
+                throw Error("values up to " + std::to_string(largest) +
+                            " exceed the half-float range (65504); write a 32-bit float EXR (--exr-type float)");
         }
         for (int c = 0; c < ch; ++c) {
             char* base = type == Imf::HALF ? reinterpret_cast<char*>(halves.data() + c) : reinterpret_cast<char*>(packed.data() + c);

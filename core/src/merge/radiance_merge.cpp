@@ -304,6 +304,11 @@ Image mergeRadiance(const ExposureStack& stack, const CameraResponse& response, 
     std::iota(order.begin(), order.end(), std::size_t(0));
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
 
+    // Radiance in units of the middle exposure: 1.0 is what saturates the middle frame. EXIF
+    // times give absolute exposures around 2^-16 (1/1000 s at f/8), and E = X/Δt in those units
+    // overflows half-float EXR (65504) for any bright highlight.
+    const double lnReferenceTime = std::log(times[order[(order.size() - 1) / 2]]);
+
     // Tables per code count in use (8-bit frames: 256; 16-bit and float frames: 65536).
     CodeTables tables8, tables16;
     std::vector<FrameView> frames(stack.size());
@@ -318,7 +323,7 @@ Image mergeRadiance(const ExposureStack& stack, const CameraResponse& response, 
         FrameView& f = frames[k];
         f.pixels = &px;
         f.tables = &t;
-        f.lnTime = float(std::log(times[j]));
+        f.lnTime = float(std::log(times[j]) - lnReferenceTime);
         f.top = t.codes - 1;
         for (int c = 0; c < channels; ++c)
             f.saturatedLn[c] = t.logInv[std::size_t(c)][std::size_t(f.top)] - f.lnTime + float(kSaturationMarginLn);

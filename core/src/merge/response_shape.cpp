@@ -72,6 +72,26 @@ CameraResponse responseFromLogCurves(const std::vector<std::vector<double>>& log
     return CameraResponse::table(std::move(pixelValues), std::move(exposures));
 }
 
+CameraResponse responseFromCurveImage(const Image& curves)
+{
+    if (curves.empty() || curves.height() != 1 || curves.width() < 2)
+        throw Error("a response curve image is a row of ln exposures, one per code");
+    const int codes = curves.width();
+    std::vector<double> values(static_cast<std::size_t>(codes));
+    for (int z = 0; z < codes; ++z) values[std::size_t(z)] = double(z) / double(codes - 1);
+    std::vector<std::vector<double>> exposures(static_cast<std::size_t>(curves.channels()));
+    for (int c = 0; c < curves.channels(); ++c) {
+        std::vector<double>& x = exposures[std::size_t(c)];
+        for (int z = 0; z < codes; ++z) {
+            double v = std::exp(double(curves.at(z, 0, c)));
+            // The table format needs strictly increasing exposures; curves from the merge already are.
+            if (z > 0 && !(v > x.back())) v = std::nextafter(x.back(), std::numeric_limits<double>::infinity());
+            x.push_back(v);
+        }
+    }
+    return CameraResponse::table(std::move(values), std::move(exposures));
+}
+
 } // namespace fuselab::merge_detail
 
 namespace fuselab {
@@ -104,6 +124,26 @@ Image responseCurveImage(const CameraResponse& response, int codes)
         for (int z = 0; z < codes; ++z) img.at(z, 0, c) = float(g[std::size_t(z)]);
     }
     return img;
+}
+
+CameraResponse responseFromCurveImage(const Image& curves)
+{
+    if (curves.empty() || curves.height() != 1 || curves.width() < 2)
+        throw Error("a response curve image is a row of ln exposures, one per code");
+    const int codes = curves.width();
+    std::vector<double> values(static_cast<std::size_t>(codes));
+    for (int z = 0; z < codes; ++z) values[std::size_t(z)] = double(z) / double(codes - 1);
+    std::vector<std::vector<double>> exposures(static_cast<std::size_t>(curves.channels()));
+    for (int c = 0; c < curves.channels(); ++c) {
+        std::vector<double>& x = exposures[std::size_t(c)];
+        for (int z = 0; z < codes; ++z) {
+            double v = std::exp(double(curves.at(z, 0, c)));
+            // The table format needs strictly increasing exposures; curves from the merge already are.
+            if (z > 0 && !(v > x.back())) v = std::nextafter(x.back(), std::numeric_limits<double>::infinity());
+            x.push_back(v);
+        }
+    }
+    return CameraResponse::table(std::move(values), std::move(exposures));
 }
 
 } // namespace fuselab

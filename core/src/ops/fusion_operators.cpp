@@ -1,6 +1,7 @@
 // The `mertens` operator: exposure fusion with every constant of SPEC §1 as a parameter.
 #include "builtin_list.hpp"
 
+#include "fuselab/deghost_params.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/fusion_operators.hpp"
 
@@ -40,6 +41,13 @@ std::vector<ParamSpec> mertensParamSpecs()
     };
 }
 
+std::vector<ParamSpec> mertensOperatorParamSpecs()
+{
+    std::vector<ParamSpec> specs = mertensParamSpecs();
+    for (ParamSpec& s : deghostParamSpecs()) specs.push_back(std::move(s));
+    return specs;
+}
+
 MertensParams mertensParamsFromValues(const ParamValues& v)
 {
     MertensParams p;
@@ -63,15 +71,23 @@ public:
                 "Blends the frames of a stack by contrast, saturation and well-exposedness in a Laplacian pyramid.",
                 "T. Mertens, J. Kautz, F. Van Reeth, Exposure Fusion, Pacific Graphics 2007"};
     }
-    std::vector<ParamSpec> params() const override { return mertensParamSpecs(); }
+    std::vector<ParamSpec> params() const override { return mertensOperatorParamSpecs(); }
     InputKind inputKind() const override { return InputKind::Stack; }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
         FusionOptions options;
         options.keepWeightMaps = values.flag("weight_maps");
-        FusionResult r = fuseMertens(*input.stack, mertensParamsFromValues(values), options, progress);
+        ProgressSpan motionSpan(progress, 0.0, 0.2);
+        const std::optional<MotionMask> motion = motionMaskFromValues(*input.stack, values, motionSpan);
+        options.motion = motion ? &*motion : nullptr;
+        ProgressSpan fusionSpan(progress, motion ? 0.2 : 0.0, 1.0);
+        FusionResult r = fuseMertens(*input.stack, mertensParamsFromValues(values), options, fusionSpan);
         OperatorOutput out;
+        if (motion) {
+            out.extras.push_back({"motion_mask", motion->mask});
+            out.scalars["moving_fraction"] = motion->movingFraction;
+        }
         out.image = *r.fused.asFloat();
         for (std::size_t k = 0; k < r.weightMaps.size(); ++k) out.extras.push_back({"weight_" + std::to_string(k), r.weightMaps[k]});
         out.scalars["levels"] = r.levels;

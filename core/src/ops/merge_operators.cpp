@@ -3,6 +3,7 @@
 // extra image "response" (256 × 1, ln X per code, one channel per colour) for plotting.
 #include "builtin_list.hpp"
 
+#include "fuselab/deghost_params.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/hdr_merge.hpp"
 
@@ -34,6 +35,13 @@ ParamSpec saturationCheckParam()
                      "lamps clipped in the darkest frame come out speckled and dark-rimmed.");
 }
 
+// Every merge can keep moving objects from one frame (deghost_params.hpp).
+std::vector<ParamSpec> withDeghost(std::vector<ParamSpec> specs)
+{
+    for (ParamSpec& s : deghostParamSpecs()) specs.push_back(std::move(s));
+    return specs;
+}
+
 // Shared tail: refuse stacks without exposure data first (the error names the frame, --ev
 // and --times), then merge and package the result.
 const ExposureStack& stackWithExposures(const OperatorInput& input)
@@ -44,14 +52,22 @@ const ExposureStack& stackWithExposures(const OperatorInput& input)
 }
 
 OperatorOutput mergeAndPackage(const ExposureStack& stack, const CameraResponse& response, MergeWeighting weighting,
-                               bool saturationCheck, ProgressSink& progress)
+                               const ParamValues& values, ProgressSink& progress)
 {
     MergeParams mp;
     mp.weighting = weighting;
-    mp.saturationCheck = saturationCheck;
+    mp.saturationCheck = values.flag("saturation_check");
+    ProgressSpan motionSpan(progress, 0.0, 0.3);
+    const std::optional<MotionMask> motion = motionMaskFromValues(stack, values, motionSpan);
+    mp.motion = motion ? &*motion : nullptr;
     MergeStats stats;
     OperatorOutput out;
-    out.image = mergeRadiance(stack, response, mp, progress, &stats);
+    if (motion) {
+        out.extras.push_back({"motion_mask", motion->mask});
+        out.scalars["moving_fraction"] = motion->movingFraction;
+    }
+    ProgressSpan mergeSpan(progress, motion ? 0.3 : 0.0, 1.0);
+    out.image = mergeRadiance(stack, response, mp, mergeSpan, &stats);
     out.extras.push_back({"response", responseCurveImage(response, 256)});
     out.scalars["clipped_everywhere_fraction"] = stats.clippedEverywhereFraction;
     out.scalars["black_everywhere_fraction"] = stats.blackEverywhereFraction;
@@ -75,7 +91,7 @@ public:
     }
     std::vector<ParamSpec> params() const override
     {
-        return {
+        return withDeghost({
             ParamSpec::integer("samples", "Sample pixels", 1, 100000, 70)
                 .withSoftRange(20, 1000)
                 .withTooltip("Pixels on a regular grid whose codes feed the least-squares fit; 70 is OpenCV's default.")
@@ -91,7 +107,7 @@ public:
                              "float frames are binned to this many levels."),
             weightingParam("hat", "Used for both the fit and the merge; the hat is the paper's."),
             saturationCheckParam(),
-        };
+        });
     }
     InputKind inputKind() const override { return InputKind::Stack; }
 
@@ -108,7 +124,7 @@ public:
         ProgressSpan recovery(progress, 0.0, 0.2);
         const CameraResponse response = recoverResponseDebevec(stack, dp, recovery, &report);
         ProgressSpan merge(progress, 0.2, 1.0);
-        OperatorOutput out = mergeAndPackage(stack, response, dp.weighting, values.flag("saturation_check"), merge);
+        OperatorOutput out = mergeAndPackage(stack, response, dp.weighting, values, merge);
         out.scalars["samples_used"] = report.samplesUsed;
         out.scalars["fit_rms_ln"] = report.fitRmsLn;
         out.scalars["monotone_fixes"] = report.monotoneFixes;
@@ -126,7 +142,7 @@ public:
     }
     std::vector<ParamSpec> params() const override
     {
-        return {
+        return withDeghost({
             ParamSpec::integer("iterations", "Max iterations", 1, 500, 30)
                 .withSoftRange(1, 100)
                 .withTooltip("Upper limit on the alternating updates of irradiance and response; 30 is OpenCV's default.")
@@ -143,7 +159,7 @@ public:
             weightingParam("gaussian", "Only the merge uses it (the fit always uses Robertson's weight); the default is "
                                        "the paper's."),
             saturationCheckParam(),
-        };
+        });
     }
     InputKind inputKind() const override { return InputKind::Stack; }
 
@@ -160,7 +176,7 @@ public:
         const CameraResponse response = recoverResponseRobertson(stack, rp, recovery, &report);
         ProgressSpan merge(progress, 0.3, 1.0);
         OperatorOutput out = mergeAndPackage(stack, response, mergeWeightingFromString(values.choice("weighting")),
-                                             values.flag("saturation_check"), merge);
+                                             values, merge);
         out.scalars["iterations"] = report.iterations;
         out.scalars["converged"] = report.converged ? 1.0 : 0.0;
         out.scalars["final_change"] = report.finalChange;
@@ -182,7 +198,7 @@ public:
     }
     std::vector<ParamSpec> params() const override
     {
-        return {
+        return withDeghost({
             ParamSpec::choice("response", "Response",
                               {{"linear", "Linear (raw data)"}, {"gamma", "Gamma"}, {"srgb", "sRGB"}}, "srgb")
                 .withTooltip("The curve that turned light into the frames' codes; sRGB is what most cameras' JPEG and "
@@ -194,7 +210,7 @@ public:
                 .enabledWhen("response=gamma"),
             weightingParam("hat", "The hat is Debevec & Malik's."),
             saturationCheckParam(),
-        };
+        });
     }
     InputKind inputKind() const override { return InputKind::Stack; }
 
@@ -206,8 +222,7 @@ public:
         const CameraResponse response = kind == "linear" ? CameraResponse::linear()
                                         : kind == "gamma" ? CameraResponse::gamma(values.number("gamma"))
                                                           : CameraResponse::srgb();
-        return mergeAndPackage(stack, response, mergeWeightingFromString(values.choice("weighting")),
-                               values.flag("saturation_check"), progress);
+        return mergeAndPackage(stack, response, mergeWeightingFromString(values.choice("weighting")), values, progress);
     }
 };
 

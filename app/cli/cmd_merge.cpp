@@ -1,0 +1,123 @@
+// fuselab-cli merge [--ev LIST | --times LIST] [--response debevec|robertson|linear|gamma|srgb|FILE.csv]
+//                   [--response-out FILE.csv] [--align none|mtb|homography] -o OUT.exr|OUT.hdr IMAGE...
+#include "cli_support.hpp"
+#include "command.hpp"
+#include "output_options.hpp"
+#include "stack_options.hpp"
+
+#include "fuselab/deghost_params.hpp"
+#include "fuselab/error.hpp"
+#include "fuselab/hdr_merge.hpp"
+#include "fuselab/io.hpp"
+
+#include <cstdio>
+
+namespace fuselab::cli {
+namespace {
+
+bool endsWith(const std::string& s, const std::string& suffix)
+{
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+class MergeCommand final : public Command {
+public:
+    explicit MergeCommand(const OperatorRegistry& registry) : m_registry(registry) {}
+
+    CLI::App* attach(CLI::App& app) override
+    {
+        CLI::App* sub = app.add_subcommand("merge", "Merge an exposure stack into linear HDR radiance (EXR or Radiance HDR)");
+        sub->add_option("images", m_inputs, "The stack's images, or a folder of them")->required();
+        sub->add_option("-o,--output", m_output, "Output radiance: .exr or .hdr (a sidecar <OUT>.json is written too)")->required();
+        sub->add_option("--response", m_response, "Camera response: debevec, robertson (recovered), linear, gamma, srgb, or a FILE.csv")
+            ->capture_default_str();
+        sub->add_option("--response-out", m_responseOut, "Write the response used to this CSV (pixel_value,r,g,b)");
+        sub->add_option("--param", m_params, "Parameter ID=VALUE of the merge operator (repeatable; 'fuselab-cli ops --category merge')");
+        m_stack.attach(*sub);
+        m_out.attach(*sub);
+        addCommonOptions(*sub, m_common);
+        return sub;
+    }
+
+    int run() override
+    {
+        applyThreads(m_common);
+        if (!endsWith(m_output, ".exr") && !endsWith(m_output, ".hdr") && !endsWith(m_output, ".EXR") && !endsWith(m_output, ".HDR"))
+            throw UsageError("merge writes linear radiance: -o must end in .exr or .hdr (tone-map it with 'fuselab-cli tonemap')");
+        const bool fromFile = endsWith(m_response, ".csv");
+        std::string opId;
+        if (m_response == "debevec") opId = "merge-debevec";
+        else if (m_response == "robertson") opId = "merge-robertson";
+        else if (m_response == "linear" || m_response == "gamma" || m_response == "srgb" || fromFile) opId = "merge-response";
+        else throw UsageError("--response must be debevec, robertson, linear, gamma, srgb or a FILE.csv (got '" + m_response + "')");
+        const Operator& op = m_registry.get(opId);
+        ParamValues overrides = parseParamArguments(op, m_params);
+        if (opId == "merge-response" && !fromFile) overrides.set("response", m_response);
+        if (m_stack.deghost) overrides.set("deghost", true);
+        ParamValues values;
+        try {
+            values = resolveParamValues(op.params(), overrides);
+        } catch (const Error& e) {
+            throw UsageError(e.problem());
+        }
+        const CameraResponse fileResponse = fromFile ? readResponseCsv(m_response) : CameraResponse::linear();
+
+        ConsoleProgress progress("merge", m_common.quiet);
+        std::vector<std::string> files;
+        ProgressSpan loadSpan(progress, 0.0, 0.3);
+        const ExposureStack stack = m_stack.load(m_inputs, true, loadSpan, &files);
+        ProgressSpan mergeSpan(progress, 0.3, 0.9);
+        OperatorOutput out;
+        if (fromFile) {
+            // A response from a file: the known-response operator's weighting, check and deghosting.
+            MergeParams mp;
+            mp.weighting = mergeWeightingFromString(values.choice("weighting"));
+            mp.saturationCheck = values.flag("saturation_check");
+            const std::optional<MotionMask> motion = motionMaskFromValues(stack, values, mergeSpan);
+            mp.motion = motion ? &*motion : nullptr;
+            out.image = mergeRadiance(stack, fileResponse, mp, mergeSpan);
+            out.extras.push_back({"response", responseCurveImage(fileResponse)});
+        } else {
+            OperatorInput input;
+            input.stack = &stack;
+            out = runOperator(op, input, values, mergeSpan);
+        }
+        for (const std::string& n : out.notes) printWarning(n);
+        progress.report(0.9, "writing");
+        Sidecar sidecar;
+        sidecar.operators.push_back({op.info().id, op.info().version, values});
+        sidecar.inputFiles = files;
+        if (fromFile) {
+            sidecar.inputFiles.push_back(m_response);
+            sidecar.notes["response"] = "from " + m_response;
+        }
+        sidecar.numbers = out.scalars;
+        sidecar.notes["content"] = "linear scene radiance, relative (exposure 2^stops = 1)";
+        writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
+        if (!m_responseOut.empty()) {
+            for (const NamedImage& n : out.extras)
+                if (n.name == "response") writeResponseCsv(m_responseOut, responseFromCurveImage(n.image));
+        }
+        progress.report(1.0, "done");
+        progress.finish();
+        if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
+        return kSuccess;
+    }
+
+private:
+    const OperatorRegistry& m_registry;
+    std::vector<std::string> m_inputs, m_params;
+    std::string m_output, m_response = "debevec", m_responseOut;
+    StackOptions m_stack;
+    OutputOptions m_out;
+    CommonOptions m_common;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeMergeCommand(const OperatorRegistry& registry)
+{
+    return std::make_unique<MergeCommand>(registry);
+}
+
+} // namespace fuselab::cli

@@ -1,0 +1,87 @@
+// fuselab-cli tonemap --op mulaw|pq|hlg|reinhard|reinhard-local|drago|mantiuk|durand [--param ID=VALUE ...] -o OUT IN.exr|IN.hdr
+#include "cli_support.hpp"
+#include "command.hpp"
+#include "output_options.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/io.hpp"
+
+#include <cstdio>
+
+namespace fuselab::cli {
+namespace {
+
+class ToneMapCommand final : public Command {
+public:
+    explicit ToneMapCommand(const OperatorRegistry& registry) : m_registry(registry) {}
+
+    CLI::App* attach(CLI::App& app) override
+    {
+        CLI::App* sub = app.add_subcommand("tonemap", "Tone-map linear radiance (EXR, HDR, float TIFF) into a display-referred image");
+        sub->add_option("input", m_input, "Linear radiance file")->required();
+        sub->add_option("-o,--output", m_output, "Output image; PQ and HLG belong in 16-bit PNG or TIFF")->required();
+        std::vector<std::string> names;
+        for (const Operator* op : m_registry.inCategory(category::tonemap)) names.push_back(op->info().id.substr(std::string("tonemap-").size()));
+        sub->add_option("--op", m_op, "Tone mapper: " + [&] {
+                std::string list;
+                for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+                return list;
+            }())
+            ->required()->check(CLI::IsMember(names));
+        sub->add_option("--param", m_params, "Parameter ID=VALUE of the tone mapper (repeatable; 'fuselab-cli ops --category tonemap')");
+        sub->add_option("--nonfinite", m_nonFinite, "NaN/Inf input samples: reject (default) or zero (replace them)")
+            ->capture_default_str()->check(CLI::IsMember({"reject", "zero"}));
+        m_out.attach(*sub);
+        addCommonOptions(*sub, m_common);
+        return sub;
+    }
+
+    int run() override
+    {
+        applyThreads(m_common);
+        const Operator& op = m_registry.get("tonemap-" + m_op);
+        const ParamValues values = [&] {
+            try {
+                return resolveParamValues(op.params(), parseParamArguments(op, m_params));
+            } catch (const Error& e) {
+                throw UsageError(e.problem());
+            }
+        }();
+        ReadOptions read;
+        read.nonFinite = m_nonFinite == "zero" ? NonFinitePolicy::Zero : NonFinitePolicy::Reject;
+        const LoadedImage loaded = readImage(m_input, read);
+        OperatorInput input;
+        input.images.push_back(loaded.pixels.toFloat());
+        if (input.images.front().encoding() == ColourEncoding::Srgb && loaded.pixels.bitDepth() != 32)
+            printWarning(m_input + ": an 8/16-bit display image is not radiance; it is decoded from sRGB and tone-mapped anyway");
+        ConsoleProgress progress("tonemap", m_common.quiet);
+        const OperatorOutput out = runOperator(op, input, values, progress);
+        progress.finish();
+        for (const std::string& n : out.notes) printWarning(n);
+        Sidecar sidecar;
+        sidecar.operators.push_back({op.info().id, op.info().version, values});
+        sidecar.inputFiles.push_back(m_input);
+        sidecar.numbers = out.scalars;
+        if (out.image.encoding() == ColourEncoding::Pq) sidecar.notes["transfer_function"] = "PQ (SMPTE ST 2084) code values";
+        if (out.image.encoding() == ColourEncoding::Hlg) sidecar.notes["transfer_function"] = "HLG (ITU-R BT.2100) code values";
+        writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
+        if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
+        return kSuccess;
+    }
+
+private:
+    const OperatorRegistry& m_registry;
+    std::string m_input, m_output, m_op, m_nonFinite = "reject";
+    std::vector<std::string> m_params;
+    OutputOptions m_out;
+    CommonOptions m_common;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeToneMapCommand(const OperatorRegistry& registry)
+{
+    return std::make_unique<ToneMapCommand>(registry);
+}
+
+} // namespace fuselab::cli

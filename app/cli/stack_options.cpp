@@ -1,0 +1,45 @@
+#include "stack_options.hpp"
+
+#include "fuselab/error.hpp"
+
+#include <cstdio>
+
+namespace fuselab::cli {
+
+void StackOptions::attach(CLI::App& sub)
+{
+    auto* evOpt = sub.add_option("--ev", ev, "Exposure per input in stops, in input order (+1 = twice the light), e.g. 2,0,-2,-4");
+    sub.add_option("--times", times, "Exposure time per input in seconds, e.g. 0.0625,0.25,1,4")->excludes(evOpt);
+    sub.add_option("--align", align, "Align the frames first: none, mtb (translation) or homography (hand-held)")
+        ->capture_default_str()->check(CLI::IsMember({"none", "mtb", "homography"}));
+    sub.add_flag("--deghost", deghost, "Take moving objects from the reference exposure only (same as --param deghost=true)");
+}
+
+ExposureStack StackOptions::load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,
+                                 std::vector<std::string>* files) const
+{
+    StackLoadOptions options;
+    if (!ev.empty()) options.evs = parseListOption(ev, "--ev");
+    if (!times.empty()) options.timesS = parseListOption(times, "--times");
+    options.requireExposures = requireExposures;
+    progress.report(0.0, "reading");
+    LoadedStack loaded = loadStack(inputs, options);
+    for (const std::string& w : loaded.warnings) printWarning(w);
+    if (files)
+        for (const StackFrame& f : loaded.stack.frames) files->push_back(f.path);
+    const AlignMethod method = alignMethodFromString(align);
+    if (method == AlignMethod::None) return std::move(loaded.stack);
+    AlignParams params;
+    params.method = method;
+    ProgressSpan alignSpan(progress, 0.3, 0.6);
+    AlignmentResult aligned = alignStack(loaded.stack, params, alignSpan);
+    for (std::size_t k = 0; k < aligned.transforms.size(); ++k) {
+        const FrameTransform& t = aligned.transforms[k];
+        if (t.dxPx != 0.0 || t.dyPx != 0.0 || t.rotationDeg != 0.0)
+            std::fprintf(stderr, "align: %s moved by (%.2f, %.2f) px, %.3f°\n", aligned.aligned.frames[k].path.c_str(), t.dxPx, t.dyPx,
+                         t.rotationDeg);
+    }
+    return std::move(aligned.aligned);
+}
+
+} // namespace fuselab::cli
