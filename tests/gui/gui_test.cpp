@@ -1,0 +1,265 @@
+// GUI tests (QtTest, offscreen platform, ctest label `gui`): the main window with the sample,
+// generated parameter panels, preview jobs (latest wins), cancel, undo, export, sessions and
+// errors from corrupt files.
+#include "image_viewer.hpp"
+#include "main_window.hpp"
+#include "parameter_panel.hpp"
+#include "pipeline_panel.hpp"
+
+#include "fuselab/builtin_operators.hpp"
+#include "fuselab/io.hpp"
+#include "fuselab/synthetic.hpp"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace fuselab;
+using namespace fuselab::ui;
+
+namespace {
+ExposureStack tinyStack()
+{
+    const Image scene = makeSyntheticScene({"interior", 48, 32, 1});
+    ExposureSimulation sim;
+    sim.stops = {-2.0, 0.0, 2.0};
+    sim.exposureScale = autoExposureScale(scene);
+    ExposureStack stack;
+    for (const SimulatedFrame& f : exposeScene(scene, sim)) {
+        StackFrame frame;
+        frame.path = "tiny";
+        frame.pixels = f.pixels;
+        frame.exposure.stops = f.stops;
+        stack.frames.push_back(frame);
+    }
+    return stack;
+}
+} // namespace
+
+class GuiTest final : public QObject {
+    Q_OBJECT
+public:
+    GuiTest()
+    {
+        registerBuiltinOperators(m_registry);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("FuseLabTests"));
+        QSettings().clear();
+    }
+
+    void mainWindowShowsTheFusedSample()
+    {
+        MainWindow w(m_registry);
+        w.show();
+        w.workspace().loadSample(400, 260);
+        QTRY_VERIFY_WITH_TIMEOUT(w.viewer()->hasImage(), 15000);
+        QVERIFY(w.workspace().previewResult() != nullptr);
+        QCOMPARE(w.workspace().previewResult()->display.width(), 400);
+        QCOMPARE(w.workspace().loadedStack().size(), std::size_t(5));
+        QVERIFY(w.pipelinePanel()->panel(QStringLiteral("fusion"))->editorCount() > 0);
+    }
+
+    void parameterPanelHasOneEditorPerSpecAndValuesReachTheOperator()
+    {
+        for (const Operator* op : m_registry.all()) {
+            ParameterPanel panel;
+            panel.setOperator(op, {});
+            const auto specs = op->params();
+            QCOMPARE(panel.editorCount(), int(specs.size()));
+            for (const ParamSpec& s : specs) QVERIFY2(panel.editorFor(QString::fromStdString(s.id)), s.id.c_str());
+        }
+        // An edit in the widget reaches the operator's run.
+        const Operator& mertens = m_registry.get("mertens");
+        ParameterPanel panel;
+        panel.setOperator(&mertens, {});
+        QSignalSpy edits(&panel, &ParameterPanel::valueEdited);
+        auto* levels = qobject_cast<QSpinBox*>(panel.editorFor(QStringLiteral("levels")));
+        QVERIFY(levels);
+        levels->setValue(3);
+        QCOMPARE(edits.count(), 1);
+        QCOMPARE(panel.values().integer("levels"), std::int64_t(3));
+        const ExposureStack stack = tinyStack();
+        OperatorInput in;
+        in.stack = &stack;
+        NullProgress p;
+        QCOMPARE(runOperator(mertens, in, panel.values(), p).scalars.at("levels"), 3.0);
+        auto* sigma = qobject_cast<QDoubleSpinBox*>(panel.editorFor(QStringLiteral("sigma")));
+        QVERIFY(sigma);
+        sigma->setValue(0.35);
+        QCOMPARE(panel.values().number("sigma"), 0.35);
+    }
+
+    void sliderChangeStartsOnePreviewAndTheLatestWins()
+    {
+        MainWindow w(m_registry);
+        Workspace& ws = w.workspace();
+        ws.loadSample(400, 260);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.previewResult() != nullptr, 15000);
+        ws.jobs()->waitForIdle();
+        const quint64 before = ws.jobs()->startedCount(QStringLiteral("preview"));
+        // Three quick edits (a slider dragged) inside the debounce: one preview job.
+        ws.setPreviewDebounce(100);
+        ws.editParameter("mertens", QStringLiteral("sigma"), 0.2, 0.21, true);
+        ws.editParameter("mertens", QStringLiteral("sigma"), 0.21, 0.22, true);
+        ws.editParameter("mertens", QStringLiteral("sigma"), 0.22, 0.23, false);
+        QTRY_COMPARE_WITH_TIMEOUT(ws.jobs()->startedCount(QStringLiteral("preview")), before + 1, 5000);
+        ws.jobs()->waitForIdle();
+        QCOMPARE(ws.previewResult()->stages.front().values.number("sigma"), 0.23);
+        // An edit while a preview runs: a second job starts, the first is cancelled and its
+        // result never shows.
+        ws.setPreviewDebounce(0);
+        ws.editParameter("mertens", QStringLiteral("sigma"), 0.23, 0.3, false);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.jobs()->startedCount(QStringLiteral("preview")) == before + 2, 5000);
+        ws.editParameter("mertens", QStringLiteral("sigma"), 0.3, 0.4, false);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.jobs()->startedCount(QStringLiteral("preview")) == before + 3, 5000);
+        ws.jobs()->waitForIdle();
+        QCOMPARE(ws.previewResult()->stages.front().values.number("sigma"), 0.4);
+        // Three edits recorded as two undo steps (the drag merged into one) plus two.
+        QCOMPARE(ws.undoStack()->count(), 3);
+    }
+
+    void cancelStopsAFullResolutionJob()
+    {
+        MainWindow w(m_registry);
+        Workspace& ws = w.workspace();
+        ws.setProxyLongSide(256);
+        ws.setFullResolutionDelay(100000); // only on request
+        ws.loadSample(2400, 1600);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.previewResult() != nullptr, 20000);
+        QSignalSpy finished(ws.jobs(), &JobRunner::finished);
+        ws.computeFullNow();
+        QVERIFY(ws.jobs()->isRunning(QStringLiteral("full")));
+        ws.cancelFull();
+        ws.jobs()->waitForIdle();
+        QVERIFY(!ws.fullIsCurrent());
+        QVERIFY(ws.fullResult() == nullptr);
+    }
+
+    void undoRestoresThePreviousValue()
+    {
+        MainWindow w(m_registry);
+        Workspace& ws = w.workspace();
+        ws.loadSample(200, 130);
+        const Operator& mertens = m_registry.get("mertens");
+        QCOMPARE(ws.session().valuesFor(mertens).number("sigma"), 0.2);
+        ws.editParameter("mertens", QStringLiteral("sigma"), 0.2, 0.5, false);
+        QCOMPARE(ws.session().valuesFor(mertens).number("sigma"), 0.5);
+        ws.undoStack()->undo();
+        QCOMPARE(ws.session().valuesFor(mertens).number("sigma"), 0.2);
+        // The panel shows the restored value.
+        auto* sigma = qobject_cast<QDoubleSpinBox*>(w.pipelinePanel()->panel(QStringLiteral("fusion"))->editorFor(QStringLiteral("sigma")));
+        QCOMPARE(sigma->value(), 0.2);
+        ws.undoStack()->redo();
+        QCOMPARE(ws.session().valuesFor(mertens).number("sigma"), 0.5);
+        ws.setStage(QStringLiteral("mode"), "hdr");
+        QCOMPARE(int(ws.session().mode), int(PipelineMode::Hdr));
+        ws.undoStack()->undo();
+        QCOMPARE(int(ws.session().mode), int(PipelineMode::Fusion));
+    }
+
+    void exportWritesTheFileAndItsSidecar()
+    {
+        QTemporaryDir dir;
+        MainWindow w(m_registry);
+        w.workspace().loadSample(300, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(w.workspace().previewResult() != nullptr, 15000);
+        const QString png = dir.filePath(QStringLiteral("out.png"));
+        QVERIFY2(w.exportTo(png, QStringLiteral("PNG, 16-bit")), qPrintable(w.lastProblem()));
+        QVERIFY(QFile::exists(png));
+        QVERIFY(QFile::exists(png + QStringLiteral(".json")));
+        QCOMPARE(readImage(png.toStdString()).header.bitDepth, 16);
+        QFile sidecar(png + QStringLiteral(".json"));
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        QVERIFY(sidecar.readAll().contains("\"mertens\""));
+        const QString exr = dir.filePath(QStringLiteral("out.exr"));
+        QVERIFY(w.exportTo(exr, QStringLiteral("OpenEXR, 32-bit float")));
+        QCOMPARE(readImage(exr.toStdString()).header.bitDepth, 32);
+        // A wrong extension is refused and nothing is written.
+        QVERIFY(!w.exportTo(dir.filePath(QStringLiteral("bad.jpg")), QStringLiteral("PNG, 8-bit")));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("bad.jpg"))));
+        QVERIFY(w.lastProblem().contains(QStringLiteral("extension")));
+    }
+
+    void sessionSavedAndReopenedGivesTheSameParameters()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.fuselab"));
+        SessionState saved;
+        {
+            MainWindow w(m_registry);
+            Workspace& ws = w.workspace();
+            ws.loadSample(200, 130);
+            ws.editParameter("mertens", QStringLiteral("sigma"), 0.2, 0.31, false);
+            ws.editParameter("mertens", QStringLiteral("levels"), std::int64_t(0), std::int64_t(5), false);
+            ws.setStage(QStringLiteral("tonemap"), "tonemap-drago");
+            ws.setFrameIncluded(1, false);
+            QVERIFY(w.saveSession(path));
+            saved = ws.session();
+        }
+        MainWindow w2(m_registry);
+        QVERIFY(w2.loadSession(path));
+        const SessionState& loaded = w2.workspace().session();
+        const Operator& mertens = m_registry.get("mertens");
+        QCOMPARE(loaded.valuesFor(mertens).number("sigma"), 0.31);
+        QCOMPARE(loaded.valuesFor(mertens).integer("levels"), std::int64_t(5));
+        QCOMPARE(QString::fromStdString(loaded.tonemapId), QStringLiteral("tonemap-drago"));
+        QVERIFY(loaded.frames == saved.frames);
+        QVERIFY(!loaded.frames[1].included);
+    }
+
+    void olderSessionVersionsLoadWithAMigrationNote()
+    {
+        QJsonObject params;
+        params.insert(QStringLiteral("sigma"), 0.25);
+        params.insert(QStringLiteral("retired_option"), true);
+        QJsonObject op;
+        op.insert(QStringLiteral("version"), 0);
+        op.insert(QStringLiteral("params"), params);
+        QJsonObject ops;
+        ops.insert(QStringLiteral("mertens"), op);
+        QJsonObject root;
+        root.insert(QStringLiteral("format"), QStringLiteral("fuselab-session"));
+        root.insert(QStringLiteral("format_version"), 1);
+        root.insert(QStringLiteral("operators"), ops);
+        QStringList notes;
+        const SessionState s = SessionState::fromJson(root, m_registry, &notes);
+        QCOMPARE(s.valuesFor(m_registry.get("mertens")).number("sigma"), 0.25);
+        QCOMPARE(notes.size(), 1);
+        QVERIFY(notes.front().contains(QStringLiteral("retired_option")));
+        QVERIFY(notes.front().contains(QStringLiteral("version 0")));
+    }
+
+    void corruptFileReportsAnErrorAndTheWindowLives()
+    {
+        QTemporaryDir dir;
+        MainWindow w(m_registry);
+        w.show();
+        w.workspace().loadSample(200, 130);
+        QTRY_VERIFY_WITH_TIMEOUT(w.viewer()->hasImage(), 15000);
+        const QString bad = dir.filePath(QStringLiteral("broken.jpg"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("\xff\xd8\xff\xe0 this is not really a JPEG");
+        f.close();
+        w.openPaths({bad});
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastProblem().contains(QStringLiteral("broken.jpg")), 10000);
+        QVERIFY(w.isVisible());
+        QVERIFY(w.viewer()->hasImage());                      // the sample is still shown
+        QCOMPARE(w.workspace().loadedStack().size(), std::size_t(5)); // and still usable
+    }
+
+private:
+    OperatorRegistry m_registry;
+};
+
+QTEST_MAIN(GuiTest)
+#include "gui_test.moc"
