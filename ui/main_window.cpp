@@ -35,7 +35,10 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <cstdio>
 
 namespace fuselab::ui {
 
@@ -189,6 +192,7 @@ void MainWindow::buildDocks()
     connect(m_overlay, &OverlayPanel::overlayChanged, this, &MainWindow::refreshOverlay);
 
     auto* bottom = new QTabWidget(this);
+    m_analysisTabs = bottom;
     m_charts = new ChartsPanel(bottom);
     m_metrics = new MetricsPanel(*m_ws, bottom);
     bottom->addTab(m_charts, tr("Charts"));
@@ -327,6 +331,41 @@ void MainWindow::buildActions()
     connect(m_viewCurve, &QComboBox::currentIndexChanged, this, &MainWindow::refreshDisplay);
     connect(m_showWhat, &QComboBox::currentIndexChanged, this, &MainWindow::refreshDisplay);
     rebuildRecentMenu();
+}
+
+void MainWindow::applyStartupRequest(const StartupRequest& request)
+{
+    m_startup = request;
+    m_startupDone = false;
+    if (request.hdrMode) m_ws->setStage(QStringLiteral("mode"), "hdr");
+    if (request.beforeAfter) m_splitAction->setChecked(true);
+    if (request.analysisTab == QLatin1String("metrics")) m_analysisTabs->setCurrentIndex(1);
+    if (request.analysisTab == QLatin1String("response")) {
+        if (auto* tabs = m_charts->findChild<QTabWidget*>()) tabs->setCurrentIndex(1);
+    }
+    // Stack-dependent requests wait for the stack.
+    connect(m_ws.get(), &Workspace::stackChanged, this, [this] {
+        if (m_startupDone) return;
+        if (!m_startup.evs.empty()) {
+            SessionState s = m_ws->session();
+            for (std::size_t i = 0; i < m_startup.evs.size() && i < s.frames.size(); ++i) s.frames[i].ev = m_startup.evs[i];
+            m_ws->setSession(s);
+        }
+        if (m_startup.weightFrame >= 0) Q_EMIT m_stack->weightMapRequested(m_startup.weightFrame);
+    });
+    connect(m_ws.get(), &Workspace::fullReady, this, [this] {
+        if (m_startupDone || m_startup.screenshotPath.isEmpty()) return;
+        m_startupDone = true;
+        if (m_startup.analysisTab == QLatin1String("metrics")) m_metrics->compute();
+        // Let the display job, the overlay and (for metrics) the metric jobs finish first.
+        QTimer::singleShot(1500, this, [this] {
+            m_ws->jobs()->waitForIdle();
+            QCoreApplication::processEvents();
+            const bool ok = grab().save(m_startup.screenshotPath);
+            std::fprintf(stderr, "fuselab: %s %s\n", ok ? "saved" : "could not save", qPrintable(m_startup.screenshotPath));
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+    });
 }
 
 void MainWindow::showProblem(const QString& text)

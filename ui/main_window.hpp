@@ -17,6 +17,7 @@ class QComboBox;
 class QLabel;
 class QProgressBar;
 class QSlider;
+class QTabWidget;
 class QToolButton;
 
 namespace fuselab::ui {
@@ -27,6 +28,16 @@ class MetricsPanel;
 class OverlayPanel;
 class PipelinePanel;
 class StackPanel;
+
+/// What to do once the first full-resolution result is shown (documentation screenshots).
+struct StartupRequest {
+    QString screenshotPath;   ///< save the window there, then quit
+    bool hdrMode = false;
+    bool beforeAfter = false;
+    int weightFrame = -1;     ///< overlay this frame's weight map
+    QString analysisTab;      ///< "histogram", "response", "metrics"
+    std::vector<double> evs;  ///< EVs for the opened files, in order
+};
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -51,6 +62,7 @@ public:
     /// Exports the full-resolution result (computing it first if needed); false on failure,
     /// with the reason in lastProblem().
     bool exportTo(const QString& path, const QString& formatName, int jpegQuality = 95);
+    void applyStartupRequest(const StartupRequest& request);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -92,6 +104,9 @@ private:
     std::shared_ptr<const DisplayImage> m_pinned;
     std::shared_ptr<const DisplayImage> m_lastDisplay;
     QString m_pendingOverlay;
+    StartupRequest m_startup;
+    bool m_startupDone = true;
+    QTabWidget* m_analysisTabs = nullptr;
     quint64 m_displayRequests = 0;
 };
 

@@ -76,11 +76,28 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Images, a folder of them, or a session (*.fuselab)"));
+    // For documentation and checks: capture the window once the full-resolution result shows.
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save the window to FILE once the result is ready, then quit"),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption hdr(QStringLiteral("hdr"), QStringLiteral("Start in HDR merge + tone mapping mode"));
+    const QCommandLineOption split(QStringLiteral("before-after"), QStringLiteral("Start with the before/after split view"));
+    const QCommandLineOption weights(QStringLiteral("show-weights"), QStringLiteral("Overlay the weight map of frame K"), QStringLiteral("K"));
+    const QCommandLineOption tab(QStringLiteral("analysis"), QStringLiteral("Analysis tab: histogram, response, metrics"), QStringLiteral("TAB"));
+    const QCommandLineOption evs(QStringLiteral("ev"), QStringLiteral("EVs of the opened files, comma-separated"), QStringLiteral("LIST"));
+    parser.addOptions({screenshot, hdr, split, weights, tab, evs});
     parser.process(app);
 
     fuselab::ui::MainWindow window(registry);
     window.show();
     const QStringList paths = parser.positionalArguments();
+    fuselab::ui::StartupRequest request;
+    request.screenshotPath = parser.value(screenshot);
+    request.hdrMode = parser.isSet(hdr);
+    request.beforeAfter = parser.isSet(split);
+    request.weightFrame = parser.isSet(weights) ? parser.value(weights).toInt() : -1;
+    request.analysisTab = parser.value(tab);
+    for (const QString& v : parser.value(evs).split(QLatin1Char(','), Qt::SkipEmptyParts)) request.evs.push_back(v.toDouble());
+    window.applyStartupRequest(request);
     if (paths.isEmpty()) window.workspace().loadSample();
     else window.openPaths(paths);
     return app.exec();

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Makes the README's GUI tour screenshots with the application itself, under Xvfb (or Qt's
+# offscreen platform where Xvfb is missing): docs/screenshots/*.png.
+#   bash scripts/screenshots.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+app="$build/app/fuselab"
+out=docs/screenshots
+data=../shared/data/brackets/meflut-1
+mkdir -p "$out"
+[ -x "$app" ] || { echo "screenshots: $app is not built" >&2; exit 1; }
+
+run() { # run NAME ARGS...
+  local name=$1; shift
+  local settings; settings=$(mktemp -d)
+  # A fresh settings folder: the tour shows defaults, not this machine's remembered values.
+  if command -v xvfb-run >/dev/null 2>&1; then
+    XDG_CONFIG_HOME="$settings" timeout 120 xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --screenshot "$out/$name.png" "$@"
+  else
+    XDG_CONFIG_HOME="$settings" QT_QPA_PLATFORM=offscreen timeout 120 "$app" --screenshot "$out/$name.png" "$@"
+  fi
+  rm -rf "$settings"
+}
+
+run 01-sample-fused --analysis histogram
+run 02-sample-weights --show-weights 0
+run 03-sample-hdr --hdr --analysis response
+if [ -d "$data" ]; then
+  run 04-meflut-before-after --before-after --ev 2,0,-2,-4 "$data"
+  run 05-meflut-metrics --analysis metrics --ev 2,0,-2,-4 "$data"
+fi
+echo "screenshots in $out/"
