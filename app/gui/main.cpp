@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 
 #include <cstdio>
 #include <cstdlib>
@@ -71,6 +72,8 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("FuseLab"));
     QApplication::setApplicationName(QStringLiteral("FuseLab"));
     QApplication::setApplicationVersion(QStringLiteral(FUSELAB_VERSION_STRING));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/org.fuselab.FuseLab-256.png")));
+    QApplication::setDesktopFileName(QStringLiteral("org.fuselab.FuseLab"));
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Exposure fusion, HDR merging and learned image fusion"));
     parser.addHelpOption();
