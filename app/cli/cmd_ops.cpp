@@ -46,6 +46,7 @@ public:
     {
         CLI::App* sub = app.add_subcommand("ops", "List every operator with its parameters (ids for --param), ranges and defaults");
         sub->add_flag("--json", m_json, "Print one JSON array on stdout");
+        sub->add_flag("--markdown", m_markdown, "Print the operator reference as Markdown tables (the README's CLI reference)");
         sub->add_option("--category", m_category, "Only operators of this category (fusion, merge, tonemap, metric, ...)");
         addCommonOptions(*sub, m_common);
         return sub;
@@ -54,6 +55,10 @@ public:
     int run() override
     {
         std::vector<const Operator*> ops = m_category.empty() ? m_registry.all() : m_registry.inCategory(m_category);
+        if (m_markdown) {
+            printMarkdown(ops);
+            return kSuccess;
+        }
         if (m_json) {
             nlohmann::json all = nlohmann::json::array();
             for (const Operator* op : ops) {
@@ -103,8 +108,52 @@ public:
     }
 
 private:
+    static std::string cell(std::string text)
+    {
+        std::string out;
+        for (char c : text) {
+            if (c == '|') out += "\\|";
+            else if (c == '\n') out += ' ';
+            else out += c;
+        }
+        return out;
+    }
+
+    void printMarkdown(const std::vector<const Operator*>& ops) const
+    {
+        std::string lastCategory;
+        for (const Operator* op : ops) {
+            const OperatorInfo info = op->info();
+            if (info.category != lastCategory) {
+                std::printf("### Category `%s`\n\n", info.category.c_str());
+                lastCategory = info.category;
+            }
+            std::printf("#### `%s` — %s (version %d)\n\n%s\n\n", info.id.c_str(), info.name.c_str(), info.version, info.description.c_str());
+            if (!info.reference.empty()) std::printf("Reference: %s\n\n", info.reference.c_str());
+            const auto specs = op->params();
+            if (specs.empty()) {
+                std::printf("No parameters.\n\n");
+                continue;
+            }
+            std::printf("| parameter | unit | range | default | meaning |\n| --- | --- | --- | --- | --- |\n");
+            for (const ParamSpec& s : specs) {
+                std::string range;
+                if (s.kind == ParamKind::Float || s.kind == ParamKind::Int) range = formatNumber(s.minValue) + " … " + formatNumber(s.maxValue);
+                else if (s.kind == ParamKind::Bool) range = "true, false";
+                else
+                    for (const ParamChoice& c : s.choices) range += (range.empty() ? "" : ", ") + c.id;
+                std::string meaning = s.tooltip;
+                if (!s.reference.empty()) meaning += " (" + s.reference + ")";
+                std::printf("| `%s` | %s | %s | %s | %s |\n", s.id.c_str(), cell(s.unit).c_str(), cell(range).c_str(),
+                            cell(formatParamValue(defaultValue(s))).c_str(), cell(meaning).c_str());
+            }
+            std::printf("\n");
+        }
+    }
+
     const OperatorRegistry& m_registry;
     bool m_json = false;
+    bool m_markdown = false;
     std::string m_category;
     CommonOptions m_common;
 };
