@@ -7,6 +7,7 @@
 #include "overlay_panel.hpp"
 #include "param_variant.hpp"
 #include "pipeline_panel.hpp"
+#include "preferences_dialog.hpp"
 #include "stack_panel.hpp"
 
 #include "fuselab/error.hpp"
@@ -232,7 +233,7 @@ void MainWindow::buildActions()
         QSettings s;
         bool ok = false;
         const QString format = QInputDialog::getItem(this, tr("Export"), tr("Format:"), exportFormatNames(),
-                                                     int(exportFormatNames().indexOf(s.value(QStringLiteral("export/format")).toString())),
+                                                     int(exportFormatNames().indexOf(PreferencesDialog::exportFormat())),
                                                      false, &ok);
         if (!ok) return;
         int quality = 95;
@@ -259,6 +260,8 @@ void MainWindow::buildActions()
     redo->setShortcut(QKeySequence::Redo);
     edit->addAction(undo);
     edit->addAction(redo);
+    edit->addSeparator();
+    add(edit, tr("&Preferences…"), QKeySequence::Preferences, [this] { PreferencesDialog(this).exec(); });
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* fit = add(view, tr("&Fit"), QKeySequence(QStringLiteral("F")), [this] { m_viewer->fitToWindow(); });

@@ -2,6 +2,7 @@
 // with files, a folder or a session file it opens those. Where there is no display it says
 // so and runs the same pipeline headless (as `fuselab-cli sample`).
 #include "main_window.hpp"
+#include "preferences_dialog.hpp"
 
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/error.hpp"
@@ -90,6 +91,7 @@ int main(int argc, char** argv)
     parser.addOptions({screenshot, hdr, split, weights, tab, evs});
     parser.process(app);
 
+    fuselab::ui::PreferencesDialog::applyStored();
     fuselab::ui::MainWindow window(registry);
     window.show();
     const QStringList paths = parser.positionalArguments();
