@@ -26,5 +26,6 @@ std::unique_ptr<Command> makeSynthCommand();
 std::unique_ptr<Command> makeRunCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeSampleCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeFuseCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeMetricsCommand(const OperatorRegistry& registry);
 
 } // namespace fuselab::cli

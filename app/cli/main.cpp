@@ -45,6 +45,7 @@ int runMain(int argc, char** argv)
     commands.push_back(makeSynthCommand());
     commands.push_back(makeRunCommand(registry));
     commands.push_back(makeFuseCommand(registry));
+    commands.push_back(makeMetricsCommand(registry));
     commands.push_back(makeSampleCommand(registry));
     std::vector<std::pair<CLI::App*, Command*>> attached;
     for (auto& c : commands) attached.emplace_back(c->attach(app), c.get());

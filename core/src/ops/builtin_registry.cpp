@@ -8,6 +8,7 @@ void registerBuiltinOperators(OperatorRegistry& registry)
 {
     registry.add(makeExposureGammaOperator());
     registry.add(makeMertensOperator());
+    for (auto& op : makeMetricOperators()) registry.add(std::move(op));
 }
 
 } // namespace fuselab
