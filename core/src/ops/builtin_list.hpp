@@ -4,6 +4,7 @@
 #include "fuselab/operator.hpp"
 
 #include <memory>
+#include <vector>
 
 namespace fuselab {
 
@@ -25,5 +26,7 @@ std::shared_ptr<const Operator> makeReinhardLocalOperator();
 std::shared_ptr<const Operator> makeDragoOperator();
 std::shared_ptr<const Operator> makeMantiukOperator();
 std::shared_ptr<const Operator> makeDurandOperator();
+/// The quality metrics of SPEC §4, one operator each (metric_operators.cpp).
+std::vector<std::shared_ptr<const Operator>> makeMetricOperators();
 
 } // namespace fuselab

@@ -23,6 +23,7 @@ void registerBuiltinOperators(OperatorRegistry& registry)
     registry.add(makeDragoOperator());
     registry.add(makeMantiukOperator());
     registry.add(makeDurandOperator());
+    for (auto& op : makeMetricOperators()) registry.add(std::move(op));
 }
 
 } // namespace fuselab
