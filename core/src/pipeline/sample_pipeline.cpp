@@ -2,6 +2,7 @@
 
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/metrics.hpp"
 #include "fuselab/sidecar.hpp"
 #include "fuselab/stack_io.hpp"
 #include "fuselab/synth_writer.hpp"
@@ -61,7 +62,7 @@ SampleReport runSamplePipeline(const SampleOptions& options, const OperatorRegis
 
     // 3. Radiance merge and tone mapping, where those operators exist.
     ProgressSpan mergeSpan(progress, 0.55, 0.8);
-    Image radiance;
+    Image radiance, toneMapped;
     WriteOptions exr;
     exr.exrType = ExrPixelType::Half;
     if (runAndWrite(registry, "merge-debevec", stackInput, {}, (out / "radiance_debevec.exr").string(), synth.framePaths, options.command,
@@ -70,24 +71,20 @@ SampleReport runSamplePipeline(const SampleOptions& options, const OperatorRegis
         toneInput.images.push_back(radiance);
         ProgressSpan toneSpan(progress, 0.8, 0.9);
         runAndWrite(registry, "tonemap-reinhard", toneInput, {}, (out / "tonemapped_reinhard.png").string(),
-                    {(out / "radiance_debevec.exr").string()}, options.command, toneSpan, report, "tone mapped (Reinhard)");
+                    {(out / "radiance_debevec.exr").string()}, options.command, toneSpan, report, "tone mapped (Reinhard)",
+                    &toneMapped);
     }
 
-    // 4. Scores of the fused image against its stack, where metric operators exist.
-    if (!fused.empty()) {
-        OperatorInput metricInput;
-        metricInput.stack = &loaded.stack;
-        metricInput.images.push_back(fused);
-        for (const Operator* op : registry.inCategory(category::metric)) {
-            if (op->inputKind() != InputKind::ImageAndStack) continue;
-            NullProgress quiet;
-            try {
-                for (const auto& [k, v] : runOperator(*op, metricInput, {}, quiet).scalars) report.numbers.emplace_back("fused " + k, v);
-            } catch (const Error&) {
-                // A metric that does not apply here (e.g. needs a reference) is left out.
-            }
-        }
-    }
+    // 4. Scores against the stack (no reference image exists for a fusion): MEF-SSIM first.
+    ProgressSpan metricSpan(progress, 0.9, 1.0);
+    auto score = [&](const std::string& what, const Image& image) {
+        if (image.empty()) return;
+        for (const MetricValue& m : computeFusionMetrics(SampleImage(image), loaded.stack, nullptr, {}, metricSpan))
+            if (m.value && (m.key == "mef_ssim" || m.key == "qabf" || m.key == "spatial_frequency" || m.key == "entropy"))
+                report.numbers.emplace_back(what + " " + m.key, *m.value);
+    };
+    score("fused", fused);
+    score("tone-mapped", toneMapped);
     progress.report(1.0, "done");
     return report;
 }
