@@ -284,51 +284,47 @@ void Workspace::recompute()
     m_debounce.start();
 }
 
-void Workspace::startPreview()
+void Workspace::runPipelineJob(const QString& channel, const ExposureStack& frames,
+                               std::function<void(std::shared_ptr<const PipelineResult>, quint64)> onResult)
 {
-    const ExposureStack stack = includedFrames(m_proxy, m_session);
+    const ExposureStack stack = includedFrames(frames, m_session);
     if (stack.frames.empty()) return;
     const SessionState session = m_session;
     const quint64 generation = m_generation;
     auto result = std::make_shared<PipelineResult>();
     const OperatorRegistry& registry = m_registry;
     m_jobs.start(
-        QStringLiteral("preview"),
-        [result, session, stack, &registry](ProgressSink& progress) { *result = runPipeline(session, stack, registry, progress); },
-        [this, result, generation] {
-            if (generation != m_generation) return;
-            m_preview = result;
-            Q_EMIT previewReady();
-            const bool proxyIsFull = m_proxy.width() == m_stack.width();
-            if (proxyIsFull) {
-                m_full = result;
-                m_fullGeneration = generation;
-                Q_EMIT fullReady();
-            } else {
-                m_fullDelay.start();
-            }
+        channel, [result, session, stack, &registry](ProgressSink& progress) { *result = runPipeline(session, stack, registry, progress); },
+        [this, result, generation, onResult] {
+            // A result of settings that have changed since is dropped.
+            if (generation == m_generation) onResult(result, generation);
         },
-        [this](const QString& message) { Q_EMIT jobFailed(QStringLiteral("preview"), message); });
+        [this, channel](const QString& message) { Q_EMIT jobFailed(channel, message); });
+}
+
+void Workspace::startPreview()
+{
+    runPipelineJob(QStringLiteral("preview"), m_proxy, [this](std::shared_ptr<const PipelineResult> result, quint64 generation) {
+        m_preview = result;
+        Q_EMIT previewReady();
+        if (m_proxy.width() == m_stack.width()) {
+            // The stack is no larger than its proxy: the preview is the full result.
+            m_full = result;
+            m_fullGeneration = generation;
+            Q_EMIT fullReady();
+        } else {
+            m_fullDelay.start();
+        }
+    });
 }
 
 void Workspace::startFull()
 {
-    const ExposureStack stack = includedFrames(m_stack, m_session);
-    if (stack.frames.empty()) return;
-    const SessionState session = m_session;
-    const quint64 generation = m_generation;
-    auto result = std::make_shared<PipelineResult>();
-    const OperatorRegistry& registry = m_registry;
-    m_jobs.start(
-        QStringLiteral("full"),
-        [result, session, stack, &registry](ProgressSink& progress) { *result = runPipeline(session, stack, registry, progress); },
-        [this, result, generation] {
-            if (generation != m_generation) return;
-            m_full = result;
-            m_fullGeneration = generation;
-            Q_EMIT fullReady();
-        },
-        [this](const QString& message) { Q_EMIT jobFailed(QStringLiteral("full"), message); });
+    runPipelineJob(QStringLiteral("full"), m_stack, [this](std::shared_ptr<const PipelineResult> result, quint64 generation) {
+        m_full = result;
+        m_fullGeneration = generation;
+        Q_EMIT fullReady();
+    });
 }
 
 void Workspace::computeFullNow()

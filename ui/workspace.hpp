@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <functional>
 #include <memory>
 
 namespace fuselab::ui {
@@ -74,6 +75,10 @@ private:
     void setStateWithUndo(const SessionState& next, const QString& text);
     void startPreview();
     void startFull();
+    /// Runs the session's pipeline on the included frames of `frames` on a job channel; the
+    /// result reaches onResult only if no setting changed meanwhile.
+    void runPipelineJob(const QString& channel, const ExposureStack& frames,
+                        std::function<void(std::shared_ptr<const PipelineResult>, quint64)> onResult);
     void adoptLoadedStack(ExposureStack stack, std::vector<SessionFrame> frames, bool synthetic);
 
     const OperatorRegistry& m_registry;
