@@ -2,6 +2,7 @@
 // generated parameter panels, preview jobs (latest wins), cancel, undo, export, sessions and
 // errors from corrupt files.
 #include "image_viewer.hpp"
+#include "loss_chart.hpp"
 #include "main_window.hpp"
 #include "parameter_panel.hpp"
 #include "pipeline_panel.hpp"
@@ -262,6 +263,33 @@ private Q_SLOTS:
         QVERIFY(w.isVisible());
         QVERIFY(w.viewer()->hasImage());                      // the sample is still shown
         QCOMPARE(w.workspace().loadedStack().size(), std::size_t(5)); // and still usable
+    }
+
+    void lossSmoothingIsBiasCorrectedAndExportsAndReimports()
+    {
+        // A constant series: the bias-corrected EMA equals the constant from the first step
+        // (an uncorrected EMA would start at (1 − α)·v and creep up).
+        std::vector<SeriesPoint> flat;
+        for (int i = 1; i <= 20; ++i) flat.push_back({double(i), 4.0});
+        for (const SeriesPoint& p : emaBiasCorrected(flat, 0.9)) QCOMPARE(p.value, 4.0);
+        // Hand values: v = 1, 3 with α = 0.5: s1 = 0.5, shown 0.5/(1 − 0.5) = 1;
+        // s2 = 0.25 + 1.5 = 1.75, shown 1.75/(1 − 0.25) = 7/3.
+        const auto ema = emaBiasCorrected({{1, 1.0}, {2, 3.0}}, 0.5);
+        QCOMPARE(ema[1].value, 7.0 / 3.0);
+        const auto sma = simpleMovingAverage({{1, 1.0}, {2, 3.0}, {3, 5.0}, {4, 7.0}}, 2);
+        QCOMPARE(sma[0].value, 1.0);
+        QCOMPARE(sma[3].value, 6.0);
+        LossChart chart;
+        for (int i = 1; i <= 50; ++i) {
+            chart.append(QStringLiteral("total"), i, 10.0 / i);
+            chart.append(QStringLiteral("l1"), i, 5.0 / i);
+        }
+        chart.redrawNow();
+        QVERIFY(chart.drawnSeriesCount() >= 4); // raw + smoothed for each shown term
+        const LossSeries back = LossSeries::fromCsv(chart.csv());
+        QCOMPARE(back.raw(QStringLiteral("total")).size(), std::size_t(50));
+        QCOMPARE(back.raw(QStringLiteral("l1"))[9].value, 0.5);
+        QVERIFY(chart.csv().startsWith(QStringLiteral("step,l1,total,l1_ema,total_ema,l1_sma,total_sma")));
     }
 
 private:
