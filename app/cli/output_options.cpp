@@ -33,6 +33,20 @@ WriteOptions OutputOptions::toWriteOptions() const
     return w;
 }
 
+namespace {
+// Bits per sample the file holds: what the format and options make of the samples (integer
+// samples keep their depth where the format takes them as they are).
+int fileBitDepth(const std::string& path, const WriteOptions& w, int integerSampleBits)
+{
+    const FileFormat f = formatFromExtension(path);
+    if (f == FileFormat::Exr) return w.exrType == ExrPixelType::Half ? 16 : 32;
+    if (f == FileFormat::RadianceHdr) return 32;
+    if (f == FileFormat::Jpeg) return 8;
+    if (integerSampleBits) return integerSampleBits;
+    return w.bitDepth;
+}
+} // namespace
+
 void writeOutputWithSidecar(const std::string& path, const Image& image, const OutputOptions& options, Sidecar sidecar)
 {
     const WriteOptions w = options.toWriteOptions();
@@ -46,12 +60,20 @@ void writeOutputWithSidecar(const std::string& path, const Image& image, const O
         sidecar.notes["exr_compression"] = options.exrCompression;
     }
     sidecar.notes["encoding"] = std::string(toString(image.encoding()));
+    sidecar.outputWidth = image.width();
+    sidecar.outputHeight = image.height();
+    sidecar.outputChannels = image.channels();
+    sidecar.outputBitDepth = fileBitDepth(path, w, 0);
     writeSidecar(path, sidecar);
 }
 
 void writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar)
 {
     writeImage(path, image, options.toWriteOptions());
+    sidecar.outputWidth = image.width();
+    sidecar.outputHeight = image.height();
+    sidecar.outputChannels = image.channels();
+    sidecar.outputBitDepth = fileBitDepth(path, options.toWriteOptions(), image.isFloat() ? 0 : image.bitDepth());
     if (sidecar.command.empty()) sidecar.command = commandLine();
     if (formatFromExtension(path) == FileFormat::Tiff) sidecar.notes["tiff_compression"] = options.tiffCompression;
     sidecar.notes["encoding"] = std::string(toString(image.encoding()));

@@ -24,6 +24,9 @@ struct Sidecar {
     std::vector<std::string> inputFiles;       ///< hashed when written (SHA-256)
     std::map<std::string, std::string> notes;  ///< e.g. {"transfer_function": "PQ (SMPTE ST 2084)"}
     std::map<std::string, double> numbers;     ///< e.g. estimated shifts, metric values
+    /// Size of the output when the writer knows it (saves reading the file back); else the
+    /// sidecar reads the output's header.
+    int outputWidth = 0, outputHeight = 0, outputChannels = 0, outputBitDepth = 0;
 };
 
 /// Path of the sidecar for an output: "<output>.json".

@@ -74,14 +74,21 @@ void writeSidecar(const std::string& outputPath, const Sidecar& sidecar)
     output["path"] = outputPath;
     output["format"] = std::string(toString(formatFromExtension(outputPath)));
     output["sha256"] = sha256OfFile(outputPath);
-    try {
-        const ImageHeader h = probeImage(outputPath, ReadOptions{});
-        output["width"] = h.width;
-        output["height"] = h.height;
-        output["channels"] = h.channels;
-        output["bit_depth"] = h.bitDepth;
-    } catch (const Error&) {
-        // Not an image (a CSV or model): hash only.
+    if (sidecar.outputWidth > 0) {
+        output["width"] = sidecar.outputWidth;
+        output["height"] = sidecar.outputHeight;
+        output["channels"] = sidecar.outputChannels;
+        output["bit_depth"] = sidecar.outputBitDepth;
+    } else {
+        try {
+            const ImageHeader h = probeImage(outputPath, ReadOptions{});
+            output["width"] = h.width;
+            output["height"] = h.height;
+            output["channels"] = h.channels;
+            output["bit_depth"] = h.bitDepth;
+        } catch (const Error&) {
+            // Not an image (a CSV or model): hash only.
+        }
     }
     j["output"] = output;
     nlohmann::json ops = nlohmann::json::array();
