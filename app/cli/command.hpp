@@ -2,8 +2,10 @@
 #pragma once
 
 #include "fuselab/operator.hpp"
+#include "fuselab/plugin_loader.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <vector>
@@ -29,5 +31,11 @@ std::unique_ptr<Command> makeFuseCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeMergeCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeToneMapCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeMetricsCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makePluginsCommand(const PluginReport& report);
+
+/// The plugin report as `plugins --json` prints it.
+nlohmann::json pluginReportToJson(const PluginReport& report);
+/// "filmic-tonemap 1.0 (tonemap-aces-fit tonemap-hable), …" or "none", plus the refused count.
+std::string describeLoadedPlugins(const PluginReport& report);
 
 } // namespace fuselab::cli

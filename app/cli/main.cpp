@@ -4,6 +4,7 @@
 
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/error.hpp"
+#include "fuselab/plugin_loader.hpp"
 #include "fuselab/version.hpp"
 
 #include <opencv2/core/version.hpp>
@@ -16,12 +17,20 @@ using namespace fuselab::cli;
 
 namespace {
 
-std::string versionText()
+std::string versionText(const PluginReport& plugins)
 {
     std::string text = std::string("fuselab-cli ") + kFuseLabVersion + "\n";
     text += std::string("features: ") + kFuseLabBuildFeatures + "\n";
-    text += std::string("libraries: OpenCV ") + CV_VERSION + ", OpenEXR, Exiv2, libjpeg-turbo, OpenSSL (SHA-256)";
+    text += std::string("libraries: OpenCV ") + CV_VERSION + ", OpenEXR, Exiv2, libjpeg-turbo, OpenSSL (SHA-256)\n";
+    text += "plugins (ABI " + std::to_string(plugin::kAbiVersion) + "): " + describeLoadedPlugins(plugins);
     return text;
+}
+
+/// One warning line per refused plugin, so a stale or broken plugin never goes unnoticed.
+void warnAboutRefusedPlugins(const PluginReport& plugins)
+{
+    for (const PluginRecord& p : plugins.plugins)
+        if (p.status == PluginStatus::Refused) printWarning("plugin " + p.path + " was not loaded: " + p.message);
 }
 
 int runMain(int argc, char** argv)
@@ -31,11 +40,13 @@ int runMain(int argc, char** argv)
 
     OperatorRegistry registry;
     registerBuiltinOperators(registry);
+    // After the built-ins, so a plugin can never replace one (a clashing id is refused).
+    const PluginReport plugins = loadPlugins(defaultPluginFolders(), registry);
 
     CLI::App app{"FuseLab command line: exposure fusion, HDR merge, tone mapping, metrics and learned fusion.\n"
                  "Every operator parameter can be set with --param ID=VALUE; 'fuselab-cli ops' lists them.",
                  "fuselab-cli"};
-    app.set_version_flag("--version", versionText());
+    app.set_version_flag("--version", versionText(plugins));
     app.require_subcommand(1);
     app.failure_message(CLI::FailureMessage::simple);
 
@@ -49,6 +60,7 @@ int runMain(int argc, char** argv)
     commands.push_back(makeToneMapCommand(registry));
     commands.push_back(makeMetricsCommand(registry));
     commands.push_back(makeSampleCommand(registry));
+    commands.push_back(makePluginsCommand(plugins));
     std::vector<std::pair<CLI::App*, Command*>> attached;
     for (auto& c : commands) attached.emplace_back(c->attach(app), c.get());
 
@@ -67,6 +79,7 @@ int runMain(int argc, char** argv)
 
     for (auto& [sub, command] : attached) {
         if (!sub->parsed()) continue;
+        if (sub->get_name() != "plugins") warnAboutRefusedPlugins(plugins);
         try {
             return command->run();
         } catch (const UsageError& e) {

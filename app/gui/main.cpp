@@ -7,6 +7,7 @@
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/parallel.hpp"
+#include "fuselab/plugin_loader.hpp"
 #include "fuselab/runtime.hpp"
 #include "fuselab/sample_pipeline.hpp"
 
@@ -16,6 +17,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace {
 
@@ -60,6 +62,19 @@ int runHeadless(const fuselab::OperatorRegistry& registry)
     }
 }
 
+/// Warns on stderr about every refused plugin; returns "name version, …" of the loaded ones.
+std::string summarisePlugins(const fuselab::PluginReport& report)
+{
+    std::string loaded;
+    for (const fuselab::PluginRecord& p : report.plugins) {
+        if (p.status == fuselab::PluginStatus::Refused)
+            std::fprintf(stderr, "fuselab: warning: plugin %s was not loaded: %s\n", p.path.c_str(), p.message.c_str());
+        else
+            loaded += (loaded.empty() ? "" : ", ") + p.name + " " + p.version;
+    }
+    return loaded;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -67,12 +82,17 @@ int main(int argc, char** argv)
     fuselab::configureRuntime(0);
     fuselab::OperatorRegistry registry;
     fuselab::registerBuiltinOperators(registry);
+    // After the built-ins (a clashing id is refused); the panels list plugin operators by
+    // category exactly like built-in ones.
+    const std::string plugins = summarisePlugins(fuselab::loadPlugins(fuselab::defaultPluginFolders(), registry));
     if (!haveDisplay()) return runHeadless(registry);
 
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("FuseLab"));
     QApplication::setApplicationName(QStringLiteral("FuseLab"));
-    QApplication::setApplicationVersion(QStringLiteral(FUSELAB_VERSION_STRING));
+    QApplication::setApplicationVersion(
+        QStringLiteral(FUSELAB_VERSION_STRING) +
+        (plugins.empty() ? QString() : QStringLiteral(" (plugins: %1)").arg(QString::fromStdString(plugins))));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/org.fuselab.FuseLab-256.png")));
     QApplication::setDesktopFileName(QStringLiteral("org.fuselab.FuseLab"));
     QCommandLineParser parser;

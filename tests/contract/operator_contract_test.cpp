@@ -1,10 +1,12 @@
 // Every registered operator honours the operator contract: well-formed specs, defaults that
 // run on a tiny input, determinism, finite outputs at every parameter's extremes, and
-// cancellation.
+// cancellation. The registry holds the built-ins and, as in the applications, every plugin
+// of the build tree's plugins folder.
 #include "test_support.hpp"
 
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/error.hpp"
+#include "fuselab/plugin_loader.hpp"
 #include "fuselab/synthetic.hpp"
 
 #include <cmath>
@@ -15,14 +17,25 @@ using namespace fuselab::test;
 
 namespace {
 
-OperatorRegistry& registry()
+struct ContractRegistry {
+    OperatorRegistry registry;
+    PluginReport plugins;
+};
+
+const ContractRegistry& contractRegistry()
 {
-    static OperatorRegistry r = [] {
-        OperatorRegistry reg;
-        registerBuiltinOperators(reg);
-        return reg;
+    static const ContractRegistry c = [] {
+        ContractRegistry made;
+        registerBuiltinOperators(made.registry);
+        made.plugins = loadPlugins({{FUSELAB_BUILD_PLUGIN_DIR, PluginFolderOrigin::BuildTree}}, made.registry);
+        return made;
     }();
-    return r;
+    return c;
+}
+
+const OperatorRegistry& registry()
+{
+    return contractRegistry().registry;
 }
 
 struct TinyInputs {
@@ -177,6 +190,15 @@ INSTANTIATE_TEST_SUITE_P(Registered, OperatorContract, ::testing::ValuesIn(opera
                              for (char& c : n) if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                              return n;
                          });
+
+TEST(OperatorRegistry, TheBuildTreePluginsJoinedTheContractRegistry)
+{
+    const PluginReport& report = contractRegistry().plugins;
+    for (const PluginRecord& p : report.plugins) EXPECT_EQ(p.status, PluginStatus::Loaded) << p.path << ": " << p.message;
+    EXPECT_EQ(report.loadedCount(), 3u);
+    for (const char* id : {"tonemap-aces-fit", "tonemap-hable", "fusion-gff", "example-bw-mixer"})
+        EXPECT_NE(registry().find(id), nullptr) << id << " is not among the operators under contract";
+}
 
 TEST(OperatorRegistry, RefusesDuplicatesAndMalformedSpecs)
 {

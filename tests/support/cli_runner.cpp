@@ -24,6 +24,23 @@ std::vector<std::string> CliRun::errLines() const
 
 CliRun runCli(const std::vector<std::string>& args)
 {
+    return runCli(args, {});
+}
+
+CliRun runCli(const std::vector<std::string>& args, const std::vector<std::string>& environment)
+{
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+        const std::string entry(*e);
+        const std::string name = entry.substr(0, entry.find('='));
+        bool replaced = false;
+        for (const std::string& extra : environment) replaced = replaced || extra.substr(0, extra.find('=')) == name;
+        if (!replaced) env.push_back(entry);
+    }
+    env.insert(env.end(), environment.begin(), environment.end());
+    std::vector<char*> cenv;
+    for (std::string& e : env) cenv.push_back(e.data());
+    cenv.push_back(nullptr);
     int outPipe[2], errPipe[2];
     if (::pipe(outPipe) != 0 || ::pipe(errPipe) != 0) throw std::runtime_error("pipe failed");
     posix_spawn_file_actions_t actions;
@@ -38,7 +55,7 @@ CliRun runCli(const std::vector<std::string>& args)
     for (std::string& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, FUSELAB_CLI_PATH, &actions, nullptr, cargv.data(), environ);
+    const int rc = posix_spawn(&pid, FUSELAB_CLI_PATH, &actions, nullptr, cargv.data(), cenv.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(outPipe[1]);
     ::close(errPipe[1]);

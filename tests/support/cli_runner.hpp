@@ -18,5 +18,7 @@ struct CliRun {
 
 /// Runs the fuselab-cli built alongside the tests (FUSELAB_CLI_PATH) with `args`.
 CliRun runCli(const std::vector<std::string>& args);
+/// Same, with "NAME=value" entries added to (or replacing those in) the inherited environment.
+CliRun runCli(const std::vector<std::string>& args, const std::vector<std::string>& environment);
 
 } // namespace fuselab::test

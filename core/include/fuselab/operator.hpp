@@ -89,6 +89,9 @@ public:
     /// Throws fuselab::Error when the id is taken or a spec is malformed.
     void add(std::shared_ptr<const Operator> op);
     const Operator* find(std::string_view id) const;
+    /// The registry's own shared_ptr (shared ownership; null when absent), for moving
+    /// operators between registries (the plugin loader does).
+    std::shared_ptr<const Operator> findShared(std::string_view id) const;
     /// Throws fuselab::Error("unknown operator 'x'") listing near matches.
     const Operator& get(std::string_view id) const;
     /// Sorted by category, then id.

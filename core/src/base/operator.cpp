@@ -57,6 +57,12 @@ const Operator* OperatorRegistry::find(std::string_view id) const
     return it == m_ops.end() ? nullptr : it->second.get();
 }
 
+std::shared_ptr<const Operator> OperatorRegistry::findShared(std::string_view id) const
+{
+    auto it = m_ops.find(id);
+    return it == m_ops.end() ? nullptr : it->second;
+}
+
 const Operator& OperatorRegistry::get(std::string_view id) const
 {
     if (const Operator* op = find(id)) return *op;
