@@ -28,5 +28,6 @@ std::unique_ptr<Command> makeSampleCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeFuseCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeMergeCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeToneMapCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeEventsCommand(const OperatorRegistry& registry);
 
 } // namespace fuselab::cli

@@ -48,6 +48,7 @@ int runMain(int argc, char** argv)
     commands.push_back(makeMergeCommand(registry));
     commands.push_back(makeToneMapCommand(registry));
     commands.push_back(makeSampleCommand(registry));
+    commands.push_back(makeEventsCommand(registry));
     std::vector<std::pair<CLI::App*, Command*>> attached;
     for (auto& c : commands) attached.emplace_back(c->attach(app), c.get());
 

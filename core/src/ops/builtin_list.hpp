@@ -26,4 +26,10 @@ std::shared_ptr<const Operator> makeDragoOperator();
 std::shared_ptr<const Operator> makeMantiukOperator();
 std::shared_ptr<const Operator> makeDurandOperator();
 
+// Event representations (event_operators.cpp).
+std::shared_ptr<const Operator> makeEventFrameOperator();
+std::shared_ptr<const Operator> makeTimeSurfaceOperator();
+std::shared_ptr<const Operator> makeVoxelGridOperator();
+std::shared_ptr<const Operator> makeEventIntensityOperator();
+
 } // namespace fuselab

@@ -23,6 +23,11 @@ void registerBuiltinOperators(OperatorRegistry& registry)
     registry.add(makeDragoOperator());
     registry.add(makeMantiukOperator());
     registry.add(makeDurandOperator());
+
+    registry.add(makeEventFrameOperator());
+    registry.add(makeTimeSurfaceOperator());
+    registry.add(makeVoxelGridOperator());
+    registry.add(makeEventIntensityOperator());
 }
 
 } // namespace fuselab
