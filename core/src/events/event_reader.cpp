@@ -182,7 +182,8 @@ std::vector<Event> EventReader::readWindow(const EventWindow& window)
         if (m_pendingPos >= m_pending.size() && !fillPending()) break;
         const Event* b = m_pending.data() + m_pendingPos;
         const Event* e = m_pending.data() + m_pending.size();
-        if (e - b > std::ptrdiff_t(limit - out.size())) e = b + (limit - out.size());
+        const std::uint64_t wanted = limit - out.size();
+        if (std::uint64_t(e - b) > wanted) e = b + wanted;
         const Event* stop = std::lower_bound(b, e, endUs, [](const Event& ev, std::int64_t t) { return ev.tUs < t; });
         out.insert(out.end(), b, stop);
         m_pendingPos += std::size_t(stop - b);
