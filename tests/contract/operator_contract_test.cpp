@@ -5,6 +5,7 @@
 
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/error.hpp"
+#include "fuselab/events_sim.hpp"
 #include "fuselab/synthetic.hpp"
 
 #include <cmath>
@@ -27,9 +28,11 @@ OperatorRegistry& registry()
 
 struct TinyInputs {
     ExposureStack stack;
+    EventStream events; ///< simulated on the same 40×30 scene, camera moving
     OperatorInput forKind(InputKind kind) const
     {
         OperatorInput in;
+        if (kind == InputKind::Events) in.events = &events;
         if (kind == InputKind::Image) {
             Image hdr = makeSyntheticScene({"interior", 40, 30, 1});
             in.images.push_back(hdr);
@@ -56,6 +59,11 @@ const TinyInputs& tinyInputs()
             frame.exposure.source = ExposureSource::TypedEv;
             t.stack.frames.push_back(frame);
         }
+        EventSequenceOptions seq;
+        seq.scene = {"interior", 40, 30, 1};
+        seq.frames = 3;
+        seq.substeps = 4;
+        t.events = simulateEventSequence(seq).events;
         return t;
     }();
     return inputs;

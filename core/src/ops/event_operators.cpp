@@ -59,8 +59,21 @@ std::vector<ParamSpec> withWindow(std::vector<ParamSpec> own)
 ParamSpec displayParam()
 {
     return ParamSpec::flag("display", "For viewing", true)
-        .withTooltip("Scale the result into 0..1 for viewing (counts by their maximum, signed values around mid grey); "
-                     "off keeps the raw numbers (write EXR).");
+        .withTooltip("Scale the result into 0..1 for viewing (by the 99th percentile of the non-zero magnitudes, so a few "
+                     "hot pixels do not darken the rest; signed values around mid grey); off keeps the raw numbers (write EXR).");
+}
+
+/// The 99th percentile of the non-zero magnitudes (1 when there are none): a display scale
+/// that a few hot pixels cannot dominate.
+float robustPeak(const float* values, std::size_t n)
+{
+    std::vector<float> mags;
+    for (std::size_t i = 0; i < n; ++i)
+        if (values[i] != 0.0f) mags.push_back(std::fabs(values[i]));
+    if (mags.empty()) return 1.0f;
+    const std::size_t k = std::min(mags.size() - 1, std::size_t(0.99 * double(mags.size())));
+    std::nth_element(mags.begin(), mags.begin() + long(k), mags.end());
+    return std::max(mags[k], 1e-6f);
 }
 
 class EventFrameOperator final : public Operator {
@@ -90,20 +103,20 @@ public:
         float peak = 0.0f;
         for (int y = 0; y < h; ++y)
             for (int i = 0; i < w * frame.channels(); ++i) peak = std::max(peak, std::fabs(frame.row(y)[i]));
-        const float scale = display && peak > 0.0f ? 1.0f / peak : 1.0f;
+        const float scale = display ? 1.0f / robustPeak(frame.data(), std::size_t(w) * h * frame.channels()) : 1.0f;
         OperatorOutput out;
         if (counts) {
             out.image = Image(w, h, 3, display ? ColourEncoding::Srgb : ColourEncoding::Linear);
             for (int y = 0; y < h; ++y)
                 for (int x = 0; x < w; ++x) {
-                    out.image.at(x, y, 0) = frame.at(x, y, 0) * scale;
-                    out.image.at(x, y, 2) = frame.at(x, y, 1) * scale;
+                    out.image.at(x, y, 0) = display ? std::min(1.0f, frame.at(x, y, 0) * scale) : frame.at(x, y, 0);
+                    out.image.at(x, y, 2) = display ? std::min(1.0f, frame.at(x, y, 1) * scale) : frame.at(x, y, 1);
                 }
         } else {
             out.image = Image(w, h, 1, display ? ColourEncoding::Srgb : ColourEncoding::Linear);
             for (int y = 0; y < h; ++y)
                 for (int x = 0; x < w; ++x)
-                    out.image.at(x, y) = display ? 0.5f + 0.5f * frame.at(x, y) * scale : frame.at(x, y);
+                    out.image.at(x, y) = display ? 0.5f + 0.5f * std::clamp(frame.at(x, y) * scale, -1.0f, 1.0f) : frame.at(x, y);
         }
         out.scalars["event_count"] = double(sel.span.size());
         out.scalars["max_per_pixel"] = peak;
@@ -184,8 +197,7 @@ public:
         const VoxelGrid grid = voxelGrid(sel.span, w, h, bins, sel.interval.beginUs, sel.interval.endUs);
         progress.report(0.5, "voxel grid");
         progress.checkCancelled();
-        float peak = 0.0f;
-        for (float v : grid.values) peak = std::max(peak, std::fabs(v));
+        const float peak = robustPeak(grid.values.data(), grid.values.size());
         const bool display = values.flag("display");
         OperatorOutput out;
         // The bins side by side, earliest on the left.
@@ -194,7 +206,7 @@ public:
             for (int y = 0; y < h; ++y)
                 for (int x = 0; x < w; ++x) {
                     const float v = grid.at(b, x, y);
-                    out.image.at(b * w + x, y) = display ? 0.5f + 0.5f * (peak > 0.0f ? v / peak : 0.0f) : v;
+                    out.image.at(b * w + x, y) = display ? 0.5f + 0.5f * std::clamp(v / peak, -1.0f, 1.0f) : v;
                 }
         for (int b = 0; b < bins; ++b) out.extras.push_back({"voxel_bin_" + std::to_string(b), grid.bin(b)});
         out.scalars["event_count"] = double(sel.span.size());
