@@ -132,6 +132,12 @@ TEST(EventsRaw, Evt3RoundTripsAcrossTwoTimeBaseWrapsAndAnyChunkSize)
         const std::vector<Event> back = decodeAll(*reader, 777);
         ASSERT_EQ(back.size(), s.events.size()) << "chunk " << chunk;
         EXPECT_TRUE(back == s.events) << "chunk " << chunk;
+        // The zero-copy path delivers the same events.
+        reader->rewind();
+        std::vector<Event> swapped;
+        EventBuffer buffer;
+        while (reader->next(buffer, 5000)) swapped.insert(swapped.end(), buffer.begin(), buffer.end());
+        EXPECT_TRUE(swapped == s.events) << "chunk " << chunk;
     }
 }
 

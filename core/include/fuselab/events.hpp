@@ -20,11 +20,13 @@
 
 namespace fuselab {
 
+/// Trivial on purpose (no member initialisers) so decoders can grow buffers without a zero
+/// fill: write Event{} for a zeroed event, Event{t, x, y, p} for a given one.
 struct Event {
-    std::int64_t tUs = 0; ///< microseconds
-    std::uint16_t x = 0;  ///< column, 0 … width−1
-    std::uint16_t y = 0;  ///< row, 0 … height−1
-    std::uint8_t p = 0;   ///< 1 = ON (log intensity rose by a threshold), 0 = OFF
+    std::int64_t tUs; ///< microseconds
+    std::uint16_t x;  ///< column, 0 … width−1
+    std::uint16_t y;  ///< row, 0 … height−1
+    std::uint8_t p;   ///< 1 = ON (log intensity rose by a threshold), 0 = OFF
 };
 static_assert(sizeof(Event) == 16, "Event is 16 bytes so large streams stay compact");
 

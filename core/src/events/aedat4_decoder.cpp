@@ -162,7 +162,7 @@ public:
         m_lastT = p.registers[reg::lastT];
     }
 
-    bool decodeChunk(std::vector<Event>& out) override
+    bool decodeChunk(EventBuffer& out) override
     {
         if (m_offset >= m_end) return false;
         const std::uint64_t at = m_offset;
@@ -290,7 +290,7 @@ private:
         return true;
     }
 
-    void decodeEvents(std::uint64_t at, std::vector<Event>& out)
+    void decodeEvents(std::uint64_t at, EventBuffer& out)
     {
         if (m_payload.size() < 12 || std::memcmp(m_payload.data() + 8, "EVTS", 4) != 0) {
             const std::string id = m_payload.size() >= 12 ? std::string(reinterpret_cast<const char*>(m_payload.data()) + 8, 4) : "";

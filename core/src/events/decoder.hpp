@@ -31,7 +31,7 @@ public:
     virtual ResumePoint position() const = 0;
     virtual void resume(const ResumePoint& point) = 0;
     /// Appends the next chunk's events to out; false when no chunk was left.
-    virtual bool decodeChunk(std::vector<Event>& out) = 0;
+    virtual bool decodeChunk(EventBuffer& out) = 0;
     virtual std::vector<EventFileFrame> frames() const { return {}; }
     virtual Image readFrame(std::size_t) const { throw Error(m_name, "this format stores no frames"); }
     /// Index built at open (formats that need a pass to learn their geometry), else null.

@@ -25,7 +25,7 @@ std::shared_ptr<EventIndex> buildIndex(EventDecoder& decoder)
     auto index = std::make_shared<EventIndex>();
     decoder.resume(decoder.start());
     decoder.skipped().clear();
-    std::vector<Event> chunk;
+    EventBuffer chunk;
     while (true) {
         const ResumePoint at = decoder.position();
         chunk.clear();
@@ -82,6 +82,23 @@ bool EventReader::next(std::vector<Event>& batch, std::size_t maxEvents)
         m_pendingPos += take;
         m_nextEventIndex += take;
     }
+    return !batch.empty();
+}
+
+bool EventReader::next(EventBuffer& batch, std::size_t maxEvents)
+{
+    batch.clear();
+    if (m_pendingPos >= m_pending.size() && !fillPending()) return false;
+    if (m_pendingPos == 0 && m_pending.size() <= maxEvents) {
+        batch.swap(m_pending); // the decoder refills batch's old buffer next time
+        m_pending.clear();
+        m_nextEventIndex += batch.size();
+        return true;
+    }
+    const std::size_t take = std::min(maxEvents, m_pending.size() - m_pendingPos);
+    batch.insert(batch.end(), m_pending.begin() + long(m_pendingPos), m_pending.begin() + long(m_pendingPos + take));
+    m_pendingPos += take;
+    m_nextEventIndex += take;
     return !batch.empty();
 }
 

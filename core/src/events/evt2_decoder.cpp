@@ -60,7 +60,7 @@ public:
         m_haveTimeHigh = p.registers[kFlags] != 0;
     }
 
-    bool decodeChunk(std::vector<Event>& out) override
+    bool decodeChunk(EventBuffer& out) override
     {
         if (m_offset >= m_end) return false;
         const std::uint64_t remaining = m_end - m_offset;
@@ -79,7 +79,7 @@ public:
     }
 
 private:
-    void decodeWords(std::vector<Event>& out)
+    void decodeWords(EventBuffer& out)
     {
         const std::uint32_t width = std::uint32_t(m_metadata.widthPx);
         const std::uint32_t height = std::uint32_t(m_metadata.heightPx);

@@ -79,7 +79,7 @@ public:
         m_haveTimeHigh = (p.registers[kFlags] & kHaveTimeHigh) != 0;
     }
 
-    bool decodeChunk(std::vector<Event>& out) override
+    bool decodeChunk(EventBuffer& out) override
     {
         if (m_offset >= m_end) return false;
         const std::uint64_t remaining = m_end - m_offset;
@@ -97,34 +97,39 @@ public:
     }
 
 private:
-    // The hot loop: registers live in locals; rare cases (bad data, events before the first
-    // TIME_HIGH) leave through slowEvent().
-    void decodeWords(const std::uint16_t* words, std::size_t count, std::vector<Event>& out)
+    // The hot loop: registers live in locals. `ok` caches "row inside the geometry, time not
+    // behind the last event, a TIME_HIGH seen", recomputed only when the row or the time
+    // changes, so an ADDR_X word costs one x compare and one branch. Rare cases (bad data,
+    // events before the first TIME_HIGH) leave through slowEvent(). Words are taken in blocks
+    // whose worst-case output (12 events a word) is reserved up front.
+    void decodeWords(const std::uint16_t* words, std::size_t count, EventBuffer& out)
     {
         const std::uint32_t width = std::uint32_t(m_metadata.widthPx);
         const std::uint32_t height = std::uint32_t(m_metadata.heightPx);
+        constexpr std::size_t kBlock = 512;
         std::size_t used = out.size();
-        if (out.size() < used + count * 2 + 16) out.resize(used + count * 2 + 16);
-        Event* o = out.data() + used;
-        Event* cap = out.data() + out.size();
 
         std::uint32_t th = m_timeHigh, tl = m_timeLow, row = m_row, baseX = m_baseX;
         std::uint8_t basePol = m_basePol;
         std::int64_t wraps = m_wraps;
         std::int64_t lastT = m_haveTimeHigh ? m_lastT : std::numeric_limits<std::int64_t>::max();
         std::int64_t t = (wraps << 24) + (std::int64_t(th) << 12) + tl;
+        bool ok = row < height && t >= lastT;
 
-        auto emit = [&](std::uint32_t x, std::uint8_t p, std::size_t wordIndex) {
-            if (x < width && row < height && t >= lastT) {
-                o->tUs = t;
-                o->x = std::uint16_t(x);
-                o->y = std::uint16_t(row);
-                o->p = p;
-                ++o;
-                lastT = t;
-            } else {
-                const std::uint64_t at = m_offset + 2 * wordIndex;
-                if (slowEvent(at, x, row, t, lastT)) {
+        for (std::size_t blockBegin = 0; blockBegin < count; blockBegin += kBlock) {
+            const std::size_t blockEnd = std::min(count, blockBegin + kBlock);
+            if (out.size() < used + (blockEnd - blockBegin) * 12) out.resize(std::max(out.size() * 2, used + kBlock * 12));
+            Event* o = out.data() + used;
+
+            auto emit = [&](std::uint32_t x, std::uint8_t p, std::size_t wordIndex) {
+                if (x < width && ok) {
+                    o->tUs = t;
+                    o->x = std::uint16_t(x);
+                    o->y = std::uint16_t(row);
+                    o->p = p;
+                    ++o;
+                    lastT = t;
+                } else if (slowEvent(m_offset + 2 * wordIndex, x, row, t, lastT)) {
                     o->tUs = t;
                     o->x = std::uint16_t(x);
                     o->y = std::uint16_t(row);
@@ -132,70 +137,74 @@ private:
                     ++o;
                     lastT = t;
                 }
-            }
-        };
+            };
 
-        for (std::size_t i = 0; i < count; ++i) {
-            if (cap - o < 12) {
-                const std::size_t n = std::size_t(o - out.data());
-                out.resize(out.size() * 2 + 64);
-                o = out.data() + n;
-                cap = out.data() + out.size();
-            }
-            const std::uint32_t w = words[i];
-            switch (w >> 12) {
-            case 0x0: row = w & 0x7FF; break;
-            case 0x2: emit(w & 0x7FF, std::uint8_t((w >> 11) & 1), i); break;
-            case 0x3:
-                baseX = w & 0x7FF;
-                basePol = std::uint8_t((w >> 11) & 1);
-                break;
-            case 0x4:
-            case 0x5: {
-                std::uint32_t mask = (w >> 12) == 0x4 ? (w & 0xFFF) : (w & 0xFF);
-                while (mask) {
-                    const int bit = __builtin_ctz(mask);
-                    mask &= mask - 1;
-                    emit(baseX + std::uint32_t(bit), basePol, i);
+            for (std::size_t i = blockBegin; i < blockEnd; ++i) {
+                const std::uint32_t w = words[i];
+                const std::uint32_t type = w >> 12;
+                if (type == 0x2) { // the commonest word first: one event
+                    emit(w & 0x7FF, std::uint8_t((w >> 11) & 1), i);
+                    continue;
                 }
-                baseX += (w >> 12) == 0x4 ? 12 : 8;
-                break;
-            }
-            case 0x6:
-                tl = w & 0xFFF;
-                t = (wraps << 24) + (std::int64_t(th) << 12) + tl;
-                break;
-            case 0x8: {
-                const std::uint32_t h = w & 0xFFF;
-                if (!m_haveTimeHigh) {
-                    m_haveTimeHigh = true;
-                    lastT = std::numeric_limits<std::int64_t>::min();
-                } else if (h < th) {
-                    if (th - h >= 2048) {
-                        ++wraps; // the 24-bit time base rolled over
-                    } else {
-                        badData(m_offset + 2 * i, "backward TIME_HIGH words",
-                                "time runs backwards: TIME_HIGH fell from " + std::to_string(th) + " to " + std::to_string(h));
-                        break; // lenient: ignore this word
+                switch (type) {
+                case 0x0:
+                    row = w & 0x7FF;
+                    ok = row < height && t >= lastT;
+                    break;
+                case 0x3:
+                    baseX = w & 0x7FF;
+                    basePol = std::uint8_t((w >> 11) & 1);
+                    break;
+                case 0x4:
+                case 0x5: {
+                    std::uint32_t mask = type == 0x4 ? (w & 0xFFF) : (w & 0xFF);
+                    while (mask) {
+                        const int bit = __builtin_ctz(mask);
+                        mask &= mask - 1;
+                        emit(baseX + std::uint32_t(bit), basePol, i);
                     }
+                    baseX += type == 0x4 ? 12 : 8;
+                    break;
                 }
-                th = h;
-                t = (wraps << 24) + (std::int64_t(th) << 12) + tl;
-                break;
+                case 0x6:
+                    tl = w & 0xFFF;
+                    t = (wraps << 24) + (std::int64_t(th) << 12) + tl;
+                    ok = row < height && t >= lastT;
+                    break;
+                case 0x8: {
+                    const std::uint32_t h = w & 0xFFF;
+                    if (!m_haveTimeHigh) {
+                        m_haveTimeHigh = true;
+                        lastT = std::numeric_limits<std::int64_t>::min();
+                    } else if (h < th) {
+                        if (th - h >= 2048) {
+                            ++wraps; // the 24-bit time base rolled over
+                        } else {
+                            badData(m_offset + 2 * i, "backward TIME_HIGH words",
+                                    "time runs backwards: TIME_HIGH fell from " + std::to_string(th) + " to " + std::to_string(h));
+                            break; // lenient: ignore this word
+                        }
+                    }
+                    th = h;
+                    t = (wraps << 24) + (std::int64_t(th) << 12) + tl;
+                    ok = row < height && t >= lastT;
+                    break;
+                }
+                case 0x7:
+                case 0xF: ++m_skipped["CONTINUED words"]; break;
+                case 0xA: ++m_skipped["EXT_TRIGGER words"]; break;
+                case 0xE: ++m_skipped["OTHERS words"]; break;
+                default: {
+                    char hex[8];
+                    std::snprintf(hex, sizeof hex, "0x%X", unsigned(type));
+                    badData(m_offset + 2 * i, "unknown words", std::string("unknown EVT 3.0 word type ") + hex);
+                    break;
+                }
+                }
             }
-            case 0x7:
-            case 0xF: ++m_skipped["CONTINUED words"]; break;
-            case 0xA: ++m_skipped["EXT_TRIGGER words"]; break;
-            case 0xE: ++m_skipped["OTHERS words"]; break;
-            default: {
-                char hex[8];
-                std::snprintf(hex, sizeof hex, "0x%X", unsigned(w >> 12));
-                badData(m_offset + 2 * i, "unknown words", std::string("unknown EVT 3.0 word type ") + hex);
-                break;
-            }
-            }
+            used = std::size_t(o - out.data());
         }
-        out.resize(std::size_t(o - out.data()));
+        out.resize(used);
         m_timeHigh = th;
         m_timeLow = tl;
         m_row = row;

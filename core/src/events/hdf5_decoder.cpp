@@ -110,7 +110,7 @@ public:
         m_lastT = p.registers[reg::lastT];
     }
 
-    bool decodeChunk(std::vector<Event>& out) override
+    bool decodeChunk(EventBuffer& out) override
     {
         if (m_next >= m_count) return false;
         const hsize_t first = m_next;

@@ -116,7 +116,7 @@ public:
         m_lastT = p.registers[reg::lastT];
     }
 
-    bool decodeChunk(std::vector<Event>& out) override
+    bool decodeChunk(EventBuffer& out) override
     {
         if (m_offset >= m_end) return false;
         std::size_t want = std::max<std::size_t>(options().chunkBytes, 4096);
@@ -184,7 +184,7 @@ private:
         m_firstDataLine = 1;
     }
 
-    void parseLine(const char* b, const char* e, std::uint64_t at, std::vector<Event>& out)
+    void parseLine(const char* b, const char* e, std::uint64_t at, EventBuffer& out)
     {
         Token tk[5];
         const int n = tokenize(b, e, tk);
