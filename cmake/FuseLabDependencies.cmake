@@ -11,3 +11,9 @@ find_package(PNG REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(PkgConfig REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
+# Events: HDF5 (C API, CMake's FindHDF5), LZ4 (pkg-config only), ZSTD (config), FlatBuffers
+# (config; flatc generates the AEDAT 4.0 headers at build time).
+find_package(HDF5 REQUIRED COMPONENTS C)
+pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
+find_package(zstd CONFIG REQUIRED)
+find_package(FlatBuffers CONFIG REQUIRED)

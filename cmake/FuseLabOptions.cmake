@@ -3,6 +3,7 @@ option(FUSELAB_WITH_TORCH "Build the LibTorch-based learned fusion library (core
 option(FUSELAB_WITH_GUI "Build the Qt 6 desktop application (ui/, fuselab)" ON)
 option(FUSELAB_BUILD_TESTS "Build the test suite (ctest labels unit, golden, contract, badinput, gui, torch)" ON)
 option(FUSELAB_BUILD_BENCHMARKS "Build the benchmark programs (ctest label benchmark, not in the default run)" ON)
+option(FUSELAB_BUILD_FUZZERS "Build libFuzzer targets of the event readers with clang (ctest label fuzz, not in the default run)" OFF)
 option(FUSELAB_USE_CCACHE "Use ccache as the compiler launcher when it is installed" ON)
 
 if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)

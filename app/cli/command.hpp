@@ -37,5 +37,6 @@ std::unique_ptr<Command> makePluginsCommand(const PluginReport& report);
 nlohmann::json pluginReportToJson(const PluginReport& report);
 /// "filmic-tonemap 1.0 (tonemap-aces-fit tonemap-hable), …" or "none", plus the refused count.
 std::string describeLoadedPlugins(const PluginReport& report);
+std::unique_ptr<Command> makeEventsCommand(const OperatorRegistry& registry);
 
 } // namespace fuselab::cli

@@ -61,6 +61,7 @@ int runMain(int argc, char** argv)
     commands.push_back(makeMetricsCommand(registry));
     commands.push_back(makeSampleCommand(registry));
     commands.push_back(makePluginsCommand(plugins));
+    commands.push_back(makeEventsCommand(registry));
     std::vector<std::pair<CLI::App*, Command*>> attached;
     for (auto& c : commands) attached.emplace_back(c->attach(app), c.get());
 

@@ -7,6 +7,7 @@
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/plugin_loader.hpp"
+#include "fuselab/events_sim.hpp"
 #include "fuselab/synthetic.hpp"
 
 #include <cmath>
@@ -40,9 +41,11 @@ const OperatorRegistry& registry()
 
 struct TinyInputs {
     ExposureStack stack;
+    EventStream events; ///< simulated on the same 40×30 scene, camera moving
     OperatorInput forKind(InputKind kind) const
     {
         OperatorInput in;
+        if (kind == InputKind::Events) in.events = &events;
         if (kind == InputKind::Image) {
             Image hdr = makeSyntheticScene({"interior", 40, 30, 1});
             in.images.push_back(hdr);
@@ -69,6 +72,11 @@ const TinyInputs& tinyInputs()
             frame.exposure.source = ExposureSource::TypedEv;
             t.stack.frames.push_back(frame);
         }
+        EventSequenceOptions seq;
+        seq.scene = {"interior", 40, 30, 1};
+        seq.frames = 3;
+        seq.substeps = 4;
+        t.events = simulateEventSequence(seq).events;
         return t;
     }();
     return inputs;

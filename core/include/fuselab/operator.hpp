@@ -6,6 +6,7 @@
 // Operators are stateless and const: run() may be called from several threads at once.
 #pragma once
 
+#include "fuselab/events.hpp"
 #include "fuselab/exposure.hpp"
 #include "fuselab/image.hpp"
 #include "fuselab/params.hpp"
@@ -45,12 +46,18 @@ enum class InputKind {
     Image,         ///< one image (images[0]); tone mappers, adjustments
     Stack,         ///< an exposure stack; fusion, merge, alignment
     ImageAndStack, ///< a result (images[0]) judged against its stack; metrics
+    Events,        ///< an event stream (events); images[0], when present, is a reference frame
+                   ///< (e.g. the intensity the event-derived frame starts from); representations
 };
 std::string_view toString(InputKind kind);
 
 struct OperatorInput {
     const ExposureStack* stack = nullptr; ///< not owned; must outlive run()
     std::vector<Image> images;
+    /// Events, time-ordered, with their geometry (not owned; must outlive run()). The
+    /// operator picks its window from its own parameters (window, window_us, count,
+    /// start_us), so front ends pass the whole stream they hold.
+    const EventStream* events = nullptr;
 };
 
 struct NamedImage {

@@ -12,6 +12,7 @@ std::string_view toString(InputKind kind)
     case InputKind::Image: return "image";
     case InputKind::Stack: return "stack";
     case InputKind::ImageAndStack: return "image+stack";
+    case InputKind::Events: return "events";
     }
     return "unknown";
 }
@@ -33,6 +34,9 @@ OperatorOutput runOperator(const Operator& op, const OperatorInput& input, const
         throw Error(info.id + ": needs an input image");
     if (needsStack && (!input.stack || input.stack->frames.empty()))
         throw Error(info.id + ": needs an exposure stack");
+    if (kind == InputKind::Events &&
+        (!input.events || input.events->metadata.widthPx <= 0 || input.events->metadata.heightPx <= 0))
+        throw Error(info.id + ": needs an event stream with a known geometry");
     progress.checkCancelled();
     return op.run(input, values, progress);
 }

@@ -29,4 +29,10 @@ std::shared_ptr<const Operator> makeDurandOperator();
 /// The quality metrics of SPEC §4, one operator each (metric_operators.cpp).
 std::vector<std::shared_ptr<const Operator>> makeMetricOperators();
 
+// Event representations (event_operators.cpp).
+std::shared_ptr<const Operator> makeEventFrameOperator();
+std::shared_ptr<const Operator> makeTimeSurfaceOperator();
+std::shared_ptr<const Operator> makeVoxelGridOperator();
+std::shared_ptr<const Operator> makeEventIntensityOperator();
+
 } // namespace fuselab

@@ -24,6 +24,11 @@ void registerBuiltinOperators(OperatorRegistry& registry)
     registry.add(makeMantiukOperator());
     registry.add(makeDurandOperator());
     for (auto& op : makeMetricOperators()) registry.add(std::move(op));
+
+    registry.add(makeEventFrameOperator());
+    registry.add(makeTimeSurfaceOperator());
+    registry.add(makeVoxelGridOperator());
+    registry.add(makeEventIntensityOperator());
 }
 
 } // namespace fuselab

@@ -1,0 +1,7 @@
+// libFuzzer target: the aedat4 reader on arbitrary bytes (see fuzz_reader_common.hpp).
+#include "fuzz_reader_common.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    return fuselab::fuzz::decodeInput(data, size, &fuselab::events::makeAedat4Decoder, "fuzz.aedat4");
+}
