@@ -1,6 +1,7 @@
 #include "main_window.hpp"
 
 #include "charts_panel.hpp"
+#include "events_panel.hpp"
 #include "exporter.hpp"
 #include "image_viewer.hpp"
 #include "metrics_panel.hpp"
@@ -192,6 +193,29 @@ void MainWindow::buildDocks()
     pipelineDock->raise();
     connect(m_overlay, &OverlayPanel::overlayChanged, this, &MainWindow::refreshOverlay);
 
+    m_events = new EventsPanel(*m_ws->jobs(), this);
+    auto* eventsDock = new QDockWidget(tr("Events"), this);
+    eventsDock->setObjectName(QStringLiteral("eventsDock"));
+    eventsDock->setWidget(m_events);
+    addDockWidget(Qt::RightDockWidgetArea, eventsDock);
+    tabifyDockWidget(overlayDock, eventsDock);
+    pipelineDock->raise();
+    connect(m_events, &EventsPanel::problem, this, &MainWindow::showProblem);
+    connect(m_events, &EventsPanel::recordingOpened, this, [this, eventsDock](int w, int h) {
+        eventsDock->raise();
+        if (m_ws->loadedStack().frames.empty() || !m_viewer->hasImage()) {
+            // No frames: the events are shown on a dark canvas of the sensor's size.
+            Image canvas(w, h, 3, ColourEncoding::Srgb);
+            canvas.fill(0.12f);
+            m_viewer->setImage(makeDisplayImage(canvas, ViewTransform{}, tr("event sensor %1×%2").arg(w).arg(h)));
+        }
+    });
+    connect(m_events, &EventsPanel::overlayReady, this, [this](const QString& name, const Image& map, bool signedValues) {
+        m_overlay->setSigned(signedValues);
+        m_overlay->addMap(name, map);
+        m_overlay->selectMap(name);
+    });
+
     auto* bottom = new QTabWidget(this);
     m_analysisTabs = bottom;
     m_charts = new ChartsPanel(bottom);
@@ -220,6 +244,11 @@ void MainWindow::buildActions()
     add(file, tr("Open &folder…"), QKeySequence(QStringLiteral("Ctrl+Shift+O")), [this] { Q_EMIT m_stack->openFolderRequested(); });
     m_recentMenu = file->addMenu(tr("Recent stacks"));
     add(file, tr("Built-in &sample"), QKeySequence(), [this] { m_ws->loadSample(); });
+    add(file, tr("Open &event recording…"), QKeySequence(), [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open event recording"), QString(),
+                                                          tr("Event recordings (*.raw *.aedat4 *.h5 *.hdf5 *.txt);;All files (*)"));
+        if (!path.isEmpty()) m_events->openRecording(path);
+    });
     file->addSeparator();
     add(file, tr("Open &session…"), QKeySequence(), [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("FuseLab sessions (*.fuselab)"));
@@ -356,6 +385,18 @@ void MainWindow::applyStartupRequest(const StartupRequest& request)
         }
         if (m_startup.weightFrame >= 0) Q_EMIT m_stack->weightMapRequested(m_startup.weightFrame);
     });
+    // A recording opened without frames has no fusion result: its first window is the moment.
+    connect(m_events, &EventsPanel::overlayReady, this, [this] {
+        if (m_startupDone || m_startup.screenshotPath.isEmpty() || !m_ws->loadedStack().frames.empty()) return;
+        m_startupDone = true;
+        QTimer::singleShot(800, this, [this] {
+            m_ws->jobs()->waitForIdle();
+            QCoreApplication::processEvents();
+            const bool ok = grab().save(m_startup.screenshotPath);
+            std::fprintf(stderr, "fuselab: %s %s\n", ok ? "saved" : "could not save", qPrintable(m_startup.screenshotPath));
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+    });
     connect(m_ws.get(), &Workspace::fullReady, this, [this] {
         if (m_startupDone || m_startup.screenshotPath.isEmpty()) return;
         m_startupDone = true;
@@ -464,7 +505,17 @@ void MainWindow::openPaths(const QStringList& paths)
         loadSession(paths.front());
         return;
     }
-    m_ws->openPaths(paths);
+    // Event recordings go to the events dock; images (and folders) form the stack.
+    QStringList images;
+    for (const QString& p : paths) {
+        const QString suffix = QFileInfo(p).suffix().toLower();
+        if (suffix == QLatin1String("raw") || suffix == QLatin1String("aedat4") || suffix == QLatin1String("h5") ||
+            suffix == QLatin1String("hdf5"))
+            m_events->openRecording(p);
+        else
+            images << p;
+    }
+    if (!images.isEmpty()) m_ws->openPaths(images);
 }
 
 bool MainWindow::saveSession(const QString& path)

@@ -23,6 +23,7 @@ class QToolButton;
 namespace fuselab::ui {
 
 class ChartsPanel;
+class EventsPanel;
 class ImageViewer;
 class MetricsPanel;
 class OverlayPanel;
@@ -52,6 +53,7 @@ public:
     MetricsPanel* metricsPanel() const { return m_metrics; }
     ChartsPanel* chartsPanel() const { return m_charts; }
     OverlayPanel* overlayPanel() const { return m_overlay; }
+    EventsPanel* eventsPanel() const { return m_events; }
     /// The last message shown in the problem banner (tests check it).
     QString lastProblem() const { return m_lastProblem; }
 
@@ -90,6 +92,7 @@ private:
     OverlayPanel* m_overlay = nullptr;
     ChartsPanel* m_charts = nullptr;
     MetricsPanel* m_metrics = nullptr;
+    EventsPanel* m_events = nullptr;
     QLabel* m_readout = nullptr;
     QLabel* m_banner = nullptr;
     QProgressBar* m_progress = nullptr;

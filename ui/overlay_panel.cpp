@@ -92,6 +92,11 @@ void OverlayPanel::selectMap(const QString& name)
     if (index >= 0) m_map->setCurrentIndex(index);
 }
 
+void OverlayPanel::setSigned(bool on)
+{
+    m_signed->setChecked(on);
+}
+
 QString OverlayPanel::selectedName() const
 {
     return m_map->currentIndex() > 0 ? m_map->currentText() : QString();

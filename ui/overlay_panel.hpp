@@ -24,6 +24,8 @@ public:
     void setMaps(const std::map<QString, Image>& maps);
     void addMap(const QString& name, const Image& map);
     void selectMap(const QString& name);
+    /// Signed maps (event frames) read best with a diverging, symmetric range.
+    void setSigned(bool on);
     QString selectedName() const;
     const Image* selectedMap() const;
     HeatmapStyle style() const;

@@ -2,7 +2,9 @@
 // generated parameter panels, preview jobs (latest wins), cancel, undo, export, sessions and
 // errors from corrupt files.
 #include "image_viewer.hpp"
+#include "events_panel.hpp"
 #include "loss_chart.hpp"
+#include "overlay_panel.hpp"
 #include "main_window.hpp"
 #include "parameter_panel.hpp"
 #include "pipeline_panel.hpp"
@@ -263,6 +265,26 @@ private Q_SLOTS:
         QVERIFY(w.isVisible());
         QVERIFY(w.viewer()->hasImage());                      // the sample is still shown
         QCOMPARE(w.workspace().loadedStack().size(), std::size_t(5)); // and still usable
+    }
+
+    void eventRecordingOpensAndItsWindowsOverlayTheView()
+    {
+        const QString evt3 = QStringLiteral(FUSELAB_SHARED_DATA_DIR "/events/evt3_sample.raw");
+        if (!QFile::exists(evt3)) QSKIP("../shared/data/events is absent");
+        MainWindow w(m_registry);
+        w.show();
+        QSignalSpy overlays(w.eventsPanel(), &EventsPanel::overlayReady);
+        w.openPaths({evt3});
+        QTRY_VERIFY_WITH_TIMEOUT(w.eventsPanel()->hasRecording(), 20000);
+        QCOMPARE(w.eventsPanel()->metadata().widthPx, 1280);
+        QCOMPARE(w.eventsPanel()->metadata().heightPx, 720);
+        QTRY_VERIFY_WITH_TIMEOUT(overlays.count() >= 1, 10000);
+        // The whole 8.8 ms recording in one window: every one of its 219 596 events.
+        w.eventsPanel()->setWindow(0, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.eventsPanel()->lastWindowEventCount(), std::uint64_t(219596), 10000);
+        QVERIFY(w.overlayPanel()->selectedMap() != nullptr);
+        QCOMPARE(w.overlayPanel()->selectedMap()->width(), 1280);
+        QVERIFY(w.viewer()->hasImage()); // the dark sensor canvas
     }
 
     void lossSmoothingIsBiasCorrectedAndExportsAndReimports()

@@ -1,0 +1,163 @@
+#include "events_panel.hpp"
+
+#include "job_runner.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/events_io.hpp"
+#include "fuselab/events_repr.hpp"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSlider>
+#include <QVBoxLayout>
+
+namespace fuselab::ui {
+namespace {
+constexpr int kTimelineSteps = 2000;
+}
+
+EventsPanel::EventsPanel(JobRunner& jobs, QWidget* parent) : QWidget(parent), m_jobs(jobs), m_readerMutex(std::make_shared<std::mutex>())
+{
+    auto* layout = new QVBoxLayout(this);
+    auto* open = new QPushButton(tr("Open event recording…"), this);
+    layout->addWidget(open);
+    m_info = new QLabel(tr("No recording. EVT 2.0/3.0 RAW, AEDAT 4.0, HDF5 and text files are read."), this);
+    m_info->setWordWrap(true);
+    layout->addWidget(m_info);
+    auto* form = new QFormLayout;
+    m_timeline = new QSlider(Qt::Horizontal, this);
+    m_timeline->setObjectName(QStringLiteral("eventTimeline"));
+    m_timeline->setRange(0, kTimelineSteps);
+    m_timeline->setToolTip(tr("Start of the window; drag to scrub through the recording"));
+    form->addRow(tr("Time"), m_timeline);
+    m_position = new QLabel(this);
+    form->addRow(QString(), m_position);
+    m_windowMs = new QDoubleSpinBox(this);
+    m_windowMs->setRange(0.01, 100000.0);
+    m_windowMs->setDecimals(2);
+    m_windowMs->setValue(10.0);
+    m_windowMs->setSuffix(tr(" ms"));
+    m_windowMs->setToolTip(tr("Length of the window of events shown"));
+    form->addRow(tr("Window"), m_windowMs);
+    m_repr = new QComboBox(this);
+    m_repr->addItem(tr("Event frame (ON − OFF)"));
+    m_repr->addItem(tr("Time surface"));
+    form->addRow(tr("Show"), m_repr);
+    m_tauMs = new QDoubleSpinBox(this);
+    m_tauMs->setRange(0.01, 10000.0);
+    m_tauMs->setValue(5.0);
+    m_tauMs->setSuffix(tr(" ms"));
+    m_tauMs->setToolTip(tr("Decay constant τ of the time surface exp(−(t − t_last)/τ)"));
+    form->addRow(tr("τ"), m_tauMs);
+    layout->addLayout(form);
+    layout->addStretch(1);
+
+    connect(open, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open event recording"), QString(),
+                                                          tr("Event recordings (*.raw *.aedat4 *.h5 *.hdf5 *.txt);;All files (*)"));
+        if (!path.isEmpty()) openRecording(path);
+    });
+    connect(m_timeline, &QSlider::valueChanged, this, &EventsPanel::render);
+    connect(m_windowMs, &QDoubleSpinBox::valueChanged, this, &EventsPanel::render);
+    connect(m_repr, &QComboBox::currentIndexChanged, this, &EventsPanel::render);
+    connect(m_tauMs, &QDoubleSpinBox::valueChanged, this, &EventsPanel::render);
+}
+
+EventsPanel::~EventsPanel() = default;
+
+void EventsPanel::openRecording(const QString& path)
+{
+    struct Opened {
+        std::shared_ptr<EventReader> reader;
+        EventStats stats;
+    };
+    auto opened = std::make_shared<Opened>();
+    const std::string file = path.toStdString();
+    m_info->setText(tr("Indexing %1…").arg(QFileInfo(path).fileName()));
+    m_jobs.start(
+        QStringLiteral("events-open"),
+        [opened, file](ProgressSink& progress) {
+            opened->reader = openEventReader(file);
+            // One pass builds the chunk index (later windows seek through it) and the stats.
+            opened->reader->index();
+            opened->reader->rewind();
+            EventBuffer batch;
+            while (opened->reader->next(batch)) {
+                progress.checkCancelled();
+                opened->stats.add(batch.data(), batch.size());
+            }
+        },
+        [this, opened, path] {
+            const std::lock_guard<std::mutex> lock(*m_readerMutex);
+            m_reader = opened->reader;
+            m_metadata = m_reader->metadata();
+            m_firstUs = opened->stats.tFirstUs;
+            m_lastUs = opened->stats.tLastUs;
+            m_count = opened->stats.count;
+            m_info->setText(tr("%1\n%2, %3×%4 (%5)\n%6 events (%7 ON, %8 OFF) over %9 ms")
+                                .arg(QFileInfo(path).fileName(), QString::fromLatin1(toString(m_metadata.format).data()))
+                                .arg(m_metadata.widthPx)
+                                .arg(m_metadata.heightPx)
+                                .arg(QString::fromStdString(m_metadata.geometrySource))
+                                .arg(m_count)
+                                .arg(opened->stats.positive)
+                                .arg(opened->stats.negative)
+                                .arg(double(m_lastUs - m_firstUs) / 1000.0, 0, 'f', 2));
+            Q_EMIT recordingOpened(m_metadata.widthPx, m_metadata.heightPx);
+            m_timeline->setValue(0);
+            render();
+        },
+        [this](const QString& message) {
+            m_info->setText(message);
+            Q_EMIT problem(message);
+        });
+}
+
+void EventsPanel::setWindow(std::int64_t startUs, std::int64_t lengthUs)
+{
+    const std::int64_t span = std::max<std::int64_t>(1, m_lastUs - m_firstUs);
+    const QSignalBlocker block(m_timeline);
+    m_timeline->setValue(int(double(startUs) / double(span) * kTimelineSteps));
+    m_windowMs->setValue(double(lengthUs) / 1000.0);
+    render();
+}
+
+void EventsPanel::render()
+{
+    if (!m_reader) return;
+    const std::int64_t span = std::max<std::int64_t>(1, m_lastUs - m_firstUs);
+    const std::int64_t start = m_firstUs + std::int64_t(double(m_timeline->value()) / kTimelineSteps * double(span));
+    const std::int64_t length = std::max<std::int64_t>(1, std::int64_t(m_windowMs->value() * 1000.0));
+    m_position->setText(tr("%1 – %2 ms").arg(double(start - m_firstUs) / 1000.0, 0, 'f', 2).arg(double(start - m_firstUs + length) / 1000.0, 0, 'f', 2));
+    const bool surface = m_repr->currentIndex() == 1;
+    const double tauUs = m_tauMs->value() * 1000.0;
+    const int w = m_metadata.widthPx, h = m_metadata.heightPx;
+    auto reader = m_reader;
+    auto mutex = m_readerMutex;
+    auto map = std::make_shared<Image>();
+    auto count = std::make_shared<std::uint64_t>(0);
+    m_jobs.start(
+        QStringLiteral("events-window"),
+        [reader, mutex, map, count, start, length, surface, tauUs, w, h](ProgressSink&) {
+            std::vector<Event> events;
+            {
+                const std::lock_guard<std::mutex> lock(*mutex);
+                events = reader->readWindow(EventWindow::byTime(start, length));
+            }
+            *count = events.size();
+            const EventSpan span(events);
+            *map = surface ? timeSurface(span, w, h, tauUs, start + length, false) : eventFrame(span, w, h, EventFrameMode::SignedSum);
+        },
+        [this, map, count, surface] {
+            m_lastWindowCount = *count;
+            Q_EMIT overlayReady(surface ? tr("events: time surface") : tr("events: ON − OFF"), *map, !surface);
+        },
+        [this](const QString& message) { Q_EMIT problem(message); });
+}
+
+} // namespace fuselab::ui
