@@ -28,5 +28,6 @@ std::unique_ptr<Command> makeSampleCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeFuseCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeMergeCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeToneMapCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeTrainCommand(); ///< only in builds with LibTorch (FUSELAB_HAVE_LEARN)
 
 } // namespace fuselab::cli

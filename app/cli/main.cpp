@@ -5,6 +5,9 @@
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/version.hpp"
+#if defined(FUSELAB_HAVE_LEARN)
+#include "learn_support.hpp"
+#endif
 
 #include <opencv2/core/version.hpp>
 
@@ -21,6 +24,9 @@ std::string versionText()
     std::string text = std::string("fuselab-cli ") + kFuseLabVersion + "\n";
     text += std::string("features: ") + kFuseLabBuildFeatures + "\n";
     text += std::string("libraries: OpenCV ") + CV_VERSION + ", OpenEXR, Exiv2, libjpeg-turbo, OpenSSL (SHA-256)";
+#if defined(FUSELAB_HAVE_LEARN)
+    text += ", LibTorch (loaded on demand for train and learned fusion)";
+#endif
     return text;
 }
 
@@ -31,6 +37,9 @@ int runMain(int argc, char** argv)
 
     OperatorRegistry registry;
     registerBuiltinOperators(registry);
+#if defined(FUSELAB_HAVE_LEARN)
+    registerLearnedFusion(registry);
+#endif
 
     CLI::App app{"FuseLab command line: exposure fusion, HDR merge, tone mapping, metrics and learned fusion.\n"
                  "Every operator parameter can be set with --param ID=VALUE; 'fuselab-cli ops' lists them.",
@@ -48,6 +57,9 @@ int runMain(int argc, char** argv)
     commands.push_back(makeMergeCommand(registry));
     commands.push_back(makeToneMapCommand(registry));
     commands.push_back(makeSampleCommand(registry));
+#if defined(FUSELAB_HAVE_LEARN)
+    commands.push_back(makeTrainCommand());
+#endif
     std::vector<std::pair<CLI::App*, Command*>> attached;
     for (auto& c : commands) attached.emplace_back(c->attach(app), c.get());
 

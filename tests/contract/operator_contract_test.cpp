@@ -6,6 +6,11 @@
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/synthetic.hpp"
+#if defined(FUSELAB_HAVE_LEARN)
+#include "fuselab/learn/learned_operator.hpp"
+#include "fuselab/learn/model_files.hpp"
+#include "fuselab/pyramid.hpp"
+#endif
 
 #include <cmath>
 #include <memory>
@@ -20,6 +25,10 @@ OperatorRegistry& registry()
     static OperatorRegistry r = [] {
         OperatorRegistry reg;
         registerBuiltinOperators(reg);
+#if defined(FUSELAB_HAVE_LEARN)
+        // As the app registers it: the shipped model, LibTorch loaded on the first run.
+        learn::registerLearnOperators(reg, learn::resolveShippedModel({FUSELAB_SOURCE_MODELS_DIR}), &pyramidBlend);
+#endif
         return reg;
     }();
     return r;
