@@ -13,6 +13,7 @@
 #endif
 
 #include <cstdio>
+#include <filesystem>
 
 namespace fuselab::cli {
 namespace {
@@ -89,6 +90,9 @@ private:
     int runLearned()
     {
 #if defined(FUSELAB_HAVE_LEARN)
+        // A missing model is reported before the stack is read, not after a long decode.
+        std::error_code ec;
+        if (!m_model.empty() && !std::filesystem::is_regular_file(m_model, ec)) throw Error(m_model, "no such file");
         std::shared_ptr<const Operator> custom;
         if (!m_model.empty()) custom = learnedFusionWithModel(m_model);
         const Operator& op = custom ? *custom : m_registry.get("learned");
