@@ -16,6 +16,8 @@ packages=(
   libwebp-dev
   # learned fusion
   libtorch-dev libopenblas0-pthread
+  # distributed training: Gloo's headers for LibTorch's c10d::ProcessGroupGloo (Debian's libtorch links libgloo)
+  libgloo-dev
   # GUI
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   # tests

@@ -99,7 +99,12 @@ void ConsoleProgress::finish()
 
 ParamValues parseParamArguments(const Operator& op, const std::vector<std::string>& arguments)
 {
-    const std::vector<ParamSpec> specs = op.params();
+    return parseParamArguments(op.params(), "operator '" + op.info().id + "'", op.info().id, arguments);
+}
+
+ParamValues parseParamArguments(const std::vector<ParamSpec>& specs, const std::string& owner, const std::string& valuePrefix,
+                                const std::vector<std::string>& arguments)
+{
     ParamValues values;
     for (const std::string& arg : arguments) {
         const std::size_t eq = arg.find('=');
@@ -110,13 +115,13 @@ ParamValues parseParamArguments(const Operator& op, const std::vector<std::strin
         if (it == specs.end()) {
             std::string known;
             for (const ParamSpec& s : specs) known += (known.empty() ? "" : ", ") + s.id;
-            throw UsageError("operator '" + op.info().id + "' has no parameter '" + id + "'" +
+            throw UsageError(owner + " has no parameter '" + id + "'" +
                              (known.empty() ? std::string() : " (known: " + known + ")"));
         }
         try {
             values.set(id, parseParamValue(*it, arg.substr(eq + 1)));
         } catch (const Error& e) {
-            throw UsageError(op.info().id + ": " + e.problem());
+            throw UsageError(valuePrefix + ": " + e.problem());
         }
     }
     return values;

@@ -60,6 +60,10 @@ private:
 
 /// Parses repeated "ID=VALUE" strings against an operator's specs. Throws UsageError.
 ParamValues parseParamArguments(const Operator& op, const std::vector<std::string>& arguments);
+/// The same against any spec list; `owner` names the list for unknown ids ("training"),
+/// `valuePrefix` starts the message of a bad value.
+ParamValues parseParamArguments(const std::vector<ParamSpec>& specs, const std::string& owner, const std::string& valuePrefix,
+                                const std::vector<std::string>& arguments);
 
 /// The full command line as one string, for sidecars.
 std::string joinedCommandLine(int argc, char** argv);

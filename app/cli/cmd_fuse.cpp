@@ -8,8 +8,12 @@
 #include "fuselab/error.hpp"
 #include "fuselab/fusion_operators.hpp"
 #include "fuselab/stack_io.hpp"
+#if defined(FUSELAB_HAVE_LEARN)
+#include "learn_support.hpp"
+#endif
 
 #include <cstdio>
+#include <filesystem>
 
 namespace fuselab::cli {
 namespace {
@@ -23,7 +27,11 @@ public:
         CLI::App* sub = app.add_subcommand("fuse", "Fuse an exposure stack into one display-referred image (no exposure data needed)");
         sub->add_option("images", m_inputs, "The stack's images, or a folder of them")->required();
         sub->add_option("-o,--output", m_output, "Output image (.tif, .png, .jpg, .exr, .hdr); a sidecar <OUT>.json is written too")->required();
-        sub->add_option("--method", m_method, "Fusion method: mertens")->capture_default_str()->check(CLI::IsMember({"mertens"}));
+        sub->add_option("--method", m_method,
+                        "Fusion method: mertens, or learned (a trained network's weights in the same pyramid; "
+                        "LibTorch loads on demand)")
+            ->capture_default_str()->check(CLI::IsMember({"mertens", "learned"}));
+        sub->add_option("--model", m_model, "--method learned: the model file (default: the shipped model)");
         sub->add_option("--param", m_params, "Operator parameter ID=VALUE (repeatable; 'fuselab-cli ops --category fusion' lists them)");
         m_stack.attach(*sub);
         m_out.attach(*sub);
@@ -34,6 +42,8 @@ public:
     int run() override
     {
         applyThreads(m_common);
+        if (!m_model.empty() && m_method != "learned") throw UsageError("--model applies to --method learned only");
+        if (m_method == "learned") return runLearned();
         const Operator& op = m_registry.get(m_method);
         ParamValues overrides = parseParamArguments(op, m_params);
         if (m_stack.deghost) overrides.set("deghost", true);
@@ -75,9 +85,51 @@ public:
     }
 
 private:
+    // The learned operator through the registry (the shipped model) or for --model FILE; its
+    // output is float and is written like any operator result.
+    int runLearned()
+    {
+#if defined(FUSELAB_HAVE_LEARN)
+        // A missing model is reported before the stack is read, not after a long decode.
+        std::error_code ec;
+        if (!m_model.empty() && !std::filesystem::is_regular_file(m_model, ec)) throw Error(m_model, "no such file");
+        std::shared_ptr<const Operator> custom;
+        if (!m_model.empty()) custom = learnedFusionWithModel(m_model);
+        const Operator& op = custom ? *custom : m_registry.get("learned");
+        const std::string modelPath = m_model.empty() ? shippedModelPath() : m_model;
+        if (m_stack.deghost) throw UsageError("--deghost is not available with --method learned");
+        const ParamValues overrides = parseParamArguments(op, m_params);
+        const ParamValues values = resolveParamValues(op.params(), overrides);
+        if (formatFromExtension(m_output) == FileFormat::Unknown)
+            throw UsageError("unknown output format for '" + m_output + "' (.tif, .png, .jpg, .exr, .hdr)");
+        ConsoleProgress progress("fuse", m_common.quiet);
+        ProgressSpan loading(progress, 0.0, 0.3);
+        std::vector<std::string> files;
+        const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files);
+        ProgressSpan fusing(progress, 0.3, 0.95);
+        OperatorInput input;
+        input.stack = &stack;
+        const OperatorOutput out = runOperator(op, input, overrides, fusing);
+        progress.report(0.95, "writing");
+        Sidecar sidecar;
+        sidecar.operators.push_back({op.info().id, op.info().version, values});
+        sidecar.inputFiles = files;
+        sidecar.numbers = out.scalars;
+        sidecar.notes["model"] = modelPath;
+        if (m_stack.align != "none") sidecar.notes["alignment"] = m_stack.align;
+        writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
+        progress.report(1.0, "done");
+        progress.finish();
+        if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
+        return kSuccess;
+#else
+        throw Error("this fuselab-cli was built without LibTorch: --method learned is unavailable");
+#endif
+    }
+
     const OperatorRegistry& m_registry;
     std::vector<std::string> m_inputs, m_params;
-    std::string m_output, m_method = "mertens";
+    std::string m_output, m_method = "mertens", m_model;
     StackOptions m_stack;
     OutputOptions m_out;
     CommonOptions m_common;

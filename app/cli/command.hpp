@@ -38,5 +38,6 @@ nlohmann::json pluginReportToJson(const PluginReport& report);
 /// "filmic-tonemap 1.0 (tonemap-aces-fit tonemap-hable), …" or "none", plus the refused count.
 std::string describeLoadedPlugins(const PluginReport& report);
 std::unique_ptr<Command> makeEventsCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeTrainCommand(); ///< only in builds with LibTorch (FUSELAB_HAVE_LEARN)
 
 } // namespace fuselab::cli

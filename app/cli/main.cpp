@@ -6,6 +6,9 @@
 #include "fuselab/error.hpp"
 #include "fuselab/plugin_loader.hpp"
 #include "fuselab/version.hpp"
+#if defined(FUSELAB_HAVE_LEARN)
+#include "learn_support.hpp"
+#endif
 
 #include <opencv2/core/version.hpp>
 
@@ -21,8 +24,11 @@ std::string versionText(const PluginReport& plugins)
 {
     std::string text = std::string("fuselab-cli ") + kFuseLabVersion + "\n";
     text += std::string("features: ") + kFuseLabBuildFeatures + "\n";
-    text += std::string("libraries: OpenCV ") + CV_VERSION + ", OpenEXR, Exiv2, libjpeg-turbo, OpenSSL (SHA-256)\n";
-    text += "plugins (ABI " + std::to_string(plugin::kAbiVersion) + "): " + describeLoadedPlugins(plugins);
+    text += std::string("libraries: OpenCV ") + CV_VERSION + ", OpenEXR, Exiv2, libjpeg-turbo, OpenSSL (SHA-256)";
+#if defined(FUSELAB_HAVE_LEARN)
+    text += ", LibTorch (loaded on demand for train and learned fusion)";
+#endif
+    text += "\nplugins (ABI " + std::to_string(plugin::kAbiVersion) + "): " + describeLoadedPlugins(plugins);
     return text;
 }
 
@@ -40,6 +46,9 @@ int runMain(int argc, char** argv)
 
     OperatorRegistry registry;
     registerBuiltinOperators(registry);
+#if defined(FUSELAB_HAVE_LEARN)
+    registerLearnedFusion(registry);
+#endif
     // After the built-ins, so a plugin can never replace one (a clashing id is refused).
     const PluginReport plugins = loadPlugins(defaultPluginFolders(), registry);
 
@@ -62,6 +71,9 @@ int runMain(int argc, char** argv)
     commands.push_back(makeSampleCommand(registry));
     commands.push_back(makePluginsCommand(plugins));
     commands.push_back(makeEventsCommand(registry));
+#if defined(FUSELAB_HAVE_LEARN)
+    commands.push_back(makeTrainCommand());
+#endif
     std::vector<std::pair<CLI::App*, Command*>> attached;
     for (auto& c : commands) attached.emplace_back(c->attach(app), c.get());
 

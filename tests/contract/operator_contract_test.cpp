@@ -9,6 +9,11 @@
 #include "fuselab/plugin_loader.hpp"
 #include "fuselab/events_sim.hpp"
 #include "fuselab/synthetic.hpp"
+#if defined(FUSELAB_HAVE_LEARN)
+#include "fuselab/learn/learned_operator.hpp"
+#include "fuselab/learn/model_files.hpp"
+#include "fuselab/pyramid.hpp"
+#endif
 
 #include <cmath>
 #include <memory>
@@ -28,6 +33,10 @@ const ContractRegistry& contractRegistry()
     static const ContractRegistry c = [] {
         ContractRegistry made;
         registerBuiltinOperators(made.registry);
+#if defined(FUSELAB_HAVE_LEARN)
+        // As the app registers it: the shipped model, LibTorch loaded on the first run.
+        learn::registerLearnOperators(made.registry, learn::resolveShippedModel({FUSELAB_SOURCE_MODELS_DIR}), &pyramidBlend);
+#endif
         made.plugins = loadPlugins({{FUSELAB_BUILD_PLUGIN_DIR, PluginFolderOrigin::BuildTree}}, made.registry);
         return made;
     }();

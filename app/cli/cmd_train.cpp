@@ -1,0 +1,182 @@
+// fuselab-cli train [--data synthetic|FOLDER] [--steps N] [--device auto|cpu|cuda] [--checkpoint FILE]
+//                   [--resume FILE] [--param ID=VALUE ...] [--log-every N] -o MODEL
+//
+// LibTorch is loaded here, on demand (LearnLibrary), not at start-up. Under torchrun or srun
+// (WORLD_SIZE > 1) every process joins one c10d group; rank 0 writes the files.
+#include "cli_support.hpp"
+#include "command.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/learn/distributed.hpp"
+#include "fuselab/learn/learn_library.hpp"
+#include "fuselab/learn/training_params.hpp"
+#include "fuselab/learn/training_run.hpp"
+#include "fuselab/mertens.hpp"
+#include "fuselab/stack_io.hpp"
+#include "fuselab/version.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace fuselab::cli {
+namespace {
+
+using namespace fuselab::learn;
+
+class TrainCommand final : public Command {
+public:
+    CLI::App* attach(CLI::App& app) override
+    {
+        CLI::App* sub = app.add_subcommand(
+            "train", "Train a fusion network (README: Learned fusion); every objective weight and optimiser setting is a --param");
+        sub->add_option("-o,--output", m_output, "Model file written at the end (a small LibTorch archive: weights + config)")->required();
+        sub->add_option("--data", m_data, "'synthetic' (generated scenes, endless and reproducible) or a FOLDER with one sub-folder per scene")
+            ->capture_default_str();
+        sub->add_option("--steps", m_steps, "Total steps (same as --param steps=N)")->check(CLI::Range(1, 100000000));
+        sub->add_option("--device", m_device, "auto (CUDA when LibTorch sees one), cpu or cuda")
+            ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+        sub->add_option("--checkpoint", m_checkpoint, "Checkpoint file, written every checkpoint_every steps and when stopped (default: MODEL.checkpoint)");
+        sub->add_option("--resume", m_resume, "Continue from this checkpoint (its settings, then any --param/--steps given here)");
+        std::string help = "Training parameter ID=VALUE (repeatable):";
+        for (const ParamSpec& s : trainingParamSpecs()) help += " " + s.id + "=" + formatParamValue(defaultValue(s));
+        sub->add_option("--param", m_params, help);
+        sub->add_option("--log-every", m_logEvery, "Print one line with every loss term every N steps")->capture_default_str()->check(CLI::Range(1, 1000000));
+        sub->add_option("--max-side", m_maxSide, "FOLDER data: frames are reduced so their long side is at most this")
+            ->capture_default_str()->check(CLI::Range(64, 100000));
+        addCommonOptions(*sub, m_common);
+        return sub;
+    }
+
+    int run() override
+    {
+        applyThreads(m_common);
+        ParamValues overrides = parseParamArguments(trainingParamSpecs(), "training", "training", m_params);
+        if (m_steps > 0) overrides.set("steps", std::int64_t(m_steps));
+        TrainingSettings::fromValues(overrides); // validates before LibTorch loads
+        const std::string checkpoint = m_checkpoint.empty() ? m_output + ".checkpoint" : m_checkpoint;
+
+        const std::optional<DistributedEnvironment> env = distributedEnvironmentFromEnv();
+        const bool writer = !env || env->rank == 0;
+        std::shared_ptr<const TrainingSource> source = makeSource(overrides);
+
+        const LearnEntryPoints& learn = LearnLibrary::get();
+        TrainerConfig config;
+        config.device = parseDeviceChoice(m_device);
+        config.threads = m_common.threads;
+        config.distributed = true; // only when the environment describes a world larger than one
+        std::unique_ptr<Trainer> trainer;
+        if (!m_resume.empty()) {
+            trainer = learn.resumeTrainer(m_resume, config, source);
+            if (!overrides.all().empty()) trainer->setValues(overrides);
+        } else {
+            trainer = learn.createTrainer(config, source, overrides);
+        }
+        const TrainerStatus st = trainer->status();
+        if (!m_common.quiet)
+            std::fprintf(stderr, "train: %s, %d threads, rank %d of %d (%s), network %lld + MI heads %lld parameters, data: %s%s\n",
+                         st.device.c_str(), st.threads, st.rank, st.worldSize, st.backend.c_str(),
+                         static_cast<long long>(st.networkParameters), static_cast<long long>(st.miHeadParameters),
+                         source->description().c_str(),
+                         m_resume.empty() ? "" : (", resuming at step " + std::to_string(trainer->completedSteps())).c_str());
+
+        ValidationLog lastValidation;
+        TrainingCallbacks callbacks;
+        callbacks.onStep = [&](const StepLog& log) {
+            if (m_common.quiet || !writer) return;
+            if (log.skipped || log.step % m_logEvery == 0 || log.step == 1) {
+                std::printf("%s\n", formatStepLog(log).c_str());
+                std::fflush(stdout);
+            }
+        };
+        callbacks.onValidation = [&](const ValidationLog& v) {
+            lastValidation = v;
+            if (m_common.quiet || !writer) return;
+            std::printf("validation step %lld  mef_ssim %.5f  mertens %.5f  (%d held-out synthetic stacks)\n",
+                        static_cast<long long>(v.step), v.mefSsim, v.mefSsimMertens, v.stacks);
+            std::fflush(stdout);
+        };
+        callbacks.onCheckpoint = [&](const std::string& path) {
+            if (!m_common.quiet) std::fprintf(stderr, "train: checkpoint %s (step %lld)\n", path.c_str(), static_cast<long long>(trainer->completedSteps()));
+        };
+        ConsoleProgress progress("train", true);
+        TrainingRunOptions runOptions;
+        runOptions.checkpointPath = checkpoint;
+        runOptions.writeFiles = writer;
+        try {
+            runTraining(*trainer, runOptions, callbacks, progress);
+        } catch (const Cancelled&) {
+            printError("interrupted at step " + std::to_string(trainer->completedSteps()) + "; checkpoint written to " + checkpoint +
+                       " (continue with --resume " + checkpoint + ")");
+            return kProcessingError;
+        }
+        if (writer) {
+            std::map<std::string, std::string> metadata;
+            metadata["command"] = commandLine();
+            metadata["fuselab_version"] = kFuseLabVersion;
+            metadata["validation_mef_ssim"] = std::to_string(lastValidation.mefSsim);
+            metadata["validation_mef_ssim_mertens"] = std::to_string(lastValidation.mefSsimMertens);
+            trainer->exportModel(m_output, metadata);
+            if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
+        }
+        return kSuccess;
+    }
+
+private:
+    std::shared_ptr<const TrainingSource> makeSource(const ParamValues& overrides) const
+    {
+        const std::uint64_t seed = std::uint64_t(TrainingSettings::fromValues(overrides).seed);
+        if (m_data == "synthetic") {
+            SyntheticSourceOptions o;
+            o.seed = seed;
+            return makeSyntheticSource(o);
+        }
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        if (!fs::is_directory(m_data, ec)) throw UsageError("--data must be 'synthetic' or a folder of scene folders: '" + m_data + "'");
+        std::vector<fs::path> scenes;
+        for (const auto& entry : fs::directory_iterator(m_data, ec))
+            if (entry.is_directory()) scenes.push_back(entry.path());
+        std::sort(scenes.begin(), scenes.end());
+        if (scenes.empty()) throw Error(m_data, "holds no scene folders (one sub-folder per scene, each with its exposures)");
+        std::vector<TrainingStack> stacks;
+        for (const fs::path& dir : scenes) {
+            LoadedStack loaded = loadStack({dir.string()}, StackLoadOptions{});
+            for (const std::string& w : loaded.warnings) printWarning(w);
+            const ExposureStack proxy = makeProxyStack(loaded.stack, m_maxSide);
+            TrainingStack t;
+            t.name = dir.string();
+            for (const StackFrame& f : proxy.frames) {
+                Image im = f.pixels.toFloat();
+                if (im.channels() < 3) throw Error(f.path, "training frames must be RGB");
+                if (im.channels() > 3) {
+                    Image rgb(im.width(), im.height(), 3, im.encoding());
+                    for (int y = 0; y < im.height(); ++y)
+                        for (int x = 0; x < im.width(); ++x)
+                            for (int c = 0; c < 3; ++c) rgb.at(x, y, c) = im.at(x, y, c);
+                    im = rgb;
+                }
+                t.inputs.push_back(im);
+                t.modalities.push_back(Modality::Exposure);
+            }
+            if (!m_common.quiet) std::fprintf(stderr, "train: scene %s: %zu exposures\n", t.name.c_str(), t.inputs.size());
+            stacks.push_back(std::move(t));
+        }
+        return makeStackListSource(std::move(stacks), seed);
+    }
+
+    std::string m_output, m_data = "synthetic", m_device = "auto", m_checkpoint, m_resume;
+    std::vector<std::string> m_params;
+    std::int64_t m_steps = 0;
+    int m_logEvery = 10;
+    int m_maxSide = 1024;
+    CommonOptions m_common;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeTrainCommand()
+{
+    return std::make_unique<TrainCommand>();
+}
+
+} // namespace fuselab::cli

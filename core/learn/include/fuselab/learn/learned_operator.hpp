@@ -1,0 +1,26 @@
+// The `learned` fusion operator (category fusion): a stack fused by a trained FusionModel.
+// Torch-free: the operator loads fuselab_learn (LearnLibrary) and the model file on its first
+// run(), so registering it costs nothing at start-up. The app resolves the model path
+// (model_files.hpp); core/learn only takes a path.
+#pragma once
+
+#include "fuselab/learn/fusion_model.hpp"
+#include "fuselab/operator.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fuselab::learn {
+
+/// low_res_px (network resolution), levels (pyramid), device (auto|cpu|cuda).
+std::vector<ParamSpec> learnedFusionParamSpecs();
+
+/// `blend`: the torch-free pyramid blend to use on the CPU (pass fuselab::pyramidBlend where
+/// fuselab_core is linked); empty = LibTorch's blend.
+std::shared_ptr<const Operator> makeLearnedFusionOperator(std::string modelPath, PyramidBlendFn blend = {});
+
+/// Registers every operator of the learn library: today `learned`.
+void registerLearnOperators(OperatorRegistry& registry, const std::string& modelPath, PyramidBlendFn blend = {});
+
+} // namespace fuselab::learn

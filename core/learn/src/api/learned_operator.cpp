@@ -1,0 +1,96 @@
+// The `learned` fusion operator: torch-free here; LibTorch and the model load on first run.
+#include "fuselab/learn/learned_operator.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/learn/learn_library.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+namespace fuselab::learn {
+namespace {
+
+class LearnedFusionOperator final : public Operator {
+public:
+    LearnedFusionOperator(std::string modelPath, PyramidBlendFn blend)
+        : m_modelPath(std::move(modelPath)), m_blend(std::move(blend))
+    {
+    }
+
+    OperatorInfo info() const override
+    {
+        return {"learned", "Learned fusion", category::fusion, 1,
+                "Blends the frames of a stack in a Laplacian pyramid with per-frame weights predicted by a trained network.",
+                "FuseLab learned fusion (README); guided-filter weight upsampling after Ma et al., MEF-Net, TIP 2019; "
+                "pyramid blend after Mertens, Kautz & Van Reeth 2007"};
+    }
+    std::vector<ParamSpec> params() const override { return learnedFusionParamSpecs(); }
+    InputKind inputKind() const override { return InputKind::Stack; }
+
+    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
+    {
+        progress.report(0.0, "loading model");
+        progress.checkCancelled();
+        const FusionModel& net = model();
+        FuseOptions options;
+        options.device = parseDeviceChoice(values.choice("device"));
+        const int lowRes = int(values.integer("low_res_px"));
+        options.lowResLongSidePx = lowRes == 0 ? 0 : std::max(32, lowRes);
+        options.pyramidLevels = int(values.integer("levels"));
+        options.keepWeightMaps = values.flag("weight_maps");
+        options.blend = m_blend;
+        ProgressSpan span(progress, 0.05, 1.0);
+        FuseResult r = net.fuse(*input.stack, options, span);
+        OperatorOutput out;
+        out.image = r.fused;
+        for (std::size_t k = 0; k < r.weightMaps.size(); ++k) out.extras.push_back({"weight_" + std::to_string(k), r.weightMaps[k]});
+        out.scalars["levels"] = r.pyramidLevels;
+        out.scalars["network_width_px"] = r.lowResWidthPx;
+        out.scalars["network_height_px"] = r.lowResHeightPx;
+        return out;
+    }
+
+private:
+    const FusionModel& model() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (!m_model) m_model = LearnLibrary::get().loadModel(m_modelPath);
+        return *m_model;
+    }
+
+    std::string m_modelPath;
+    PyramidBlendFn m_blend;
+    mutable std::mutex m_mutex;
+    mutable std::shared_ptr<const FusionModel> m_model;
+};
+
+} // namespace
+
+std::vector<ParamSpec> learnedFusionParamSpecs()
+{
+    return {
+        ParamSpec::integer("low_res_px", "Network resolution", 0, 2048, 0)
+            .withUnit("px").withSoftRange(0, 1024)
+            .withTooltip("Long side the frames are reduced to before the network predicts their weights; 0 = the "
+                         "model's own (256 for the shipped model). Values below 32 are raised to 32."),
+        ParamSpec::integer("levels", "Pyramid levels", 0, 20, 0)
+            .withTooltip("Laplacian pyramid levels of the blend; 0 = as many as fit (the coarsest level at least 2 px), as "
+                         "during training."),
+        ParamSpec::choice("device", "Device", {{"auto", "Auto"}, {"cpu", "CPU"}, {"cuda", "CUDA"}}, "auto")
+            .withTooltip("Where the network runs: auto takes a CUDA GPU when LibTorch sees one, else the CPU."),
+        ParamSpec::flag("weight_maps", "Output weight maps", false)
+            .withTooltip("Also return each frame's full-resolution weight map (for display as an overlay)."),
+    };
+}
+
+std::shared_ptr<const Operator> makeLearnedFusionOperator(std::string modelPath, PyramidBlendFn blend)
+{
+    return std::make_shared<LearnedFusionOperator>(std::move(modelPath), std::move(blend));
+}
+
+void registerLearnOperators(OperatorRegistry& registry, const std::string& modelPath, PyramidBlendFn blend)
+{
+    registry.add(makeLearnedFusionOperator(modelPath, std::move(blend)));
+}
+
+} // namespace fuselab::learn

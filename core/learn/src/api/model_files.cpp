@@ -1,0 +1,39 @@
+// Finding the shipped model relative to the running executable.
+#include "fuselab/learn/model_files.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+namespace fuselab::learn {
+
+std::string executableDirectory()
+{
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    return exe.parent_path().string();
+}
+
+std::vector<std::string> modelSearchDirectories(const std::string& executableDir, const std::string& sourceTreeModelsDir)
+{
+    std::vector<std::string> dirs;
+    if (const char* env = std::getenv("FUSELAB_MODEL_DIR"); env && *env) dirs.emplace_back(env);
+    if (!executableDir.empty())
+        dirs.push_back((std::filesystem::path(executableDir) / ".." / "share" / "fuselab" / "models").lexically_normal().string());
+    if (!sourceTreeModelsDir.empty()) dirs.push_back(sourceTreeModelsDir);
+    return dirs;
+}
+
+std::string resolveShippedModel(const std::vector<std::string>& searchDirs)
+{
+    for (const std::string& dir : searchDirs) {
+        const std::filesystem::path candidate = std::filesystem::path(dir) / kShippedModelFileName;
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
+    }
+    if (searchDirs.empty()) return kShippedModelFileName;
+    return (std::filesystem::path(searchDirs.front()) / kShippedModelFileName).string();
+}
+
+} // namespace fuselab::learn
