@@ -162,21 +162,7 @@ private:
             LoadedStack loaded = loadStack({dir.string()}, StackLoadOptions{});
             for (const std::string& w : loaded.warnings) printWarning(w);
             const ExposureStack proxy = makeProxyStack(loaded.stack, m_maxSide);
-            TrainingStack t;
-            t.name = dir.string();
-            for (const StackFrame& f : proxy.frames) {
-                Image im = f.pixels.toFloat();
-                if (im.channels() < 3) throw Error(f.path, "training frames must be RGB");
-                if (im.channels() > 3) {
-                    Image rgb(im.width(), im.height(), 3, im.encoding());
-                    for (int y = 0; y < im.height(); ++y)
-                        for (int x = 0; x < im.width(); ++x)
-                            for (int c = 0; c < 3; ++c) rgb.at(x, y, c) = im.at(x, y, c);
-                    im = rgb;
-                }
-                t.inputs.push_back(im);
-                t.modalities.push_back(Modality::Exposure);
-            }
+            TrainingStack t = trainingStackFromExposures(proxy, dir.string());
             if (!m_common.quiet) std::fprintf(stderr, "train: scene %s: %zu exposures\n", t.name.c_str(), t.inputs.size());
             stacks.push_back(std::move(t));
         }
