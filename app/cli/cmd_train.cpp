@@ -76,6 +76,9 @@ public:
             // training's drawn resolutions (low_res_min_px..max against the patch) cover.
             config.net.modalities = frameEventModalities();
             config.net.lowResLongSidePx = m_netLowRes;
+            // No Laplacian detail term: EF's event noise would read as detail and win every pixel
+            // (measured: with it, training collapsed onto EF alone within 25 steps).
+            config.net.detailTerm = false;
         }
         std::unique_ptr<Trainer> trainer;
         if (!m_resume.empty()) {
