@@ -166,6 +166,7 @@ void ImageViewer::paintEvent(QPaintEvent*)
         painter.drawImage(target, m_overlay);
         paintLegend(painter);
     }
+    paintRegion(painter);
     painter.setPen(QColor(230, 230, 230));
     painter.drawText(QRectF(8, height() - 24, width() - 16, 20), Qt::AlignRight,
                      tr("%1%").arg(m_zoom * 100.0, 0, 'f', m_zoom < 0.1 ? 1 : 0));
@@ -196,16 +197,108 @@ void ImageViewer::wheelEvent(QWheelEvent* event)
     update();
 }
 
+QSizeF ImageViewer::imageSize() const
+{
+    return hasImage() ? QSizeF(m_image->mip.width(), m_image->mip.height()) : QSizeF();
+}
+
+void ImageViewer::setRegionTool(RegionTool tool)
+{
+    m_tool = tool;
+    setCursor(tool == RegionTool::None ? Qt::CrossCursor : tool == RegionTool::Brush ? Qt::PointingHandCursor : Qt::CrossCursor);
+}
+
+void ImageViewer::setRegionFraction(const QRectF& fraction)
+{
+    m_regionFraction = fraction.normalized().intersected(QRectF(0, 0, 1, 1));
+    m_brushMask = QImage();
+    update();
+}
+
+void ImageViewer::clearRegion()
+{
+    m_regionFraction = QRectF();
+    m_brushMask = QImage();
+    update();
+    Q_EMIT regionChanged();
+}
+
+void ImageViewer::paintRegion(QPainter& painter) const
+{
+    const QSizeF size = imageSize();
+    if (size.isEmpty()) return;
+    if (!m_brushMask.isNull()) {
+        // Painted pixels in translucent cyan over the image.
+        QImage tint(m_brushMask.size(), QImage::Format_ARGB32_Premultiplied);
+        tint.fill(Qt::transparent);
+        for (int y = 0; y < m_brushMask.height(); ++y) {
+            const uchar* in = m_brushMask.constScanLine(y);
+            auto* out = reinterpret_cast<QRgb*>(tint.scanLine(y));
+            for (int x = 0; x < m_brushMask.width(); ++x)
+                if (in[x]) out[x] = qPremultiply(qRgba(0, 220, 255, 90));
+        }
+        painter.drawImage(QRectF(imageToWidget(QPointF(0, 0)), imageToWidget(QPointF(size.width(), size.height()))), tint);
+    }
+    if (m_regionFraction.isEmpty()) return;
+    const QRectF r(imageToWidget(QPointF(m_regionFraction.left() * size.width(), m_regionFraction.top() * size.height())),
+                   imageToWidget(QPointF(m_regionFraction.right() * size.width(), m_regionFraction.bottom() * size.height())));
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(QColor(0, 0, 0, 160), 3));
+    painter.drawRect(r);
+    painter.setPen(QPen(QColor(0, 220, 255), 1.5, Qt::DashLine));
+    painter.drawRect(r);
+}
+
+void ImageViewer::paintBrush(QPointF widgetPos)
+{
+    const QSizeF size = imageSize();
+    if (size.isEmpty()) return;
+    if (m_brushMask.isNull() || m_brushMask.size() != size.toSize()) {
+        m_brushMask = QImage(size.toSize(), QImage::Format_Grayscale8);
+        m_brushMask.fill(0);
+    }
+    QPainter p(&m_brushMask);
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(255, 255, 255));
+    p.drawEllipse(widgetToImage(widgetPos), m_brushRadiusPx, m_brushRadiusPx);
+    update();
+}
+
 void ImageViewer::mousePressEvent(QMouseEvent* event)
 {
     m_lastMouse = event->position();
+    const bool rectangle = m_tool == RegionTool::Rectangle || (event->modifiers() & Qt::ShiftModifier);
+    if (hasImage() && event->button() == Qt::LeftButton && m_tool == RegionTool::Brush) {
+        m_brushing = true;
+        m_regionFraction = QRectF();
+        paintBrush(event->position());
+        return;
+    }
+    if (hasImage() && event->button() == Qt::LeftButton && rectangle) {
+        m_drawingRect = true;
+        m_brushMask = QImage();
+        m_rectStart = widgetToImage(event->position());
+        m_regionFraction = QRectF();
+        return;
+    }
     if (m_compare && std::fabs(event->position().x() - m_split * width()) < 6) m_draggingSplit = true;
     else m_dragging = true;
 }
 
 void ImageViewer::mouseMoveEvent(QMouseEvent* event)
 {
-    if (m_draggingSplit) {
+    if (m_brushing) {
+        paintBrush(event->position());
+    } else if (m_drawingRect) {
+        const QSizeF size = imageSize();
+        const QPointF end = widgetToImage(event->position());
+        m_regionFraction = QRectF(QPointF(m_rectStart.x() / size.width(), m_rectStart.y() / size.height()),
+                                  QPointF(end.x() / size.width(), end.y() / size.height()))
+                               .normalized()
+                               .intersected(QRectF(0, 0, 1, 1));
+        update();
+    } else if (m_draggingSplit) {
         setSplitPosition(event->position().x() / std::max(1, width()));
     } else if (m_dragging) {
         m_fitMode = false;
@@ -223,6 +316,10 @@ void ImageViewer::mouseMoveEvent(QMouseEvent* event)
 
 void ImageViewer::mouseReleaseEvent(QMouseEvent*)
 {
+    if (m_drawingRect || m_brushing) {
+        m_drawingRect = m_brushing = false;
+        Q_EMIT regionChanged();
+    }
     m_dragging = false;
     m_draggingSplit = false;
 }

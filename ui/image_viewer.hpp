@@ -1,6 +1,7 @@
 // The image viewer: fit, 1:1 and wheel zoom about the cursor, drag to pan, pixel read-out,
 // before/after (split slider or toggle), a heatmap overlay with legend, and synchronised
-// zoom/pan with another viewer. Painting reads the mip level closest to the screen scale.
+// zoom/pan with another viewer, and a region tool (rectangle or brush) that marks a region
+// of the image for attribution targets (Shift+drag draws a rectangle at any time). Painting reads the mip level closest to the screen scale.
 #pragma once
 
 #include "display_image.hpp"
@@ -29,6 +30,18 @@ public:
     QPointF centre() const { return m_centre; }
     bool hasImage() const { return m_image && !m_image->mip.isNull(); }
     bool splitEnabled() const { return m_compare != nullptr; }
+
+    /// What a left drag does: pan (default), draw a rectangle, or paint a brush mask.
+    enum class RegionTool { None, Rectangle, Brush };
+    void setRegionTool(RegionTool tool);
+    RegionTool regionTool() const { return m_tool; }
+    void setBrushRadius(double radiusPx) { m_brushRadiusPx = radiusPx; } ///< in image pixels
+    /// The marked region as fractions of the image (x, y, w, h in [0,1]); empty when none.
+    QRectF regionFraction() const { return m_regionFraction; }
+    /// The brush mask (Format_Grayscale8, the shown image's size; 255 = painted); null when none.
+    const QImage& brushMask() const { return m_brushMask; }
+    void setRegionFraction(const QRectF& fraction); ///< shows a rectangle (tests, restored sessions)
+    void clearRegion();
     double splitPosition() const { return m_split; }
 
 public Q_SLOTS:
@@ -44,6 +57,8 @@ Q_SIGNALS:
     void viewChanged(double zoom, QPointF centre);
     /// Read-out for the pixel under the cursor (empty when outside the image).
     void pixelInfo(const QString& text);
+    /// A rectangle or a brush stroke was completed (read regionFraction() / brushMask()).
+    void regionChanged();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -61,6 +76,9 @@ private:
     void paintLegend(QPainter& painter) const;
     void emitView();
     void updateReadout(QPointF widgetPos);
+    void paintRegion(QPainter& painter) const;
+    void paintBrush(QPointF widgetPos);
+    QSizeF imageSize() const;
 
     std::shared_ptr<const DisplayImage> m_image;
     std::shared_ptr<const DisplayImage> m_compare;
@@ -77,6 +95,13 @@ private:
     bool m_dragging = false;
     bool m_draggingSplit = false;
     QPointF m_lastMouse;
+    RegionTool m_tool = RegionTool::None;
+    bool m_drawingRect = false;
+    bool m_brushing = false;
+    QPointF m_rectStart;            ///< image pixels
+    QRectF m_regionFraction;
+    QImage m_brushMask;
+    double m_brushRadiusPx = 12.0;
 };
 
 } // namespace fuselab::ui

@@ -7,11 +7,15 @@
 #include "training_control.hpp"
 
 #include "fuselab/error.hpp"
+#include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/learn_library.hpp"
+#include "fuselab/learn/model_files.hpp"
 #include "fuselab/learn/training_params.hpp"
 #include "fuselab/learn/training_run.hpp"
 #include "fuselab/parallel.hpp"
 #include "fuselab/pyramid.hpp"
+
+#include <filesystem>
 
 #include <QComboBox>
 #include <QDir>
@@ -114,6 +118,8 @@ void TrainingPanel::buildUi()
     m_data->setObjectName(QStringLiteral("trainData"));
     m_data->addItem(tr("Generated scenes (endless, reproducible from the seed)"), QStringLiteral("synthetic"));
     m_data->addItem(tr("The open stack (fine-tune on it)"), QStringLiteral("stack"));
+    m_data->addItem(tr("Simulated frame/event sequences (F, E, EF; scored against the true radiance)"),
+                    QStringLiteral("synthetic-events"));
     m_startFrom = new QComboBox(this);
     m_startFrom->setObjectName(QStringLiteral("trainStartFrom"));
     m_startFrom->addItem(tr("Shipped model"), QStringLiteral("shipped"));
@@ -241,6 +247,7 @@ void TrainingPanel::start()
 {
     if (isRunning()) return;
     const bool onStack = m_data->currentData().toString() == QLatin1String("stack");
+    const bool frameEvent = m_data->currentData().toString() == QLatin1String("synthetic-events");
     ExposureStack stack = m_currentStack ? m_currentStack() : ExposureStack{};
     if (onStack && stack.frames.size() < 2) {
         Q_EMIT problem(tr("Fine-tuning on the open stack needs a stack of at least two exposures: open one first"));
@@ -249,7 +256,14 @@ void TrainingPanel::start()
     TrainerConfig config;
     config.device = parseDeviceChoice(m_device->currentData().toString().toStdString());
     config.threads = workerThreads();
-    if (m_startFrom->currentData().toString() == QLatin1String("shipped")) config.initialModelPath = m_shippedModel;
+    if (frameEvent) config.net = frameEventNetConfig();
+    if (m_startFrom->currentData().toString() == QLatin1String("shipped")) {
+        // The shipped frame/event model lies beside the shipped exposure model.
+        config.initialModelPath =
+            frameEvent ? (std::filesystem::path(m_shippedModel).parent_path() / kShippedFrameEventModelFileName).string() : m_shippedModel;
+    }
+    // A frame/event network cannot fuse an exposure stack: no live preview for it.
+    if (frameEvent) stack = ExposureStack{};
 
     auto run = std::make_shared<Run>();
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -271,7 +285,7 @@ void TrainingPanel::start()
     auto post = [self](auto fn) {
         QMetaObject::invokeMethod(self.data(), [self, fn] { if (self) fn(*self); }, Qt::QueuedConnection);
     };
-    auto work = [run, config, values, stack, onStack, previewIntervalS, post](ProgressSink& progress) {
+    auto work = [run, config, values, stack, onStack, frameEvent, previewIntervalS, post](ProgressSink& progress) {
         run->control.setRunning(true);
         struct Ended {
             std::shared_ptr<Run> run;
@@ -294,6 +308,10 @@ void TrainingPanel::start()
         std::shared_ptr<const TrainingSource> source;
         if (onStack) {
             source = makeStackListSource({trainingStackFromExposures(stack, "the open stack")}, seed);
+        } else if (frameEvent) {
+            FrameEventSourceOptions o;
+            o.seed = seed;
+            source = makeFrameEventSyntheticSource(o);
         } else {
             SyntheticSourceOptions o;
             o.seed = seed;
@@ -345,6 +363,18 @@ void TrainingPanel::start()
         };
         callbacks.onValidation = [&](const ValidationLog& v) {
             const qint64 step = v.step;
+            if (v.frameEvent) {
+                const double net = v.psnrMu, frame = v.psnrMuFrame, eframe = v.psnrMuEFrame;
+                post([=](TrainingPanel& p) {
+                    p.m_chart->append(QStringLiteral("validation psnr_mu"), double(step), net);
+                    p.m_chart->append(QStringLiteral("validation psnr_mu frame alone"), double(step), frame);
+                    p.m_chart->append(QStringLiteral("validation psnr_mu eframe alone"), double(step), eframe);
+                    p.m_validation->setText(QObject::tr("validation PSNR-μ %1 dB (frame alone %2 dB, EF alone %3 dB)")
+                                                .arg(net, 0, 'f', 2).arg(frame, 0, 'f', 2).arg(eframe, 0, 'f', 2));
+                    Q_EMIT p.validated(step, net, frame);
+                });
+                return;
+            }
             const double a = v.mefSsim, b = v.mefSsimMertens;
             post([=](TrainingPanel& p) {
                 p.m_chart->append(QStringLiteral("validation mef_ssim"), double(step), a);

@@ -60,7 +60,9 @@ Q_SIGNALS:
     void previewReady(const fuselab::Image& fused, const QString& label);
     void problem(const QString& message);
     void stepLogged(qint64 step);
-    void validated(qint64 step, double mefSsim, double mefSsimMertens);
+    /// Exposure networks: MEF-SSIM of the network and of Mertens; frame/event networks: PSNR-μ (dB)
+    /// of the network and of the frame alone, against the true radiance.
+    void validated(qint64 step, double score, double baselineScore);
     void runEnded(bool completed);
 
 private:

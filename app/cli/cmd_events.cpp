@@ -14,11 +14,14 @@ public:
         m_children.push_back(makeEventsRenderCommand(registry));
         m_children.push_back(makeEventsSimulateCommand());
         m_children.push_back(makeEventsConvertCommand());
+#if defined(FUSELAB_HAVE_LEARN)
+        m_children.push_back(makeEventsEvaluateCommand());
+#endif
     }
 
     CLI::App* attach(CLI::App& app) override
     {
-        CLI::App* sub = app.add_subcommand("events", "Event-camera recordings: info, render representations, simulate, convert");
+        CLI::App* sub = app.add_subcommand("events", "Event-camera recordings: info, render representations, simulate, convert (and evaluate the frame/event model)");
         sub->require_subcommand(1);
         for (auto& child : m_children) m_attached.emplace_back(child->attach(*sub), child.get());
         return sub;

@@ -1,4 +1,4 @@
-// fuselab-cli train [--data synthetic|FOLDER] [--steps N] [--device auto|cpu|cuda] [--checkpoint FILE]
+// fuselab-cli train [--data synthetic|synthetic-events|FOLDER] [--steps N] [--device auto|cpu|cuda] [--checkpoint FILE]
 //                   [--resume FILE] [--param ID=VALUE ...] [--log-every N] -o MODEL
 //
 // LibTorch is loaded here, on demand (LearnLibrary), not at start-up. Under torchrun or srun
@@ -31,7 +31,10 @@ public:
         CLI::App* sub = app.add_subcommand(
             "train", "Train a fusion network (README: Learned fusion); every objective weight and optimiser setting is a --param");
         sub->add_option("-o,--output", m_output, "Model file written at the end (a small LibTorch archive: weights + config)")->required();
-        sub->add_option("--data", m_data, "'synthetic' (generated scenes, endless and reproducible) or a FOLDER: one sub-folder per scene, or the exposures of one stack")
+        sub->add_option("--data", m_data,
+                        "'synthetic' (generated exposure stacks, endless and reproducible), 'synthetic-events' (simulated "
+                        "frame/event data: trains a network on F, E, EF; README: Frame/event learned fusion), or a FOLDER: "
+                        "one sub-folder per scene, or the exposures of one stack")
             ->capture_default_str();
         sub->add_option("--steps", m_steps, "Total steps (same as --param steps=N)")->check(CLI::Range(1, 100000000));
         sub->add_option("--device", m_device, "auto (CUDA when LibTorch sees one), cpu or cuda")
@@ -44,6 +47,10 @@ public:
         for (const ParamSpec& s : trainingParamSpecs()) help += " " + s.id + "=" + formatParamValue(defaultValue(s));
         sub->add_option("--param", m_params, help);
         sub->add_option("--log-every", m_logEvery, "Print one line with every loss term every N steps")->capture_default_str()->check(CLI::Range(1, 1000000));
+        sub->add_option("--net-low-res", m_netLowRes,
+                        "synthetic-events: the network's inference resolution (long side, px) stored in the model; FuseLab's "
+                        "default 128 lies inside the resolutions training draws against its patches")
+            ->capture_default_str()->check(CLI::Range(32, 2048));
         sub->add_option("--max-side", m_maxSide, "FOLDER data: frames are reduced so their long side is at most this")
             ->capture_default_str()->check(CLI::Range(64, 100000));
         addCommonOptions(*sub, m_common);
@@ -68,7 +75,9 @@ public:
         config.threads = m_common.threads;
         config.distributed = true; // only when the environment describes a world larger than one
         if (!m_init.empty() && !m_resume.empty()) throw UsageError("--init and --resume exclude each other (a checkpoint holds its own weights)");
-        if (!m_init.empty()) config.initialModelPath = m_init == "shipped" ? shippedModelPath() : m_init;
+        if (!m_init.empty()) config.initialModelPath =
+                m_init != "shipped" ? m_init : m_data == "synthetic-events" ? shippedFrameEventModelPath() : shippedModelPath();
+        if (m_data == "synthetic-events") config.net = frameEventNetConfig(m_netLowRes);
         std::unique_ptr<Trainer> trainer;
         if (!m_resume.empty()) {
             trainer = learn.resumeTrainer(m_resume, config, source);
@@ -96,6 +105,13 @@ public:
         callbacks.onValidation = [&](const ValidationLog& v) {
             lastValidation = v;
             if (m_common.quiet || !writer) return;
+            if (v.frameEvent) {
+                std::printf("validation step %lld  psnr_mu %.3f dB  frame alone %.3f dB  eframe alone %.3f dB  (%d held-out "
+                            "simulated samples, true radiance)\n",
+                            static_cast<long long>(v.step), v.psnrMu, v.psnrMuFrame, v.psnrMuEFrame, v.stacks);
+                std::fflush(stdout);
+                return;
+            }
             std::printf("validation step %lld  mef_ssim %.5f  mertens %.5f  (%d held-out synthetic stacks)\n",
                         static_cast<long long>(v.step), v.mefSsim, v.mefSsimMertens, v.stacks);
             std::fflush(stdout);
@@ -119,8 +135,15 @@ public:
             metadata["command"] = commandLine();
             if (!m_init.empty()) metadata["fine_tuned_from"] = config.initialModelPath;
             metadata["fuselab_version"] = kFuseLabVersion;
-            metadata["validation_mef_ssim"] = std::to_string(lastValidation.mefSsim);
-            metadata["validation_mef_ssim_mertens"] = std::to_string(lastValidation.mefSsimMertens);
+            if (lastValidation.frameEvent) {
+                for (const auto& [key, value] : FrameEventEncoding{}.toMetadata()) metadata[key] = value;
+                metadata["validation_psnr_mu"] = std::to_string(lastValidation.psnrMu);
+                metadata["validation_psnr_mu_frame"] = std::to_string(lastValidation.psnrMuFrame);
+                metadata["validation_psnr_mu_eframe"] = std::to_string(lastValidation.psnrMuEFrame);
+            } else {
+                metadata["validation_mef_ssim"] = std::to_string(lastValidation.mefSsim);
+                metadata["validation_mef_ssim_mertens"] = std::to_string(lastValidation.mefSsimMertens);
+            }
             trainer->exportModel(m_output, metadata);
             if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
         }
@@ -145,9 +168,15 @@ private:
             o.seed = seed;
             return makeSyntheticSource(o);
         }
+        if (m_data == "synthetic-events") {
+            FrameEventSourceOptions o;
+            o.seed = seed;
+            return makeFrameEventSyntheticSource(o);
+        }
         namespace fs = std::filesystem;
         std::error_code ec;
-        if (!fs::is_directory(m_data, ec)) throw UsageError("--data must be 'synthetic' or a folder of scene folders: '" + m_data + "'");
+        if (!fs::is_directory(m_data, ec))
+            throw UsageError("--data must be 'synthetic', 'synthetic-events' or a folder of scene folders: '" + m_data + "'");
         std::vector<fs::path> scenes;
         if (holdsImages(m_data)) {
             scenes.push_back(fs::path(m_data)); // the exposures of one stack: "fine-tune on this stack"
@@ -174,6 +203,7 @@ private:
     std::int64_t m_steps = 0;
     int m_logEvery = 10;
     int m_maxSide = 1024;
+    int m_netLowRes = 128;
     CommonOptions m_common;
 };
 

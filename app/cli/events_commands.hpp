@@ -16,6 +16,10 @@ std::unique_ptr<Command> makeEventsInfoCommand();
 std::unique_ptr<Command> makeEventsRenderCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeEventsSimulateCommand();
 std::unique_ptr<Command> makeEventsConvertCommand();
+#if defined(FUSELAB_HAVE_LEARN)
+/// events evaluate: the frame/event model against the truth (builds with LibTorch only).
+std::unique_ptr<Command> makeEventsEvaluateCommand();
+#endif
 
 /// --lenient and --time-unit, shared by the commands that read event files.
 struct EventInputOptions {

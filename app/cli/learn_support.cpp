@@ -11,6 +11,12 @@ std::string shippedModelPath()
     return learn::shippedModelForThisExecutable(FUSELAB_SOURCE_MODELS_DIR);
 }
 
+std::string shippedFrameEventModelPath()
+{
+    return learn::resolveShippedModel(learn::modelSearchDirectories(learn::executableDirectory(), FUSELAB_SOURCE_MODELS_DIR),
+                                      learn::kShippedFrameEventModelFileName);
+}
+
 void registerLearnedFusion(OperatorRegistry& registry)
 {
     learn::registerLearnOperators(registry, shippedModelPath(), &fuselab::pyramidBlend);

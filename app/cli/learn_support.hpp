@@ -11,6 +11,8 @@ namespace fuselab::cli {
 /// The shipped model seen from this executable: ../share/fuselab/models/ when installed, the
 /// source tree's resources/models/ in a build tree, $FUSELAB_MODEL_DIR first when set.
 std::string shippedModelPath();
+/// The shipped frame/event model (fusion-events-v1.pt), found the same way.
+std::string shippedFrameEventModelPath();
 
 /// Registers `learned` with the shipped model, blending with fuselab_core's pyramidBlend on the CPU.
 void registerLearnedFusion(OperatorRegistry& registry);

@@ -2,6 +2,7 @@
 // generated parameter panels, preview jobs (latest wins), cancel, undo, export, sessions and
 // errors from corrupt files.
 #include "image_viewer.hpp"
+#include "display_image.hpp"
 #include "events_panel.hpp"
 #include "loss_chart.hpp"
 #include "overlay_panel.hpp"
@@ -10,6 +11,7 @@
 #include "pipeline_panel.hpp"
 #if defined(FUSELAB_HAVE_LEARN)
 #include "training_panel.hpp"
+#include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/training_params.hpp"
 #endif
 
@@ -340,6 +342,46 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(model));
     }
 
+    void trainingOnFrameEventDataChartsEveryModalityTerm()
+    {
+        MainWindow w(m_registry);
+        TrainingPanel* panel = w.trainingPanel();
+        auto* data = panel->findChild<QComboBox*>(QStringLiteral("trainData"));
+        auto* startFrom = panel->findChild<QComboBox*>(QStringLiteral("trainStartFrom"));
+        QVERIFY(data && startFrom);
+        data->setCurrentIndex(data->findData(QStringLiteral("synthetic-events")));
+        startFrom->setCurrentIndex(startFrom->findData(QStringLiteral("fresh")));
+        QVERIFY(data->currentIndex() >= 0 && startFrom->currentIndex() >= 0);
+        panel->setValue(QStringLiteral("steps"), std::int64_t(2));
+        panel->setValue(QStringLiteral("batch"), std::int64_t(1));
+        panel->setValue(QStringLiteral("patch_px"), std::int64_t(48));
+        panel->setValue(QStringLiteral("low_res_min_px"), std::int64_t(16));
+        panel->setValue(QStringLiteral("low_res_max_px"), std::int64_t(20));
+        QSignalSpy validations(panel, &TrainingPanel::validated);
+        QSignalSpy ended(panel, &TrainingPanel::runEnded);
+        QSignalSpy previews(panel, &TrainingPanel::previewReady);
+        panel->start();
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 180000);
+        QCOMPARE(ended.first().at(0).toBool(), true);
+        // Every term of the frame/event objective is charted: L1 per modality and MI per pair.
+        const QStringList drawn = panel->chart()->series().terms();
+        for (const std::string& term : learn::stepLogTermIds(learn::frameEventModalities())) {
+            QVERIFY2(drawn.contains(QString::fromStdString(term)), term.c_str());
+            QCOMPARE(panel->chart()->series().raw(QString::fromStdString(term)).size(), std::size_t(2));
+        }
+        for (const char* term : {"l1_frame_mae", "l1_event_mae", "l1_eframe_mae", "mi_frame_event", "mi_frame_eframe", "mi_event_eframe"})
+            QVERIFY2(drawn.contains(QLatin1String(term)), term);
+        // Validation against the simulator's true radiance, beside the frame alone (dB).
+        QCOMPARE(validations.count(), 1);
+        QVERIFY(drawn.contains(QStringLiteral("validation psnr_mu")));
+        const double psnrMu = validations.first().at(1).toDouble(), frameAlone = validations.first().at(2).toDouble();
+        QVERIFY2(psnrMu > 5.0 && psnrMu < 60.0 && frameAlone > 5.0 && frameAlone < 60.0,
+                 qPrintable(QStringLiteral("%1 %2").arg(psnrMu).arg(frameAlone)));
+        QCOMPARE(previews.count(), 0); // a frame/event network does not fuse the open exposure stack
+        data->setCurrentIndex(0);      // leave the remembered choice as the other tests expect it
+        startFrom->setCurrentIndex(0);
+    }
+
     void trainingPausesAppliesChangesAndStopsWithACheckpoint()
     {
         MainWindow w(m_registry);
@@ -376,6 +418,45 @@ private Q_SLOTS:
         for (const QList<QVariant>& p : problems) QVERIFY2(!p.at(0).toString().contains(QLatin1String("weight_sf")), qPrintable(p.at(0).toString()));
     }
 #endif
+
+    void viewerDrawsARectangleAndABrushRegion()
+    {
+        ImageViewer viewer;
+        viewer.resize(400, 300);
+        Image image(200, 150, 3, ColourEncoding::Srgb);
+        image.fill(0.5f);
+        viewer.setImage(makeDisplayImage(image, ViewTransform{}, QStringLiteral("grey")));
+        viewer.show();
+        viewer.fitToWindow(); // 2 display px per image px, the image centred: (0,0) at widget (0,0)
+        QSignalSpy changed(&viewer, &ImageViewer::regionChanged);
+        // Shift+drag draws a rectangle without choosing the tool first.
+        QTest::mousePress(&viewer, Qt::LeftButton, Qt::ShiftModifier, QPoint(100, 60));
+        QMouseEvent move(QEvent::MouseMove, QPointF(300, 210), QPointF(300, 210), Qt::NoButton, Qt::LeftButton, Qt::ShiftModifier);
+        QApplication::sendEvent(&viewer, &move);
+        QTest::mouseRelease(&viewer, Qt::LeftButton, Qt::ShiftModifier, QPoint(300, 210));
+        QCOMPARE(changed.count(), 1);
+        const QRectF r = viewer.regionFraction();
+        // Widget (100,60)-(300,210) is image (50,30)-(150,105) of 200x150: fractions 0.25–0.75, 0.2–0.7.
+        QVERIFY2(std::abs(r.left() - 0.25) < 0.01 && std::abs(r.right() - 0.75) < 0.01, qPrintable(QStringLiteral("%1 %2").arg(r.left()).arg(r.right())));
+        QVERIFY2(std::abs(r.top() - 0.2) < 0.01 && std::abs(r.bottom() - 0.7) < 0.01, qPrintable(QStringLiteral("%1 %2").arg(r.top()).arg(r.bottom())));
+        // The brush paints a disc of its radius (in image pixels) into a mask of the image's size.
+        viewer.setRegionTool(ImageViewer::RegionTool::Brush);
+        viewer.setBrushRadius(10.0);
+        QTest::mousePress(&viewer, Qt::LeftButton, Qt::NoModifier, QPoint(200, 150));
+        QTest::mouseRelease(&viewer, Qt::LeftButton, Qt::NoModifier, QPoint(200, 150));
+        QCOMPARE(changed.count(), 2);
+        QVERIFY(viewer.regionFraction().isEmpty());
+        const QImage& mask = viewer.brushMask();
+        QCOMPARE(mask.size(), QSize(200, 150));
+        int painted = 0;
+        for (int y = 0; y < mask.height(); ++y)
+            for (int x = 0; x < mask.width(); ++x) painted += mask.pixelColor(x, y).value() > 0;
+        QVERIFY2(painted > 0.8 * 3.14159 * 100 && painted < 1.2 * 3.14159 * 100, qPrintable(QString::number(painted)));
+        QVERIFY(mask.pixelColor(100, 75).value() > 0);
+        QCOMPARE(mask.pixelColor(100, 100).value(), 0);
+        viewer.clearRegion();
+        QVERIFY(viewer.brushMask().isNull());
+    }
 
     void lossSmoothingIsBiasCorrectedAndExportsAndReimports()
     {

@@ -27,13 +27,18 @@ std::vector<std::string> modelSearchDirectories(const std::string& executableDir
 
 std::string resolveShippedModel(const std::vector<std::string>& searchDirs)
 {
+    return resolveShippedModel(searchDirs, kShippedModelFileName);
+}
+
+std::string resolveShippedModel(const std::vector<std::string>& searchDirs, const std::string& fileName)
+{
     for (const std::string& dir : searchDirs) {
-        const std::filesystem::path candidate = std::filesystem::path(dir) / kShippedModelFileName;
+        const std::filesystem::path candidate = std::filesystem::path(dir) / fileName;
         std::error_code ec;
         if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
     }
-    if (searchDirs.empty()) return kShippedModelFileName;
-    return (std::filesystem::path(searchDirs.front()) / kShippedModelFileName).string();
+    if (searchDirs.empty()) return fileName;
+    return (std::filesystem::path(searchDirs.front()) / fileName).string();
 }
 
 std::string shippedModelForThisExecutable(const std::string& sourceTreeModelsDir)

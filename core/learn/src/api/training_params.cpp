@@ -3,6 +3,8 @@
 
 #include "fuselab/error.hpp"
 
+#include <algorithm>
+
 namespace fuselab::learn {
 namespace {
 
@@ -32,6 +34,11 @@ std::vector<ParamSpec> trainingParamSpecs()
                "Weight of 1 − MEF-SSIM(fused, inputs), the unsupervised quality term for exposure stacks (applies "
                "when every input is an exposure). FuseLab's default 1: the term that teaches exposure fusion.",
                "Ma, Zeng & Wang 2015; Ma et al., MEF-Net 2019 (trained on it)"),
+        weight("weight_truth", "Truth L1 weight", 0.0, 1000.0, 100.0,
+               "Weight of mean|fused − truth| against the simulator's true radiance (frame/event data from "
+               "--data synthetic-events, in the inputs' tone domain). Not part of SPEC §5, whose objective is "
+               "unsupervised: 0 (the default) trains exactly SPEC §5's objective; > 0 adds supervision.",
+               "FuseLab (README, Frame/event learned fusion)"),
         ParamSpec::choice("mef_ssim_form", "MEF-SSIM form", {{"single", "Single scale"}, {"multi", "Multi-scale (3 levels)"}}, "single")
             .withTooltip("Single scale is SPEC §4's definition; multi-scale multiplies it over 3 levels (2×2 mean + "
                          "decimate) with weights 0.0448, 0.2856, 0.3001, as MEF-MS-SSIM (patches under 44 px use single).")
@@ -115,6 +122,7 @@ TrainingSettings TrainingSettings::fromValues(const ParamValues& overrides)
     s.weightSf = v.number("weight_sf");
     s.weightMi = v.number("weight_mi");
     s.weightMefSsim = v.number("weight_mef_ssim");
+    s.weightTruth = v.number("weight_truth");
     s.l1Exposure = v.number("l1_exposure");
     s.l1Frame = v.number("l1_frame");
     s.l1EFrame = v.number("l1_eframe");
@@ -147,6 +155,25 @@ TrainingSettings TrainingSettings::fromValues(const ParamValues& overrides)
 std::vector<std::string> stepLogTermIds()
 {
     return {"total", "l1", "sf", "mi", "mef_ssim_loss", "mef_ssim", "sf_value"};
+}
+
+std::vector<std::string> stepLogTermIds(const std::vector<Modality>& modalities)
+{
+    std::vector<std::string> ids = stepLogTermIds();
+    auto has = [&](Modality m) { return std::find(modalities.begin(), modalities.end(), m) != modalities.end(); };
+    const Modality frameEvent[] = {Modality::Frame, Modality::Event, Modality::EFrame};
+    bool any = false;
+    for (Modality m : frameEvent)
+        if (has(m)) {
+            ids.push_back("l1_" + std::string(toString(m)) + "_mae");
+            any = true;
+        }
+    const std::pair<Modality, Modality> pairs[] = {
+        {Modality::Frame, Modality::Event}, {Modality::Frame, Modality::EFrame}, {Modality::Event, Modality::EFrame}};
+    for (const auto& [a, b] : pairs)
+        if (has(a) && has(b)) ids.push_back("mi_" + std::string(toString(a)) + "_" + std::string(toString(b)));
+    if (any) ids.push_back("truth_l1");
+    return ids;
 }
 
 } // namespace fuselab::learn

@@ -224,14 +224,24 @@ ObjectiveTerms computeObjective(const ObjectiveInputs& in, const TrainingSetting
     for (Modality m : in.modalities) exposures += m == Modality::Exposure;
     t.l1 = at::zeros({}, opts);
     for (int i = 0; i < k; ++i) {
+        const Modality m = in.modalities[std::size_t(i)];
         double lambda = 0.0;
-        switch (in.modalities[std::size_t(i)]) {
+        switch (m) {
         case Modality::Exposure: lambda = s.l1Exposure / double(std::max(1, exposures)); break;
         case Modality::Frame: lambda = s.l1Frame; break;
         case Modality::EFrame: lambda = s.l1EFrame; break;
         case Modality::Event: lambda = s.l1Event; break;
         }
-        if (lambda != 0.0) t.l1 = t.l1 + lambda * (in.pred - in.inputs.select(1, i)).abs().mean();
+        if (m == Modality::Exposure) {
+            if (lambda != 0.0) t.l1 = t.l1 + lambda * (in.pred - in.inputs.select(1, i)).abs().mean();
+            continue;
+        }
+        // Frame/event inputs: the term is always computed (and logged), so a λ raised from 0 at
+        // the next step finds it, and the log shows what each λ multiplies.
+        const at::Tensor mae = (in.pred - in.inputs.select(1, i)).abs().mean();
+        const std::string key(toString(m));
+        t.l1PerModality[key] = t.l1PerModality.count(key) ? t.l1PerModality[key] + mae : mae;
+        t.l1 = t.l1 + lambda * mae;
     }
 
     // Spatial frequency of the fused grey.
@@ -306,6 +316,11 @@ ObjectiveTerms computeObjective(const ObjectiveInputs& in, const TrainingSetting
     }
     const double miSign = s.miDirection == MiDirection::Minimise ? 1.0 : -1.0;
     t.total = s.weightL1 * t.l1 + s.weightSf * t.sf + s.weightMi * miSign * t.mi + s.weightMefSsim * t.mefLoss;
+    // Supervision by the simulator's truth (not part of SPEC §5; weight 0 by default).
+    if (in.truth.defined()) {
+        t.truthL1 = (in.pred - in.truth).abs().mean();
+        if (s.weightTruth != 0.0) t.total = t.total + s.weightTruth * t.truthL1;
+    }
     return t;
 }
 

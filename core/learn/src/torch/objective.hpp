@@ -51,6 +51,8 @@ struct ObjectiveInputs {
     at::Tensor inputsGreyCodes;         ///< [B,K,H,W], the reference's rounded grey (for MEF-SSIM)
     std::vector<Modality> modalities;   ///< K
     std::vector<at::Tensor> features;   ///< K × [B,2C,h2,w2] (encoder outputs, for MI)
+    /// [B,3,H,W] ground truth in the inputs' domain (simulated frame/event data), or undefined.
+    at::Tensor truth = at::Tensor();
     /// The BCE targets σ(z).detach() are constants to autograd. When this points to an empty
     /// vector they are recorded into it; when it holds them, they are replayed — so a
     /// finite-difference check can differentiate exactly the function autograd differentiates.
@@ -61,10 +63,13 @@ struct ObjectiveTerms {
     at::Tensor total;                 ///< the weighted sum the optimiser minimises
     at::Tensor l1, sf, sfValue, mi, mefLoss, mefScore; ///< unweighted (0-dim tensors)
     std::map<std::string, at::Tensor> miPairs;         ///< MI per pair key (mean over its pairs)
+    /// mean|pred − input| per frame/event modality ("frame", "event", "eframe"), before λ.
+    std::map<std::string, at::Tensor> l1PerModality;
+    at::Tensor truthL1; ///< mean|pred − truth| (undefined without a truth)
 };
 
-/// L = w_l1·L_L1 + w_sf·L_SF + w_mi·L_MI + w_mef·(1 − MEF-SSIM); MEF-SSIM only when every
-/// input is an exposure (else 0). `generator` draws the reparameterisation noise (on the CPU,
+/// L = w_l1·L_L1 + w_sf·L_SF + w_mi·L_MI + w_mef·(1 − MEF-SSIM) + w_truth·mean|pred − truth|;
+/// MEF-SSIM only when every input is an exposure (else 0), the truth term only with a truth. `generator` draws the reparameterisation noise (on the CPU,
 /// then moved, so CPU and CUDA runs draw the same numbers).
 ObjectiveTerms computeObjective(const ObjectiveInputs& in, const TrainingSettings& settings, MiHeadsImpl* heads,
                                 at::Generator& generator);

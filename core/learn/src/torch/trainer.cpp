@@ -6,6 +6,7 @@
 #include "archive_io.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/learn/backend.hpp"
+#include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/training_params.hpp"
 #include "net.hpp"
 #include "objective.hpp"
@@ -21,6 +22,7 @@
 #include <chrono>
 #include <cmath>
 #include <future>
+#include <limits>
 #include <cstdio>
 #include <sstream>
 
@@ -32,6 +34,24 @@ std::unique_ptr<FusionModel> snapshotModel(FusionNetImpl& net, std::map<std::str
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+bool isFrameEventNet(const FusionNetConfig& net)
+{
+    for (Modality m : net.modalities)
+        if (m == Modality::Frame || m == Modality::Event || m == Modality::EFrame) return true;
+    return false;
+}
+
+// [B,3,H,W] of the stacks' truths, or undefined when any stack has none.
+at::Tensor truthTensor(const std::vector<TrainingStack>& stacks, const c10::Device& device)
+{
+    std::vector<at::Tensor> items;
+    for (const TrainingStack& s : stacks) {
+        if (s.truth.empty()) return {};
+        items.push_back(detail::imageToTensor(s.truth, 3, c10::Device(c10::kCPU)));
+    }
+    return at::stack(items).to(device);
+}
 constexpr std::uint64_t kStreamNoise = 0x6e6f697365ull; // "noise"
 
 std::string valuesToText(const ParamValues& values)
@@ -92,8 +112,12 @@ public:
         std::vector<at::Tensor> params = allParameters();
         m_optimizer = std::make_unique<torch::optim::Adam>(
             params, torch::optim::AdamOptions(m_settings.learningRate).betas(std::make_tuple(m_settings.beta1, m_settings.beta2)));
-        m_validation = makeValidationStacks(config.validationStacks, config.validationWidthPx, config.validationExposures,
-                                            config.validationSeed);
+        m_frameEvent = isFrameEventNet(netConfig);
+        m_logIds = stepLogTermIds(netConfig.modalities);
+        m_validation = m_frameEvent ? frameEventHeldOutStacks(config.validationStacks, config.validationWidthPx, config.validationSeed,
+                                                              HeldOutUse::Validation)
+                                    : makeValidationStacks(config.validationStacks, config.validationWidthPx,
+                                                           config.validationExposures, config.validationSeed);
         rememberGoodState();
     }
 
@@ -150,6 +174,7 @@ public:
         m_heads->train();
         const detail::FusedTensors fused = detail::fuseTensors(*m_net, x, modalities, lowH, lowW, 0);
         detail::ObjectiveInputs in{fused.fused, x, detail::greyCodesOf(x), modalities, fused.net.features};
+        in.truth = truthTensor(stacks, m_device);
         const bool useHeads = s.weightMi != 0.0;
         const detail::ObjectiveTerms t = detail::computeObjective(in, s, useHeads ? m_heads.get() : nullptr, m_generator);
 
@@ -157,7 +182,7 @@ public:
         t.total.backward();
 
         std::vector<at::Tensor> params = allParameters();
-        at::Tensor terms = at::stack({t.total, t.l1, t.sf, t.mi, t.mefLoss, t.mefScore, t.sfValue}).detach().to(at::kDouble);
+        at::Tensor terms = termsTensor(t);
         at::Tensor grads = flatGradients(params);
         if (m_group) {
             at::Tensor termsF = terms.to(at::kFloat).to(m_device);
@@ -166,9 +191,9 @@ public:
             m_group->allreduceMean(grads);
             scatterGradients(params, grads);
         }
-        const std::vector<std::string> ids = stepLogTermIds();
-        for (std::size_t i = 0; i < ids.size(); ++i) log.terms.emplace_back(ids[i], terms[int64_t(i)].item<double>());
-        const bool finite = at::isfinite(terms).all().item<bool>() && at::isfinite(grads).all().item<bool>();
+        for (std::size_t i = 0; i < m_logIds.size(); ++i) log.terms.emplace_back(m_logIds[i], terms[int64_t(i)].item<double>());
+        // The total decides (a term that is not measured, as truth_l1 without a truth, is NaN by design).
+        const bool finite = at::isfinite(terms[0]).item<bool>() && at::isfinite(grads).all().item<bool>();
         const double lr = s.learningRate * m_lrScale;
         log.learningRate = lr;
         if (!finite) {
@@ -197,6 +222,7 @@ public:
 
     ValidationLog validate() override
     {
+        if (m_frameEvent) return validateFrameEvent();
         ValidationLog v;
         v.step = m_step;
         at::NoGradGuard noGrad;
@@ -290,6 +316,57 @@ public:
     }
 
 private:
+    // The logged terms in m_logIds order: [total, l1, sf, mi, mef_ssim_loss, mef_ssim, sf_value, …].
+    at::Tensor termsTensor(const detail::ObjectiveTerms& t) const
+    {
+        std::vector<at::Tensor> parts{t.total, t.l1, t.sf, t.mi, t.mefLoss, t.mefScore, t.sfValue};
+        const at::Tensor missing = at::full({}, std::numeric_limits<double>::quiet_NaN(), t.total.options());
+        const at::Tensor zero = at::zeros({}, t.total.options());
+        for (std::size_t i = parts.size(); i < m_logIds.size(); ++i) {
+            const std::string& id = m_logIds[i];
+            if (id == "truth_l1") {
+                parts.push_back(t.truthL1.defined() ? t.truthL1 : missing);
+            } else if (id.rfind("l1_", 0) == 0) { // l1_<modality>_mae
+                const std::string key = id.substr(3, id.size() - 3 - 4);
+                const auto it = t.l1PerModality.find(key);
+                parts.push_back(it != t.l1PerModality.end() ? it->second : missing);
+            } else { // mi_<a>_<b>: 0 while the MI weight switches the heads off
+                const auto it = t.miPairs.find(id.substr(3));
+                parts.push_back(it != t.miPairs.end() ? it->second : zero);
+            }
+        }
+        return at::stack(parts).detach().to(at::kDouble);
+    }
+
+    // Held-out simulated frame/event samples against their true radiance (PSNR-μ), next to
+    // F alone and EF alone; the network runs at its inference resolution.
+    ValidationLog validateFrameEvent()
+    {
+        ValidationLog v;
+        v.step = m_step;
+        v.frameEvent = true;
+        at::NoGradGuard noGrad;
+        m_net->eval();
+        const FrameEventEncoding encoding;
+        for (const TrainingStack& stack : m_validation) {
+            const at::Tensor x = detail::stacksToTensor({stack}, m_device);
+            const int h = int(x.size(3)), w = int(x.size(4));
+            const auto [lowH, lowW] = detail::lowResSize(h, w, m_net->config().lowResLongSidePx);
+            const detail::FusedTensors f = detail::fuseTensors(*m_net, x, stack.modalities, lowH, lowW, 0);
+            const Image fused = detail::tensorToImage(f.fused.select(0, 0).to(at::kCPU), ColourEncoding::Linear);
+            v.psnrMu += psnrMuAgainstTruth(decodeFrameEventTone(fused, encoding), stack.truthLinear);
+            v.psnrMuFrame += psnrMuAgainstTruth(decodeFrameEventTone(stack.inputs[0], encoding), stack.truthLinear);
+            v.psnrMuEFrame += psnrMuAgainstTruth(decodeFrameEventTone(stack.inputs[2], encoding), stack.truthLinear);
+        }
+        m_net->train();
+        v.stacks = int(m_validation.size());
+        const double n = std::max(1, v.stacks);
+        v.psnrMu /= n;
+        v.psnrMuFrame /= n;
+        v.psnrMuEFrame /= n;
+        return v;
+    }
+
     struct Prefetched {
         std::int64_t index = -1;
         int batch = 0, patchPx = 0;
@@ -404,7 +481,7 @@ private:
 
     void writeHistory(torch::serialize::OutputArchive& archive) const
     {
-        const std::size_t termCount = stepLogTermIds().size();
+        const std::size_t termCount = m_logIds.size();
         const std::int64_t cols = std::int64_t(termCount) + 6;
         at::Tensor table = at::zeros({std::int64_t(m_history.size()), cols}, at::TensorOptions().dtype(at::kDouble));
         std::string notes;
@@ -437,7 +514,7 @@ private:
             std::string line;
             while (std::getline(in, line)) notes.push_back(line);
         }
-        const std::vector<std::string> ids = stepLogTermIds();
+        const std::vector<std::string>& ids = m_logIds;
         const std::int64_t cols = table.size(1);
         if (cols != std::int64_t(ids.size()) + 6) return;
         auto acc = table.accessor<double, 2>();
@@ -457,6 +534,8 @@ private:
 
     TrainerConfig m_config;
     std::shared_ptr<const TrainingSource> m_source;
+    bool m_frameEvent = false;
+    std::vector<std::string> m_logIds; ///< stepLogTermIds(network modalities)
     ParamValues m_values;
     TrainingSettings m_settings;
     c10::Device m_device;

@@ -22,7 +22,7 @@
 namespace fuselab::learn {
 
 /// Bumped whenever LearnEntryPoints or a type it passes changes layout.
-inline constexpr int kLearnAbiVersion = 1;
+inline constexpr int kLearnAbiVersion = 2;
 
 struct LearnEntryPoints {
     int abiVersion = 0;

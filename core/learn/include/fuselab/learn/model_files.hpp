@@ -11,6 +11,8 @@
 namespace fuselab::learn {
 
 inline constexpr const char* kShippedModelFileName = "fusion-exposure-v1.pt";
+/// The shipped frame/event model (F, E, EF inputs; README "Frame/event learned fusion").
+inline constexpr const char* kShippedFrameEventModelFileName = "fusion-events-v1.pt";
 
 /// The folder of the running executable (from /proc/self/exe); empty if unknown.
 std::string executableDirectory();
@@ -21,6 +23,8 @@ std::vector<std::string> modelSearchDirectories(const std::string& executableDir
 /// The first folder/kShippedModelFileName that exists; if none does, the first candidate's path
 /// (so the error message names where the model was expected).
 std::string resolveShippedModel(const std::vector<std::string>& searchDirs);
+/// The same for another file name (e.g. kShippedFrameEventModelFileName).
+std::string resolveShippedModel(const std::vector<std::string>& searchDirs, const std::string& fileName);
 
 /// resolveShippedModel(modelSearchDirectories(executableDirectory(), sourceTreeModelsDir)):
 /// what the CLI and the GUI use.

@@ -31,7 +31,7 @@ struct TrainerConfig {
     DeviceChoice device = DeviceChoice::Auto;
     int threads = 0;                     ///< CPU intra-op threads for LibTorch; 0 = all cores (set explicitly)
     int validationStacks = 6;            ///< held-out synthetic stacks scored by validate()
-    int validationWidthPx = 256;
+    int validationWidthPx = 256;         ///< (frame/event networks: square samples of this side)
     int validationExposures = 4;
     std::uint64_t validationSeed = 7;    ///< fixed, so scores compare across runs of any training seed
     bool distributed = false;            ///< join the process group described by the environment
@@ -39,7 +39,7 @@ struct TrainerConfig {
 
 struct StepLog {
     std::int64_t step = 0;           ///< 1-based number of the step this line describes
-    std::vector<std::pair<std::string, double>> terms; ///< stepLogTermIds() order; averaged over ranks
+    std::vector<std::pair<std::string, double>> terms; ///< stepLogTermIds(network modalities) order; averaged over ranks
     double learningRate = 0.0;       ///< the rate used for this step
     double seconds = 0.0;            ///< wall time of the step
     int exposures = 0;               ///< inputs per stack in this batch
@@ -54,6 +54,13 @@ struct ValidationLog {
     double mefSsim = 0.0;        ///< mean single-scale MEF-SSIM of the network's fusions (SPEC §4)
     double mefSsimMertens = 0.0; ///< the same stacks fused with Mertens's weights in the same pyramid (LibTorch re-implementation)
     int stacks = 0;
+    /// Frame/event networks (F, E, EF) are validated on held-out simulated samples against their
+    /// true radiance instead (frame_event.hpp psnrMuAgainstTruth, mean over samples, dB); the
+    /// MEF-SSIM fields are then 0.
+    bool frameEvent = false;
+    double psnrMu = 0.0;       ///< the network's fusion
+    double psnrMuFrame = 0.0;  ///< F alone
+    double psnrMuEFrame = 0.0; ///< EF alone
 };
 
 struct TrainerStatus {

@@ -3,8 +3,10 @@
 // that decoded files itself (the CLI and GUI read folders with fuselab_core's I/O).
 #pragma once
 
+#include "fuselab/events_sim.hpp"
 #include "fuselab/exposure.hpp"
 #include "fuselab/image.hpp"
+#include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/modality.hpp"
 
 #include <cstdint>
@@ -18,6 +20,9 @@ struct TrainingStack {
     std::vector<Image> inputs;           ///< same size, 3 channels, values in [0,1] (display-referred)
     std::vector<Modality> modalities;    ///< one per input
     std::string name;                    ///< for messages ("synthetic #12", "scenes/hall")
+    /// Ground truth where the data has one (simulated frame/event data), else empty:
+    Image truth;       ///< the true image in the inputs' tone domain (what a perfect fusion outputs), RGB in [0,1]
+    Image truthLinear; ///< the true radiance in camera units (frame_event.hpp), RGB, unclipped
 };
 
 /// A deterministic, endless supply of batches. Implementations must be const-thread-safe.
@@ -57,6 +62,43 @@ TrainingStack trainingStackFromExposures(const ExposureStack& stack, const std::
 /// Random sizePx crops (and mirrors) of caller-supplied stacks; each batch draws one stack so
 /// that all its crops share the input count. Stacks smaller than sizePx are refused.
 std::shared_ptr<TrainingSource> makeStackListSource(std::vector<TrainingStack> stacks, std::uint64_t seed);
+
+/// Simulated frame/event samples (SPEC §8's simulator on fuselab's HDR scenes, SPEC §5's three
+/// modalities). Per sample: an "interior" or collage HDR scene, rendered at a random scale, cropped
+/// and mirrored at random, seen over one window [0, windowUs] with camera translation (and
+/// sometimes a bright textured disc crossing) and a global brightness change; the frame camera
+/// (sRGB, 8 bit, shot and read noise) takes a reference frame at 0 and F at windowUs with the same
+/// exposure, so a brightening clips F and a darkening crushes it; the event camera (ESIM:
+/// C± with per-pixel mismatch, refractory period, noise events) watches the same radiance in
+/// camera units. Inputs {F, E, EF} (makeFrameEventInputs), truth and truthLinear at windowUs.
+struct FrameEventSourceOptions {
+    std::uint64_t seed = 1;
+    double windowUs = 33333.0;          ///< reference frame → F (one frame interval at 30 fps)
+    int substeps = 6;                   ///< radiance samples of the event simulation inside the window
+    double maxBrightnessStops = 3.0;    ///< brightness change over the window, uniform in ±this
+    double maxMotionPx = 8.0;           ///< camera translation over the window, uniform in [0, this], any direction
+    double objectProbability = 0.3;     ///< share of samples with a bright disc crossing the view
+    double exposureJitterStops = 1.0;   ///< exposure = the reference's auto exposure · 2^uniform(±this)
+    double collageProbability = 0.5;    ///< share of collage scenes (the rest: interior)
+    double frameNoiseProbability = 0.8; ///< share of samples with sensor noise on the frames
+    double minRenderScale = 1.0;        ///< scene rendered at sizePx × [min, max] (plus motion margin), then cropped
+    double maxRenderScale = 2.0;
+    EventSimOptions events = defaultEvents();
+    FrameEventEncoding encoding;
+
+    /// C± 0.2, threshold mismatch σ 0.03, refractory 100 µs, 0.5 noise events per pixel per second.
+    static EventSimOptions defaultEvents();
+};
+/// Throws fuselab::Error for options out of range. description() names the seed.
+std::shared_ptr<TrainingSource> makeFrameEventSyntheticSource(const FrameEventSourceOptions& options);
+
+/// Stream tags of frameEventHeldOutStacks: validation during training, and the evaluation
+/// reported in the README (`fuselab-cli events evaluate`). Training never draws from either.
+enum class HeldOutUse { Validation, Evaluation };
+/// `count` square samples of sizePx, drawn as the source draws them (options.seed ignored) from
+/// (seed, use, index) streams of their own.
+std::vector<TrainingStack> frameEventHeldOutStacks(int count, int sizePx, std::uint64_t seed, HeldOutUse use,
+                                                   const FrameEventSourceOptions& options = {});
 
 /// Held-out synthetic stacks for validation: `count` interior scenes of widthPx × 3/4 widthPx,
 /// exposureCount exposures 2 stops apart around the auto exposure, sRGB camera, no noise. Their
