@@ -14,7 +14,9 @@ namespace fuselab::detail {
 
 /// libjpeg-turbo; corrupt-data warnings are errors (no silently grey-filled images).
 SampleImage decodeJpeg(const std::uint8_t* data, std::size_t size);
-/// PNG, TIFF, Radiance HDR through OpenCV's codecs; channels reordered to RGB(A).
+/// PNG, TIFF, Radiance HDR through OpenCV's codecs; channels reordered to RGB(A). OpenCV's
+/// imgcodecs lives in the companion library libfuselab_opencv_codecs.so, loaded on the first
+/// call (companion_library.hpp says why); throws fuselab::Error when it cannot be loaded.
 SampleImage decodeWithOpenCv(FileFormat format, const std::uint8_t* data, std::size_t size);
 /// OpenEXR: RGB(A), Y, or luminance/chroma images; float samples.
 SampleImage decodeExr(const std::uint8_t* data, std::size_t size, std::uint64_t maxPixels, ImageHeader& header);
@@ -22,8 +24,16 @@ SampleImage decodeExr(const std::uint8_t* data, std::size_t size, std::uint64_t 
 ImageHeader readExrHeader(const std::uint8_t* data, std::size_t size);
 
 /// Encodes PNG/TIFF/JPEG/HDR through OpenCV into memory. `image` holds 8-bit, 16-bit or
-/// float samples matching the target (the caller converts).
+/// float samples matching the target (the caller converts). Same companion library.
 std::vector<std::uint8_t> encodeWithOpenCv(FileFormat format, const SampleImage& image, const WriteOptions& options);
+
+/// The companion library's entry table (exported as fuselab_opencv_codecs(abiVersion)).
+struct OpenCvCodecTable {
+    SampleImage (*decode)(FileFormat format, const std::uint8_t* data, std::size_t size) = nullptr;
+    std::vector<std::uint8_t> (*encode)(FileFormat format, const SampleImage& image, const WriteOptions& options) = nullptr;
+};
+/// Bumped whenever OpenCvCodecTable or a type it passes changes layout.
+inline constexpr int kOpenCvCodecAbiVersion = 1;
 /// TIFF through libtiff when the layout is plain (contiguous 8/16-bit or float, 1–4 samples,
 /// RGB or grey, strips); std::nullopt for anything else, which OpenCV then decodes.
 std::optional<SampleImage> decodeTiffDirect(const std::uint8_t* data, std::size_t size);

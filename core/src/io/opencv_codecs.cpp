@@ -1,4 +1,6 @@
-// PNG, TIFF and Radiance HDR decoding and PNG/TIFF/JPEG/HDR encoding through OpenCV.
+// PNG, TIFF and Radiance HDR decoding and PNG/TIFF/JPEG/HDR encoding through OpenCV: the
+// companion library libfuselab_opencv_codecs.so (the only code that links opencv_imgcodecs),
+// reached through fuselab_opencv_codecs() by opencv_codecs_loader.cpp in fuselab_core.
 #include "codecs.hpp"
 
 #include "fuselab/error.hpp"
@@ -67,9 +69,7 @@ cv::Mat toMat(const ImageBuffer<T>& img, int cvDepth)
     return m;
 }
 
-} // namespace
-
-SampleImage decodeWithOpenCv(FileFormat format, const std::uint8_t* data, std::size_t size)
+SampleImage decodeImage(FileFormat format, const std::uint8_t* data, std::size_t size)
 {
     const cv::Mat buffer(1, int(size), CV_8UC1, const_cast<std::uint8_t*>(data));
     cv::Mat m;
@@ -102,7 +102,7 @@ SampleImage decodeWithOpenCv(FileFormat format, const std::uint8_t* data, std::s
     }
 }
 
-std::vector<std::uint8_t> encodeWithOpenCv(FileFormat format, const SampleImage& image, const WriteOptions& options)
+std::vector<std::uint8_t> encodeImage(FileFormat format, const SampleImage& image, const WriteOptions& options)
 {
     cv::Mat m;
     if (const Image8* p8 = image.as8()) m = toMat(*p8, CV_8U);
@@ -142,4 +142,11 @@ std::vector<std::uint8_t> encodeWithOpenCv(FileFormat format, const SampleImage&
     return bytes;
 }
 
+} // namespace
 } // namespace fuselab::detail
+
+extern "C" __attribute__((visibility("default"))) const fuselab::detail::OpenCvCodecTable* fuselab_opencv_codecs(int abiVersion)
+{
+    static const fuselab::detail::OpenCvCodecTable table{&fuselab::detail::decodeImage, &fuselab::detail::encodeImage};
+    return abiVersion == fuselab::detail::kOpenCvCodecAbiVersion ? &table : nullptr;
+}
