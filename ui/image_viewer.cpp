@@ -213,6 +213,7 @@ void ImageViewer::setRegionFraction(const QRectF& fraction)
     m_regionFraction = fraction.normalized().intersected(QRectF(0, 0, 1, 1));
     m_brushMask = QImage();
     update();
+    Q_EMIT regionChanged();
 }
 
 void ImageViewer::clearRegion()

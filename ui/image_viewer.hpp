@@ -40,7 +40,7 @@ public:
     QRectF regionFraction() const { return m_regionFraction; }
     /// The brush mask (Format_Grayscale8, the shown image's size; 255 = painted); null when none.
     const QImage& brushMask() const { return m_brushMask; }
-    void setRegionFraction(const QRectF& fraction); ///< shows a rectangle (tests, restored sessions)
+    void setRegionFraction(const QRectF& fraction); ///< as if drawn (emits regionChanged)
     void clearRegion();
     double splitPosition() const { return m_split; }
 
