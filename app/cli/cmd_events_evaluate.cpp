@@ -9,6 +9,7 @@
 #include "csv_table.hpp"
 #include "events_commands.hpp"
 #include "frame_event_fusion.hpp"
+#include "fuselab/learn/frame_event_model.hpp"
 #include "learn_support.hpp"
 
 #include "fuselab/error.hpp"
@@ -89,7 +90,7 @@ public:
     {
         applyThreads(m_common);
         const std::string modelPath = m_model.empty() ? shippedFrameEventModelPath() : m_model;
-        const LoadedFrameEventModel model = loadFrameEventModel(modelPath);
+        const learn::LoadedFrameEventModel model = learn::loadFrameEventModel(modelPath);
         learn::FrameEventSourceOptions sourceOptions;
         sourceOptions.encoding = model.encoding;
         ConsoleProgress progress("events evaluate", m_common.quiet || m_json);

@@ -14,6 +14,7 @@
 #if defined(FUSELAB_HAVE_LEARN)
 #include "events_commands.hpp"
 #include "frame_event_fusion.hpp"
+#include "fuselab/learn/frame_event_model.hpp"
 #include "learn_support.hpp"
 
 #include "fuselab/learn/learned_operator.hpp"
@@ -207,12 +208,11 @@ private:
             referenceNote = m_reference;
         } else {
             const std::vector<EventFileFrame> frames = reader->frames();
-            std::size_t chosen = frames.size();
-            for (std::size_t i = 0; i < frames.size(); ++i)
-                if (frames[i].tUs <= interval.beginUs) chosen = i;
-            if (chosen == frames.size())
+            const std::optional<std::size_t> found = lastFrameAtOrBefore(frames, interval.beginUs);
+            if (!found)
                 throw Error(m_events, "no frame at or before the window's start (" + std::to_string(interval.beginUs) +
                                           " us) for the event-derived frame EF: give --reference IMAGE");
+            const std::size_t chosen = *found;
             reference = withEncoding(reader->readFrame(chosen), ColourEncoding::Linear);
             if (reference.width() != w || reference.height() != h)
                 throw Error(m_events, "its frame " + frames[chosen].name + " is " + sizeText(reference.width(), reference.height()) +
@@ -221,7 +221,7 @@ private:
         }
         progress.report(0.2, "loading model");
         progress.checkCancelled();
-        const LoadedFrameEventModel model = loadFrameEventModel(modelPath);
+        const learn::LoadedFrameEventModel model = learn::loadFrameEventModel(modelPath);
         const learn::FrameEventInputs inputs = learn::makeFrameEventInputs(frame, reference, span, w, h, interval, model.encoding);
 
         learn::FuseOptions options;
@@ -231,7 +231,7 @@ private:
         options.pyramidLevels = int(values.integer("levels"));
         options.blend = &fuselab::pyramidBlend;
         ProgressSpan fusing(progress, 0.3, 0.95);
-        const FrameEventFused fused = fuseFrameEvent(model, inputs, options, fusing);
+        const learn::FrameEventFused fused = learn::fuseFrameEvent(model, inputs, options, fusing);
 
         progress.report(0.95, "writing");
         const bool floatOutput = format == FileFormat::Exr || format == FileFormat::RadianceHdr || sampleTypeFor(m_output, m_out) == FusedSampleTypeChoice::Float;

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -163,6 +164,11 @@ private:
     std::shared_ptr<const EventIndex> m_index;
     std::uint64_t m_chunksDecoded = 0;
 };
+
+/// The last of `frames` (in time order) taken at or before tUs; std::nullopt when none is.
+/// Frame/event fusion takes its EF reference frame this way (the frame at the window's start).
+std::optional<std::size_t> lastFrameAtOrBefore(const std::vector<EventFileFrame>& frames, std::int64_t tUs);
+
 
 /// Opens a recording; the format follows the content (magic bytes, RAW "% evt"/"% format"
 /// header), then the extension (.txt/.csv text, .h5/.hdf5, .aedat4, .raw). Reads the header

@@ -312,4 +312,12 @@ EventStream readAllEvents(const std::string& path, const EventReadOptions& optio
     return stream;
 }
 
+std::optional<std::size_t> lastFrameAtOrBefore(const std::vector<EventFileFrame>& frames, std::int64_t tUs)
+{
+    std::optional<std::size_t> chosen;
+    for (std::size_t i = 0; i < frames.size(); ++i)
+        if (frames[i].tUs <= tUs) chosen = i;
+    return chosen;
+}
+
 } // namespace fuselab
