@@ -16,9 +16,9 @@ run() { # run NAME ARGS...
   local settings; settings=$(mktemp -d)
   # A fresh settings folder: the tour shows defaults, not this machine's remembered values.
   if command -v xvfb-run >/dev/null 2>&1; then
-    XDG_CONFIG_HOME="$settings" timeout 120 xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --screenshot "$out/$name.png" "$@"
+    XDG_CONFIG_HOME="$settings" timeout 600 xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --screenshot "$out/$name.png" "$@"
   else
-    XDG_CONFIG_HOME="$settings" QT_QPA_PLATFORM=offscreen timeout 120 "$app" --screenshot "$out/$name.png" "$@"
+    XDG_CONFIG_HOME="$settings" QT_QPA_PLATFORM=offscreen timeout 600 "$app" --screenshot "$out/$name.png" "$@"
   fi
   rm -rf "$settings"
 }
@@ -29,5 +29,8 @@ run 03-sample-hdr --hdr --analysis response
 if [ -d "$data" ]; then
   run 04-meflut-before-after --before-after --ev 2,0,-2,-4 "$data"
   run 05-meflut-metrics --analysis metrics --ev 2,0,-2,-4 "$data"
+fi
+if "$app" --help 2>/dev/null | grep -q -- --train; then
+  run 06-training --train 24 # fine-tuning the shipped model, charted live (a few minutes on 2 cores)
 fi
 echo "screenshots in $out/"

@@ -99,6 +99,11 @@ void LossChart::append(const QString& term, double step, double value)
     m_dirty = true;
 }
 
+void LossChart::setLogY(bool logY)
+{
+    m_logY->setChecked(logY);
+}
+
 void LossChart::clear()
 {
     m_series.clear();

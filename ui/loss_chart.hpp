@@ -25,6 +25,7 @@ public:
 
     void append(const QString& term, double step, double value); ///< cheap; drawn on the next tick
     void clear();
+    void setLogY(bool logY);
     void setOverlay(const LossSeries& previousRun, const QString& label);
     const LossSeries& series() const { return m_series; }
     QString csv() const;

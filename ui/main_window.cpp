@@ -10,6 +10,10 @@
 #include "pipeline_panel.hpp"
 #include "preferences_dialog.hpp"
 #include "stack_panel.hpp"
+#if defined(FUSELAB_HAVE_LEARN)
+#include "learn_setup.hpp"
+#include "training_panel.hpp"
+#endif
 
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
@@ -227,6 +231,22 @@ void MainWindow::buildDocks()
     bottomDock->setWidget(bottom);
     addDockWidget(Qt::BottomDockWidgetArea, bottomDock);
     connect(m_metrics, &MetricsPanel::qualityMap, this, [this](const QString& name, const Image& map) { m_overlay->addMap(name, map); });
+
+#if defined(FUSELAB_HAVE_LEARN)
+    m_training = new TrainingPanel(*m_ws->jobs(), shippedModelPath(), [this] { return m_ws->includedProxy(); }, this);
+    auto* trainingDock = new QDockWidget(tr("Training"), this);
+    trainingDock->setObjectName(QStringLiteral("trainingDock"));
+    trainingDock->setWidget(m_training);
+    addDockWidget(Qt::BottomDockWidgetArea, trainingDock);
+    tabifyDockWidget(bottomDock, trainingDock);
+    bottomDock->raise();
+    connect(m_training, &TrainingPanel::problem, this, &MainWindow::showProblem);
+    connect(m_training, &TrainingPanel::previewReady, this, [this](const Image& fused, const QString& label) {
+        // The model's fusion of the open stack (proxy) as it trains; the next pipeline result replaces it.
+        m_lastDisplay = makeDisplayImage(fused, ViewTransform{}, label);
+        m_viewer->setImage(m_lastDisplay);
+    });
+#endif
 }
 
 void MainWindow::buildActions()
@@ -389,26 +409,37 @@ void MainWindow::applyStartupRequest(const StartupRequest& request)
     connect(m_events, &EventsPanel::overlayReady, this, [this] {
         if (m_startupDone || m_startup.screenshotPath.isEmpty() || !m_ws->loadedStack().frames.empty()) return;
         m_startupDone = true;
-        QTimer::singleShot(800, this, [this] {
-            m_ws->jobs()->waitForIdle();
-            QCoreApplication::processEvents();
-            const bool ok = grab().save(m_startup.screenshotPath);
-            std::fprintf(stderr, "fuselab: %s %s\n", ok ? "saved" : "could not save", qPrintable(m_startup.screenshotPath));
-            QCoreApplication::exit(ok ? 0 : 1);
-        });
+        saveStartupScreenshot(800);
     });
     connect(m_ws.get(), &Workspace::fullReady, this, [this] {
         if (m_startupDone || m_startup.screenshotPath.isEmpty()) return;
         m_startupDone = true;
         if (m_startup.analysisTab == QLatin1String("metrics")) m_metrics->compute();
+#if defined(FUSELAB_HAVE_LEARN)
+        if (m_startup.trainSteps > 0 && m_training) {
+            // A short fine-tuning run of the shipped model on generated scenes, charted live.
+            if (auto* dock = findChild<QDockWidget*>(QStringLiteral("trainingDock"))) dock->raise();
+            m_training->setValue(QStringLiteral("steps"), std::int64_t(m_startup.trainSteps));
+            m_training->setValue(QStringLiteral("validate_every"), std::int64_t(std::max(1, m_startup.trainSteps / 4)));
+            m_training->setPreviewInterval(1.0);
+            connect(m_training, &TrainingPanel::runEnded, this, [this] { saveStartupScreenshot(500); });
+            m_training->start();
+            return;
+        }
+#endif
         // Let the display job, the overlay and (for metrics) the metric jobs finish first.
-        QTimer::singleShot(1500, this, [this] {
-            m_ws->jobs()->waitForIdle();
-            QCoreApplication::processEvents();
-            const bool ok = grab().save(m_startup.screenshotPath);
-            std::fprintf(stderr, "fuselab: %s %s\n", ok ? "saved" : "could not save", qPrintable(m_startup.screenshotPath));
-            QCoreApplication::exit(ok ? 0 : 1);
-        });
+        saveStartupScreenshot(1500);
+    });
+}
+
+void MainWindow::saveStartupScreenshot(int delayMs)
+{
+    QTimer::singleShot(delayMs, this, [this] {
+        m_ws->jobs()->waitForIdle();
+        QCoreApplication::processEvents();
+        const bool ok = grab().save(m_startup.screenshotPath);
+        std::fprintf(stderr, "fuselab: %s %s\n", ok ? "saved" : "could not save", qPrintable(m_startup.screenshotPath));
+        QCoreApplication::exit(ok ? 0 : 1);
     });
 }
 

@@ -29,6 +29,7 @@ class MetricsPanel;
 class OverlayPanel;
 class PipelinePanel;
 class StackPanel;
+class TrainingPanel;
 
 /// What to do once the first full-resolution result is shown (documentation screenshots).
 struct StartupRequest {
@@ -38,6 +39,7 @@ struct StartupRequest {
     int weightFrame = -1;     ///< overlay this frame's weight map
     QString analysisTab;      ///< "histogram", "response", "metrics"
     std::vector<double> evs;  ///< EVs for the opened files, in order
+    int trainSteps = 0;       ///< > 0: after the first result, train this many steps in the training panel
 };
 
 class MainWindow final : public QMainWindow {
@@ -54,6 +56,8 @@ public:
     ChartsPanel* chartsPanel() const { return m_charts; }
     OverlayPanel* overlayPanel() const { return m_overlay; }
     EventsPanel* eventsPanel() const { return m_events; }
+    /// Null in builds without LibTorch.
+    TrainingPanel* trainingPanel() const { return m_training; }
     /// The last message shown in the problem banner (tests check it).
     QString lastProblem() const { return m_lastProblem; }
 
@@ -73,6 +77,7 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    void saveStartupScreenshot(int delayMs);
     void buildActions();
     void buildDocks();
     void showProblem(const QString& text);
@@ -93,6 +98,7 @@ private:
     ChartsPanel* m_charts = nullptr;
     MetricsPanel* m_metrics = nullptr;
     EventsPanel* m_events = nullptr;
+    TrainingPanel* m_training = nullptr;
     QLabel* m_readout = nullptr;
     QLabel* m_banner = nullptr;
     QProgressBar* m_progress = nullptr;

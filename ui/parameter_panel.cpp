@@ -97,30 +97,30 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
     outer->addStretch(1);
 
     connect(resetAll, &QToolButton::clicked, this, [this] {
-        if (!m_op) return;
+        if (m_specs.empty()) return;
         for (const ParamSpec& s : m_specs) edit(QString::fromStdString(s.id), defaultValue(s), false);
     });
     connect(savePreset, &QToolButton::clicked, this, [this] {
-        if (!m_op) return;
+        if (m_presetKey.isEmpty()) return;
         bool ok = false;
         const QString name = QInputDialog::getText(this, tr("Save preset"), tr("Preset name:"), QLineEdit::Normal, QString(), &ok);
         if (!ok || name.trimmed().isEmpty()) return;
         QSettings settings;
-        settings.setValue(QStringLiteral("presets/%1/%2").arg(QString::fromStdString(m_op->info().id), name.trimmed()),
+        settings.setValue(QStringLiteral("presets/%1/%2").arg(m_presetKey, name.trimmed()),
                           QString::fromUtf8(QJsonDocument(valuesToJson(m_values)).toJson(QJsonDocument::Compact)));
         loadPresetNames();
         m_presets->setCurrentText(name.trimmed());
     });
     connect(deletePreset, &QToolButton::clicked, this, [this] {
-        if (!m_op || m_presets->currentIndex() <= 0) return;
+        if (m_presetKey.isEmpty() || m_presets->currentIndex() <= 0) return;
         QSettings settings;
-        settings.remove(QStringLiteral("presets/%1/%2").arg(QString::fromStdString(m_op->info().id), m_presets->currentText()));
+        settings.remove(QStringLiteral("presets/%1/%2").arg(m_presetKey, m_presets->currentText()));
         loadPresetNames();
     });
     connect(m_presets, &QComboBox::activated, this, [this](int index) {
-        if (!m_op || index <= 0) return;
+        if (m_presetKey.isEmpty() || index <= 0) return;
         QSettings settings;
-        const QString json = settings.value(QStringLiteral("presets/%1/%2").arg(QString::fromStdString(m_op->info().id), m_presets->currentText()))
+        const QString json = settings.value(QStringLiteral("presets/%1/%2").arg(m_presetKey, m_presets->currentText()))
                                  .toString();
         const ParamValues stored = valuesFromJson(m_specs, QJsonDocument::fromJson(json.toUtf8()).object());
         for (const auto& [id, v] : stored.all())
@@ -134,28 +134,37 @@ void ParameterPanel::loadPresetNames()
 {
     m_presets->clear();
     m_presets->addItem(tr("(choose)"));
-    if (!m_op) return;
+    if (m_presetKey.isEmpty()) return;
     QSettings settings;
-    settings.beginGroup(QStringLiteral("presets/%1").arg(QString::fromStdString(m_op->info().id)));
+    settings.beginGroup(QStringLiteral("presets/%1").arg(m_presetKey));
     m_presets->addItems(settings.childKeys());
     settings.endGroup();
 }
 
 void ParameterPanel::setOperator(const Operator* op, const ParamValues& values)
 {
+    if (!op) {
+        setSpecs(tr("(no parameters)"), QString(), QString(), {}, {});
+    } else {
+        const OperatorInfo info = op->info();
+        setSpecs(QString::fromStdString(info.name), QString::fromStdString(info.description + (info.reference.empty() ? "" : "\n" + info.reference)),
+                 QString::fromStdString(info.id), op->params(), values);
+    }
+    m_op = op;
+}
+
+void ParameterPanel::setSpecs(const QString& title, const QString& titleTooltip, const QString& presetKey,
+                              std::vector<ParamSpec> specs, const ParamValues& values)
+{
     m_updating = true;
     while (m_form->rowCount() > 0) m_form->removeRow(0);
     m_rows.clear();
-    m_op = op;
-    m_specs = op ? op->params() : std::vector<ParamSpec>{};
-    m_values = op ? resolveParamValues(m_specs, values) : ParamValues{};
-    if (op) {
-        const OperatorInfo info = op->info();
-        m_title->setText(QString::fromStdString(info.name));
-        m_title->setToolTip(QString::fromStdString(info.description + (info.reference.empty() ? "" : "\n" + info.reference)));
-    } else {
-        m_title->setText(tr("(no parameters)"));
-    }
+    m_op = nullptr;
+    m_presetKey = presetKey;
+    m_specs = std::move(specs);
+    m_values = resolveParamValues(m_specs, values);
+    m_title->setText(title);
+    m_title->setToolTip(titleTooltip);
     for (const ParamSpec& s : m_specs) buildRow(s);
     loadPresetNames();
     updateEnabled();
@@ -283,7 +292,7 @@ void ParameterPanel::applyToRow(Row& row, const ParamValue& value)
 
 void ParameterPanel::setValues(const ParamValues& values)
 {
-    if (!m_op) return;
+    if (m_specs.empty()) return;
     m_values = resolveParamValues(m_specs, values);
     for (auto& [id, row] : m_rows) applyToRow(*row, *m_values.find(row->spec.id));
     updateEnabled();

@@ -24,6 +24,10 @@ public:
 
     /// Rebuilds the widgets for `op` (may be null: empty panel) showing `values`.
     void setOperator(const Operator* op, const ParamValues& values);
+    /// The same for a parameter table that is not an operator's (training settings). Presets are
+    /// stored under `presetKey` (empty: no presets).
+    void setSpecs(const QString& title, const QString& titleTooltip, const QString& presetKey, std::vector<ParamSpec> specs,
+                  const ParamValues& values);
     /// Shows new values without emitting (undo/redo, session load).
     void setValues(const ParamValues& values);
     const ParamValues& values() const { return m_values; }
@@ -46,6 +50,7 @@ private:
     void loadPresetNames();
 
     const Operator* m_op = nullptr;
+    QString m_presetKey;
     std::vector<ParamSpec> m_specs;
     ParamValues m_values;
     std::map<QString, std::unique_ptr<Row>> m_rows;

@@ -5,6 +5,7 @@
 // (WORLD_SIZE > 1) every process joins one c10d group; rank 0 writes the files.
 #include "cli_support.hpp"
 #include "command.hpp"
+#include "learn_support.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/learn/distributed.hpp"
@@ -30,12 +31,14 @@ public:
         CLI::App* sub = app.add_subcommand(
             "train", "Train a fusion network (README: Learned fusion); every objective weight and optimiser setting is a --param");
         sub->add_option("-o,--output", m_output, "Model file written at the end (a small LibTorch archive: weights + config)")->required();
-        sub->add_option("--data", m_data, "'synthetic' (generated scenes, endless and reproducible) or a FOLDER with one sub-folder per scene")
+        sub->add_option("--data", m_data, "'synthetic' (generated scenes, endless and reproducible) or a FOLDER: one sub-folder per scene, or the exposures of one stack")
             ->capture_default_str();
         sub->add_option("--steps", m_steps, "Total steps (same as --param steps=N)")->check(CLI::Range(1, 100000000));
         sub->add_option("--device", m_device, "auto (CUDA when LibTorch sees one), cpu or cuda")
             ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
         sub->add_option("--checkpoint", m_checkpoint, "Checkpoint file, written every checkpoint_every steps and when stopped (default: MODEL.checkpoint)");
+        sub->add_option("--init", m_init,
+                        "Fine-tune: start from this model's weights ('shipped' = the model fuse --method learned uses)");
         sub->add_option("--resume", m_resume, "Continue from this checkpoint (its settings, then any --param/--steps given here)");
         std::string help = "Training parameter ID=VALUE (repeatable):";
         for (const ParamSpec& s : trainingParamSpecs()) help += " " + s.id + "=" + formatParamValue(defaultValue(s));
@@ -64,6 +67,8 @@ public:
         config.device = parseDeviceChoice(m_device);
         config.threads = m_common.threads;
         config.distributed = true; // only when the environment describes a world larger than one
+        if (!m_init.empty() && !m_resume.empty()) throw UsageError("--init and --resume exclude each other (a checkpoint holds its own weights)");
+        if (!m_init.empty()) config.initialModelPath = m_init == "shipped" ? shippedModelPath() : m_init;
         std::unique_ptr<Trainer> trainer;
         if (!m_resume.empty()) {
             trainer = learn.resumeTrainer(m_resume, config, source);
@@ -112,6 +117,7 @@ public:
         if (writer) {
             std::map<std::string, std::string> metadata;
             metadata["command"] = commandLine();
+            if (!m_init.empty()) metadata["fine_tuned_from"] = config.initialModelPath;
             metadata["fuselab_version"] = kFuseLabVersion;
             metadata["validation_mef_ssim"] = std::to_string(lastValidation.mefSsim);
             metadata["validation_mef_ssim_mertens"] = std::to_string(lastValidation.mefSsimMertens);
@@ -122,6 +128,15 @@ public:
     }
 
 private:
+    static bool holdsImages(const std::string& folder)
+    {
+        try {
+            return !listStackFolder(folder).files.empty();
+        } catch (const Error&) {
+            return false; // no images directly inside: a folder of scene folders
+        }
+    }
+
     std::shared_ptr<const TrainingSource> makeSource(const ParamValues& overrides) const
     {
         const std::uint64_t seed = std::uint64_t(TrainingSettings::fromValues(overrides).seed);
@@ -134,37 +149,27 @@ private:
         std::error_code ec;
         if (!fs::is_directory(m_data, ec)) throw UsageError("--data must be 'synthetic' or a folder of scene folders: '" + m_data + "'");
         std::vector<fs::path> scenes;
-        for (const auto& entry : fs::directory_iterator(m_data, ec))
-            if (entry.is_directory()) scenes.push_back(entry.path());
-        std::sort(scenes.begin(), scenes.end());
-        if (scenes.empty()) throw Error(m_data, "holds no scene folders (one sub-folder per scene, each with its exposures)");
+        if (holdsImages(m_data)) {
+            scenes.push_back(fs::path(m_data)); // the exposures of one stack: "fine-tune on this stack"
+        } else {
+            for (const auto& entry : fs::directory_iterator(m_data, ec))
+                if (entry.is_directory()) scenes.push_back(entry.path());
+            std::sort(scenes.begin(), scenes.end());
+            if (scenes.empty()) throw Error(m_data, "holds neither images nor scene folders");
+        }
         std::vector<TrainingStack> stacks;
         for (const fs::path& dir : scenes) {
             LoadedStack loaded = loadStack({dir.string()}, StackLoadOptions{});
             for (const std::string& w : loaded.warnings) printWarning(w);
             const ExposureStack proxy = makeProxyStack(loaded.stack, m_maxSide);
-            TrainingStack t;
-            t.name = dir.string();
-            for (const StackFrame& f : proxy.frames) {
-                Image im = f.pixels.toFloat();
-                if (im.channels() < 3) throw Error(f.path, "training frames must be RGB");
-                if (im.channels() > 3) {
-                    Image rgb(im.width(), im.height(), 3, im.encoding());
-                    for (int y = 0; y < im.height(); ++y)
-                        for (int x = 0; x < im.width(); ++x)
-                            for (int c = 0; c < 3; ++c) rgb.at(x, y, c) = im.at(x, y, c);
-                    im = rgb;
-                }
-                t.inputs.push_back(im);
-                t.modalities.push_back(Modality::Exposure);
-            }
+            TrainingStack t = trainingStackFromExposures(proxy, dir.string());
             if (!m_common.quiet) std::fprintf(stderr, "train: scene %s: %zu exposures\n", t.name.c_str(), t.inputs.size());
             stacks.push_back(std::move(t));
         }
         return makeStackListSource(std::move(stacks), seed);
     }
 
-    std::string m_output, m_data = "synthetic", m_device = "auto", m_checkpoint, m_resume;
+    std::string m_output, m_data = "synthetic", m_device = "auto", m_checkpoint, m_resume, m_init;
     std::vector<std::string> m_params;
     std::int64_t m_steps = 0;
     int m_logEvery = 10;

@@ -8,7 +8,7 @@ namespace fuselab::cli {
 
 std::string shippedModelPath()
 {
-    return learn::resolveShippedModel(learn::modelSearchDirectories(learn::executableDirectory(), FUSELAB_SOURCE_MODELS_DIR));
+    return learn::shippedModelForThisExecutable(FUSELAB_SOURCE_MODELS_DIR);
 }
 
 void registerLearnedFusion(OperatorRegistry& registry)

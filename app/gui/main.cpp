@@ -1,6 +1,9 @@
 // fuselab: the desktop application. With no arguments it opens on the built-in sample stack;
 // with files, a folder or a session file it opens those. Where there is no display it says
 // so and runs the same pipeline headless (as `fuselab-cli sample`).
+#if defined(FUSELAB_HAVE_LEARN)
+#include "learn_setup.hpp"
+#endif
 #include "main_window.hpp"
 #include "preferences_dialog.hpp"
 
@@ -82,6 +85,9 @@ int main(int argc, char** argv)
     fuselab::configureRuntime(0);
     fuselab::OperatorRegistry registry;
     fuselab::registerBuiltinOperators(registry);
+#if defined(FUSELAB_HAVE_LEARN)
+    fuselab::ui::registerLearnedOperators(registry);
+#endif
     // After the built-ins (a clashing id is refused); the panels list plugin operators by
     // category exactly like built-in ones.
     const std::string plugins = summarisePlugins(fuselab::loadPlugins(fuselab::defaultPluginFolders(), registry));
@@ -108,7 +114,9 @@ int main(int argc, char** argv)
     const QCommandLineOption weights(QStringLiteral("show-weights"), QStringLiteral("Overlay the weight map of frame K"), QStringLiteral("K"));
     const QCommandLineOption tab(QStringLiteral("analysis"), QStringLiteral("Analysis tab: histogram, response, metrics"), QStringLiteral("TAB"));
     const QCommandLineOption evs(QStringLiteral("ev"), QStringLiteral("EVs of the opened files, comma-separated"), QStringLiteral("LIST"));
-    parser.addOptions({screenshot, hdr, split, weights, tab, evs});
+    const QCommandLineOption train(QStringLiteral("train"), QStringLiteral("Once the result shows, fine-tune for N steps in the training panel"),
+                                   QStringLiteral("N"));
+    parser.addOptions({screenshot, hdr, split, weights, tab, evs, train});
     parser.process(app);
 
     fuselab::ui::PreferencesDialog::applyStored();
@@ -122,6 +130,7 @@ int main(int argc, char** argv)
     request.weightFrame = parser.isSet(weights) ? parser.value(weights).toInt() : -1;
     request.analysisTab = parser.value(tab);
     for (const QString& v : parser.value(evs).split(QLatin1Char(','), Qt::SkipEmptyParts)) request.evs.push_back(v.toDouble());
+    request.trainSteps = parser.isSet(train) ? parser.value(train).toInt() : 0;
     window.applyStartupRequest(request);
     if (paths.isEmpty()) window.workspace().loadSample();
     else window.openPaths(paths);

@@ -47,6 +47,21 @@ TEST(CliLearn, TrainPrintsEveryTermAndResumes)
     EXPECT_NE(r2.out.find("step 3 "), std::string::npos) << r2.out;
 }
 
+TEST(CliLearn, FineTunesTheShippedModelOnOneStack)
+{
+    TempDir dir;
+    const std::string stack = synthStack(dir);
+    std::vector<std::string> args = {"train", "--init", "shipped", "--data", stack, "--steps", "2", "-o", dir.file("tuned.pt")};
+    args.insert(args.end(), kTinyTraining.begin(), kTinyTraining.end());
+    const CliRun r = runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("3 exposures"), std::string::npos) << "the folder is read as one stack:\n" << r.err;
+    EXPECT_NE(r.out.find("step 2 "), std::string::npos) << r.out;
+    const CliRun fused = runCli({"fuse", "--method", "learned", "--model", dir.file("tuned.pt"), "--quiet", "-o", dir.file("t.png"), stack});
+    EXPECT_EQ(fused.exitCode, 0) << fused.err;
+    EXPECT_EQ(runCli({"train", "--init", "shipped", "--resume", dir.file("tuned.pt.checkpoint"), "-o", dir.file("x.pt")}).exitCode, 2);
+}
+
 TEST(CliLearn, TrainRefusesBadParameters)
 {
     TempDir dir;

@@ -8,6 +8,10 @@
 #include "main_window.hpp"
 #include "parameter_panel.hpp"
 #include "pipeline_panel.hpp"
+#if defined(FUSELAB_HAVE_LEARN)
+#include "training_panel.hpp"
+#include "fuselab/learn/training_params.hpp"
+#endif
 
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/io.hpp"
@@ -286,6 +290,92 @@ private Q_SLOTS:
         QCOMPARE(w.overlayPanel()->selectedMap()->width(), 1280);
         QVERIFY(w.viewer()->hasImage()); // the dark sensor canvas
     }
+
+#if defined(FUSELAB_HAVE_LEARN)
+    void trainingPanelChartsEveryTermAndRefreshesThePreview()
+    {
+        MainWindow w(m_registry);
+        w.show();
+        w.workspace().loadSample(240, 160);
+        QTRY_VERIFY_WITH_TIMEOUT(w.viewer()->hasImage(), 15000);
+        TrainingPanel* panel = w.trainingPanel();
+        QVERIFY(panel);
+        // A tiny run: fine-tune the shipped model on generated scenes for three steps.
+        panel->setValue(QStringLiteral("steps"), std::int64_t(3));
+        panel->setValue(QStringLiteral("batch"), std::int64_t(2));
+        panel->setValue(QStringLiteral("patch_px"), std::int64_t(48));
+        panel->setValue(QStringLiteral("low_res_min_px"), std::int64_t(16));
+        panel->setValue(QStringLiteral("low_res_max_px"), std::int64_t(20));
+        panel->setPreviewInterval(0.0);
+        QSignalSpy steps(panel, &TrainingPanel::stepLogged);
+        QSignalSpy previews(panel, &TrainingPanel::previewReady);
+        QSignalSpy validations(panel, &TrainingPanel::validated);
+        QSignalSpy ended(panel, &TrainingPanel::runEnded);
+        QElapsedTimer clock;
+        clock.start();
+        panel->start();
+        QVERIFY(panel->isRunning());
+        // The GUI thread keeps turning while the run goes (QTRY spins the event loop).
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 180000);
+        qInfo("3 training steps + validation in the GUI: %lld ms", clock.elapsed());
+        QCOMPARE(ended.first().at(0).toBool(), true);
+        QCOMPARE(steps.count(), 3);
+        QCOMPARE(panel->completedSteps(), qint64(3));
+        const QStringList drawn = panel->chart()->series().terms();
+        for (const std::string& term : learn::stepLogTermIds()) {
+            QVERIFY2(drawn.contains(QString::fromStdString(term)), term.c_str());
+            QCOMPARE(panel->chart()->series().raw(QString::fromStdString(term)).size(), std::size_t(3));
+        }
+        QVERIFY(drawn.contains(QStringLiteral("validation mef_ssim")));
+        QCOMPARE(validations.count(), 1);
+        const double mefSsim = validations.first().at(1).toDouble();
+        QVERIFY2(mefSsim > 0.5 && mefSsim <= 1.0, qPrintable(QString::number(mefSsim)));
+        QVERIFY(previews.count() >= 1);
+        const Image preview = previews.last().at(0).value<Image>();
+        QCOMPARE(preview.width(), 240);
+        QCOMPARE(preview.height(), 160);
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("tuned.pt"));
+        QVERIFY(panel->saveModel(model));
+        QVERIFY(QFile::exists(model));
+    }
+
+    void trainingPausesAppliesChangesAndStopsWithACheckpoint()
+    {
+        MainWindow w(m_registry);
+        TrainingPanel* panel = w.trainingPanel();
+        panel->setValue(QStringLiteral("steps"), std::int64_t(100000));
+        panel->setValue(QStringLiteral("batch"), std::int64_t(1));
+        panel->setValue(QStringLiteral("patch_px"), std::int64_t(32));
+        panel->setValue(QStringLiteral("low_res_min_px"), std::int64_t(16));
+        panel->setValue(QStringLiteral("low_res_max_px"), std::int64_t(16));
+        panel->setValue(QStringLiteral("validate_every"), std::int64_t(0));
+        QSignalSpy ended(panel, &TrainingPanel::runEnded);
+        QSignalSpy problems(panel, &TrainingPanel::problem);
+        panel->start();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->completedSteps() >= 2, 120000);
+        QVERIFY2(!panel->saveModel(QStringLiteral("/nonexistent/x.pt")), "saving is refused while a step may be running");
+        panel->setPaused(true);
+        QVERIFY(panel->isPaused());
+        QTest::qWait(300); // the step in flight (if any) lands
+        const qint64 pausedAt = panel->completedSteps();
+        QTest::qWait(1500);
+        QCOMPARE(panel->completedSteps(), pausedAt);
+        QTemporaryDir dir;
+        QVERIFY(panel->saveModel(dir.filePath(QStringLiteral("paused.pt"))));
+        panel->setValue(QStringLiteral("weight_sf"), 0.5); // queued; applies at the next step
+        panel->setPaused(false);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->completedSteps() > pausedAt + 1, 60000);
+        panel->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        QCOMPARE(ended.first().at(0).toBool(), false);
+        QVERIFY(!panel->isRunning());
+        const QString checkpoint =
+            QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("training.checkpoint"));
+        QVERIFY2(QFile::exists(checkpoint), qPrintable(checkpoint));
+        for (const QList<QVariant>& p : problems) QVERIFY2(!p.at(0).toString().contains(QLatin1String("weight_sf")), qPrintable(p.at(0).toString()));
+    }
+#endif
 
     void lossSmoothingIsBiasCorrectedAndExportsAndReimports()
     {

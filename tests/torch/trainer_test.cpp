@@ -131,6 +131,33 @@ TEST(TorchTraining, CheckpointRoundTripGivesIdenticalOutputs)
     std::filesystem::remove(again);
 }
 
+TEST(TorchTraining, FineTuningStartsFromTheGivenModel)
+{
+    // A model trained for a few steps with width 8; fine-tuning must take its weights and its
+    // configuration (not tinyConfig's fresh network), then move away from them as it trains.
+    auto a = createTrainer(tinyConfig(), tinySource(), tinyValues());
+    for (int i = 0; i < 3; ++i) a->step();
+    const std::string model = tempPath("finetune-start.pt");
+    a->exportModel(model, {});
+    const std::string startDigest = loadFusionModel(model)->info().parameterDigest;
+
+    TrainerConfig c = tinyConfig();
+    c.net.featureChannels = 16; // ignored: the initial model's configuration wins
+    c.initialModelPath = model;
+    ParamValues v = tinyValues();
+    v.set("seed", std::int64_t(11)); // a different seed must not re-initialise the network
+    auto tuned = createTrainer(c, tinySource(), v);
+    EXPECT_EQ(tuned->completedSteps(), 0);
+    EXPECT_EQ(tuned->status().networkDigest, startDigest);
+    EXPECT_EQ(tuned->model()->info().config.featureChannels, 8);
+    tuned->step();
+    EXPECT_NE(tuned->status().networkDigest, startDigest) << "one Adam step changes the weights";
+
+    c.initialModelPath = tempPath("no-such-model.pt");
+    EXPECT_THROW(createTrainer(c, tinySource(), v), Error);
+    std::filesystem::remove(model);
+}
+
 TEST(TorchTraining, ResumeContinuesTheSameLossCurve)
 {
     auto straight = createTrainer(tinyConfig(), tinySource(), tinyValues());

@@ -36,4 +36,9 @@ std::string resolveShippedModel(const std::vector<std::string>& searchDirs)
     return (std::filesystem::path(searchDirs.front()) / kShippedModelFileName).string();
 }
 
+std::string shippedModelForThisExecutable(const std::string& sourceTreeModelsDir)
+{
+    return resolveShippedModel(modelSearchDirectories(executableDirectory(), sourceTreeModelsDir));
+}
+
 } // namespace fuselab::learn

@@ -62,7 +62,7 @@ ParamValues valuesFromText(const std::string& text, const std::string& path)
 class TrainerImpl final : public Trainer {
 public:
     TrainerImpl(const TrainerConfig& config, std::shared_ptr<const TrainingSource> source, const ParamValues& overrides,
-                const FusionNetConfig& netConfig)
+                const FusionNetConfig& netConfig, const detail::FusionNetImpl* initialWeights = nullptr)
         : m_config(config), m_source(std::move(source)), m_device(c10::kCPU), m_generator(at::make_generator<at::CPUGeneratorImpl>(1))
     {
         if (!m_source) throw Error("training needs a data source");
@@ -83,6 +83,7 @@ public:
 
         at::manual_seed(std::uint64_t(m_settings.seed));
         m_net = detail::FusionNet(netConfig);
+        if (initialWeights) copyNetworkWeights(*initialWeights);
         m_heads = detail::MiHeads(netConfig.modalities, netConfig.featureChannels, m_settings.miLatent);
         m_net->to(m_device);
         m_heads->to(m_device);
@@ -94,6 +95,20 @@ public:
         m_validation = makeValidationStacks(config.validationStacks, config.validationWidthPx, config.validationExposures,
                                             config.validationSeed);
         rememberGoodState();
+    }
+
+    /// Fine-tuning: the network starts from a trained model; the MI heads and Adam start fresh.
+    void copyNetworkWeights(const detail::FusionNetImpl& from)
+    {
+        torch::NoGradGuard noGrad;
+        const auto source = from.namedParams();
+        const auto target = m_net->namedParams();
+        if (source.size() != target.size()) throw Error("the initial model's layers do not match its own configuration");
+        for (std::size_t i = 0; i < target.size(); ++i) {
+            if (source[i].first != target[i].first || !source[i].second.sizes().equals(target[i].second.sizes()))
+                throw Error("the initial model's layer " + source[i].first + " does not match " + target[i].first);
+            target[i].second.copy_(source[i].second);
+        }
     }
 
     void setValues(const ParamValues& overrides) override
@@ -466,7 +481,9 @@ private:
 std::unique_ptr<Trainer> createTrainer(const TrainerConfig& config, std::shared_ptr<const TrainingSource> source,
                                        const ParamValues& overrides)
 {
-    return std::make_unique<TrainerImpl>(config, std::move(source), overrides, config.net);
+    if (config.initialModelPath.empty()) return std::make_unique<TrainerImpl>(config, std::move(source), overrides, config.net);
+    const detail::LoadedModel initial = detail::loadModelFile(config.initialModelPath);
+    return std::make_unique<TrainerImpl>(config, std::move(source), overrides, initial.net->config(), initial.net.get());
 }
 
 std::unique_ptr<Trainer> resumeTrainer(const std::string& path, const TrainerConfig& config,

@@ -22,4 +22,8 @@ std::vector<std::string> modelSearchDirectories(const std::string& executableDir
 /// (so the error message names where the model was expected).
 std::string resolveShippedModel(const std::vector<std::string>& searchDirs);
 
+/// resolveShippedModel(modelSearchDirectories(executableDirectory(), sourceTreeModelsDir)):
+/// what the CLI and the GUI use.
+std::string shippedModelForThisExecutable(const std::string& sourceTreeModelsDir);
+
 } // namespace fuselab::learn

@@ -24,7 +24,10 @@
 namespace fuselab::learn {
 
 struct TrainerConfig {
-    FusionNetConfig net;                 ///< ignored when resuming (the checkpoint's is used)
+    FusionNetConfig net;                 ///< ignored when resuming (the checkpoint's is used) or fine-tuning
+    /// Fine-tuning: start from this model file's weights and network configuration (the shipped
+    /// model for "fine-tune on this stack"); `net` is then ignored. Empty = fresh weights from the seed.
+    std::string initialModelPath;
     DeviceChoice device = DeviceChoice::Auto;
     int threads = 0;                     ///< CPU intra-op threads for LibTorch; 0 = all cores (set explicitly)
     int validationStacks = 6;            ///< held-out synthetic stacks scored by validate()

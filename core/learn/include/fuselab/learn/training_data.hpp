@@ -3,6 +3,7 @@
 // that decoded files itself (the CLI and GUI read folders with fuselab_core's I/O).
 #pragma once
 
+#include "fuselab/exposure.hpp"
 #include "fuselab/image.hpp"
 #include "fuselab/learn/modality.hpp"
 
@@ -48,6 +49,10 @@ struct SyntheticSourceOptions {
     double collageProbability = 0.5; ///< share of collage scenes (the rest: interior)
 };
 std::shared_ptr<TrainingSource> makeSyntheticSource(const SyntheticSourceOptions& options);
+
+/// A decoded exposure stack as training data: every frame normalised to [0,1] RGB (grey frames
+/// repeated over the three channels, alpha dropped), modality Exposure. `name` is for messages.
+TrainingStack trainingStackFromExposures(const ExposureStack& stack, const std::string& name);
 
 /// Random sizePx crops (and mirrors) of caller-supplied stacks; each batch draws one stack so
 /// that all its crops share the input count. Stacks smaller than sizePx are refused.
