@@ -76,11 +76,13 @@ const char* referenceOf(AttributionMethod m)
     return "";
 }
 
-AttributionRequest requestFrom(AttributionMethod method, const ParamValues& values)
+// withMethodParams: the attribution operators carry the method's parameters; the evaluation
+// operators do not (their own ids, such as PIC's seed, must not reach the method).
+AttributionRequest requestFrom(AttributionMethod method, const ParamValues& values, bool withMethodParams)
 {
     AttributionRequest r;
     r.method = method;
-    r.values = subset(values, attributionParamSpecs(method, fusionLayerNames()));
+    if (withMethodParams) r.values = subset(values, attributionParamSpecs(method, fusionLayerNames()));
     r.target = attributionTargetFromValues(values);
     r.compute.device = parseDeviceChoice(values.choice("device"));
     return r;
@@ -111,7 +113,7 @@ public:
         const FusionModel& model = m_model->get();
         ProgressSpan span(progress, 0.05, 1.0);
         const AttributionResult r = LearnLibrary::get().attribute(
-            model, frames, std::vector<Modality>(frames.size(), Modality::Exposure), requestFrom(m_method, values), span);
+            model, frames, std::vector<Modality>(frames.size(), Modality::Exposure), requestFrom(m_method, values, true), span);
         OperatorOutput out;
         out.image = Image(r.maps[0].width(), r.maps[0].height(), 1, ColourEncoding::Linear);
         for (std::size_t k = 0; k < r.maps.size(); ++k) {
@@ -144,6 +146,16 @@ ParamSpec methodSpec()
                      "should beat.");
 }
 
+// The curve settings an evaluation operator exposes, from the shared table.
+std::vector<ParamSpec> curveSpecs(std::initializer_list<const char*> ids)
+{
+    std::vector<ParamSpec> out;
+    for (const ParamSpec& s : attributionCurveParamSpecs())
+        for (const char* id : ids)
+            if (s.id == id) out.push_back(s);
+    return out;
+}
+
 class EvaluationOperator final : public Operator {
 public:
     EvaluationOperator(Evaluation kind, std::shared_ptr<const SharedModel> model) : m_kind(kind), m_model(std::move(model)) {}
@@ -171,26 +183,8 @@ public:
     {
         std::vector<ParamSpec> own;
         switch (m_kind) {
-        case Evaluation::DeletionInsertion:
-            own = {ParamSpec::integer("curve_steps", "Curve steps", 1, 200, 20).withSoftRange(2, 100)
-                       .withTooltip("Curve points after the start: pixels are deleted or inserted in steps of 1/steps of all (frame, "
-                                    "pixel) pairs."),
-                   ParamSpec::number("deletion_value", "Deleted value", 0.0, 1.0, 0.0).withStep(0.05)
-                       .withTooltip("What deleted pixels become (0: black, as RISE)."),
-                   ParamSpec::number("insertion_blur", "Insertion blur", 0.001, 0.5, 0.025).withSoftRange(0.005, 0.1).withStep(0.005)
-                       .withTooltip("σ of the blurred canvas pixels are inserted into, as a fraction of the long side (RISE: σ 5 "
-                                    "px at 224 px).")};
-            break;
-        case Evaluation::Pic:
-            own = {ParamSpec::number("random_fraction", "Random start", 0.0, 0.5, 0.01).withSoftRange(0.0, 0.05).withStep(0.005)
-                       .withTooltip("Fraction of pixels kept at random in the start image (SPEC §7: 1 %)."),
-                   ParamSpec::integer("seed", "Seed", 0, 2147483647, 1).withSoftRange(0, 1000)
-                       .withTooltip("Draws the random start; keep it fixed across methods on one image."),
-                   ParamSpec::number("aic_threshold", "AIC τ", 0.0, 1.0, 0.9).withStep(0.01)
-                       .withTooltip("AIC counts a partial input as a success when its output's similarity reaches τ."),
-                   ParamSpec::integer("webp_method", "WebP effort", 0, 6, 4)
-                       .withTooltip("libwebp's method for the lossless sizes (4: PIL's default, as the reference).")};
-            break;
+        case Evaluation::DeletionInsertion: own = curveSpecs({"curve_steps", "deletion_value", "insertion_blur"}); break;
+        case Evaluation::Pic: own = curveSpecs({"random_fraction", "seed", "aic_threshold", "webp_method"}); break;
         case Evaluation::ModelRandomisation:
             own = {ParamSpec::integer("seed", "Seed", 0, 2147483647, 7).withSoftRange(0, 1000)
                        .withTooltip("Draws the re-initialised weights (PyTorch's default uniform ±1/√fan-in).")};
@@ -208,7 +202,7 @@ public:
         const std::vector<Modality> modalities(frames.size(), Modality::Exposure);
         const FusionModel& model = m_model->get();
         const LearnEntryPoints& learn = LearnLibrary::get();
-        const AttributionRequest request = requestFrom(parseAttributionMethod(values.choice("method")), values);
+        const AttributionRequest request = requestFrom(parseAttributionMethod(values.choice("method")), values, false);
         OperatorOutput out;
         if (m_kind == Evaluation::ModelRandomisation) {
             SanityOptions options;
@@ -224,27 +218,18 @@ public:
         ProgressSpan explaining(progress, 0.05, 0.4), evaluating(progress, 0.4, 1.0);
         const AttributionResult maps = learn.attribute(model, frames, modalities, request, explaining);
         for (std::size_t k = 0; k < maps.maps.size(); ++k) out.extras.push_back({"attribution_" + std::to_string(k), maps.maps[k]});
+        AttributionCurvesOptions o = attributionCurvesOptionsFromValues(values);
+        o.withDeletionInsertion = m_kind == Evaluation::DeletionInsertion;
+        o.withPic = m_kind == Evaluation::Pic;
+        o.compute = request.compute;
+        const AttributionCurves r = learn.attributionCurves(model, frames, modalities, maps.maps, request.target, o, evaluating, {});
         if (m_kind == Evaluation::DeletionInsertion) {
-            DeletionInsertionOptions o;
-            o.steps = int(values.integer("curve_steps"));
-            o.deletionValue = values.number("deletion_value");
-            o.insertionBlurFraction = values.number("insertion_blur");
-            o.compute = request.compute;
-            const DeletionInsertionResult r =
-                learn.deletionInsertionCurves(model, frames, modalities, maps.maps, request.target, o, evaluating, {});
             out.scalars["deletion_auc"] = r.deletion.auc;
             out.scalars["insertion_auc"] = r.insertion.auc;
             return out;
         }
-        PicOptions o;
-        o.randomFraction = values.number("random_fraction");
-        o.seed = std::uint64_t(values.integer("seed"));
-        o.aicThreshold = values.number("aic_threshold");
-        o.webpMethod = int(values.integer("webp_method"));
-        o.compute = request.compute;
-        const PicResult r = learn.picCurves(model, frames, modalities, maps.maps, request.target, o, evaluating, {});
-        out.scalars["start_similarity"] = r.startSimilarity;
-        for (const auto& [name, curve] : {std::make_pair("sic", &r.sic), std::make_pair("aic", &r.aic)}) {
+        out.scalars["start_similarity"] = r.pic.startSimilarity;
+        for (const auto& [name, curve] : {std::make_pair("sic", &r.pic.sic), std::make_pair("aic", &r.pic.aic)}) {
             if (curve->skipped) {
                 out.scalars[std::string(name) + "_skipped"] = 1.0;
                 out.notes.push_back(std::string(name) + ": " + curve->skipReason);

@@ -382,6 +382,61 @@ std::vector<ParamSpec> attributionParamSpecs(AttributionMethod method, const std
     return {};
 }
 
+// ------------------------------------------------------------------------------ curve settings
+
+std::vector<ParamSpec> attributionCurveParamSpecs()
+{
+    const DeletionInsertionOptions di;
+    const PicOptions pic;
+    return {
+        ParamSpec::integer("curve_steps", "Curve steps", 1, 200, di.steps)
+            .withSoftRange(2, 100)
+            .withTooltip("Deletion/insertion: curve points after the start; pixels go in steps of 1/steps of all (input, pixel) "
+                         "pairs, most important first (20: RISE's curves drawn at 5 % steps)."),
+        ParamSpec::number("deletion_value", "Deleted value", 0.0, 1.0, di.deletionValue)
+            .withStep(0.05)
+            .withTooltip("Deletion: what deleted pixels become, in [0,1] (0: black, as RISE)."),
+        ParamSpec::number("insertion_blur", "Insertion blur", 0.001, 0.5, di.insertionBlurFraction)
+            .withSoftRange(0.005, 0.1)
+            .withStep(0.005)
+            .withTooltip("Insertion: σ of the blurred canvas pixels are inserted into, as a fraction of the long side (RISE: σ 5 px "
+                         "at 224 px, 0.025)."),
+        ParamSpec::number("random_fraction", "Random start", 0.0, 0.5, pic.randomFraction)
+            .withSoftRange(0.0, 0.05)
+            .withStep(0.005)
+            .withTooltip("PIC: fraction of pixels kept at random in every image of the start (SPEC §7 and Kapishnikov et al.: 1 %)."),
+        ParamSpec::integer("seed", "Seed", 0, 2147483647, std::int64_t(pic.seed))
+            .withSoftRange(0, 1000)
+            .withTooltip("PIC: draws the random start; keep it fixed when comparing methods on one image."),
+        ParamSpec::number("aic_threshold", "AIC τ", 0.0, 1.0, pic.aicThreshold)
+            .withStep(0.01)
+            .withTooltip("PIC: AIC counts a partial input as a success when the SSIM of its fused output to the full one reaches τ "
+                         "(0.9; SPEC §7 leaves τ to the user)."),
+        ParamSpec::integer("webp_method", "WebP effort", 0, 6, pic.webpMethod)
+            .withTooltip("PIC: libwebp's method (effort) for the lossless sizes that measure information (4: PIL's default, as "
+                         "the reference implementation)."),
+    };
+}
+
+AttributionCurvesOptions attributionCurvesOptionsFromValues(const ParamValues& values)
+{
+    const ParamValues v = resolveParamValues(attributionCurveParamSpecs(), [&] {
+        ParamValues known;
+        for (const ParamSpec& s : attributionCurveParamSpecs())
+            if (const ParamValue* value = values.find(s.id)) known.set(s.id, *value);
+        return known;
+    }());
+    AttributionCurvesOptions o;
+    o.deletionInsertion.steps = int(v.integer("curve_steps"));
+    o.deletionInsertion.deletionValue = v.number("deletion_value");
+    o.deletionInsertion.insertionBlurFraction = v.number("insertion_blur");
+    o.pic.randomFraction = v.number("random_fraction");
+    o.pic.seed = std::uint64_t(v.integer("seed"));
+    o.pic.aicThreshold = v.number("aic_threshold");
+    o.pic.webpMethod = int(v.integer("webp_method"));
+    return o;
+}
+
 // ----------------------------------------------------------------------------- PIC arithmetic
 
 std::vector<double> picThresholds()
@@ -397,14 +452,21 @@ PicCurve assemblePicCurve(const std::vector<double>& thresholds, const std::vect
     if (points < 1) throw Error("PIC: at least one interpolation point is needed");
     PicCurve c;
     c.thresholds = thresholds;
-    double running = 0.0;
+    // Clip, then keep the score monotone along the information axis (the curve's x): the byte
+    // size of a partial input does not always grow with the threshold (a few more kept pixels
+    // can compress better), so the running max is taken in order of information, ties by threshold.
+    std::vector<std::size_t> order(score.size());
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    c.information.resize(score.size());
+    c.score.resize(score.size());
     for (std::size_t i = 0; i < score.size(); ++i) {
-        const double x = std::clamp(information[i], 0.0, 1.0);
-        double y = std::clamp(score[i], 0.0, 1.0);
-        running = std::max(running, y);
-        if (keepMonotone) y = running;
-        c.information.push_back(x);
-        c.score.push_back(y);
+        c.information[i] = std::clamp(information[i], 0.0, 1.0);
+        c.score[i] = std::clamp(score[i], 0.0, 1.0);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return c.information[a] < c.information[b]; });
+    if (keepMonotone) {
+        double running = 0.0;
+        for (std::size_t i : order) c.score[i] = running = std::max(running, c.score[i]);
     }
     // (x, y) pairs plus (0,0) and (1,1), sorted by x; a repeated x keeps its largest y.
     std::vector<std::pair<double, double>> pts;

@@ -1,7 +1,9 @@
 // Internal: the loops of the split engine run on LibTorch's intra-op pool (at::parallel_for),
 // the same threads as the network's operators, so the two never compete for the cores (with
 // fuselab's own pool next to LibTorch's OpenMP threads, the idle team spun while the other
-// worked: measured a quarter of a batched pass on the 2-core machine).
+// worked: measured a quarter of a batched pass on the 2-core machine). at::parallel_for is an
+// inline `#pragma omp parallel` in an OpenMP LibTorch: fuselab_learn must be compiled with
+// -fopenmp (core/learn/CMakeLists.txt), or every loop here runs on the calling thread only.
 #pragma once
 
 #include <ATen/Parallel.h>

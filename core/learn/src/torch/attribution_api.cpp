@@ -3,6 +3,7 @@
 #include "fuselab/learn/attribution.hpp"
 
 #include "../full_res_weights.hpp"
+#include "../heap_reuse.hpp"
 #include "attribution_methods.hpp"
 #include "attribution_support.hpp"
 #include "fuselab/error.hpp"
@@ -120,6 +121,7 @@ AttributionResult attributeNetwork(FusionNetImpl& net, const at::Tensor& x, cons
                                    const AttributionRequest& request, ProgressSink& progress)
 {
     const auto t0 = Clock::now();
+    const HeapReuseScope heap;
     progress.report(0.0, "preparing");
     progress.checkCancelled();
     const int k = int(x.size(0)), h = int(x.size(2)), w = int(x.size(3));

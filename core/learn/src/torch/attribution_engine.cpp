@@ -127,7 +127,7 @@ std::size_t attributionMemoryBudget(std::size_t requestedBytes)
         break;
     }
     if (available == 0) return 1024 * kMiB;
-    return std::clamp(available / 4, 256 * kMiB, 4096 * kMiB);
+    return std::clamp(available / 4, 256 * kMiB, 2048 * kMiB);
 }
 
 int batchSizeFor(std::size_t bytesPerItem, std::size_t budgetBytes, int maxItems)

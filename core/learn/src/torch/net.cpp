@@ -157,12 +157,15 @@ NetOutput FusionNetImpl::forwardLow(const at::Tensor& low, const std::vector<Mod
     at::Tensor d2 = lrelu(m_decoder->context->forward(d1));
     at::Tensor d3 = lrelu(m_decoder->refine->forward(d2));
     const at::Tensor up = at::upsample_bilinear2d(d3, {h, w}, /*align_corners=*/false);
-    const at::Tensor logits = m_decoder->logits->forward(at::cat({up, skipAll.reshape({b * k, c, h, w})}, 1)).reshape({b, k, h, w});
+    // Recorded as [B·K,1,h,w] like every other layer (one row per input), before the reshape, so
+    // a gradient with respect to the recorded tensor flows (Grad-CAM at decoder.logits).
+    const at::Tensor logitRows = m_decoder->logits->forward(at::cat({up, skipAll.reshape({b * k, c, h, w})}, 1));
+    const at::Tensor logits = logitRows.reshape({b, k, h, w});
     if (acts) {
         (*acts)["decoder.mix"] = d1;
         (*acts)["decoder.context"] = d2;
         (*acts)["decoder.refine"] = d3;
-        (*acts)["decoder.logits"] = logits;
+        (*acts)["decoder.logits"] = logitRows;
     }
     NetOutput out;
     out.logits = logits;

@@ -18,7 +18,7 @@
 //  - Long work takes a ProgressSink (report 0..1, cancellation by fuselab::Cancelled) and runs
 //    batched: items (IG steps, SmoothGrad samples, occlusion windows, curve points) go through
 //    the model in batches sized so batch × per-item memory stays within a budget (a quarter of
-//    available memory, 256 MiB..4 GiB, unless ComputeOptions says otherwise).
+//    available memory, 256 MiB..2 GiB, unless ComputeOptions says otherwise).
 //  - On the CPU, the "split" engine runs the network in LibTorch at its low resolution and the
 //    full-resolution weights and pyramid blend in plain C++ with hand-written adjoints (about 40×
 //    faster than LibTorch's autograd through the full-resolution pyramid, measured); on CUDA
@@ -143,7 +143,7 @@ enum class AttributionEngine {
 struct ComputeOptions {
     DeviceChoice device = DeviceChoice::Auto;
     AttributionEngine engine = AttributionEngine::Auto;
-    std::size_t memoryBudgetBytes = 0; ///< 0 = a quarter of available memory (256 MiB..4 GiB)
+    std::size_t memoryBudgetBytes = 0; ///< 0 = a quarter of available memory (256 MiB..2 GiB)
 };
 
 struct AttributionRequest {
@@ -237,7 +237,9 @@ DataRandomisationResult dataRandomisationCheck(const AttributionRequest& request
 
 /// A point of a curve as it is computed, for live charts: curve is "deletion", "insertion",
 /// "sic" or "aic"; index/count in computation order; x, y as in the final curve (PIC: x the
-/// normalised information, y the monotone normalised score). Called on the computing thread.
+/// normalised information, y the normalised score kept monotone in threshold order; the final
+/// curve keeps it monotone in order of information, which may differ where a larger threshold
+/// compresses smaller). Called on the computing thread.
 struct CurvePointUpdate {
     std::string curve;
     int index = 0, count = 0;
@@ -296,7 +298,7 @@ struct PicOptions : CurveOptions {
 struct PicCurve {
     std::vector<double> thresholds;  ///< as given
     std::vector<double> information; ///< normalised, clipped to [0,1], per threshold
-    std::vector<double> score;       ///< normalised, clipped, running max when keepMonotone, per threshold
+    std::vector<double> score;       ///< normalised, clipped, per threshold; with keepMonotone the running max in order of information
     std::vector<double> curveX, curveY; ///< curvePoints + 1 points, x = 0 … 1
     double auc = 0.0;
     bool skipped = false;            ///< the image cannot be scored (skipReason says why; no curve)
@@ -319,6 +321,51 @@ struct PicResult {
 PicResult picCurves(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
                     const std::vector<Image>& maps, const AttributionTarget& target, const PicOptions& options,
                     ProgressSink& progress, const CurveCallback& onPoint);
+
+// ------------------------------------------------------------- one call per panel action
+//
+// What an attribution panel (or any other front end) needs, each a single call with progress
+// and cancellation, through LearnLibrary::get() (the entry table) so the program never links
+// LibTorch:
+//   maps:    LearnLibrary::get().attribute(model, inputs, modalities, request, progress)
+//            → AttributionResult::maps (one float 1-channel signed Image per input, the inputs'
+//            size), completenessGap (IG), isSigned, targetValue;
+//   curves:  LearnLibrary::get().attributionCurves(model, inputs, modalities, maps, target,
+//            options, progress, onPoint) → deletion/insertion and SIC/AIC (x, y) + AUCs,
+//            onPoint streaming every point as it is computed (for a live chart);
+//   layers:  model.layerNames() (the Grad-CAM layer choice; attributionParamSpecs(method, layers));
+//   params:  attributionParamSpecs(method, layers), attributionTargetParamSpecs(),
+//            attributionCurveParamSpecs(): ParamSpec tables with tooltips and SPEC defaults, and
+//            their readers (MethodSettings are read by attribute itself from request.values,
+//            attributionTargetFromValues, attributionCurvesOptionsFromValues).
+
+struct AttributionCurvesOptions {
+    bool withDeletionInsertion = true;
+    bool withPic = true;
+    DeletionInsertionOptions deletionInsertion;
+    PicOptions pic;
+    ComputeOptions compute; ///< used for both (overrides the compute fields of the two option sets)
+};
+
+struct AttributionCurves {
+    Curve deletion, insertion; ///< x: fraction of (input, pixel) pairs deleted/inserted, y: similarity; empty when not asked
+    Curve sic, aic;            ///< x: normalised information, y: normalised score, the interpolated curves; empty when skipped or not asked
+    PicResult pic;             ///< per-threshold information, scores, skip reasons, start similarity
+    double seconds = 0.0;
+};
+
+/// Deletion/insertion and PIC curves of one set of maps in one call (the fusion engine is
+/// prepared once for both). Progress: deletion/insertion take the first 40 % when both run.
+AttributionCurves attributionCurves(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
+                                    const std::vector<Image>& maps, const AttributionTarget& target,
+                                    const AttributionCurvesOptions& options, ProgressSink& progress, const CurveCallback& onPoint);
+
+/// The curves' settings as parameters (ids stable for sessions and --param): curve_steps,
+/// deletion_value, insertion_blur (deletion/insertion), random_fraction, seed, aic_threshold,
+/// webp_method (PIC). Defaults are SPEC §7's and RISE's.
+std::vector<ParamSpec> attributionCurveParamSpecs();
+/// Reads the values of attributionCurveParamSpecs() (missing ids keep their defaults).
+AttributionCurvesOptions attributionCurvesOptionsFromValues(const ParamValues& values);
 
 /// The curve of one image from its per-threshold normalised information and score (SPEC §7:
 /// clip, running max, add (0,0) and (1,1), interpolate linearly on `points` points of [0,1)

@@ -52,6 +52,9 @@ struct LearnEntryPoints {
     PicResult (*picCurves)(const FusionModel&, const std::vector<Image>& inputs, const std::vector<Modality>&,
                            const std::vector<Image>& maps, const AttributionTarget&, const PicOptions&, ProgressSink&,
                            const CurveCallback&) = nullptr;
+    AttributionCurves (*attributionCurves)(const FusionModel&, const std::vector<Image>& inputs, const std::vector<Modality>&,
+                                           const std::vector<Image>& maps, const AttributionTarget&, const AttributionCurvesOptions&,
+                                           ProgressSink&, const CurveCallback&) = nullptr;
     // --- end attribution ---
 };
 
