@@ -33,4 +33,7 @@ fi
 if "$app" --help 2>/dev/null | grep -q -- --train; then
   run 06-training --train 24 # fine-tuning the shipped model, charted live (a few minutes on 2 cores)
 fi
+if "$app" --help 2>/dev/null | grep -q -- --explain; then
+  run 07-attribution --explain saliency,ig,gradcam # per-exposure maps of a drawn region, side by side, with their curves
+fi
 echo "screenshots in $out/"

@@ -5,6 +5,11 @@
 #include "fuselab/error.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/events_repr.hpp"
+#include "fuselab/colour.hpp"
+#if defined(FUSELAB_HAVE_LEARN)
+#include "fuselab/learn/frame_event_model.hpp"
+#include "fuselab/pyramid.hpp"
+#endif
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -15,6 +20,8 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QVBoxLayout>
+
+#include <optional>
 
 namespace fuselab::ui {
 namespace {
@@ -55,6 +62,13 @@ EventsPanel::EventsPanel(JobRunner& jobs, QWidget* parent) : QWidget(parent), m_
     m_tauMs->setToolTip(tr("Decay constant τ of the time surface exp(−(t − t_last)/τ)"));
     form->addRow(tr("τ"), m_tauMs);
     layout->addLayout(form);
+    m_fuseButton = new QPushButton(tr("Fuse window with the frames (learned)"), this);
+    m_fuseButton->setObjectName(QStringLiteral("eventsFuse"));
+    m_fuseButton->setToolTip(tr("The frame/event network fuses the recording's frame F at the window's end, the window's events E "
+                                "and the frame EF they integrate from the frame at its start (README: Frame/event learned fusion)"));
+    m_fuseButton->setVisible(false);
+    layout->addWidget(m_fuseButton);
+    connect(m_fuseButton, &QPushButton::clicked, this, &EventsPanel::fuseWindow);
     layout->addStretch(1);
 
     connect(open, &QPushButton::clicked, this, [this] {
@@ -78,6 +92,7 @@ void EventsPanel::openRecording(const QString& path)
     };
     auto opened = std::make_shared<Opened>();
     const std::string file = path.toStdString();
+    m_recordingPath = file;
     m_info->setText(tr("Indexing %1…").arg(QFileInfo(path).fileName()));
     m_jobs.start(
         QStringLiteral("events-open"),
@@ -127,12 +142,18 @@ void EventsPanel::setWindow(std::int64_t startUs, std::int64_t lengthUs)
     render();
 }
 
-void EventsPanel::render()
+std::pair<std::int64_t, std::int64_t> EventsPanel::currentWindow() const
 {
-    if (!m_reader) return;
     const std::int64_t span = std::max<std::int64_t>(1, m_lastUs - m_firstUs);
     const std::int64_t start = m_firstUs + std::int64_t(double(m_timeline->value()) / kTimelineSteps * double(span));
     const std::int64_t length = std::max<std::int64_t>(1, std::int64_t(m_windowMs->value() * 1000.0));
+    return {start, length};
+}
+
+void EventsPanel::render()
+{
+    if (!m_reader) return;
+    const auto [start, length] = currentWindow();
     m_position->setText(tr("%1 – %2 ms").arg(double(start - m_firstUs) / 1000.0, 0, 'f', 2).arg(double(start - m_firstUs + length) / 1000.0, 0, 'f', 2));
     const bool surface = m_repr->currentIndex() == 1;
     const double tauUs = m_tauMs->value() * 1000.0;
@@ -158,6 +179,99 @@ void EventsPanel::render()
             Q_EMIT overlayReady(surface ? tr("events: time surface") : tr("events: ON − OFF"), *map, !surface);
         },
         [this](const QString& message) { Q_EMIT problem(message); });
+}
+
+struct EventsPanel::ModelCache {
+#if defined(FUSELAB_HAVE_LEARN)
+    std::mutex mutex;
+    std::string path;
+    std::optional<learn::LoadedFrameEventModel> model;
+
+    learn::LoadedFrameEventModel get(const std::string& wanted)
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!model || path != wanted) {
+            model = learn::loadFrameEventModel(wanted);
+            path = wanted;
+        }
+        return *model;
+    }
+#endif
+};
+
+void EventsPanel::setFrameEventModel(const std::string& path)
+{
+#if defined(FUSELAB_HAVE_LEARN)
+    m_frameEventModel = path;
+    if (!m_modelCache) m_modelCache = std::make_shared<ModelCache>();
+    m_fuseButton->setVisible(!path.empty());
+#else
+    (void)path;
+#endif
+}
+
+void EventsPanel::fuseWindow()
+{
+#if defined(FUSELAB_HAVE_LEARN)
+    if (!m_reader) {
+        Q_EMIT problem(tr("Open an event recording first"));
+        return;
+    }
+    if (m_frameEventModel.empty()) {
+        Q_EMIT problem(tr("No frame/event model: this build has no learned fusion"));
+        return;
+    }
+    const auto [start, length] = currentWindow();
+    const int w = m_metadata.widthPx, h = m_metadata.heightPx;
+    auto reader = m_reader;
+    auto mutex = m_readerMutex;
+    auto cache = m_modelCache;
+    const std::string modelPath = m_frameEventModel, file = m_recordingPath;
+    auto fused = std::make_shared<Image>();
+    auto label = std::make_shared<QString>();
+    m_jobs.start(
+        QStringLiteral("events-fuse"),
+        [=](ProgressSink& progress) {
+            const EventWindow window = EventWindow::byTime(start, length);
+            std::vector<Event> events;
+            Image frame, reference;
+            std::string frameName, referenceName;
+            {
+                const std::lock_guard<std::mutex> lock(*mutex);
+                const std::vector<EventFileFrame> frames = reader->frames();
+                if (frames.empty())
+                    throw Error(file, "holds no frames: learned frame/event fusion needs the frame F (HDF5 recordings with "
+                                      "images/, as 'fuselab-cli events simulate' writes)");
+                const std::optional<std::size_t> f = lastFrameAtOrBefore(frames, start + length);
+                const std::optional<std::size_t> r = lastFrameAtOrBefore(frames, start);
+                if (!f || !r)
+                    throw Error(file, "no frame at or before the window's start (" + std::to_string(start) +
+                                          " us) for the event-derived frame EF: move the window later");
+                frame = withEncoding(reader->readFrame(*f), ColourEncoding::Linear);
+                reference = withEncoding(reader->readFrame(*r), ColourEncoding::Linear);
+                frameName = frames[*f].name;
+                referenceName = frames[*r].name;
+                events = reader->readWindow(window);
+            }
+            progress.report(0.2, "loading the frame/event model");
+            const learn::LoadedFrameEventModel model = cache->get(modelPath);
+            const EventSpan span(events);
+            const learn::FrameEventInputs inputs =
+                learn::makeFrameEventInputs(frame, reference, span, w, h, windowInterval(span, window), model.encoding);
+            learn::FuseOptions options;
+            options.blend = &fuselab::pyramidBlend;
+            ProgressSpan fusing(progress, 0.3, 1.0);
+            const learn::FrameEventFused result = learn::fuseFrameEvent(model, inputs, options, fusing);
+            *fused = result.tone;
+            fused->setEncoding(ColourEncoding::Srgb); // μ-law display values, shown as they are
+            *label = QObject::tr("frame/event fusion: %1 + %2 events (EF from %3)")
+                         .arg(QString::fromStdString(frameName))
+                         .arg(inputs.eventCount)
+                         .arg(QString::fromStdString(referenceName));
+        },
+        [this, fused, label] { Q_EMIT fusedReady(*fused, *label); },
+        [this](const QString& message) { Q_EMIT problem(message); });
+#endif
 }
 
 } // namespace fuselab::ui

@@ -2,6 +2,8 @@
 // its geometry, count and duration, scrub a time window along a timeline, and show the
 // window's events over the frame as a heatmap overlay (signed event frame: ON red, OFF blue;
 // or a time surface). Windows are read through the reader's chunk index off the GUI thread.
+// With a frame/event model (learned builds), the window's events and the recording's frames
+// are fused by the network into an image shown in the viewer like any other result.
 #pragma once
 
 #include "fuselab/events.hpp"
@@ -11,10 +13,13 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QPushButton;
 class QSlider;
 
 namespace fuselab {
@@ -40,15 +45,25 @@ public:
     /// Window start relative to the first event, and its length, in µs.
     void setWindow(std::int64_t startUs, std::int64_t lengthUs);
     std::uint64_t lastWindowEventCount() const { return m_lastWindowCount; }
+    /// The frame/event model "Fuse" uses (learned builds); empty hides the button.
+    void setFrameEventModel(const std::string& path);
+    /// Fuses the current window: F = the recording's last frame at or before the window's end,
+    /// EF integrated from the last frame at or before its start. Result: fusedReady or problem.
+    void fuseWindow();
 
 Q_SIGNALS:
     /// A rendered window: 1-channel map at the sensor's size; `signedValues` for event frames.
     void overlayReady(const QString& name, const fuselab::Image& map, bool signedValues);
     void problem(const QString& message);
     void recordingOpened(int widthPx, int heightPx);
+    /// The learned fusion of the window (display values of the model's μ-law tone domain).
+    void fusedReady(const fuselab::Image& fused, const QString& label);
 
 private:
     void render();
+    /// The window's start (absolute, µs) and length (µs) from the timeline and the spin box.
+    std::pair<std::int64_t, std::int64_t> currentWindow() const;
+    struct ModelCache;
 
     JobRunner& m_jobs;
     std::shared_ptr<EventReader> m_reader;
@@ -63,6 +78,10 @@ private:
     QComboBox* m_repr = nullptr;
     QDoubleSpinBox* m_tauMs = nullptr;
     QLabel* m_position = nullptr;
+    QPushButton* m_fuseButton = nullptr;
+    std::string m_recordingPath;
+    std::string m_frameEventModel;
+    std::shared_ptr<ModelCache> m_modelCache;
 };
 
 } // namespace fuselab::ui

@@ -13,10 +13,14 @@
 #if defined(FUSELAB_HAVE_LEARN)
 #include "learn_setup.hpp"
 #include "training_panel.hpp"
+#include "attribution_panel.hpp"
+#include "fuselab/learn/model_files.hpp"
 #endif
 
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
+
+#include <filesystem>
 
 #include <QAction>
 #include <QApplication>
@@ -246,6 +250,34 @@ void MainWindow::buildDocks()
         m_lastDisplay = makeDisplayImage(fused, ViewTransform{}, label);
         m_viewer->setImage(m_lastDisplay);
     });
+
+    // The events dock fuses with the shipped frame/event model, which lies beside the exposure model.
+    m_events->setFrameEventModel(
+        (std::filesystem::path(shippedModelPath()).parent_path() / learn::kShippedFrameEventModelFileName).string());
+    connect(m_events, &EventsPanel::fusedReady, this, [this](const Image& fused, const QString& label) {
+        m_lastDisplay = makeDisplayImage(fused, ViewTransform{}, label);
+        m_viewer->setImage(m_lastDisplay);
+    });
+
+    m_attribution = new AttributionPanel(*m_ws->jobs(), shippedModelPath(), [this] { return m_ws->includedProxy(); }, this);
+    auto* attributionDock = new QDockWidget(tr("Attribution"), this);
+    attributionDock->setObjectName(QStringLiteral("attributionDock"));
+    attributionDock->setWidget(m_attribution);
+    addDockWidget(Qt::BottomDockWidgetArea, attributionDock);
+    tabifyDockWidget(trainingDock, attributionDock);
+    bottomDock->raise();
+    connect(m_attribution, &AttributionPanel::problem, this, &MainWindow::showProblem);
+    connect(m_attribution, &AttributionPanel::mapsReady, this,
+            [this](const std::map<QString, Image>& maps, const QString& select, bool signedValues) {
+                if (maps.empty()) return;
+                m_overlay->setSigned(signedValues);
+                for (const auto& [name, map] : maps) m_overlay->addMap(name, map);
+                if (!select.isEmpty()) m_overlay->selectMap(select);
+            });
+    connect(m_attribution, &AttributionPanel::regionToolRequested, this,
+            [this](int tool) { m_viewer->setRegionTool(ImageViewer::RegionTool(tool)); });
+    connect(m_viewer, &ImageViewer::regionChanged, this,
+            [this] { m_attribution->setRegion(m_viewer->regionFraction(), m_viewer->brushMask()); });
 #endif
 }
 
@@ -426,6 +458,18 @@ void MainWindow::applyStartupRequest(const StartupRequest& request)
             m_training->start();
             return;
         }
+        if (!m_startup.explainMethods.isEmpty() && m_attribution) {
+            // The attribution tour: a region drawn in the middle, the methods side by side, then
+            // the curves of the last one.
+            if (auto* dock = findChild<QDockWidget*>(QStringLiteral("attributionDock"))) dock->raise();
+            m_viewer->setRegionFraction(QRectF(0.35, 0.3, 0.3, 0.35));
+            m_attribution->setTargetQuantity(QStringLiteral("luminance"));
+            connect(m_attribution, &AttributionPanel::computed, this, [this] { m_attribution->computeCurves(); });
+            connect(m_attribution, &AttributionPanel::curvesComputed, this, [this] { saveStartupScreenshot(500); });
+            connect(m_attribution, &AttributionPanel::problem, this, [this] { saveStartupScreenshot(500); });
+            m_attribution->compareMethods(m_startup.explainMethods);
+            return;
+        }
 #endif
         // Let the display job, the overlay and (for metrics) the metric jobs finish first.
         saveStartupScreenshot(1500);
@@ -471,6 +515,11 @@ void MainWindow::onResult()
         if (n.name == "response") response = n.image;
         else if (n.image.channels() == 1) maps[QString::fromStdString(n.name)] = n.image;
     }
+#if defined(FUSELAB_HAVE_LEARN)
+    // Attribution maps stay offered when the pipeline produces a new result.
+    if (m_attribution)
+        for (const auto& [name, map] : m_attribution->overlayMaps()) maps[name] = map;
+#endif
     m_overlay->setMaps(maps);
     if (!m_pendingOverlay.isEmpty() && maps.count(m_pendingOverlay)) {
         m_overlay->selectMap(m_pendingOverlay);

@@ -30,6 +30,7 @@ class OverlayPanel;
 class PipelinePanel;
 class StackPanel;
 class TrainingPanel;
+class AttributionPanel;
 
 /// What to do once the first full-resolution result is shown (documentation screenshots).
 struct StartupRequest {
@@ -40,6 +41,7 @@ struct StartupRequest {
     QString analysisTab;      ///< "histogram", "response", "metrics"
     std::vector<double> evs;  ///< EVs for the opened files, in order
     int trainSteps = 0;       ///< > 0: after the first result, train this many steps in the training panel
+    QStringList explainMethods; ///< non-empty: after the first result, explain a centred region with these methods, then curves
 };
 
 class MainWindow final : public QMainWindow {
@@ -58,6 +60,7 @@ public:
     EventsPanel* eventsPanel() const { return m_events; }
     /// Null in builds without LibTorch.
     TrainingPanel* trainingPanel() const { return m_training; }
+    AttributionPanel* attributionPanel() const { return m_attribution; }
     /// The last message shown in the problem banner (tests check it).
     QString lastProblem() const { return m_lastProblem; }
 
@@ -99,6 +102,7 @@ private:
     MetricsPanel* m_metrics = nullptr;
     EventsPanel* m_events = nullptr;
     TrainingPanel* m_training = nullptr;
+    AttributionPanel* m_attribution = nullptr;
     QLabel* m_readout = nullptr;
     QLabel* m_banner = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -39,7 +39,9 @@ public:
         const InputKind kind = op.inputKind();
         if (kind == InputKind::Image && m_inputs.size() != 1)
             throw UsageError("operator '" + m_operator + "' takes one input image (got " + std::to_string(m_inputs.size()) + ")");
-        if (kind != InputKind::Image && m_output.empty() && op.info().category != category::metric)
+        // Metrics and evaluations answer with numbers; -o is for operators that make an image.
+        const bool numbersOnly = op.info().category == category::metric || op.info().category == category::evaluation;
+        if (kind != InputKind::Image && m_output.empty() && !numbersOnly)
             throw UsageError("-o OUT is required for operator '" + m_operator + "'");
         if (kind == InputKind::Image && m_output.empty()) throw UsageError("-o OUT is required for operator '" + m_operator + "'");
 

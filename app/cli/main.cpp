@@ -26,7 +26,7 @@ std::string versionText(const PluginReport& plugins)
     text += std::string("features: ") + kFuseLabBuildFeatures + "\n";
     text += std::string("libraries: OpenCV ") + CV_VERSION + ", OpenEXR, Exiv2, libjpeg-turbo, OpenSSL (SHA-256)";
 #if defined(FUSELAB_HAVE_LEARN)
-    text += ", LibTorch (loaded on demand for train and learned fusion)";
+    text += ", LibTorch (loaded on demand for train, learned fusion, explain and pic)";
 #endif
     text += "\nplugins (ABI " + std::to_string(plugin::kAbiVersion) + "): " + describeLoadedPlugins(plugins);
     return text;
@@ -73,6 +73,8 @@ int runMain(int argc, char** argv)
     commands.push_back(makeEventsCommand(registry));
 #if defined(FUSELAB_HAVE_LEARN)
     commands.push_back(makeTrainCommand());
+    commands.push_back(makeExplainCommand());
+    commands.push_back(makePicCommand());
 #endif
     std::vector<std::pair<CLI::App*, Command*>> attached;
     for (auto& c : commands) attached.emplace_back(c->attach(app), c.get());

@@ -15,6 +15,9 @@
 #include "fuselab/sample_pipeline.hpp"
 
 #include <QApplication>
+
+#include <cstdlib>
+#include <unistd.h>
 #include <QCommandLineParser>
 #include <QIcon>
 
@@ -82,6 +85,13 @@ std::string summarisePlugins(const fuselab::PluginReport& report)
 
 int main(int argc, char** argv)
 {
+#if defined(FUSELAB_HAVE_LEARN)
+    // LibTorch's OpenMP threads spin while waiting unless told otherwise, and starve the GUI's
+    // own jobs on a 2-core machine (attribution curves: 52 s spinning against 11 s passive,
+    // measured). libgomp reads OMP_WAIT_POLICY once, when it is loaded — at start, through Qt's
+    // libb2 — so the setting needs a fresh start of this same program; a value the user set wins.
+    if (!std::getenv("OMP_WAIT_POLICY") && setenv("OMP_WAIT_POLICY", "PASSIVE", 1) == 0) execv("/proc/self/exe", argv);
+#endif
     fuselab::configureRuntime(0);
     fuselab::OperatorRegistry registry;
     fuselab::registerBuiltinOperators(registry);
@@ -116,7 +126,11 @@ int main(int argc, char** argv)
     const QCommandLineOption evs(QStringLiteral("ev"), QStringLiteral("EVs of the opened files, comma-separated"), QStringLiteral("LIST"));
     const QCommandLineOption train(QStringLiteral("train"), QStringLiteral("Once the result shows, fine-tune for N steps in the training panel"),
                                    QStringLiteral("N"));
-    parser.addOptions({screenshot, hdr, split, weights, tab, evs, train});
+    const QCommandLineOption explain(QStringLiteral("explain"),
+                                     QStringLiteral("Once the result shows, explain a centred region with these attribution methods "
+                                                    "(comma-separated ids, e.g. saliency,ig,gradcam) and compute their curves"),
+                                     QStringLiteral("METHODS"));
+    parser.addOptions({screenshot, hdr, split, weights, tab, evs, train, explain});
     parser.process(app);
 
     fuselab::ui::PreferencesDialog::applyStored();
@@ -131,6 +145,7 @@ int main(int argc, char** argv)
     request.analysisTab = parser.value(tab);
     for (const QString& v : parser.value(evs).split(QLatin1Char(','), Qt::SkipEmptyParts)) request.evs.push_back(v.toDouble());
     request.trainSteps = parser.isSet(train) ? parser.value(train).toInt() : 0;
+    request.explainMethods = parser.value(explain).split(QLatin1Char(','), Qt::SkipEmptyParts);
     window.applyStartupRequest(request);
     if (paths.isEmpty()) window.workspace().loadSample();
     else window.openPaths(paths);

@@ -11,12 +11,17 @@
 #include "pipeline_panel.hpp"
 #if defined(FUSELAB_HAVE_LEARN)
 #include "training_panel.hpp"
+#include "attribution_chart.hpp"
+#include "attribution_grid.hpp"
+#include "attribution_panel.hpp"
 #include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/training_params.hpp"
 #endif
 
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/events_io.hpp"
+#include "fuselab/events_sim.hpp"
 #include "fuselab/synthetic.hpp"
 
 #include <QComboBox>
@@ -380,6 +385,133 @@ private Q_SLOTS:
         QCOMPARE(previews.count(), 0); // a frame/event network does not fuse the open exposure stack
         data->setCurrentIndex(0);      // leave the remembered choice as the other tests expect it
         startFrom->setCurrentIndex(0);
+    }
+
+    void attributionPanelExplainsADrawnRegionComparesAndDrawsCurves()
+    {
+        MainWindow w(m_registry);
+        w.show();
+        w.workspace().loadSample(240, 160);
+        QTRY_VERIFY_WITH_TIMEOUT(w.viewer()->hasImage(), 15000);
+        const int inputs = int(w.workspace().includedProxy().frames.size());
+        QVERIFY(inputs >= 2);
+        AttributionPanel* panel = w.attributionPanel();
+        QVERIFY(panel);
+        // A region drawn in the viewer reaches the panel (x 60–180, y 40–120 of 240×160).
+        w.viewer()->setRegionFraction(QRectF(0.25, 0.25, 0.5, 0.5));
+        panel->setMethod(QStringLiteral("saliency"));
+        panel->setTargetQuantity(QStringLiteral("luminance"));
+        QSignalSpy computed(panel, &AttributionPanel::computed);
+        QSignalSpy problems(panel, &AttributionPanel::problem);
+        QElapsedTimer clock;
+        clock.start();
+        panel->compute();
+        QTRY_COMPARE_WITH_TIMEOUT(computed.count(), 1, 120000);
+        QCOMPARE(problems.count(), 0);
+        QCOMPARE(panel->results().size(), std::size_t(1));
+        const AttributionEntry entry = panel->results().front(); // a copy: later results grow the vector
+        QCOMPARE(int(entry.maps.size()), inputs);
+        QCOMPARE(entry.target.region, learn::TargetRegion::Rectangle);
+        // The gradient of a region's mean lives around the region: far corners get far less.
+        double inside = 0.0, corner = 0.0;
+        int nInside = 0, nCorner = 0;
+        for (const Image& map : entry.maps) {
+            QCOMPARE(map.width(), 240);
+            QCOMPARE(map.height(), 160);
+            for (int y = 0; y < 160; ++y)
+                for (int x = 0; x < 240; ++x) {
+                    const double v = std::abs(map.row(y)[x]);
+                    if (x >= 70 && x < 170 && y >= 50 && y < 110) inside += v, ++nInside;
+                    else if ((x < 20 || x >= 220) && (y < 15 || y >= 145)) corner += v, ++nCorner;
+                }
+        }
+        QVERIFY2(inside / nInside > 3.0 * corner / nCorner, qPrintable(QStringLiteral("%1 %2").arg(inside / nInside).arg(corner / nCorner)));
+        // The maps are offered in the overlay, the first one shown.
+        auto* overlay = w.findChild<OverlayPanel*>();
+        QVERIFY(overlay);
+        QVERIFY2(overlay->selectedName().startsWith(QStringLiteral("attribution 1 saliency")), qPrintable(overlay->selectedName()));
+        // Compare two more methods: one grid row each, one column per input.
+        panel->compareMethods({QStringLiteral("gradxinput"), QStringLiteral("gradcam")});
+        QTRY_COMPARE_WITH_TIMEOUT(computed.count(), 2, 120000);
+        qInfo("attribution: saliency + gradxinput + gradcam %lld ms", clock.restart());
+        QCOMPARE(panel->grid()->rowCount(), 3);
+        QCOMPARE(panel->grid()->columnCount(), inputs);
+        // Curves of the latest maps stream into the chart and end with AUCs in [0,1].
+        panel->setCurveValue(QStringLiteral("curve_steps"), std::int64_t(5));
+        QSignalSpy curves(panel, &AttributionPanel::curvesComputed);
+        panel->computeCurves();
+        QTRY_COMPARE_WITH_TIMEOUT(curves.count(), 1, 180000);
+        qInfo("attribution curves %lld ms", clock.restart());
+        QCOMPARE(problems.count(), 0);
+        for (const QString& c : {QStringLiteral("deletion"), QStringLiteral("insertion")}) {
+            QVERIFY2(panel->chart()->curves().contains(c), qPrintable(panel->chart()->curves().join(',')));
+            const double auc = panel->chart()->auc(c);
+            QVERIFY2(auc >= 0.0 && auc <= 1.0, qPrintable(QString::number(auc)));
+        }
+        // Export: every map as float EXR (values kept) and as a coloured PNG; the curves as CSV.
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(panel->exportMaps(dir.path(), &error), qPrintable(error));
+        const QStringList exrs = QDir(dir.path()).entryList({QStringLiteral("*.exr")});
+        QCOMPARE(exrs.size(), 3 * inputs);
+        QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.png")}).size(), 3 * inputs);
+        // The first result's first map comes back exactly (float EXR, one channel, signed).
+        const QString first = QStringLiteral("1-saliency_%1.exr").arg(QFileInfo(entry.inputNames.front()).completeBaseName().replace(QLatin1Char(' '), QLatin1Char('_')));
+        QVERIFY2(exrs.contains(first), qPrintable(exrs.join(',')));
+        const Image back = readImage(QDir(dir.path()).filePath(first).toStdString()).pixels.toFloat();
+        QCOMPARE(back.width(), 240);
+        QCOMPARE(back.channels(), 1);
+        double largestDifference = 0.0;
+        for (int y = 0; y < 160; ++y)
+            for (int x = 0; x < 240; ++x)
+                largestDifference = std::max(largestDifference, double(std::abs(back.row(y)[x] - entry.maps.front().row(y)[x])));
+        QCOMPARE(largestDifference, 0.0);
+        QVERIFY(panel->chart()->saveCsv(dir.filePath(QStringLiteral("curves.csv")), &error));
+        QFile csv(dir.filePath(QStringLiteral("curves.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QVERIFY(QString::fromUtf8(csv.readAll()).contains(QStringLiteral("curve,x,y")));
+    }
+
+    void eventsDockFusesAWindowWithTheFrameEventModel()
+    {
+        // A simulated recording with its frames (HDF5 images/), 64×48, two frames 33 ms apart.
+        QTemporaryDir dir;
+        EventSequenceOptions o;
+        o.scene = {"interior", 64, 48, 3};
+        o.frames = 2;
+        o.motion = SimMotion::Object;
+        o.motionPx = 6.0;
+        o.brightnessStops = 1.5;
+        const EventSequence seq = simulateEventSequence(o);
+        const std::string path = dir.filePath(QStringLiteral("rec.h5")).toStdString();
+        writeEventsHdf5(path, seq.events, {Hdf5Frame{seq.frameTimesUs[0], seq.frames[0]}, Hdf5Frame{seq.frameTimesUs[1], seq.frames[1]}});
+        MainWindow w(m_registry);
+        EventsPanel* events = w.findChild<EventsPanel*>();
+        QVERIFY(events);
+        QSignalSpy opened(events, &EventsPanel::recordingOpened);
+        QSignalSpy fused(events, &EventsPanel::fusedReady);
+        QSignalSpy problems(events, &EventsPanel::problem);
+        events->openRecording(QString::fromStdString(path));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
+        events->setWindow(0, 1000000); // every event: F is the second frame, EF integrates from the first
+        events->fuseWindow();
+        QTRY_COMPARE_WITH_TIMEOUT(fused.count() + problems.count(), 1, 120000);
+        QCOMPARE(problems.count(), 0);
+        const Image image = fused.first().at(0).value<Image>();
+        QCOMPARE(image.width(), 64);
+        QCOMPARE(image.height(), 48);
+        QCOMPARE(image.channels(), 3);
+        double sum = 0.0;
+        for (int y = 0; y < 48; ++y)
+            for (int i = 0; i < 64 * 3; ++i) {
+                const float v = image.row(y)[i];
+                QVERIFY(std::isfinite(v) && v >= 0.0f && v <= 1.0f);
+                sum += v;
+            }
+        QVERIFY(sum > 0.0);
+        QVERIFY(fused.first().at(1).toString().contains(QStringLiteral("events")));
+        // The viewer shows it like any other result.
+        QTRY_VERIFY_WITH_TIMEOUT(w.viewer()->hasImage(), 5000);
     }
 
     void trainingPausesAppliesChangesAndStopsWithACheckpoint()

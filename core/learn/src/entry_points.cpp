@@ -19,6 +19,13 @@ const fuselab::learn::LearnEntryPoints& table()
         t.resumeTrainer = &resumeTrainer;
         t.mefSsim = &mefSsim;
         t.distributedBackends = &distributedBackends;
+        // attribution (issue 9)
+        t.attribute = &fuselab::learn::attribute;
+        t.modelRandomisationCheck = &fuselab::learn::modelRandomisationCheck;
+        t.dataRandomisationCheck = &fuselab::learn::dataRandomisationCheck;
+        t.deletionInsertionCurves = &fuselab::learn::deletionInsertionCurves;
+        t.picCurves = &fuselab::learn::picCurves;
+        t.attributionCurves = &fuselab::learn::attributionCurves;
         // LibTorch on Debian starts with half the cores; follow FuseLab's worker count instead
         // (already set from --threads by the time anything loads this library).
         configureThreads(fuselab::workerThreads());

@@ -2,6 +2,7 @@
 #include "fuselab/learn/learned_operator.hpp"
 
 #include "fuselab/error.hpp"
+#include "fuselab/learn/attribution_operators.hpp"
 #include "fuselab/learn/learn_library.hpp"
 
 #include <algorithm>
@@ -91,6 +92,7 @@ std::shared_ptr<const Operator> makeLearnedFusionOperator(std::string modelPath,
 void registerLearnOperators(OperatorRegistry& registry, const std::string& modelPath, PyramidBlendFn blend)
 {
     registry.add(makeLearnedFusionOperator(modelPath, std::move(blend)));
+    registerAttributionOperators(registry, modelPath);
 }
 
 } // namespace fuselab::learn

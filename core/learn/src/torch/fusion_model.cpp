@@ -80,6 +80,9 @@ public:
 
     void save(const std::string& path) const override { detail::saveModelFile(*m_net.ptr(), m_metadata, path); }
 
+    /// The CPU network (attribution reads it; its parameters never require gradients here).
+    detail::FusionNetImpl& network() const { return *m_net.ptr(); }
+
 private:
     FuseResult fuseImages(const std::vector<Image>& images, const std::vector<Modality>& modalities, const FuseOptions& options,
                           ProgressSink& progress) const
@@ -207,6 +210,14 @@ std::unique_ptr<FusionModel> snapshotModel(FusionNetImpl& net, std::map<std::str
         for (std::size_t i = 0; i < src.size(); ++i) dst[i].second.copy_(src[i].second.to(at::kCPU));
     }
     return std::make_unique<FusionModelImpl>(copy, std::move(metadata));
+}
+
+/// For attribution: the network inside a FusionModel made by this library.
+FusionNetImpl& networkOf(const FusionModel& model)
+{
+    const auto* impl = dynamic_cast<const FusionModelImpl*>(&model);
+    if (!impl) throw Error("this fusion model was not made by fuselab_learn (no network to explain)");
+    return impl->network();
 }
 } // namespace detail
 

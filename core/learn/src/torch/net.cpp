@@ -1,6 +1,7 @@
 #include "net.hpp"
 
 #include "fuselab/error.hpp"
+#include "guided_relu.hpp"
 #include "pyramid_torch.hpp"
 #include "tensor_utils.hpp"
 
@@ -20,9 +21,10 @@ nn::Conv2d conv(int in, int out, int kernel, int stride = 1, int dilation = 1)
     return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).dilation(dilation));
 }
 
+// Leaky ReLU(0.2); guided inside a GuidedBackpropScope (attribution).
 at::Tensor lrelu(const at::Tensor& x)
 {
-    return at::leaky_relu(x, 0.2);
+    return rectifier(x, 0.2);
 }
 
 } // namespace
@@ -99,6 +101,11 @@ NetOutput FusionNetImpl::forwardLow(const at::Tensor& low, const std::vector<Mod
     const at::Tensor x = low * 2.0 - 1.0;
 
     std::vector<at::Tensor> skips(static_cast<std::size_t>(k)), feats(static_cast<std::size_t>(k));
+    // One modality holding every input (an exposure stack) needs no gather: the encoder's output
+    // is already [B,K,…] in input order. Skipping select/stack keeps autograd from filling a
+    // zero tensor of the whole batch per input on the way back (measured: a third of a batched
+    // attribution pass on the CPU); values are identical.
+    at::Tensor featAll, skipAll;
     for (const auto& [modality, holder] : m_encoderOf) {
         EncoderImpl& encoder = *holder.ptr();
         std::vector<std::int64_t> idx;
@@ -107,7 +114,8 @@ NetOutput FusionNetImpl::forwardLow(const at::Tensor& low, const std::vector<Mod
         if (idx.empty()) continue;
         const std::int64_t km = std::int64_t(idx.size());
         const at::Tensor xi =
-            x.index_select(1, at::tensor(idx, at::TensorOptions().dtype(at::kLong)).to(x.device())).reshape({b * km, 3, h, w});
+            km == k ? x.reshape({b * k, 3, h, w})
+                    : x.index_select(1, at::tensor(idx, at::TensorOptions().dtype(at::kLong)).to(x.device())).reshape({b * km, 3, h, w});
         const std::string prefix = "encoder." + std::string(toString(modality)) + ".";
         at::Tensor a1 = lrelu(encoder.conv1->forward(xi));
         at::Tensor a2 = lrelu(encoder.conv2->forward(a1));
@@ -121,6 +129,10 @@ NetOutput FusionNetImpl::forwardLow(const at::Tensor& low, const std::vector<Mod
         }
         const at::Tensor s = a1.reshape({b, km, c, h, w});
         const at::Tensor f = a4.reshape({b, km, 2 * c, a4.size(2), a4.size(3)});
+        if (km == k) {
+            skipAll = s;
+            featAll = f;
+        }
         for (std::int64_t j = 0; j < km; ++j) {
             skips[std::size_t(idx[std::size_t(j)])] = s.select(1, j);
             feats[std::size_t(idx[std::size_t(j)])] = f.select(1, j);
@@ -130,8 +142,10 @@ NetOutput FusionNetImpl::forwardLow(const at::Tensor& low, const std::vector<Mod
         if (!feats[std::size_t(i)].defined())
             throw Error("this network has no encoder for modality '" + std::string(toString(modalities[std::size_t(i)])) + "'");
 
-    const at::Tensor featAll = at::stack(feats, 1); // [B,K,2C,h2,w2]
-    const at::Tensor skipAll = at::stack(skips, 1); // [B,K,C,h,w]
+    if (!featAll.defined()) {
+        featAll = at::stack(feats, 1); // [B,K,2C,h2,w2]
+        skipAll = at::stack(skips, 1); // [B,K,C,h,w]
+    }
     const std::int64_t h2 = featAll.size(3), w2 = featAll.size(4);
     const at::Tensor meanF = featAll.mean(1);
     const at::Tensor maxF = std::get<0>(featAll.max(1));
@@ -143,12 +157,15 @@ NetOutput FusionNetImpl::forwardLow(const at::Tensor& low, const std::vector<Mod
     at::Tensor d2 = lrelu(m_decoder->context->forward(d1));
     at::Tensor d3 = lrelu(m_decoder->refine->forward(d2));
     const at::Tensor up = at::upsample_bilinear2d(d3, {h, w}, /*align_corners=*/false);
-    const at::Tensor logits = m_decoder->logits->forward(at::cat({up, skipAll.reshape({b * k, c, h, w})}, 1)).reshape({b, k, h, w});
+    // Recorded as [B·K,1,h,w] like every other layer (one row per input), before the reshape, so
+    // a gradient with respect to the recorded tensor flows (Grad-CAM at decoder.logits).
+    const at::Tensor logitRows = m_decoder->logits->forward(at::cat({up, skipAll.reshape({b * k, c, h, w})}, 1));
+    const at::Tensor logits = logitRows.reshape({b, k, h, w});
     if (acts) {
         (*acts)["decoder.mix"] = d1;
         (*acts)["decoder.context"] = d2;
         (*acts)["decoder.refine"] = d3;
-        (*acts)["decoder.logits"] = logits;
+        (*acts)["decoder.logits"] = logitRows;
     }
     NetOutput out;
     out.logits = logits;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "fuselab/image.hpp"
+#include "fuselab/learn/attribution.hpp"
 #include "fuselab/learn/backend.hpp"
 #include "fuselab/learn/distributed.hpp"
 #include "fuselab/learn/evaluation.hpp"
@@ -22,7 +23,7 @@
 namespace fuselab::learn {
 
 /// Bumped whenever LearnEntryPoints or a type it passes changes layout.
-inline constexpr int kLearnAbiVersion = 2;
+inline constexpr int kLearnAbiVersion = 3;
 
 struct LearnEntryPoints {
     int abiVersion = 0;
@@ -36,6 +37,25 @@ struct LearnEntryPoints {
                                               std::shared_ptr<const TrainingSource>) = nullptr;
     MefSsimScore (*mefSsim)(const std::vector<Image>& inputs, const Image& fused) = nullptr;
     DistributedBackends (*distributedBackends)() = nullptr;
+    // --- attribution (issue 9, ABI 2): attribution.hpp; one contiguous block ---
+    AttributionResult (*attribute)(const FusionModel&, const std::vector<Image>& inputs, const std::vector<Modality>&,
+                                   const AttributionRequest&, ProgressSink&) = nullptr;
+    ModelRandomisationResult (*modelRandomisationCheck)(const FusionModel&, const std::vector<Image>& inputs,
+                                                        const std::vector<Modality>&, const AttributionRequest&,
+                                                        const SanityOptions&, ProgressSink&) = nullptr;
+    DataRandomisationResult (*dataRandomisationCheck)(const AttributionRequest&, const DataRandomisationOptions&,
+                                                      ProgressSink&) = nullptr;
+    DeletionInsertionResult (*deletionInsertionCurves)(const FusionModel&, const std::vector<Image>& inputs,
+                                                       const std::vector<Modality>&, const std::vector<Image>& maps,
+                                                       const AttributionTarget&, const DeletionInsertionOptions&, ProgressSink&,
+                                                       const CurveCallback&) = nullptr;
+    PicResult (*picCurves)(const FusionModel&, const std::vector<Image>& inputs, const std::vector<Modality>&,
+                           const std::vector<Image>& maps, const AttributionTarget&, const PicOptions&, ProgressSink&,
+                           const CurveCallback&) = nullptr;
+    AttributionCurves (*attributionCurves)(const FusionModel&, const std::vector<Image>& inputs, const std::vector<Modality>&,
+                                           const std::vector<Image>& maps, const AttributionTarget&, const AttributionCurvesOptions&,
+                                           ProgressSink&, const CurveCallback&) = nullptr;
+    // --- end attribution ---
 };
 
 class LearnLibrary {

@@ -20,7 +20,8 @@ std::vector<ParamSpec> learnedFusionParamSpecs();
 /// fuselab_core is linked); empty = LibTorch's blend.
 std::shared_ptr<const Operator> makeLearnedFusionOperator(std::string modelPath, PyramidBlendFn blend = {});
 
-/// Registers every operator of the learn library: today `learned`.
+/// Registers every operator of the learn library: `learned`, and the attribution and evaluation
+/// operators of attribution_operators.hpp.
 void registerLearnOperators(OperatorRegistry& registry, const std::string& modelPath, PyramidBlendFn blend = {});
 
 } // namespace fuselab::learn

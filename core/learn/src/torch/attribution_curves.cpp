@@ -1,0 +1,402 @@
+// Evaluation curves of attribution maps on the fusion model: RISE deletion/insertion and PIC
+// (SIC/AIC, SPEC §7). Partial inputs go through the model in batches; each point is scored by
+// the SSIM of the fused output against the fused output of the full inputs.
+#include "fuselab/learn/attribution.hpp"
+
+#include "../heap_reuse.hpp"
+#include "../split/scattered_fill.hpp"
+#include "../split/webp_size.hpp"
+#include "attribution_curves.hpp"
+#include "attribution_methods.hpp"
+#include "attribution_support.hpp"
+#include "fuselab/error.hpp"
+#include "../split/row_parallel.hpp"
+#include "fusion_functions.hpp"
+#include "tensor_utils.hpp"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+
+namespace fuselab::learn {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+const at::TensorOptions kDouble = at::TensorOptions().dtype(at::kDouble);
+
+// SSIM (Wang et al. 2004) of 8-bit grey codes, Gaussian 11×11 σ 1.5, 'valid' windows averaged
+// with the target's window weights.
+class Similarity {
+public:
+    Similarity(const at::Tensor& reference, const at::Tensor& windowWeights)
+    {
+        if (reference.size(1) < 11 || reference.size(2) < 11) throw Error("curves score SSIM, which needs images of at least 11×11 pixels");
+        std::vector<double> taps(11);
+        double sum = 0.0;
+        for (int i = 0; i < 11; ++i) sum += taps[std::size_t(i)] = std::exp(-double((i - 5) * (i - 5)) / (2.0 * 1.5 * 1.5));
+        for (double& t : taps) t /= sum;
+        const at::Tensor k = at::tensor(taps, kDouble);
+        m_kv = k.reshape({1, 1, 11, 1});
+        m_kh = k.reshape({1, 1, 1, 11});
+        m_weights = windowWeights.to(at::kDouble);
+        m_ref = grey(reference.unsqueeze(0));
+        m_refMean = blur(m_ref);
+        m_refVar = blur(m_ref * m_ref) - m_refMean * m_refMean;
+    }
+
+    /// fused [B,3,H,W] → B scores.
+    std::vector<double> operator()(const at::Tensor& fused) const
+    {
+        c10::InferenceMode inference;
+        const at::Tensor y = grey(fused);
+        const at::Tensor muY = blur(y);
+        const at::Tensor varY = blur(y * y) - muY * muY;
+        const at::Tensor cov = blur(y * m_ref) - muY * m_refMean;
+        const double c1 = (0.01 * 255) * (0.01 * 255), c2 = (0.03 * 255) * (0.03 * 255);
+        const at::Tensor map = ((2.0 * muY * m_refMean + c1) * (2.0 * cov + c2)) /
+                               ((muY * muY + m_refMean * m_refMean + c1) * (varY + m_refVar + c2));
+        const at::Tensor s = (map.squeeze(1) * m_weights).sum({1, 2});
+        std::vector<double> out;
+        for (std::int64_t i = 0; i < s.size(0); ++i) out.push_back(s[i].item<double>());
+        return out;
+    }
+
+private:
+    static at::Tensor grey(const at::Tensor& rgb01) { return detail::greyCodesOf(rgb01.to(at::kDouble)).unsqueeze(1); }
+    at::Tensor blur(const at::Tensor& x) const { return at::conv2d(at::conv2d(x, m_kv), m_kh); }
+
+    at::Tensor m_kv, m_kh, m_weights, m_ref, m_refMean, m_refVar;
+};
+
+using detail::CurveInputs;
+
+CurveInputs prepare(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
+                 const std::vector<Image>& maps, const AttributionTarget& target, const CurveOptions& options)
+{
+    if (inputs.empty()) throw Error("nothing to evaluate: no inputs");
+    const int w = inputs[0].width(), h = inputs[0].height();
+    if (maps.size() != inputs.size())
+        throw Error("one attribution map per input is needed (" + std::to_string(inputs.size()) + "), " + std::to_string(maps.size()) + " given");
+    CurveInputs p;
+    p.x = detail::inputsTensor(inputs, w, h);
+    std::vector<at::Tensor> planes;
+    for (const Image& m : maps) {
+        if (m.width() != w || m.height() != h) throw Error("attribution maps must have the inputs' size");
+        at::Tensor t = at::empty({h, w}, at::TensorOptions().dtype(at::kFloat));
+        float* dst = t.data_ptr<float>();
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) dst[std::size_t(y) * std::size_t(w) + std::size_t(x)] = m.at(x, y, 0);
+        planes.push_back(t);
+    }
+    p.importance = at::stack(planes).reshape({-1});
+    const detail::ResolvedTarget resolved = detail::resolveTarget(target, p.x, modalities);
+    p.windowWeights = resolved.windowWeights;
+    detail::FusionNetImpl& net = detail::networkOf(model);
+    p.functions = detail::makeFusionFunctions(net, modalities, w, h, resolved, options.compute);
+    p.image = p.functions.image;
+    return p;
+}
+
+// Evaluates `count` partial inputs in batches and scores them; `done(i, score)` per point in order.
+void scoreInBatches(const CurveInputs& p, const Similarity& similarity, int count, const std::function<at::Tensor(int)>& make,
+                    const std::function<void(int, double)>& done, std::size_t budget, ProgressSink& progress, double begin, double end,
+                    const char* stage)
+{
+    const int batch = detail::batchSizeFor(p.image->bytesPerItem(p.x), budget, 16);
+    for (int first = 0; first < count; first += batch) {
+        const int n = std::min(batch, count - first);
+        std::vector<at::Tensor> items;
+        for (int i = 0; i < n; ++i) items.push_back(make(first + i));
+        const std::vector<double> scores = similarity(p.image->fuse(at::stack(items)));
+        for (int i = 0; i < n; ++i) done(first + i, scores[std::size_t(i)]);
+        progress.report(begin + (end - begin) * double(first + n) / double(count), stage);
+        progress.checkCancelled();
+    }
+}
+
+// 8-bit RGB interleaved bytes of a [3,H,W] tensor in [0,1].
+std::vector<std::uint8_t> codesOf(const at::Tensor& chw)
+{
+    const at::Tensor codes = (chw.clamp(0.0, 1.0) * 255.0).round().to(at::kByte).permute({1, 2, 0}).contiguous();
+    const std::uint8_t* src = codes.data_ptr<std::uint8_t>();
+    return std::vector<std::uint8_t>(src, src + codes.numel());
+}
+
+} // namespace
+
+namespace detail {
+
+DeletionInsertionResult deletionInsertionOn(const CurveInputs& inputs, const DeletionInsertionOptions& options, ProgressSink& progress,
+                                            const CurveCallback& onPoint)
+{
+    const auto t0 = Clock::now();
+    const detail::HeapReuseScope heap;
+    if (options.steps < 1) throw Error("deletion/insertion curves need at least one step");
+    CurveInputs p = inputs;
+    if (options.rankByMagnitude) p.importance = p.importance.abs();
+    const at::Tensor full = p.image->fuse(p.x.unsqueeze(0))[0];
+    const Similarity similarity(full, p.windowWeights);
+    const auto k = p.x.size(0), h = p.x.size(2), w = p.x.size(3);
+    const std::int64_t total = p.importance.numel();
+    const at::Tensor order = std::get<1>(at::sort(p.importance, /*stable=*/true, /*dim=*/0, /*descending=*/true));
+    const double longSide = double(std::max(h, w));
+    const at::Tensor canvas = detail::gaussianBlur(p.x, options.insertionBlurFraction * longSide);
+    const std::size_t budget = detail::attributionMemoryBudget(options.compute.memoryBudgetBytes);
+    const int points = options.steps + 1;
+
+    auto maskOf = [&](int step) { // [K,1,H,W]: the top step/steps fraction of (input, pixel) pairs
+        const std::int64_t n = std::int64_t(std::llround(double(total) * step / options.steps));
+        at::Tensor flat = at::zeros({total}, at::TensorOptions().dtype(at::kBool));
+        if (n > 0) flat.index_fill_(0, order.narrow(0, 0, n), true);
+        return flat.reshape({k, 1, h, w});
+    };
+    DeletionInsertionResult r;
+    for (int curve = 0; curve < 2; ++curve) {
+        const bool deletion = curve == 0;
+        Curve& c = deletion ? r.deletion : r.insertion;
+        c.x.resize(std::size_t(points));
+        c.y.resize(std::size_t(points));
+        scoreInBatches(
+            p, similarity, points,
+            [&](int step) {
+                const at::Tensor mask = maskOf(step);
+                return deletion ? at::where(mask, at::full({}, options.deletionValue, p.x.options()), p.x) : at::where(mask, p.x, canvas);
+            },
+            [&](int step, double score) {
+                c.x[std::size_t(step)] = double(step) / options.steps;
+                c.y[std::size_t(step)] = score;
+                if (onPoint) onPoint({deletion ? "deletion" : "insertion", step, points, c.x[std::size_t(step)], score});
+            },
+            budget, progress, deletion ? 0.0 : 0.5, deletion ? 0.5 : 1.0, deletion ? "deletion" : "insertion");
+        c.auc = trapezoidAuc(c.x, c.y);
+    }
+    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return r;
+}
+
+PicResult picCurvesOn(const CurveInputs& inputs, const PicOptions& options, ProgressSink& progress, const CurveCallback& onPoint)
+{
+    const auto t0 = Clock::now();
+    const detail::HeapReuseScope heap;
+    if (!detail::webpAvailable()) detail::losslessWebpBytes(nullptr, 0, 0, 0, 0); // throws the explanation
+    if (options.thresholds.empty() || !std::is_sorted(options.thresholds.begin(), options.thresholds.end()) ||
+        options.thresholds.front() <= 0.0 || options.thresholds.back() > 1.0)
+        throw Error("PIC thresholds must be ascending fractions in (0,1]");
+    if (!(options.randomFraction >= 0.0 && options.randomFraction < 1.0)) throw Error("the random fraction must be in [0,1)");
+    CurveInputs p = inputs;
+    if (options.rankByMagnitude) p.importance = p.importance.abs();
+    const at::Tensor full = p.image->fuse(p.x.unsqueeze(0))[0];
+    const Similarity similarity(full, p.windowWeights);
+    const int k = int(p.x.size(0)), h = int(p.x.size(2)), w = int(p.x.size(3));
+    const std::int64_t n = std::int64_t(h) * w;
+
+    // Random start, the same pixels in every input (a seed per image, shared by all methods).
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+    at::Tensor randomKeep = at::zeros({n}, at::TensorOptions().dtype(at::kBool));
+    const std::int64_t randomCount = std::int64_t(double(n) * options.randomFraction);
+    if (randomCount > 0) randomKeep.index_fill_(0, at::randperm(n, generator, at::TensorOptions().dtype(at::kLong)).narrow(0, 0, randomCount), true);
+
+    // Quantiles of the saliency over all (input, pixel) pairs, numpy's 'linear' rule.
+    const at::Tensor sorted = std::get<0>(at::sort(p.importance.to(at::kDouble)));
+    const std::int64_t m = sorted.numel();
+    auto quantile = [&](double q) {
+        const double pos = q * double(m - 1);
+        const std::int64_t lo = std::int64_t(std::floor(pos)), hi = std::min(lo + 1, m - 1);
+        const double a = sorted[lo].item<double>(), b = sorted[hi].item<double>();
+        return a + (b - a) * (pos - double(lo));
+    };
+    const at::Tensor saliency = p.importance.to(at::kDouble).reshape({k, n});
+
+    // Level 0: the random start; level i: threshold i−1. Each: filled inputs (8-bit) and their WebP
+    // bytes. Every (level, input) pair is one task, run two per core-round in parallel: lossless WebP
+    // at the reference's effort is most of PIC's time (measured: half of a 1 MP evaluation), and
+    // tasks by input alone (3) leave one of two cores idle half the time.
+    const int levels = int(options.thresholds.size()) + 1;
+    std::vector<at::Tensor> keepMasks;
+    for (int level = 0; level < levels; ++level) {
+        at::Tensor keep = randomKeep.unsqueeze(0).expand({k, n}).clone();
+        if (level > 0) keep = keep | (saliency >= quantile(1.0 - options.thresholds[std::size_t(level) - 1]));
+        keepMasks.push_back(keep.to(at::kByte).contiguous());
+    }
+    std::vector<at::Tensor> filled(static_cast<std::size_t>(levels));
+    for (at::Tensor& f : filled) f = at::empty({k, 3, h, w}, at::TensorOptions().dtype(at::kFloat));
+    std::vector<std::vector<std::uint8_t>> original(static_cast<std::size_t>(k));
+    for (int i = 0; i < k; ++i) original[std::size_t(i)] = codesOf(p.x[i]);
+    // Tasks 0 … levels·k − 1: level t / k, input t % k; then k tasks for the originals' sizes.
+    const int tasks = levels * k + k;
+    std::vector<std::size_t> taskBytes(std::size_t(tasks), 0);
+    auto runTask = [&](int t) {
+        if (t >= levels * k) {
+            const std::vector<std::uint8_t>& codes = original[std::size_t(t - levels * k)];
+            taskBytes[std::size_t(t)] = detail::losslessWebpBytes(codes.data(), w, h, options.webpMethod, 100);
+            return;
+        }
+        const int level = t / k, i = t % k;
+        const std::vector<std::uint8_t>& codes = original[std::size_t(i)];
+        std::vector<float> planes(std::size_t(3 * n)), result(std::size_t(3 * n));
+        for (std::int64_t px = 0; px < n; ++px)
+            for (int c = 0; c < 3; ++c) planes[std::size_t(c * n + px)] = float(codes[std::size_t(px * 3 + c)]);
+        detail::fillFromKeptPixels(planes.data(), 3, w, h, keepMasks[std::size_t(level)][i].data_ptr<std::uint8_t>(), result.data());
+        std::vector<std::uint8_t> rgb(std::size_t(3 * n));
+        float* dst = filled[std::size_t(level)][i].data_ptr<float>();
+        for (std::int64_t px = 0; px < n; ++px)
+            for (int c = 0; c < 3; ++c) {
+                const float code = std::nearbyint(std::clamp(result[std::size_t(c * n + px)], 0.0f, 255.0f));
+                rgb[std::size_t(px * 3 + c)] = std::uint8_t(code);
+                dst[c * n + px] = code / 255.0f;
+            }
+        taskBytes[std::size_t(t)] = detail::losslessWebpBytes(rgb.data(), w, h, options.webpMethod, 100);
+    };
+    progress.report(0.05, "filling");
+    progress.checkCancelled();
+    // Dynamic scheduling, costliest first (the originals, then the densest levels: more kept
+    // pixels, more triangles and more bytes to encode), so no core waits on a long last task.
+    // Only the calling thread (OpenMP's thread 0) reports progress and polls cancellation.
+    std::vector<int> order;
+    for (int i = 0; i < k; ++i) order.push_back(levels * k + i);
+    for (int level = levels - 1; level >= 0; --level)
+        for (int i = 0; i < k; ++i) order.push_back(level * k + i);
+    std::atomic<int> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    const int threads = std::max(1, at::get_num_threads());
+    detail::parallelRows(0, threads, 1, [&](int, int) {
+        const bool caller = at::get_thread_num() == 0;
+        for (int t = next++; t < tasks && !stop; t = next++) {
+            runTask(order[std::size_t(t)]);
+            const int finished = ++done;
+            if (caller) {
+                progress.report(0.05 + 0.6 * double(finished) / tasks, "filling");
+                if (progress.isCancelled()) stop = true;
+            }
+        }
+    });
+    progress.checkCancelled();
+    std::vector<double> bytes(std::size_t(levels), 0.0);
+    for (int t = 0; t < levels * k; ++t) bytes[std::size_t(t / k)] += double(taskBytes[std::size_t(t)]);
+    double originalBytes = 0.0;
+    for (int i = 0; i < k; ++i) originalBytes += double(taskBytes[std::size_t(levels * k + i)]);
+
+    PicResult r;
+    r.originalBytes = originalBytes;
+    r.startBytes = bytes[0];
+    std::vector<double> similarityOf(std::size_t(levels), 0.0);
+    const std::size_t budget = detail::attributionMemoryBudget(options.compute.memoryBudgetBytes);
+    // Scores, emitted live: SIC y = (P − P_start)/(1 − P_start), AIC y = [P ≥ τ] (P_start < τ), each clipped and monotone.
+    double sicMax = 0.0, aicMax = 0.0;
+    auto normalisedInformation = [&](int level) {
+        const double d = originalBytes - bytes[0];
+        return d > 0.0 ? std::clamp((bytes[std::size_t(level)] - bytes[0]) / d, 0.0, 1.0) : 0.0;
+    };
+    scoreInBatches(
+        p, similarity, levels, [&](int level) { return filled[std::size_t(level)]; },
+        [&](int level, double score) {
+            similarityOf[std::size_t(level)] = score;
+            if (level == 0 || !onPoint) return;
+            const double start = similarityOf[0];
+            const double sic = start < 1.0 ? std::clamp((score - start) / (1.0 - start), 0.0, 1.0) : 0.0;
+            const double aic = start < options.aicThreshold ? (score >= options.aicThreshold ? 1.0 : 0.0) : 0.0;
+            sicMax = options.keepMonotone ? std::max(sicMax, sic) : sic;
+            aicMax = options.keepMonotone ? std::max(aicMax, aic) : aic;
+            const double x = normalisedInformation(level);
+            onPoint({"sic", level - 1, levels - 1, x, sicMax});
+            onPoint({"aic", level - 1, levels - 1, x, aicMax});
+        },
+        budget, progress, 0.65, 1.0, "scoring");
+    r.startSimilarity = similarityOf[0];
+    r.similarity.assign(similarityOf.begin() + 1, similarityOf.end());
+
+    std::vector<double> information, sic, aic;
+    for (int level = 1; level < levels; ++level) {
+        information.push_back(normalisedInformation(level));
+        sic.push_back((similarityOf[std::size_t(level)] - r.startSimilarity) / (1.0 - r.startSimilarity));
+        aic.push_back(similarityOf[std::size_t(level)] >= options.aicThreshold ? 1.0 : 0.0);
+    }
+    auto skipped = [](const std::string& why) {
+        PicCurve c;
+        c.skipped = true;
+        c.skipReason = why;
+        return c;
+    };
+    const bool noInformation = bytes[0] >= originalBytes;
+    const std::string informationReason = "the random start compresses to as many bytes as the original (" +
+                                          std::to_string(std::llround(bytes[0])) + " ≥ " + std::to_string(std::llround(originalBytes)) + ")";
+    if (noInformation) r.sic = skipped(informationReason);
+    else if (r.startSimilarity >= 1.0) r.sic = skipped("the random start already gives the full output");
+    else r.sic = assemblePicCurve(options.thresholds, information, sic, options.keepMonotone, options.curvePoints);
+    if (noInformation) r.aic = skipped(informationReason);
+    else if (r.startSimilarity >= options.aicThreshold)
+        r.aic = skipped("the random start already reaches similarity " + std::to_string(r.startSimilarity) + " ≥ τ");
+    else r.aic = assemblePicCurve(options.thresholds, information, aic, options.keepMonotone, options.curvePoints);
+    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return r;
+}
+
+} // namespace detail
+
+DeletionInsertionResult deletionInsertionCurves(const FusionModel& model, const std::vector<Image>& inputs,
+                                                const std::vector<Modality>& modalities, const std::vector<Image>& maps,
+                                                const AttributionTarget& target, const DeletionInsertionOptions& options,
+                                                ProgressSink& progress, const CurveCallback& onPoint)
+{
+    progress.report(0.0, "preparing");
+    progress.checkCancelled();
+    return detail::deletionInsertionOn(prepare(model, inputs, modalities, maps, target, options), options, progress, onPoint);
+}
+
+PicResult picCurves(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
+                    const std::vector<Image>& maps, const AttributionTarget& target, const PicOptions& options, ProgressSink& progress,
+                    const CurveCallback& onPoint)
+{
+    progress.report(0.0, "preparing");
+    progress.checkCancelled();
+    return detail::picCurvesOn(prepare(model, inputs, modalities, maps, target, options), options, progress, onPoint);
+}
+
+AttributionCurves attributionCurves(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
+                                    const std::vector<Image>& maps, const AttributionTarget& target,
+                                    const AttributionCurvesOptions& options, ProgressSink& progress, const CurveCallback& onPoint)
+{
+    const auto t0 = Clock::now();
+    progress.report(0.0, "preparing");
+    progress.checkCancelled();
+    AttributionCurves out;
+    if (!options.withDeletionInsertion && !options.withPic) return out;
+    CurveOptions shared;
+    shared.compute = options.compute;
+    const CurveInputs prepared = prepare(model, inputs, modalities, maps, target, shared);
+    const double split = options.withDeletionInsertion && options.withPic ? 0.4 : (options.withPic ? 0.0 : 1.0);
+    if (options.withDeletionInsertion) {
+        DeletionInsertionOptions o = options.deletionInsertion;
+        o.compute = options.compute;
+        ProgressSpan span(progress, 0.0, split);
+        const DeletionInsertionResult r = detail::deletionInsertionOn(prepared, o, span, onPoint);
+        out.deletion = r.deletion;
+        out.insertion = r.insertion;
+    }
+    if (options.withPic) {
+        PicOptions o = options.pic;
+        o.compute = options.compute;
+        ProgressSpan span(progress, split, 1.0);
+        out.pic = detail::picCurvesOn(prepared, o, span, onPoint);
+        auto curveOf = [](const PicCurve& c) {
+            Curve curve;
+            if (c.skipped) return curve;
+            curve.x = c.curveX;
+            curve.y = c.curveY;
+            curve.auc = c.auc;
+            return curve;
+        };
+        out.sic = curveOf(out.pic.sic);
+        out.aic = curveOf(out.pic.aic);
+    }
+    progress.report(1.0, "done");
+    out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return out;
+}
+
+} // namespace fuselab::learn

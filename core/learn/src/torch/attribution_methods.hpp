@@ -1,0 +1,61 @@
+// Internal (torch): the attribution methods of SPEC §6 over any ScalarFunction, batched.
+#pragma once
+
+#include "attribution_engine.hpp"
+#include "fuselab/learn/attribution.hpp"
+#include "fuselab/progress.hpp"
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace fuselab::learn::detail {
+
+enum class IntegrationRule { GaussLegendre, RiemannLeft, RiemannRight, RiemannMiddle, RiemannTrapezoid };
+IntegrationRule parseIntegrationRule(const std::string& id);
+
+/// Nodes α in [0,1] and weights (Σ = 1) of ∫₀¹ with `steps` evaluations.
+struct Quadrature {
+    std::vector<double> alphas, weights;
+};
+Quadrature quadrature(IntegrationRule rule, int steps);
+
+/// The typed values of attributionParamSpecs(method) (already resolved).
+struct MethodSettings {
+    AttributionMethod method = AttributionMethod::Saliency;
+    int steps = 50;
+    IntegrationRule rule = IntegrationRule::GaussLegendre;
+    AttributionMethod base = AttributionMethod::Saliency; ///< SmoothGrad/VarGrad's wrapped method
+    int samples = 25;
+    double noiseFraction = 0.15;
+    bool squared = false;
+    std::uint64_t seed = 1;
+    std::string layer;
+    int windowPx = 15, strideX = 15, strideY = 15;
+    float fillValue = 0.0f;
+
+    static MethodSettings fromValues(AttributionMethod method, const ParamValues& values);
+};
+
+struct MethodOutput {
+    at::Tensor raw;  ///< [K,C,H,W] per-channel attribution (undefined for Grad-CAM, occlusion, random)
+    at::Tensor maps; ///< [K,H,W]
+    bool isSigned = true;
+    double value = 0.0;
+    double baselineValue = std::numeric_limits<double>::quiet_NaN();
+    double completenessGap = std::numeric_limits<double>::quiet_NaN();
+    int batchSize = 0, passes = 0, items = 0;
+    std::vector<std::string> notes;
+};
+
+/// x, baseline: [K,C,H,W] float on the CPU (baseline is used by IG and by SmoothGrad/VarGrad over IG).
+MethodOutput runAttributionMethod(const ScalarFunction& function, const at::Tensor& x, const at::Tensor& baseline,
+                                  const MethodSettings& settings, std::size_t memoryBudgetBytes, ProgressSink& progress);
+
+/// Separable Gaussian blur of [K,C,H,W] (reflect-101 borders, kernel ±3σ), σ in pixels.
+at::Tensor gaussianBlur(const at::Tensor& x, double sigmaPx);
+
+} // namespace fuselab::learn::detail

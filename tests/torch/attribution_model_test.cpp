@@ -1,0 +1,206 @@
+// Attribution on the shipped fusion model: the split CPU engine (network in LibTorch at low
+// resolution, full resolution in C++ with hand-written adjoints) against LibTorch autograd
+// through the whole fusion, IG's completeness, the sanity checks (model- and data-randomisation)
+// and the one-call curves the GUI uses. Images are small so each test takes seconds.
+#include "test_support.hpp"
+
+#include "fuselab/error.hpp"
+#include "fuselab/learn/attribution.hpp"
+#include "fuselab/learn/learn_library.hpp"
+#include "fuselab/learn/model_files.hpp"
+#include "fuselab/synthetic.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace fuselab;
+using namespace fuselab::learn;
+
+namespace {
+
+const FusionModel& shippedModel()
+{
+    static const std::unique_ptr<FusionModel> model = LearnLibrary::get().loadModel(resolveShippedModel({FUSELAB_SOURCE_MODELS_DIR}));
+    return *model;
+}
+
+std::vector<Image> syntheticExposures(int w, int h, std::uint64_t seed = 21, const char* scene = "interior")
+{
+    const Image radiance = makeSyntheticScene({scene, w, h, seed});
+    ExposureSimulation sim;
+    sim.stops = {-2.0, 0.0, 2.0};
+    sim.exposureScale = autoExposureScale(radiance);
+    std::vector<Image> frames;
+    for (const SimulatedFrame& f : exposeScene(radiance, sim)) frames.push_back(f.pixels.toFloat());
+    return frames;
+}
+
+const std::vector<Modality> kThree(3, Modality::Exposure);
+
+AttributionRequest requestFor(AttributionMethod method, const AttributionTarget& target, AttributionEngine engine = AttributionEngine::Auto,
+                              ParamValues values = {})
+{
+    AttributionRequest r;
+    r.method = method;
+    r.target = target;
+    r.values = std::move(values);
+    r.compute.device = DeviceChoice::Cpu;
+    r.compute.engine = engine;
+    return r;
+}
+
+AttributionResult explain(AttributionMethod method, const std::vector<Image>& inputs, const AttributionTarget& target,
+                          AttributionEngine engine, ParamValues values = {})
+{
+    NullProgress p;
+    return LearnLibrary::get().attribute(shippedModel(), inputs, kThree, requestFor(method, target, engine, std::move(values)), p);
+}
+
+struct Difference {
+    double maxAbs = 0.0, scale = 0.0;
+};
+Difference compare(const std::vector<Image>& a, const std::vector<Image>& b)
+{
+    Difference d;
+    for (std::size_t k = 0; k < a.size(); ++k)
+        for (int y = 0; y < a[k].height(); ++y)
+            for (int x = 0; x < a[k].width() * a[k].channels(); ++x) {
+                d.maxAbs = std::max(d.maxAbs, double(std::fabs(a[k].row(y)[x] - b[k].row(y)[x])));
+                d.scale = std::max(d.scale, double(std::fabs(b[k].row(y)[x])));
+            }
+    return d;
+}
+
+} // namespace
+
+// The split engine's hand-written adjoints against LibTorch autograd through net.cpp's
+// fuseTensors, at a size where the network runs reduced (272×160 → 256×151) so the area average
+// and the guided filter's bilinear upsampling are exercised too; every kind of target once.
+TEST(TorchAttribution, SplitEngineMatchesAutogradValuesAndGradients)
+{
+    const std::vector<Image> inputs = syntheticExposures(272, 160);
+    const std::vector<AttributionTarget> targets = {
+        AttributionTarget::rectangle({100, 40, 60, 50}, TargetQuantity::Luminance),
+        AttributionTarget::pixel(201, 77, TargetQuantity::Red),
+        AttributionTarget::wholeImage(TargetQuantity::MefSsim),
+        AttributionTarget::loss(LossTermKind::SpatialFrequency),
+    };
+    for (const AttributionTarget& t : targets) {
+        const AttributionResult split = explain(AttributionMethod::Saliency, inputs, t, AttributionEngine::Split);
+        const AttributionResult reference = explain(AttributionMethod::Saliency, inputs, t, AttributionEngine::Autograd);
+        EXPECT_EQ(split.engine, "split");
+        EXPECT_EQ(reference.engine, "autograd");
+        EXPECT_NEAR(split.targetValue, reference.targetValue, 2e-5 * std::max(1.0, std::fabs(reference.targetValue))) << t.describe();
+        const Difference d = compare(split.channelMaps, reference.channelMaps);
+        ASSERT_GT(d.scale, 0.0) << t.describe();
+        EXPECT_LT(d.maxAbs, 2e-3 * d.scale) << t.describe() << ": max |Δ| " << d.maxAbs << " of gradients up to " << d.scale;
+    }
+}
+
+TEST(TorchAttribution, IntegratedGradientsCompletenessOnTheShippedModel)
+{
+    // SPEC §6: |Σ attribution − (f(x) − f(x′))| below 1 % of |f(x) − f(x′)| with 64 Gauss–Legendre steps.
+    const std::vector<Image> inputs = syntheticExposures(128, 96, 5);
+    ParamValues v;
+    v.set("steps", std::int64_t(64));
+    v.set("rule", std::string("gauss_legendre"));
+    for (const AttributionTarget& t : {AttributionTarget::wholeImage(TargetQuantity::Luminance), AttributionTarget::rectangle({40, 30, 50, 40})}) {
+        const AttributionResult r = explain(AttributionMethod::IntegratedGradients, inputs, t, AttributionEngine::Auto, v);
+        EXPECT_EQ(r.engine, "split");
+        ASSERT_TRUE(std::isfinite(r.completenessGap));
+        EXPECT_LT(r.completenessGap, 0.01) << t.describe() << ": f(x) " << r.targetValue << ", f(x') " << r.baselineValue << ", sum "
+                                           << r.attributionSum;
+        EXPECT_GT(std::fabs(r.targetValue - r.baselineValue), 0.05) << "a path with no change would make the gap meaningless";
+        EXPECT_NEAR(r.attributionSum, r.targetValue - r.baselineValue, 0.01 * std::fabs(r.targetValue - r.baselineValue));
+        EXPECT_EQ(r.maps.size(), 3u);
+        EXPECT_EQ(r.maps[0].width(), 128);
+        EXPECT_EQ(r.maps[0].height(), 96);
+        EXPECT_LE(r.passes, 6) << "64 steps must go through the model in a few batched passes";
+    }
+}
+
+TEST(TorchAttribution, ModelRandomisationChangesGradCamAndIntegratedGradients)
+{
+    // Adebayo et al.'s cascading test: re-initialise from the output down. Maps of a method that
+    // explains the model lose rank correlation with the original as layers are replaced; the
+    // random baseline, which ignores the model, keeps ρ = 1 (the control that the test measures
+    // model dependence). Measured (96×64 synthetic stack, seed 7): Grad-CAM at decoder.refine
+    // 0.75, 0.63, 0.13, 0.65, … 0.68 after the last layer; IG (16 steps) 0.58, 0.50, 0.47, …
+    // 0.46 (on |maps| 0.78: the input's own structure survives in x ⊙ gradient).
+    const std::vector<Image> inputs = syntheticExposures(96, 64, 9);
+    NullProgress p;
+    struct Case {
+        AttributionMethod method;
+        double lowestBelow, lastBelow;
+    };
+    for (const Case& c : {Case{AttributionMethod::GradCam, 0.4, 0.85}, Case{AttributionMethod::IntegratedGradients, 0.7, 0.7},
+                          Case{AttributionMethod::Random, 1.01, 1.01}}) {
+        ParamValues v;
+        if (c.method == AttributionMethod::IntegratedGradients) v.set("steps", std::int64_t(16));
+        SanityOptions o;
+        const ModelRandomisationResult r = LearnLibrary::get().modelRandomisationCheck(
+            shippedModel(), inputs, kThree, requestFor(c.method, AttributionTarget::wholeImage(), AttributionEngine::Auto, v), o, p);
+        ASSERT_EQ(r.steps.size(), 8u) << "4 decoder + 4 encoder convolutions";
+        EXPECT_EQ(r.steps.front().layer, "decoder.logits");
+        EXPECT_EQ(r.steps.back().layer, "encoder.exposure.conv1");
+        double lowest = 1.0;
+        for (const RandomisationStep& s : r.steps) {
+            ASSERT_TRUE(std::isfinite(s.rankCorrelation)) << s.layer;
+            lowest = std::min(lowest, s.rankCorrelation);
+            if (c.method == AttributionMethod::Random) EXPECT_EQ(s.rankCorrelation, 1.0) << s.layer;
+        }
+        EXPECT_LT(lowest, c.lowestBelow) << displayName(c.method);
+        EXPECT_LT(r.steps.back().rankCorrelation, c.lastBelow) << displayName(c.method) << ": fully randomised ρ "
+                                                               << r.steps.back().rankCorrelation;
+    }
+}
+
+TEST(TorchAttribution, DataRandomisationSeparatesTrueFromPermutedLabels)
+{
+    // Two copies of a tiny network trained on Mertens fusions, with true and with permuted targets:
+    // the true-label network fits (lower loss) and gradient × input explains the two differently.
+    // Measured: L1 0.034 against 0.352, ρ −0.04 (0.40 on |maps|).
+    DataRandomisationOptions o;
+    o.sizePx = 32;
+    o.trainSteps = 40;
+    o.batch = 2;
+    NullProgress p;
+    const DataRandomisationResult r = LearnLibrary::get().dataRandomisationCheck(
+        requestFor(AttributionMethod::GradientTimesInput, AttributionTarget::wholeImage()), o, p);
+    EXPECT_LT(r.trueLabelLoss, 0.5 * r.randomLabelLoss);
+    EXPECT_LT(r.rankCorrelation, 0.5);
+    ASSERT_EQ(r.trueLabelMaps.size(), 3u);
+    ASSERT_EQ(r.randomLabelMaps.size(), 3u);
+}
+
+TEST(TorchAttribution, CurvesInOneCallStreamTheirPoints)
+{
+    // The call a panel makes: deletion/insertion and SIC/AIC of one set of maps, with every point
+    // streamed. Deletion of everything leaves a black input, whose output is far from the original.
+    const std::vector<Image> inputs = syntheticExposures(96, 72, 13);
+    const AttributionTarget target = AttributionTarget::wholeImage();
+    const AttributionResult maps = explain(AttributionMethod::GradientTimesInput, inputs, target, AttributionEngine::Auto);
+    AttributionCurvesOptions o;
+    o.deletionInsertion.steps = 8;
+    std::map<std::string, int> streamed;
+    NullProgress p;
+    const AttributionCurves c = LearnLibrary::get().attributionCurves(shippedModel(), inputs, kThree, maps.maps, target, o, p,
+                                                                     [&](const CurvePointUpdate& u) { ++streamed[u.curve]; });
+    EXPECT_EQ(streamed["deletion"], 9);
+    EXPECT_EQ(streamed["insertion"], 9);
+    EXPECT_EQ(streamed["sic"], 13);
+    EXPECT_EQ(streamed["aic"], 13);
+    ASSERT_EQ(c.deletion.x.size(), 9u);
+    EXPECT_NEAR(c.deletion.y.front(), 1.0, 1e-6) << "nothing deleted: the output itself";
+    EXPECT_LT(c.deletion.y.back(), 0.5);
+    EXPECT_NEAR(c.insertion.y.back(), 1.0, 1e-6) << "everything inserted: the output itself";
+    EXPECT_GT(c.deletion.auc, 0.0);
+    EXPECT_LT(c.deletion.auc, c.insertion.auc);
+    ASSERT_FALSE(c.pic.sic.skipped) << c.pic.sic.skipReason;
+    EXPECT_EQ(c.sic.x.size(), 1001u);
+    EXPECT_NEAR(c.sic.auc, c.pic.sic.auc, 1e-12);
+    EXPECT_GE(c.sic.auc, 0.0);
+    EXPECT_LE(c.sic.auc, 1.0);
+}
