@@ -33,10 +33,10 @@ AttributionChart::AttributionChart(QWidget* parent) : QWidget(parent)
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     auto* x = new QValueAxis;
     x->setRange(0.0, 1.0);
-    x->setTitleText(tr("fraction removed/inserted · normalised information (PIC)"));
+    x->setTitleText(tr("fraction of pixels · information (PIC)"));
     auto* y = new QValueAxis;
     y->setRange(0.0, 1.0);
-    y->setTitleText(tr("similarity to the full fusion · normalised score"));
+    y->setTitleText(tr("similarity · score (PIC)"));
     m_chart->addAxis(x, Qt::AlignBottom);
     m_chart->addAxis(y, Qt::AlignLeft);
     m_view = new QChartView(m_chart, this);
@@ -77,7 +77,7 @@ void AttributionChart::setCurve(const QString& curve, const std::vector<double>&
     points.reserve(int(std::min(x.size(), y.size())));
     for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) points.append(QPointF(x[i], y[i]));
     s->replace(points);
-    s->setName(tr("%1 (AUC %2)").arg(legendName(curve)).arg(auc, 0, 'f', 3));
+    s->setName(tr("%1 %2").arg(legendName(curve)).arg(auc, 0, 'f', 3)); // the AUC: short enough for the legend
     m_auc[curve] = auc;
 }
 

@@ -132,13 +132,13 @@ AttributionPanel::AttributionPanel(JobRunner& jobs, std::string shippedModelPath
     m_region->addItem(tr("Region drawn in the viewer"), QStringLiteral("drawn"));
     regionRow->addWidget(m_region, 1);
     auto* rectTool = new QToolButton(controls);
-    rectTool->setText(tr("▭"));
+    rectTool->setText(tr("Rectangle"));
     rectTool->setToolTip(tr("Draw a rectangle on the image (Shift+drag works at any time)"));
     auto* brushTool = new QToolButton(controls);
-    brushTool->setText(tr("🖌"));
+    brushTool->setText(tr("Brush"));
     brushTool->setToolTip(tr("Paint a region with a brush"));
     auto* panTool = new QToolButton(controls);
-    panTool->setText(tr("✋"));
+    panTool->setText(tr("Pan"));
     panTool->setToolTip(tr("Back to pan and zoom"));
     for (QToolButton* b : {rectTool, brushTool, panTool}) regionRow->addWidget(b);
     connect(rectTool, &QToolButton::clicked, this, [this] {
