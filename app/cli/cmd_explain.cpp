@@ -53,7 +53,9 @@ public:
         sub->add_option("--method", m_method, "Attribution method")->required()->check(CLI::IsMember(attributionMethodIds()));
         sub->add_option("--model", m_model, "The fusion model file (default: the shipped model)");
         std::string help = "Method parameter ID=VALUE (repeatable):";
-        for (AttributionMethod m : attributionMethods()) {
+        std::vector<AttributionMethod> all = attributionMethods();
+        all.push_back(AttributionMethod::Random);
+        for (AttributionMethod m : all) {
             std::string ids;
             for (const ParamSpec& s : attributionParamSpecs(m)) ids += (ids.empty() ? "" : ",") + s.id;
             if (!ids.empty()) help += " " + std::string(toString(m)) + " {" + ids + "}";
@@ -61,7 +63,7 @@ public:
         sub->add_option("--param", m_params, help);
         sub->add_option("--device", m_device, "auto (CUDA when LibTorch sees one), cpu or cuda")
             ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-        sub->add_option("--max-side", m_maxSide, "Reduce the stack first so its long side is at most this (0: full size)")
+        sub->add_option("--max-side", m_maxSide, "Reduce the stack first so its long side is at most this (0: full size); --region and --mask then refer to the reduced size")
             ->capture_default_str()->check(CLI::Range(0, 100000));
         sub->add_option("--sanity", m_sanity,
                         "Also run sanity checks and add them to summary.json: model (re-initialise the network's layers "

@@ -94,7 +94,7 @@ std::vector<ParamSpec> noiseTunnelSpecs(bool smoothGrad)
                             .withTooltip("Average the squared attributions (SmoothGrad²), which is never negative."));
     specs.push_back(ParamSpec::integer("seed", "Seed", 0, 2147483647, 1)
                         .withSoftRange(0, 1000)
-                        .withTooltip("Seeds the noise, so a run can be reproduced exactly."));
+                        .withTooltip("Seeds the noise (default 1: a fixed seed, so a run can be reproduced exactly)."));
     for (ParamSpec& s : integratedGradientsSpecs("base=ig")) specs.push_back(s);
     return specs;
 }
@@ -257,17 +257,19 @@ std::vector<ParamSpec> attributionTargetParamSpecs()
                            {"blue", "Mean blue"}, {"mef-ssim", "MEF-SSIM vs stack"}, {"loss", "Training-loss term"}},
                           "rgb")
             .withTooltip("The number the attribution explains: a mean of the fused output over the region, the output's "
-                         "MEF-SSIM against the stack, or one term of the training loss (SPEC §6)."),
+                         "MEF-SSIM against the stack, or one term of the training loss (SPEC §6). Default: the mean of all three "
+                         "output channels, the plainest question (\"what made this region as bright as it is\")."),
         ParamSpec::choice("region", "Region", {{"whole", "Whole image"}, {"pixel", "One pixel"}, {"rectangle", "Rectangle"}}, "whole")
-            .withTooltip("Where the mean is taken (the viewer's drawn region or brush mask arrives through the library call)."),
+            .withTooltip("Where the mean is taken; default the whole image (the viewer's drawn region or brush mask arrives "
+                         "through the library call)."),
         ParamSpec::integer("x", "Region x", 0, 65535, 0).withUnit("px").withSoftRange(0, 4096)
-            .withTooltip("Left edge of the rectangle, or the pixel's column."),
+            .withTooltip("Left edge of the rectangle, or the pixel's column (default 0, the left edge; a panel fills it from the drawn region)."),
         ParamSpec::integer("y", "Region y", 0, 65535, 0).withUnit("px").withSoftRange(0, 4096)
-            .withTooltip("Top edge of the rectangle, or the pixel's row."),
+            .withTooltip("Top edge of the rectangle, or the pixel's row (default 0, the top edge; a panel fills it from the drawn region)."),
         ParamSpec::integer("width", "Region width", 1, 65535, 16).withUnit("px").withSoftRange(1, 4096)
-            .withTooltip("Width of the rectangle.").enabledWhen("region=rectangle"),
+            .withTooltip("Width of the rectangle (default 16 px, a small patch; a panel fills it from the drawn region).").enabledWhen("region=rectangle"),
         ParamSpec::integer("height", "Region height", 1, 65535, 16).withUnit("px").withSoftRange(1, 4096)
-            .withTooltip("Height of the rectangle.").enabledWhen("region=rectangle"),
+            .withTooltip("Height of the rectangle (default 16 px, a small patch; a panel fills it from the drawn region).").enabledWhen("region=rectangle"),
         ParamSpec::choice("loss_term", "Loss term",
                           {{"l1", "L1 to the inputs"}, {"sf", "Spatial frequency (1 − SF)"}, {"mef-ssim", "1 − MEF-SSIM"}}, "l1")
             .withTooltip("With target = loss: the unweighted training term (SPEC §5); MI is not available (its heads are not "
@@ -377,7 +379,7 @@ std::vector<ParamSpec> attributionParamSpecs(AttributionMethod method, const std
         };
     case AttributionMethod::Random:
         return {ParamSpec::integer("seed", "Seed", 0, 2147483647, 1).withSoftRange(0, 1000)
-                    .withTooltip("Seeds the uniform noise of this baseline map.")};
+                    .withTooltip("Seeds the uniform noise of this baseline map (default 1: a fixed seed, so every run draws the same map).")};
     }
     return {};
 }

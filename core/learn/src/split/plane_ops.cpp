@@ -9,7 +9,6 @@
 namespace fuselab::learn::detail {
 namespace {
 
-constexpr int kRowGrain = 8;
 
 int reflect101(int i, int n)
 {
@@ -62,7 +61,7 @@ void alongX(const Plane& in, const Taps& tx, Plane& out)
     out.width = tx.out;
     out.height = in.height;
     out.values.resize(std::size_t(out.width) * std::size_t(out.height));
-    parallelRows(0, in.height, kRowGrain, [&](int y0, int y1) {
+    parallelRows(0, in.height, rowGrain(std::max(in.width, tx.out)), [&](int y0, int y1) {
         for (int y = y0; y < y1; ++y) {
             const float* src = in.row(y);
             float* dst = out.row(y);
@@ -87,7 +86,7 @@ void alongY(const Plane& in, const Taps& ty, Plane& out, bool accumulate, float 
         throw Error("internal: accumulating into a plane of another size");
     }
     const int w = in.width;
-    parallelRows(0, ty.out, kRowGrain, [&](int o0, int o1) {
+    parallelRows(0, ty.out, rowGrain(w), [&](int o0, int o1) {
         for (int o = o0; o < o1; ++o) {
             float* dst = out.row(o);
             for (int t = ty.start[std::size_t(o)]; t < ty.start[std::size_t(o) + 1]; ++t) {
@@ -336,7 +335,7 @@ double dot(const Plane& a, const Plane& b)
 {
     if (a.size() != b.size()) throw Error("internal: dot of planes of different sizes");
     std::vector<double> rows(std::size_t(a.height), 0.0);
-    parallelRows(0, a.height, kRowGrain, [&](int y0, int y1) {
+    parallelRows(0, a.height, rowGrain(a.width), [&](int y0, int y1) {
         for (int y = y0; y < y1; ++y) {
             const float* p = a.row(y);
             const float* q = b.row(y);

@@ -10,13 +10,12 @@
 namespace fuselab::learn::detail {
 namespace {
 
-constexpr int kRowGrain = 8;
 constexpr float kReluFloor = 1e-6f; // net.cpp's fullResWeights: relu(...) + 1e-6
 
 template <typename Fn>
 void forEachPixel(int width, int height, Fn&& fn)
 {
-    parallelRows(0, height, kRowGrain, [&](int y0, int y1) {
+    parallelRows(0, height, rowGrain(width), [&](int y0, int y1) {
         for (int y = y0; y < y1; ++y) {
             const std::size_t base = std::size_t(y) * std::size_t(width);
             for (int x = 0; x < width; ++x) fn(base + std::size_t(x));
