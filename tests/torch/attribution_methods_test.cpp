@@ -315,7 +315,9 @@ TEST(AttributionCurves, PicRanksTheTrueRegionAboveRandom)
             // Per threshold: more information never scores lower.
             for (std::size_t i = 0; i < c->score.size(); ++i)
                 for (std::size_t j = 0; j < c->score.size(); ++j)
-                    if (c->information[j] > c->information[i]) EXPECT_GE(c->score[j], c->score[i]);
+                    if (c->information[j] > c->information[i]) {
+                        EXPECT_GE(c->score[j], c->score[i]);
+                    }
         }
     }
     // Marking the region keeps every pixel that matters at the first thresholds: the score is

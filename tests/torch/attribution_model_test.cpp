@@ -202,7 +202,9 @@ TEST(TorchAttribution, ModelRandomisationChangesGradCamAndIntegratedGradients)
         for (const RandomisationStep& s : r.steps) {
             ASSERT_TRUE(std::isfinite(s.rankCorrelation)) << s.layer;
             lowest = std::min(lowest, s.rankCorrelation);
-            if (c.method == AttributionMethod::Random) EXPECT_EQ(s.rankCorrelation, 1.0) << s.layer;
+            if (c.method == AttributionMethod::Random) {
+                EXPECT_EQ(s.rankCorrelation, 1.0) << s.layer;
+            }
         }
         EXPECT_LT(lowest, c.lowestBelow) << displayName(c.method);
         EXPECT_LT(r.steps.back().rankCorrelation, c.lastBelow) << displayName(c.method) << ": fully randomised ρ "
