@@ -1,4 +1,5 @@
 #include "full_res_weights.hpp"
+#include "pyramid_indexing.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/parallel.hpp"
@@ -12,13 +13,6 @@ namespace fuselab::learn::detail {
 namespace {
 
 constexpr float kGreyR = 0.298936021293775f, kGreyG = 0.587043074451121f, kGreyB = 0.114020904255103f;
-
-int reflect101(int i, int n)
-{
-    if (n == 1) return 0;
-    while (i < 0 || i >= n) i = i < 0 ? -i : 2 * (n - 1) - i;
-    return i;
-}
 
 struct Taps {
     std::vector<int> i0, i1;

@@ -1,4 +1,5 @@
 #include "plane_ops.hpp"
+#include "../pyramid_indexing.hpp"
 
 #include "fuselab/error.hpp"
 #include "row_parallel.hpp"
@@ -8,23 +9,6 @@
 
 namespace fuselab::learn::detail {
 namespace {
-
-
-int reflect101(int i, int n)
-{
-    if (n == 1) return 0;
-    while (i < 0 || i >= n) i = i < 0 ? -i : 2 * (n - 1) - i;
-    return i;
-}
-
-// pyramid_torch.cpp's coarseNeighbour: coarse sample j seen from a fine grid of fineSize.
-int coarseNeighbour(int j, int fineSize)
-{
-    const int n = (fineSize + 1) / 2;
-    if (j < 0) return n > 1 ? std::min(-j, n - 1) : 0;
-    if (j >= n) return (fineSize % 2 == 0) ? n - 1 : std::max(n - 2, 0);
-    return j;
-}
 
 class TapBuilder {
 public:

@@ -1,4 +1,5 @@
 #include "pyramid_torch.hpp"
+#include "../pyramid_indexing.hpp"
 
 #include "fuselab/error.hpp"
 
@@ -9,22 +10,6 @@
 
 namespace fuselab::learn::detail {
 namespace {
-
-int reflect101(int i, int n)
-{
-    if (n == 1) return 0;
-    while (i < 0 || i >= n) i = i < 0 ? -i : 2 * (n - 1) - i;
-    return i;
-}
-
-// Coarse sample j seen from a fine grid of fineSize (mirrors fuselab_core's coarseNeighbour).
-int coarseNeighbour(int j, int fineSize)
-{
-    const int n = (fineSize + 1) / 2;
-    if (j < 0) return n > 1 ? std::min(-j, n - 1) : 0;
-    if (j >= n) return (fineSize % 2 == 0) ? n - 1 : std::max(n - 2, 0);
-    return j;
-}
 
 at::Tensor indexTensor(const std::vector<std::int64_t>& idx, const at::Tensor& like)
 {
