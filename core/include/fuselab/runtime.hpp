@@ -1,5 +1,5 @@
 // Process-wide settings every front end applies once at start (and when the user changes
-// the thread count): our worker pool, OpenCV's and OpenEXR's threads, and quiet library
+// the thread count): our worker pool, OpenCV's and OpenEXR's threads, BLAS kept to one thread, and quiet library
 // logging (FuseLab reports problems itself, one line each).
 #pragma once
 

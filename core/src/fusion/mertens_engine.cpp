@@ -443,7 +443,7 @@ private:
         const ColourEncoding encoding = m_stack.frames.front().pixels.encoding();
         ImageBuffer<Out> out = ImageBuffer<Out>::uninitialised(m_w, m_h, m_planes, encoding);
         const bool pyramid = !g1.empty();
-        const int cw = pyramid ? coarse.width() : 1, chh = pyramid ? coarse.height() : 1;
+        const int cw = pyramid ? coarse.width() : 1;
         const int w = m_w, p = m_planes;
         const int pairs = (m_h + 1) / 2;
         parallelFor(0, pairs, 4, [&](int i0, int i1) {

@@ -111,7 +111,7 @@ void accumulateBlend(const Planes& image, const Image& weight, std::vector<Plane
         }
         Planes coarse;
         for (const Image& p : g.planes) coarse.planes.push_back(downPlane(p));
-        const int cw = coarse.width(), chh = coarse.height();
+        const int cw = coarse.width();
         parallelFor(0, h, 8, [&](int y0, int y1) {
             std::vector<float> scratch(static_cast<std::size_t>(cw)), up(static_cast<std::size_t>(w));
             for (int y = y0; y < y1; ++y) {
