@@ -177,7 +177,9 @@ TEST_P(OperatorContract, EveryNumericParameterRunsAtItsLimits)
             NullProgress p;
             try {
                 const OperatorOutput out = runOperator(op(), in, overrides, p);
-                if (!out.image.empty()) EXPECT_TRUE(allFinite(out.image)) << s.id << "=" << formatParamValue(v);
+                if (!out.image.empty()) {
+                    EXPECT_TRUE(allFinite(out.image)) << s.id << "=" << formatParamValue(v);
+                }
                 for (const auto& [k, x] : out.scalars) EXPECT_FALSE(std::isnan(x)) << k << " with " << s.id << "=" << formatParamValue(v);
             } catch (const Error& e) {
                 // A clear refusal is acceptable at an extreme; it must say what is wrong.

@@ -244,9 +244,14 @@ TEST(RadianceMerge, ClippedEverywhereIsTheMaximumAndBlackEverywhereTheMinimum)
         for (int x = 0; x < 64; ++x)
             for (int c = 0; c < 3; ++c) {
                 const double v = merged.at(x, y, c);
-                if (x < 16) ASSERT_NEAR(v, clippedValue, clippedValue * 1e-5);
-                else if (x < 32) ASSERT_NEAR(v, blackValue, blackValue * 1e-4);
-                else restMax = std::max(restMax, v), restMin = std::min(restMin, v);
+                if (x < 16) {
+                    ASSERT_NEAR(v, clippedValue, clippedValue * 1e-5);
+                } else if (x < 32) {
+                    ASSERT_NEAR(v, blackValue, blackValue * 1e-4);
+                } else {
+                    restMax = std::max(restMax, v);
+                    restMin = std::min(restMin, v);
+                }
             }
     EXPECT_GE(clippedValue, restMax);
     EXPECT_LE(blackValue, restMin);

@@ -8,13 +8,11 @@
 #pragma once
 
 #include "fuselab/image.hpp"
+#include "fuselab/pyramid_geometry.hpp" // autoPyramidLevels
 
 #include <vector>
 
 namespace fuselab {
-
-/// Levels such that the coarsest level's short side is still ≥ minSidePx (at least 1).
-int autoPyramidLevels(int widthPx, int heightPx, int minSidePx = 2);
 
 Image pyramidDown(const Image& fine);
 Image pyramidUp(const Image& coarse, int fineWidthPx, int fineHeightPx);

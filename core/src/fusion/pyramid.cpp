@@ -11,18 +11,6 @@
 namespace fuselab {
 
 
-int autoPyramidLevels(int widthPx, int heightPx, int minSidePx)
-{
-    int levels = 1;
-    int w = widthPx, h = heightPx;
-    while (std::min((w + 1) / 2, (h + 1) / 2) >= std::max(1, minSidePx) && std::min(w, h) > 1) {
-        w = (w + 1) / 2;
-        h = (h + 1) / 2;
-        ++levels;
-    }
-    return levels;
-}
-
 Image pyramidDown(const Image& fine)
 {
     isa_base::detail::Planes coarse;

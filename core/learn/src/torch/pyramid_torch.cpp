@@ -44,18 +44,6 @@ at::Tensor upAlong(const at::Tensor& c, int dim, std::int64_t fine)
 
 } // namespace
 
-int autoPyramidLevels(int widthPx, int heightPx, int minSidePx)
-{
-    int levels = 1;
-    int w = widthPx, h = heightPx;
-    while (std::min((w + 1) / 2, (h + 1) / 2) >= std::max(1, minSidePx) && std::min(w, h) > 1) {
-        w = (w + 1) / 2;
-        h = (h + 1) / 2;
-        ++levels;
-    }
-    return levels;
-}
-
 at::Tensor pyramidDown(const at::Tensor& fine)
 {
     return downAlong(downAlong(fine, 2), 3) * (1.0 / 256.0);

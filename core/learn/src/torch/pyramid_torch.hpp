@@ -4,12 +4,13 @@
 // blend behaves the same when the app blends with fuselab::pyramidBlend.
 #pragma once
 
+#include "fuselab/pyramid_geometry.hpp"
+
 #include <ATen/core/Tensor.h>
 
 namespace fuselab::learn::detail {
 
-/// Same rule as fuselab::autoPyramidLevels.
-int autoPyramidLevels(int widthPx, int heightPx, int minSidePx);
+using fuselab::autoPyramidLevels;
 
 /// [N,C,H,W] → [N,C,(H+1)/2,(W+1)/2].
 at::Tensor pyramidDown(const at::Tensor& fine);
