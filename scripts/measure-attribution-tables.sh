@@ -13,15 +13,14 @@ brackets=${3:-$here/../shared/data/brackets}
 methods=saliency,gradxinput,ig,guided,gradcam,gradcampp,smoothgrad,vargrad,occlusion,random
 # Occlusion's default 15 px windows cost (side/15)² network passes per input; 32 px keeps the
 # tables' run time reasonable and still resolves the scenes' structures.
-# (--param takes several values, so it comes last.)
-occlusion=(--param window=32 stride=32)
+occlusion=(--param window=32 --param stride=32)
 
 mkdir -p "$out"
-"$cli" pic "$brackets" -q --max-side 512 --methods "$methods" -o "$out/brackets.csv" "${occlusion[@]}"
+"$cli" pic -q --max-side 512 --methods "$methods" "${occlusion[@]}" "$brackets" -o "$out/brackets.csv"
 for scene in interior ramp patches; do
   "$cli" synth -q --scene "$scene" --size 512x384 --exposures 3 --noise --seed 5 -o "$out/synth/$scene"
 done
-"$cli" pic "$out/synth" -q --max-side 320 --methods "$methods" -o "$out/synth.csv" "${occlusion[@]}"
+"$cli" pic -q --max-side 320 --methods "$methods" "${occlusion[@]}" "$out/synth" -o "$out/synth.csv"
 for m in ${methods//,/ }; do
   "$cli" explain -q --method "$m" --sanity all --max-side 256 "$brackets/meflut-1" -o "$out/sanity/$m"
 done

@@ -15,6 +15,11 @@
 
 namespace fuselab::cli {
 
+CLI::Option* addRepeatableOption(CLI::App& sub, const std::string& name, std::vector<std::string>& values, const std::string& help)
+{
+    return sub.add_option(name, values, help)->allow_extra_args(false);
+}
+
 void addCommonOptions(CLI::App& sub, CommonOptions& options)
 {
     sub.add_flag("--quiet,-q", options.quiet, "No progress output on stderr");

@@ -29,6 +29,11 @@ struct CommonOptions {
     int threads = 0; ///< 0 = all cores
 };
 void addCommonOptions(CLI::App& sub, CommonOptions& options);
+
+/// A repeatable option with one value per occurrence (`--param A=1 --param B=2`, as CLI.md writes
+/// it). CLI11's vector options otherwise take every following word: `pic --param window=32 FOLDER`
+/// swallowed the folder.
+CLI::Option* addRepeatableOption(CLI::App& sub, const std::string& name, std::vector<std::string>& values, const std::string& help);
 /// Applies --threads to our pool, OpenCV and (where linked) LibTorch.
 void applyThreads(const CommonOptions& options);
 

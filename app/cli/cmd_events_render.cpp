@@ -33,7 +33,7 @@ public:
             ->excludes(window);
         sub->add_option("--start-us", m_startUs, "Window start in microseconds after the file's first event")->capture_default_str();
         sub->add_option("--reference", m_reference, "eframe: image the integration starts from (its linear luminance)");
-        sub->add_option("--param", m_params, "Operator parameter ID=VALUE (repeatable; 'fuselab-cli ops' lists them)");
+        addRepeatableOption(*sub, "--param", m_params, "Operator parameter ID=VALUE (repeatable; 'fuselab-cli ops' lists them)");
         sub->add_option("-o,--output", m_output, "Output image (.png, .tif, .exr, …); a sidecar <OUT>.json is written too")->required();
         m_in.attach(*sub);
         m_out.attach(*sub);

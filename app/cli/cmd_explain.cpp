@@ -1,19 +1,27 @@
 // fuselab-cli explain --method METHOD [--model FILE] [--target T] [--region X,Y,W,H | --mask FILE]
 //                     [--param ID=VALUE ...] [--device auto|cpu|cuda] [--max-side PX] [--sanity model|data|all]
 //                     [--json] -o OUTDIR IMAGE...
+// fuselab-cli explain --method METHOD --frame F --events E [--reference R] [--window-us N | --count N]
+//                     [--start-us N] [--model FILE] ... -o OUTDIR
 //
 // One attribution map per input of the learned fusion (README: Attribution): OUTDIR/map_<k>_<stem>.exr
 // (float, one channel, signed), OUTDIR/map_<k>_<stem>.png (coloured), each with its sidecar, and
 // OUTDIR/summary.json (method, target, inputs[] with file, map, png, min, max, sum; completeness_gap
-// for Integrated Gradients). LibTorch loads only after the arguments and the model file are checked.
+// for Integrated Gradients). With --frame/--events the frame/event network is explained: three
+// maps, map_0_F, map_1_E and map_2_EF, and each summary input also names its modality.
+// LibTorch loads only after the arguments and the model file are checked.
 #include "attribution_support.hpp"
 #include "cli_support.hpp"
 #include "command.hpp"
+#include "frame_event_fusion.hpp"
+#include "learn_support.hpp"
 #include "output_options.hpp"
 #include "stack_options.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/learn/frame_event.hpp"
+#include "fuselab/learn/frame_event_model.hpp"
 #include "fuselab/learn/learn_library.hpp"
 #include "fuselab/mertens.hpp"
 
@@ -47,11 +55,12 @@ public:
         CLI::App* sub = app.add_subcommand(
             "explain", "Attribution maps of the learned fusion: one map per input, for a target such as the mean output over a "
                        "region (README: Attribution)");
-        sub->add_option("images", m_inputs, "The stack's images, or a folder of them")->required();
+        sub->add_option("images", m_inputs, "The stack's images, or a folder of them (not with --frame/--events)");
         sub->add_option("-o,--output", m_output, "Output folder (created): map_<k>_<stem>.exr/.png per input and summary.json")
             ->required();
         sub->add_option("--method", m_method, "Attribution method")->required()->check(CLI::IsMember(attributionMethodIds()));
-        sub->add_option("--model", m_model, "The fusion model file (default: the shipped model)");
+        sub->add_option("--model", m_model,
+                        "The fusion model file (default: the shipped model; with --frame/--events the shipped frame/event model)");
         std::string help = "Method parameter ID=VALUE (repeatable):";
         std::vector<AttributionMethod> all = attributionMethods();
         all.push_back(AttributionMethod::Random);
@@ -60,7 +69,7 @@ public:
             for (const ParamSpec& s : attributionParamSpecs(m)) ids += (ids.empty() ? "" : ",") + s.id;
             if (!ids.empty()) help += " " + std::string(toString(m)) + " {" + ids + "}";
         }
-        sub->add_option("--param", m_params, help);
+        addRepeatableOption(*sub, "--param", m_params, help);
         sub->add_option("--device", m_device, "auto (CUDA when LibTorch sees one), cpu or cuda")
             ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
         sub->add_option("--max-side", m_maxSide, "Reduce the stack first so its long side is at most this (0: full size); --region and --mask then refer to the reduced size")
@@ -72,6 +81,7 @@ public:
             ->capture_default_str()->check(CLI::IsMember({"none", "model", "data", "all"}));
         sub->add_flag("--json", m_json, "Also print summary.json on stdout");
         m_target.attach(*sub);
+        m_frameEvent.attach(*sub, "Frame/event attribution");
         m_stack.attach(*sub);
         addCommonOptions(*sub, m_common);
         return sub;
@@ -81,23 +91,57 @@ public:
     {
         applyThreads(m_common);
         if (m_stack.deghost) throw UsageError("--deghost does not apply to explain");
+        const bool frameEvent = m_frameEvent.given();
+        if (frameEvent) {
+            m_frameEvent.requireBoth();
+            if (!m_inputs.empty()) throw UsageError("give either stack images or --frame/--events, not both");
+            if (m_maxSide > 0) throw UsageError("--max-side applies to exposure stacks (the event representation is not resampled)");
+            if (m_stack.align != "none") throw UsageError("--align does not apply to --frame/--events");
+        } else {
+            if (m_inputs.empty()) throw UsageError("give the stack's images (or --frame and --events)");
+            if (m_frameEvent.windowGiven())
+                throw UsageError("--reference, --window-us, --count and --start-us apply to --frame/--events only");
+        }
         const AttributionMethod method = parseAttributionMethod(m_method);
         // Everything that can be wrong with the arguments is found before LibTorch or the stack load.
         const ParamValues overrides = parseParamArguments(attributionParamSpecs(method), "--method " + m_method, "--param", m_params);
         const AttributionTarget target = m_target.resolve();
         checkModelFile(m_model);
+        if (frameEvent) m_frameEvent.checkFilesExist();
         std::error_code ec;
         if (fs::exists(m_output, ec) && !fs::is_directory(m_output, ec)) throw Error(m_output, "exists and is not a folder");
 
         ConsoleProgress progress("explain", m_common.quiet || m_json);
         ProgressSpan loading(progress, 0.0, 0.1);
         std::vector<std::string> files;
-        const ExposureStack loaded = m_stack.load(m_inputs, false, loading, &files);
-        const ExposureStack stack = m_maxSide > 0 ? makeProxyStack(loaded, m_maxSide) : loaded;
+        std::vector<std::string> mapNames; ///< the part of each map's file name after map_<k>_
         std::vector<Image> inputs;
-        for (const StackFrame& f : stack.frames) inputs.push_back(f.pixels.toFloat());
+        std::vector<Modality> modalities;
+        std::shared_ptr<const FusionModel> model;
         std::string modelPath;
-        const auto model = loadAttributionModel(m_model, &modelPath);
+        if (frameEvent) {
+            const FrameEventWindow window = loadFrameEventWindow(m_frameEvent);
+            modelPath = m_model.empty() ? shippedFrameEventModelPath() : m_model;
+            progress.report(0.05, "loading model");
+            const LoadedFrameEventModel loadedModel = loadFrameEventModel(modelPath);
+            const FrameEventInputs fe = makeFrameEventInputs(window.frameLinear, window.referenceLinear, EventSpan(window.events),
+                                                             window.widthPx, window.heightPx, window.interval, loadedModel.encoding);
+            model = loadedModel.model;
+            inputs = fe.networkInputs();
+            modalities = frameEventModalities();
+            files = {m_frameEvent.frame, m_frameEvent.events, m_frameEvent.events};
+            if (!m_frameEvent.reference.empty()) files[2] = m_frameEvent.reference;
+            mapNames = {"F", "E", "EF"};
+            m_inputFiles = window.inputFiles;
+        } else {
+            const ExposureStack loaded = m_stack.load(m_inputs, false, loading, &files);
+            const ExposureStack stack = m_maxSide > 0 ? makeProxyStack(loaded, m_maxSide) : loaded;
+            for (const StackFrame& f : stack.frames) inputs.push_back(f.pixels.toFloat());
+            modalities.assign(inputs.size(), Modality::Exposure);
+            for (const std::string& f : files) mapNames.push_back(safeStem(f));
+            m_inputFiles = files;
+            model = loadAttributionModel(m_model, &modelPath);
+        }
         const LearnEntryPoints& learn = LearnLibrary::get();
 
         AttributionRequest request;
@@ -115,7 +159,6 @@ public:
         const bool modelCheck = m_sanity == "model" || m_sanity == "all", dataCheck = m_sanity == "data" || m_sanity == "all";
         const double explainEnd = modelCheck || dataCheck ? 0.4 : 0.95;
         ProgressSpan explaining(progress, 0.1, explainEnd);
-        const std::vector<Modality> modalities(inputs.size(), Modality::Exposure);
         const AttributionResult r = learn.attribute(*model, inputs, modalities, request, explaining);
         nlohmann::json sanity = nlohmann::json::object();
         if (modelCheck) {
@@ -166,15 +209,16 @@ public:
         const DisplayRange range = attributionDisplayRange(r.maps, r.isSigned);
         summary["display_range"] = {range.lo, range.hi};
         for (std::size_t k = 0; k < r.maps.size(); ++k) {
-            const std::string base = "map_" + std::to_string(k) + "_" + safeStem(files.at(k));
+            const std::string base = "map_" + std::to_string(k) + "_" + mapNames.at(k);
             const std::string exrPath = (fs::path(m_output) / (base + ".exr")).string();
             const std::string pngPath = (fs::path(m_output) / (base + ".png")).string();
             Sidecar sidecar;
             sidecar.operators.push_back({"attribution-" + std::string(toString(method)), 1, values});
-            sidecar.inputFiles = files;
+            sidecar.inputFiles = m_inputFiles;
             sidecar.notes["model"] = modelPath;
             sidecar.notes["target"] = r.target;
             sidecar.notes["input"] = files[k];
+            if (frameEvent) sidecar.notes["modality"] = std::string(toString(modalities[k]));
             sidecar.notes["map"] = r.isSigned ? "signed attribution, one channel" : "attribution ≥ 0, one channel";
             if (std::isfinite(r.completenessGap)) sidecar.numbers["completeness_gap"] = r.completenessGap;
             writeOutputWithSidecar(exrPath, r.maps[k], exr, sidecar);
@@ -184,7 +228,9 @@ public:
             sidecar.numbers["display_max"] = range.hi;
             writeOutputWithSidecar(pngPath, colouredAttributionMap(r.maps[k], r.isSigned, range), png, sidecar);
             const MapStatistics s = mapStatistics(r.maps[k]);
-            summary["inputs"].push_back({{"file", files[k]}, {"map", exrPath}, {"png", pngPath}, {"min", s.min}, {"max", s.max}, {"sum", s.sum}});
+            nlohmann::json entry = {{"file", files[k]}, {"map", exrPath}, {"png", pngPath}, {"min", s.min}, {"max", s.max}, {"sum", s.sum}};
+            if (frameEvent) entry["modality"] = std::string(toString(modalities[k]));
+            summary["inputs"].push_back(entry);
         }
         const std::string summaryPath = (fs::path(m_output) / "summary.json").string();
         writeFileAtomically(summaryPath, summary.dump(2) + "\n");
@@ -202,11 +248,13 @@ public:
 
 private:
     std::vector<std::string> m_inputs, m_params;
+    std::vector<std::string> m_inputFiles; ///< every file read, for the sidecars
     std::string m_output, m_method, m_model, m_device = "auto";
     bool m_json = false;
     int m_maxSide = 0;
     std::string m_sanity = "none";
     TargetOptions m_target;
+    FrameEventOptions m_frameEvent;
     StackOptions m_stack;
     CommonOptions m_common;
 };

@@ -32,7 +32,7 @@ public:
         sub->add_option("--response", m_response, "Camera response: debevec, robertson (recovered), linear, gamma, srgb, or a FILE.csv")
             ->capture_default_str();
         sub->add_option("--response-out", m_responseOut, "Write the response used to this CSV (pixel_value,r,g,b)");
-        sub->add_option("--param", m_params, "Parameter ID=VALUE of the merge operator (repeatable; 'fuselab-cli ops --category merge')");
+        addRepeatableOption(*sub, "--param", m_params, "Parameter ID=VALUE of the merge operator (repeatable; 'fuselab-cli ops --category merge')");
         m_stack.attach(*sub);
         m_out.attach(*sub);
         addCommonOptions(*sub, m_common);

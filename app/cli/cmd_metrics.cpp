@@ -121,7 +121,7 @@ public:
         sub->add_option("--fused-name", m_fusedName, "With --batch: the fused image in each scene folder, a file name or a name "
                                                      "without extension (default: fused, i.e. fused.png, fused.tif, …)")
             ->capture_default_str();
-        sub->add_option("--param", m_params, "With --method: fusion parameter ID=VALUE (repeatable)");
+        addRepeatableOption(*sub, "--param", m_params, "With --method: fusion parameter ID=VALUE (repeatable)");
         sub->add_option("--merge", m_merge, "CSV files of sharded --batch runs to merge into -o (same header; rows sorted by "
                                             "scene; duplicates refused)");
         addCommonOptions(*sub, m_common);

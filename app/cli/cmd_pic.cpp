@@ -66,10 +66,10 @@ public:
         sub->add_option("--model", m_model, "The fusion model file (default: the shipped model)");
         sub->add_option("--max-side", m_maxSide, "Stacks are reduced so their long side is at most this (0: full size)")
             ->capture_default_str()->check(CLI::Range(0, 100000));
-        sub->add_option("--param", m_params, "Method parameter ID=VALUE, applied to every listed method that has it (repeatable)");
+        addRepeatableOption(*sub, "--param", m_params, "Method parameter ID=VALUE, applied to every listed method that has it (repeatable)");
         std::string curveHelp = "Curve setting ID=VALUE (repeatable):";
         for (const ParamSpec& s : attributionCurveParamSpecs()) curveHelp += " " + s.id + "=" + formatParamValue(defaultValue(s));
-        sub->add_option("--curve-param", m_curveParams, curveHelp);
+        addRepeatableOption(*sub, "--curve-param", m_curveParams, curveHelp);
         sub->add_option("--device", m_device, "auto (CUDA when LibTorch sees one), cpu or cuda")
             ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
         m_target.attach(*sub);

@@ -21,7 +21,7 @@ public:
         CLI::App* sub = app.add_subcommand("run", "Run any operator by id on an image or a stack ('ops' lists ids and parameters)");
         sub->add_option("operator", m_operator, "Operator id")->required();
         sub->add_option("inputs", m_inputs, "Input image, or the stack's images / folder (for image+stack operators: the image first)")->required();
-        sub->add_option("--param", m_params, "Parameter ID=VALUE (repeatable)");
+        addRepeatableOption(*sub, "--param", m_params, "Parameter ID=VALUE (repeatable)");
         sub->add_option("-o,--output", m_output, "Output image (format from the extension); a sidecar <OUT>.json is written too");
         auto* ev = sub->add_option("--ev", m_ev, "Exposure per stack input in stops (+1 = twice the light)");
         sub->add_option("--times", m_times, "Exposure time per stack input in seconds")->excludes(ev);

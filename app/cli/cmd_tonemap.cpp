@@ -28,7 +28,7 @@ public:
                 return list;
             }())
             ->required()->check(CLI::IsMember(names));
-        sub->add_option("--param", m_params, "Parameter ID=VALUE of the tone mapper (repeatable; 'fuselab-cli ops --category tonemap')");
+        addRepeatableOption(*sub, "--param", m_params, "Parameter ID=VALUE of the tone mapper (repeatable; 'fuselab-cli ops --category tonemap')");
         sub->add_option("--nonfinite", m_nonFinite, "NaN/Inf input samples: reject (default) or zero (replace them)")
             ->capture_default_str()->check(CLI::IsMember({"reject", "zero"}));
         m_out.attach(*sub);

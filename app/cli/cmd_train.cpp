@@ -45,7 +45,7 @@ public:
         sub->add_option("--resume", m_resume, "Continue from this checkpoint (its settings, then any --param/--steps given here)");
         std::string help = "Training parameter ID=VALUE (repeatable):";
         for (const ParamSpec& s : trainingParamSpecs()) help += " " + s.id + "=" + formatParamValue(defaultValue(s));
-        sub->add_option("--param", m_params, help);
+        addRepeatableOption(*sub, "--param", m_params, help);
         sub->add_option("--log-every", m_logEvery, "Print one line with every loss term every N steps")->capture_default_str()->check(CLI::Range(1, 1000000));
         sub->add_option("--net-low-res", m_netLowRes,
                         "synthetic-events: the network's inference resolution (long side, px) stored in the model; FuseLab's "

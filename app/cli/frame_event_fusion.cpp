@@ -1,21 +1,108 @@
 #include "frame_event_fusion.hpp"
 
+#include "cli_support.hpp"
+
 #include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
+#include "fuselab/events_io.hpp"
 #include "fuselab/io.hpp"
 
 #include <filesystem>
+#include <optional>
 
 namespace fuselab::cli {
+namespace {
 
-Image readFrameLinear(const std::string& path)
+std::string sizeText(int w, int h)
+{
+    return std::to_string(w) + "x" + std::to_string(h);
+}
+
+void requireFile(const std::string& path)
 {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw Error(path, "no such file");
+}
+
+} // namespace
+
+Image readFrameLinear(const std::string& path)
+{
+    requireFile(path);
     Image image = readImage(path).pixels.toFloat();
     if (image.encoding() != ColourEncoding::Linear && image.encoding() != ColourEncoding::Srgb)
         throw Error(path, "the frame must be sRGB or linear (it is " + std::string(toString(image.encoding())) + ")");
     return withEncoding(image, ColourEncoding::Linear);
+}
+
+void FrameEventOptions::attach(CLI::App& sub, const std::string& purpose)
+{
+    sub.add_option("--frame", frame, purpose + ": the frame F at the window's end (sRGB image, or linear EXR with 1 = saturation)");
+    sub.add_option("--events", events, purpose + ": the event recording (text, HDF5, AEDAT 4.0, EVT 2.0/3.0 RAW)");
+    sub.add_option("--reference", reference,
+                   purpose + ": the frame at the window's start that EF integrates from (default: the last frame "
+                             "stored in an HDF5 recording at or before the window's start)");
+    auto* window = sub.add_option("--window-us", windowUs, purpose + ": time window in microseconds (default 33333)")
+                       ->check(CLI::Range(std::int64_t(1), std::int64_t(3'600'000'000LL)));
+    sub.add_option("--count", count, purpose + ": a window of this many events instead")
+        ->check(CLI::Range(std::int64_t(1), std::int64_t(1'000'000'000LL)))
+        ->excludes(window);
+    sub.add_option("--start-us", startUs, purpose + ": window start in microseconds after the recording's first event")
+        ->capture_default_str();
+    eventInput.attach(sub);
+}
+
+void FrameEventOptions::requireBoth() const
+{
+    if (frame.empty() || events.empty()) throw UsageError("frame/event inputs need both --frame and --events");
+}
+
+void FrameEventOptions::checkFilesExist() const
+{
+    requireFile(events);
+    requireFile(frame);
+    if (!reference.empty()) requireFile(reference);
+}
+
+FrameEventWindow loadFrameEventWindow(const FrameEventOptions& o)
+{
+    FrameEventWindow out;
+    auto reader = openEventReader(o.events, o.eventInput.toReadOptions());
+    const EventIndex& index = reader->index();
+    if (index.stats.count == 0) throw Error(o.events, "holds no events to fuse");
+    const int w = reader->metadata().widthPx, h = reader->metadata().heightPx;
+    out.widthPx = w;
+    out.heightPx = h;
+    out.frameLinear = readFrameLinear(o.frame);
+    if (out.frameLinear.width() != w || out.frameLinear.height() != h)
+        throw Error(o.frame, "the frame is " + sizeText(out.frameLinear.width(), out.frameLinear.height()) + ", the events of " +
+                                 o.events + " are " + sizeText(w, h));
+    const std::int64_t start = index.stats.tFirstUs + o.startUs;
+    const EventWindow window = o.count > 0 ? EventWindow::byCount(start, std::uint64_t(o.count))
+                                           : EventWindow::byTime(start, o.windowUs > 0 ? o.windowUs : std::int64_t(33333));
+    out.events = reader->readWindow(window);
+    out.interval = windowInterval(EventSpan(out.events), window);
+    out.inputFiles = {o.frame, o.events};
+    if (!o.reference.empty()) {
+        out.referenceLinear = readFrameLinear(o.reference);
+        if (out.referenceLinear.width() != w || out.referenceLinear.height() != h)
+            throw Error(o.reference, "the reference frame is " + sizeText(out.referenceLinear.width(), out.referenceLinear.height()) +
+                                         ", the events of " + o.events + " are " + sizeText(w, h));
+        out.inputFiles.push_back(o.reference);
+        out.referenceNote = o.reference;
+        return out;
+    }
+    const std::vector<EventFileFrame> frames = reader->frames();
+    const std::optional<std::size_t> found = lastFrameAtOrBefore(frames, out.interval.beginUs);
+    if (!found)
+        throw Error(o.events, "no frame at or before the window's start (" + std::to_string(out.interval.beginUs) +
+                                  " us) for the event-derived frame EF: give --reference IMAGE");
+    out.referenceLinear = withEncoding(reader->readFrame(*found), ColourEncoding::Linear);
+    if (out.referenceLinear.width() != w || out.referenceLinear.height() != h)
+        throw Error(o.events, "its frame " + frames[*found].name + " is " +
+                                  sizeText(out.referenceLinear.width(), out.referenceLinear.height()) + ", its events " + sizeText(w, h));
+    out.referenceNote = o.events + ":" + frames[*found].name;
+    return out;
 }
 
 } // namespace fuselab::cli

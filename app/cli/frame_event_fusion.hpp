@@ -1,16 +1,59 @@
-// Frame/event learned fusion for the CLI (fuse --frame --events, events evaluate): reading a
-// frame file into camera units. Loading the model and fusing live in the learn API
-// (fuselab/learn/frame_event_model.hpp), shared with the GUI.
+// Frame/event inputs for the CLI (fuse --frame --events, explain --frame --events): the options,
+// reading a frame file into camera units, and loading the event window with its reference frame.
+// Loading the model and fusing live in the learn API (fuselab/learn/frame_event_model.hpp),
+// shared with the GUI.
 #pragma once
 
+#include "events_commands.hpp"
+
+#include "fuselab/events.hpp"
 #include "fuselab/image.hpp"
 
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace fuselab::cli {
 
 /// A frame file in camera units (sRGB files decoded to linear; float files taken as linear, 1 =
 /// saturation). Throws fuselab::Error naming the file.
 Image readFrameLinear(const std::string& path);
+
+/// --frame, --events, --reference, --window-us | --count, --start-us and the event reading
+/// options, as `fuse` and `explain` take them.
+struct FrameEventOptions {
+    std::string frame, events, reference;
+    std::int64_t windowUs = 0, count = 0, startUs = 0;
+    EventInputOptions eventInput;
+
+    /// `purpose` starts every help text ("Frame/event fusion", "Frame/event attribution").
+    void attach(CLI::App& sub, const std::string& purpose);
+    bool given() const { return !frame.empty() || !events.empty(); }
+    /// Any of the window options (--reference, --window-us, --count, --start-us) given.
+    bool windowGiven() const { return !reference.empty() || windowUs > 0 || count > 0 || startUs != 0; }
+    /// Throws UsageError unless both --frame and --events are given.
+    void requireBoth() const;
+    /// Throws fuselab::Error(path, "no such file") for the events, then the frame, then the reference.
+    void checkFilesExist() const;
+};
+
+/// The frame at the window's end, the reference at its start (camera units, the sensor's size)
+/// and the window's events.
+struct FrameEventWindow {
+    Image frameLinear, referenceLinear;
+    std::vector<Event> events; ///< time-ordered, inside `interval`
+    TimeInterval interval;
+    int widthPx = 0, heightPx = 0;
+    std::vector<std::string> inputFiles; ///< frame, events, and the reference file when one was given
+    std::string referenceNote;           ///< the reference file, or EVENTS:FRAME_NAME for a stored frame
+};
+
+/// Reads the window (default 33 333 µs from the recording's first event + --start-us) and the
+/// reference: --reference, or the last frame stored in the recording at or before the window's
+/// start. Throws fuselab::Error naming the file for sizes that differ from the sensor, a
+/// recording without events, or no reference frame to be found.
+FrameEventWindow loadFrameEventWindow(const FrameEventOptions& options);
 
 } // namespace fuselab::cli

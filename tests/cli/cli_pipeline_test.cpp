@@ -157,6 +157,28 @@ TEST(CliToneMap, EveryOperatorWritesAndPqIsNoted)
     EXPECT_EQ(runCli({"tonemap", "--op", "nosuch", "-o", dir.file("x.png"), dir.file("in.exr")}).exitCode, 2);
 }
 
+// CLI.md's `--param ID=VALUE` is repeatable, one value per occurrence: inputs may follow it (CLI11
+// used to take every following word as another value, the input included), and a second value
+// after one --param is an unexpected argument (exit 2), never a silently applied parameter.
+TEST(CliToneMap, ParamTakesOneValuePerOccurrence)
+{
+    TempDir dir;
+    Image radiance(32, 24, 3, ColourEncoding::Linear);
+    radiance.fill(0.25f);
+    writeImage(dir.file("in.exr"), radiance);
+    const CliRun r = runCli({"tonemap", "--quiet", "--op", "mulaw", "--param", "mu=100", "--param", "normalisation=none",
+                             dir.file("in.exr"), "--bit-depth", "16", "-o", dir.file("out.png")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    // T(0.25) = log(1 + 100 · 0.25) / log(101) with no normalisation: both parameters applied
+    // (the default normalisation would divide by the maximum first: T(1) = 1).
+    const double expected = std::log(26.0) / std::log(101.0);
+    EXPECT_NEAR(readImage(dir.file("out.png")).pixels.as16()->at(5, 5, 1) / 65535.0, expected, 1e-4);
+    const CliRun two = runCli({"tonemap", "--quiet", "--op", "mulaw", "--param", "mu=100", "normalisation=none", dir.file("in.exr"),
+                               "-o", dir.file("two.exr")});
+    EXPECT_EQ(two.exitCode, 2) << two.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("two.exr")));
+}
+
 TEST(CliFuse, AlignsAndDeghostsOnRequest)
 {
     TempDir dir;
