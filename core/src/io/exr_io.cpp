@@ -201,8 +201,9 @@ void writeExr(const std::string& path, const Image& linear, const WriteOptions& 
         }
         // Half samples: converted a strip at a time into one reused buffer and handed to
         // OpenEXR (which compresses a strip's line blocks on its threads). A whole-image half
-        // copy was 72 MiB of fresh pages for 12 MP RGB; OpenEXR converting per line itself was
-        // slower still. 256 rows are whole line blocks for every compression (1, 16 or 32 rows).
+        // copy was 72 MiB of fresh pages for 12 MP RGB; OpenEXR's OutputFile refuses a float
+        // frame buffer for half channels (tried). 256 rows are whole line blocks for every
+        // compression (1, 16 or 32 rows).
         constexpr int kStripRows = 256;
         std::unique_ptr<std::uint16_t[]> strip(new std::uint16_t[std::size_t(std::min(h, kStripRows)) * rowSamples]);
         for (int y0 = 0; y0 < h; y0 += kStripRows) {
