@@ -114,7 +114,8 @@ public:
         ConsoleProgress progress("explain", m_common.quiet || m_json);
         ProgressSpan loading(progress, 0.0, 0.1);
         std::vector<std::string> files;
-        std::vector<std::string> mapNames; ///< the part of each map's file name after map_<k>_
+        std::vector<std::string> mapNames;   ///< the part of each map's file name after map_<k>_
+        std::vector<std::string> inputFiles; ///< every file read, for the sidecars
         std::vector<Image> inputs;
         std::vector<Modality> modalities;
         std::shared_ptr<const FusionModel> model;
@@ -132,14 +133,14 @@ public:
             files = {m_frameEvent.frame, m_frameEvent.events, m_frameEvent.events};
             if (!m_frameEvent.reference.empty()) files[2] = m_frameEvent.reference;
             mapNames = {"F", "E", "EF"};
-            m_inputFiles = window.inputFiles;
+            inputFiles = window.inputFiles;
         } else {
             const ExposureStack loaded = m_stack.load(m_inputs, false, loading, &files);
             const ExposureStack stack = m_maxSide > 0 ? makeProxyStack(loaded, m_maxSide) : loaded;
             for (const StackFrame& f : stack.frames) inputs.push_back(f.pixels.toFloat());
             modalities.assign(inputs.size(), Modality::Exposure);
             for (const std::string& f : files) mapNames.push_back(safeStem(f));
-            m_inputFiles = files;
+            inputFiles = files;
             model = loadAttributionModel(m_model, &modelPath);
         }
         const LearnEntryPoints& learn = LearnLibrary::get();
@@ -214,7 +215,7 @@ public:
             const std::string pngPath = (fs::path(m_output) / (base + ".png")).string();
             Sidecar sidecar;
             sidecar.operators.push_back({"attribution-" + std::string(toString(method)), 1, values});
-            sidecar.inputFiles = m_inputFiles;
+            sidecar.inputFiles = inputFiles;
             sidecar.notes["model"] = modelPath;
             sidecar.notes["target"] = r.target;
             sidecar.notes["input"] = files[k];
@@ -248,7 +249,6 @@ public:
 
 private:
     std::vector<std::string> m_inputs, m_params;
-    std::vector<std::string> m_inputFiles; ///< every file read, for the sidecars
     std::string m_output, m_method, m_model, m_device = "auto";
     bool m_json = false;
     int m_maxSide = 0;
