@@ -91,16 +91,11 @@ public:
     {
         applyThreads(m_common);
         if (m_stack.deghost) throw UsageError("--deghost does not apply to explain");
+        m_frameEvent.checkInputChoice(!m_inputs.empty());
         const bool frameEvent = m_frameEvent.given();
         if (frameEvent) {
-            m_frameEvent.requireBoth();
-            if (!m_inputs.empty()) throw UsageError("give either stack images or --frame/--events, not both");
             if (m_maxSide > 0) throw UsageError("--max-side applies to exposure stacks (the event representation is not resampled)");
             if (m_stack.align != "none") throw UsageError("--align does not apply to --frame/--events");
-        } else {
-            if (m_inputs.empty()) throw UsageError("give the stack's images (or --frame and --events)");
-            if (m_frameEvent.windowGiven())
-                throw UsageError("--reference, --window-us, --count and --start-us apply to --frame/--events only");
         }
         const AttributionMethod method = parseAttributionMethod(m_method);
         // Everything that can be wrong with the arguments is found before LibTorch or the stack load.

@@ -55,10 +55,8 @@ public:
     {
         applyThreads(m_common);
         if (!m_model.empty() && m_method != "learned") throw UsageError("--model applies to --method learned only");
+        m_frameEvent.checkInputChoice(!m_inputs.empty());
         if (m_frameEvent.given()) return runFrameEvent();
-        if (m_inputs.empty()) throw UsageError("give the stack's images (or --frame and --events for frame/event fusion)");
-        if (m_frameEvent.windowGiven())
-            throw UsageError("--reference, --window-us, --count and --start-us apply to --frame/--events fusion only");
         if (m_method == "learned") return runLearned();
         const Operator& op = m_registry.get(m_method);
         ParamValues overrides = parseParamArguments(op, m_params);
@@ -148,8 +146,6 @@ private:
     int runFrameEvent()
     {
 #if defined(FUSELAB_HAVE_LEARN)
-        m_frameEvent.requireBoth();
-        if (!m_inputs.empty()) throw UsageError("give either stack images or --frame/--events, not both");
         if (m_method != "learned") throw UsageError("--frame/--events fusion needs --method learned");
         if (m_stack.deghost || m_stack.align != "none") throw UsageError("--deghost and --align do not apply to --frame/--events fusion");
         const std::vector<ParamSpec> specs = learn::learnedFusionParamSpecs();

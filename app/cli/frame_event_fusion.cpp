@@ -52,9 +52,15 @@ void FrameEventOptions::attach(CLI::App& sub, const std::string& purpose)
     eventInput.attach(sub);
 }
 
-void FrameEventOptions::requireBoth() const
+void FrameEventOptions::checkInputChoice(bool stackImagesGiven) const
 {
-    if (frame.empty() || events.empty()) throw UsageError("frame/event inputs need both --frame and --events");
+    if (given()) {
+        if (frame.empty() || events.empty()) throw UsageError("frame/event inputs need both --frame and --events");
+        if (stackImagesGiven) throw UsageError("give either stack images or --frame/--events, not both");
+        return;
+    }
+    if (!stackImagesGiven) throw UsageError("give the stack's images (or --frame and --events)");
+    if (windowGiven()) throw UsageError("--reference, --window-us, --count and --start-us apply to --frame/--events only");
 }
 
 void FrameEventOptions::checkFilesExist() const

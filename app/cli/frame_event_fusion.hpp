@@ -33,8 +33,10 @@ struct FrameEventOptions {
     bool given() const { return !frame.empty() || !events.empty(); }
     /// Any of the window options (--reference, --window-us, --count, --start-us) given.
     bool windowGiven() const { return !reference.empty() || windowUs > 0 || count > 0 || startUs != 0; }
-    /// Throws UsageError unless both --frame and --events are given.
-    void requireBoth() const;
+    /// The command's inputs are either these options or stack images: throws UsageError for
+    /// one of --frame/--events alone, both kinds of input, neither, or window options without
+    /// --frame/--events.
+    void checkInputChoice(bool stackImagesGiven) const;
     /// Throws fuselab::Error(path, "no such file") for the events, then the frame, then the reference.
     void checkFilesExist() const;
 };

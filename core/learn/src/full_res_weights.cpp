@@ -1,5 +1,5 @@
 #include "full_res_weights.hpp"
-#include "pyramid_indexing.hpp"
+#include "fuselab/pyramid_geometry.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/parallel.hpp"

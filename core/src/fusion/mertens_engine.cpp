@@ -130,7 +130,7 @@ void computeWeightRows(const ImageBuffer<T>& img, int planes, const QualityModel
     float* const planePtrs[3] = {s.plane(0, w), s.plane(1, w), s.plane(2, w)};
     float* __restrict saturation = s.terms.data() + w;
     for (int r = 0; r < greyRows; ++r) {
-        const int y = detail::reflect101(y0 - 1 + r, h);
+        const int y = reflect101(y0 - 1 + r, h);
         loadPlanes(img, y, planes, planePtrs);
         float* __restrict g = s.grey.data() + std::size_t(r) * w;
         const float* __restrict pr = planePtrs[0];
@@ -182,7 +182,7 @@ void computeWeightRows(const ImageBuffer<T>& img, int planes, const QualityModel
         const float floor = q.floor;
         for (int x = 1; x < w - 1; ++x) contrast[x] = std::fabs(gm[x] + gp[x] + g0[x - 1] + g0[x + 1] - 4.0f * g0[x]) + floor;
         for (int x : {0, w - 1}) {
-            const int xl = detail::reflect101(x - 1, w), xr = detail::reflect101(x + 1, w);
+            const int xl = reflect101(x - 1, w), xr = reflect101(x + 1, w);
             contrast[x] = std::fabs(gm[x] + gp[x] + g0[xl] + g0[xr] - 4.0f * g0[x]) + floor;
         }
         raiseInPlace(contrast, w, q.wc);
@@ -378,7 +378,7 @@ private:
                     auto planeRow = [&](int fineIndex, int c) { return rows.data() + (std::size_t(fineIndex) * m_planes + c) * m_w; };
                     for (int i = 0; i < fineCount; ++i) {
                         float* ptrs[3] = {planeRow(i, 0), m_planes > 1 ? planeRow(i, 1) : nullptr, m_planes > 2 ? planeRow(i, 2) : nullptr};
-                        loadPlanes(img, detail::reflect101(firstFine + i, m_h), m_planes, ptrs);
+                        loadPlanes(img, reflect101(firstFine + i, m_h), m_planes, ptrs);
                     }
                     for (int y = y0; y < y1; ++y)
                         for (int c = 0; c < m_planes; ++c) {
@@ -405,7 +405,7 @@ private:
                 const int firstFine = 2 * y0 - 2, fineCount = 2 * (y1 - y0) + 3;
                 rows.resize(std::size_t(fineCount) * m_w);
                 for (int i = 0; i < fineCount; ++i) {
-                    const std::uint16_t* __restrict src = weights.row(detail::reflect101(firstFine + i, m_h));
+                    const std::uint16_t* __restrict src = weights.row(reflect101(firstFine + i, m_h));
                     float* __restrict dst = rows.data() + std::size_t(i) * w;
                     for (int x = 0; x < w; ++x) dst[x] = float(src[x]) * (1.0f / kWeightScale);
                 }
@@ -459,8 +459,8 @@ private:
                 const int rows = std::min(2, m_h - 2 * i);
                 for (int r = 0; r < rows; ++r)
                     for (int c = 0; c < p; ++c) std::fill(acc(r, c), acc(r, c) + w, 0.0f);
-                const int coarseIndex[3] = {detail::coarseNeighbour(i - 1, m_h), detail::coarseNeighbour(i, m_h),
-                                            detail::coarseNeighbour(i + 1, m_h)};
+                const int coarseIndex[3] = {coarseNeighbour(i - 1, m_h), coarseNeighbour(i, m_h),
+                                            coarseNeighbour(i + 1, m_h)};
                 for (int f = 0; f < m_k; ++f) {
                     for (int r = 0; r < rows; ++r) {
                         float* planes[3] = {cur(r, 0), p > 1 ? cur(r, 1) : nullptr, p > 2 ? cur(r, 2) : nullptr};

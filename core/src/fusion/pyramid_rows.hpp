@@ -11,9 +11,6 @@
 
 namespace fuselab::FUSELAB_ISA::detail {
 
-using fuselab::coarseNeighbour;
-using fuselab::reflect101;
-
 /// One coarse row of pyramidDown from five fine rows r[0..4] (fine rows 2i−2 … 2i+2,
 /// mirrored by the caller): [1 4 6 4 1]/16 vertically, then horizontally, keeping every
 /// second sample. `scratch` holds 2·fineWidth floats; `out` (fineWidth+1)/2.

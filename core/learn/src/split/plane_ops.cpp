@@ -1,5 +1,5 @@
 #include "plane_ops.hpp"
-#include "../pyramid_indexing.hpp"
+#include "fuselab/pyramid_geometry.hpp"
 
 #include "fuselab/error.hpp"
 #include "row_parallel.hpp"

@@ -219,7 +219,7 @@ DataRandomisationResult dataRandomisationCheck(const AttributionRequest& request
     std::vector<at::Tensor> stacks;
     for (int i = 0; i < kStacks; ++i) stacks.push_back(stackOf(o.seed * 1000 + std::uint64_t(i), scenes[std::size_t(i) % scenes.size()]));
     const at::Tensor data = at::stack(stacks); // [N,K,3,S,S]
-    const int levels = detail::autoPyramidLevels(o.sizePx, o.sizePx, 2);
+    const int levels = autoPyramidLevels(o.sizePx, o.sizePx, 2);
     const at::Tensor truth = detail::laplacianBlend(data, detail::mertensWeights(data).unsqueeze(2), levels);
     const at::Tensor permuted = at::roll(truth, {1}, {0}); // stack i learns stack i−1's fusion
 

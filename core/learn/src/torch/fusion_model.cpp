@@ -98,8 +98,8 @@ private:
         const FusionNetConfig& cfg = m_net->config();
         const int longSide = options.lowResLongSidePx > 0 ? options.lowResLongSidePx : cfg.lowResLongSidePx;
         const auto [lowH, lowW] = detail::lowResSize(h, w, longSide);
-        const int autoLevels = detail::autoPyramidLevels(w, h, 2);
-        const int levels = options.pyramidLevels > 0 ? std::min(options.pyramidLevels, detail::autoPyramidLevels(w, h, 1)) : autoLevels;
+        const int autoLevels = autoPyramidLevels(w, h, 2);
+        const int levels = options.pyramidLevels > 0 ? std::min(options.pyramidLevels, autoPyramidLevels(w, h, 1)) : autoLevels;
 
         FuseResult result;
         result.device = detail::deviceName(device);

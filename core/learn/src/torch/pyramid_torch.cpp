@@ -1,5 +1,5 @@
 #include "pyramid_torch.hpp"
-#include "../pyramid_indexing.hpp"
+#include "fuselab/pyramid_geometry.hpp"
 
 #include "fuselab/error.hpp"
 

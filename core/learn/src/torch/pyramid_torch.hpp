@@ -4,13 +4,11 @@
 // blend behaves the same when the app blends with fuselab::pyramidBlend.
 #pragma once
 
-#include "fuselab/pyramid_geometry.hpp"
+#include "fuselab/pyramid_geometry.hpp" // autoPyramidLevels, for this blend's callers
 
 #include <ATen/core/Tensor.h>
 
 namespace fuselab::learn::detail {
-
-using fuselab::autoPyramidLevels;
 
 /// [N,C,H,W] → [N,C,(H+1)/2,(W+1)/2].
 at::Tensor pyramidDown(const at::Tensor& fine);

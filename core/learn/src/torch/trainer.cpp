@@ -236,7 +236,7 @@ public:
             const detail::FusedTensors f = detail::fuseTensors(*m_net, x, stack.modalities, lowH, lowW, 0);
             const at::Tensor greyIn = detail::greyCodesOf(x).to(at::kDouble);
             sum += detail::mefSsimScore(greyIn, detail::greyCodesOf(f.fused).to(at::kDouble)).item<double>();
-            const at::Tensor mertens = detail::laplacianBlend(x, detail::mertensWeights(x).unsqueeze(2), detail::autoPyramidLevels(w, h, 2));
+            const at::Tensor mertens = detail::laplacianBlend(x, detail::mertensWeights(x).unsqueeze(2), autoPyramidLevels(w, h, 2));
             sumMertens += detail::mefSsimScore(greyIn, detail::greyCodesOf(mertens).to(at::kDouble)).item<double>();
         }
         m_net->train();
