@@ -101,6 +101,22 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
     } else if (hdrTarget) {
         sidecar.notes["content"] = "display-referred result, linearised";
     }
+    for (const auto& [key, value] : result.scalars) sidecar.numbers[key] = value;
+    const auto painted = std::find_if(result.maps.begin(), result.maps.end(), [](const NamedImage& m) { return m.name == "painted_sources"; });
+    std::string maskPath;
+    if (painted != result.maps.end()) {
+        // The painted deghosting decisions travel with the output as the grey PNG the CLI's
+        // --deghost-mask reads (level k = frame k), named in the sidecar and hashed there.
+        maskPath = path + ".deghost-mask.png";
+        Image codes(painted->image.width(), painted->image.height(), 1, ColourEncoding::Srgb); // codes, written as they are
+        for (int y = 0; y < codes.height(); ++y)
+            for (int x = 0; x < codes.width(); ++x) codes.at(x, y) = painted->image.at(x, y) / 255.0f;
+        WriteOptions maskOptions;
+        maskOptions.bitDepth = 8;
+        writeImage(maskPath, codes, maskOptions);
+        sidecar.inputFiles.push_back(maskPath);
+        sidecar.notes["deghost_mask"] = maskPath + " (painted in the GUI; grey level k = frame k, 0 = automatic)";
+    }
     writeImage(path, image, options);
     writeSidecar(path, sidecar);
 }

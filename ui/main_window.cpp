@@ -18,6 +18,7 @@
 #endif
 
 #include "fuselab/error.hpp"
+#include "fuselab/events_io.hpp"
 #include "fuselab/io.hpp"
 
 #include <filesystem>
@@ -128,10 +129,25 @@ MainWindow::MainWindow(const OperatorRegistry& registry, QWidget* parent)
     });
     connect(m_ws.get(), &Workspace::previewReady, this, &MainWindow::onResult);
     connect(m_ws.get(), &Workspace::fullReady, this, &MainWindow::onResult);
-    connect(m_ws.get(), &Workspace::loadProblems, this, [this](const QStringList& p) { showProblem(p.join(QLatin1Char('\n'))); });
-    connect(m_ws.get(), &Workspace::jobFailed, this, [this](const QString&, const QString& message) { showProblem(message); });
+    // What a load could not read stays on the banner until a result comes: the job that then
+    // fails for want of frames adds its message to the files' problems instead of hiding them.
+    connect(m_ws.get(), &Workspace::loadProblems, this, [this](const QStringList& p) {
+        m_loadProblems = p;
+        showProblem(p.join(QLatin1Char('\n')));
+        if (m_startupDone || m_startup.screenshotPath.isEmpty()) return;
+        for (const QString& line : p) std::fprintf(stderr, "fuselab: warning: %s\n", qPrintable(line));
+        // After the load has been adopted (or dropped): too few frames means no result will come.
+        QTimer::singleShot(0, this, [this] {
+            if (m_ws->loadedStack().frames.size() < 2) failStartupScreenshot();
+        });
+    });
+    connect(m_ws.get(), &Workspace::jobFailed, this, [this](const QString&, const QString& message) {
+        showProblem((QStringList(m_loadProblems) << message).join(QLatin1Char('\n')));
+        failStartupScreenshot();
+    });
+    connect(m_ws.get(), &Workspace::fullReady, this, [this] { m_loadProblems.clear(); });
     connect(m_ws.get(), &Workspace::stackChanged, this, [this] {
-        m_banner->hide();
+        if (m_loadProblems.isEmpty()) m_banner->hide();
         if (!m_ws->session().syntheticSample) {
             QStringList paths;
             for (const SessionFrame& f : m_ws->session().frames) paths << f.path;
@@ -162,6 +178,20 @@ void MainWindow::buildDocks()
     connect(m_stack, &StackPanel::openFolderRequested, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a stack folder"));
         if (!dir.isEmpty()) openPaths({dir});
+    });
+    // Painted deghosting: the viewer's brush, each finished stroke applied to the session
+    // (undoable) and cleared from the viewer; the decisions show in the overlay list.
+    connect(m_stack, &StackPanel::deghostPaintToggled, this, [this](bool on) {
+        m_paintingDeghost = on;
+        m_viewer->setRegionTool(on ? ImageViewer::RegionTool::Brush : ImageViewer::RegionTool::None);
+        if (on) statusBar()->showMessage(tr("Deghosting: brush over the regions to take from the selected frame"), 5000);
+    });
+    connect(m_viewer, &ImageViewer::regionChanged, this, [this] {
+        if (!m_paintingDeghost || m_viewer->brushMask().isNull()) return;
+        const QImage stroke = m_viewer->brushMask();
+        const int source = m_stack->paintSourceFrame();
+        m_viewer->clearRegion();
+        m_ws->paintDeghostSource(stroke, source);
     });
     connect(m_stack, &StackPanel::weightMapRequested, this, [this](int frame) {
         // Operators that can explain their blend offer a boolean "weight_maps" parameter and
@@ -276,8 +306,9 @@ void MainWindow::buildDocks()
             });
     connect(m_attribution, &AttributionPanel::regionToolRequested, this,
             [this](int tool) { m_viewer->setRegionTool(ImageViewer::RegionTool(tool)); });
-    connect(m_viewer, &ImageViewer::regionChanged, this,
-            [this] { m_attribution->setRegion(m_viewer->regionFraction(), m_viewer->brushMask()); });
+    connect(m_viewer, &ImageViewer::regionChanged, this, [this] {
+        if (!m_paintingDeghost) m_attribution->setRegion(m_viewer->regionFraction(), m_viewer->brushMask());
+    });
 #endif
 }
 
@@ -436,6 +467,17 @@ void MainWindow::applyStartupRequest(const StartupRequest& request)
             m_ws->setSession(s);
         }
         if (m_startup.weightFrame >= 0) Q_EMIT m_stack->weightMapRequested(m_startup.weightFrame);
+        if (!m_startup.deghostMaskPath.isEmpty()) {
+            QImage painted(m_startup.deghostMaskPath);
+            if (painted.isNull()) {
+                showProblem(tr("%1: not a readable image (a deghosting mask is a grey PNG)").arg(m_startup.deghostMaskPath));
+                failStartupScreenshot();
+                return;
+            }
+            SessionState s = m_ws->session();
+            s.deghostMask = painted.convertToFormat(QImage::Format_Grayscale8);
+            m_ws->setSession(s);
+        }
     });
     // A recording opened without frames has no fusion result: its first window is the moment.
     connect(m_events, &EventsPanel::overlayReady, this, [this] {
@@ -471,6 +513,7 @@ void MainWindow::applyStartupRequest(const StartupRequest& request)
             return;
         }
 #endif
+        if (!m_startup.deghostMaskPath.isEmpty()) m_overlay->selectMap(QStringLiteral("painted_sources"));
         // Let the display job, the overlay and (for metrics) the metric jobs finish first.
         saveStartupScreenshot(1500);
     });
@@ -485,6 +528,16 @@ void MainWindow::saveStartupScreenshot(int delayMs)
         std::fprintf(stderr, "fuselab: %s %s\n", ok ? "saved" : "could not save", qPrintable(m_startup.screenshotPath));
         QCoreApplication::exit(ok ? 0 : 1);
     });
+}
+
+void MainWindow::failStartupScreenshot()
+{
+    // `fuselab --screenshot` waits for a result; when the work failed none will come, so it
+    // says why on stderr and exits non-zero instead of waiting for ever.
+    if (m_startupDone || m_startup.screenshotPath.isEmpty()) return;
+    m_startupDone = true;
+    std::fprintf(stderr, "fuselab: error: %s\n", qPrintable(m_lastProblem));
+    QTimer::singleShot(0, this, [] { QCoreApplication::exit(1); });
 }
 
 void MainWindow::showProblem(const QString& text)
@@ -586,11 +639,13 @@ void MainWindow::openPaths(const QStringList& paths)
         return;
     }
     // Event recordings go to the events dock; images (and folders) form the stack.
+    // Told apart by content, as the readers do: an image named .raw is an image, a recording
+    // is a recording whatever its name; what neither recognises goes to the stack loader, which
+    // names the file and its problem.
     QStringList images;
     for (const QString& p : paths) {
-        const QString suffix = QFileInfo(p).suffix().toLower();
-        if (suffix == QLatin1String("raw") || suffix == QLatin1String("aedat4") || suffix == QLatin1String("h5") ||
-            suffix == QLatin1String("hdf5"))
+        const std::string path = p.toStdString();
+        if (!QFileInfo(p).isDir() && formatFromContent(path) == FileFormat::Unknown && detectEventFormat(path) != EventFormat::Unknown)
             m_events->openRecording(p);
         else
             images << p;

@@ -42,6 +42,7 @@ struct StartupRequest {
     std::vector<double> evs;  ///< EVs for the opened files, in order
     int trainSteps = 0;       ///< > 0: after the first result, train this many steps in the training panel
     QStringList explainMethods; ///< non-empty: after the first result, explain a centred region with these methods, then curves
+    QString deghostMaskPath;  ///< painted deghosting decisions to load (grey PNG, level k = frame k), shown as the overlay
 };
 
 class MainWindow final : public QMainWindow {
@@ -81,6 +82,7 @@ protected:
 
 private:
     void saveStartupScreenshot(int delayMs);
+    void failStartupScreenshot();
     void buildActions();
     void buildDocks();
     void showProblem(const QString& text);
@@ -114,6 +116,8 @@ private:
     QAction* m_sideBySideAction = nullptr;
     QMenu* m_recentMenu = nullptr;
     QString m_lastProblem;
+    bool m_paintingDeghost = false; ///< viewer brush strokes are deghosting decisions
+    QStringList m_loadProblems; ///< what the last load could not read, until a result comes
     std::shared_ptr<const DisplayImage> m_pinned;
     std::shared_ptr<const DisplayImage> m_lastDisplay;
     QString m_pendingOverlay;

@@ -3,6 +3,7 @@
 #include "fuselab/error.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace fuselab::ui {
 
@@ -30,6 +31,23 @@ ExposureStack includedFrames(const ExposureStack& loaded, const SessionState& se
         std::stable_sort(out.frames.begin(), out.frames.end(),
                          [](const StackFrame& a, const StackFrame& b) { return *a.exposure.stops < *b.exposure.stops; });
     return out;
+}
+
+std::optional<Image8> paintedSourcesFor(const SessionState& session, int widthPx, int heightPx)
+{
+    if (session.deghostMask.isNull()) return std::nullopt;
+    // Nearest neighbour: codes are frame numbers, never blended.
+    const QImage scaled = session.deghostMask.convertToFormat(QImage::Format_Grayscale8)
+                              .scaled(widthPx, heightPx, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+    Image8 codes(widthPx, heightPx, 1);
+    bool any = false;
+    for (int y = 0; y < heightPx; ++y) {
+        const uchar* src = scaled.constScanLine(y);
+        std::copy(src, src + widthPx, codes.row(y));
+        any = any || std::any_of(src, src + widthPx, [](uchar v) { return v != 0; });
+    }
+    if (!any) return std::nullopt;
+    return codes;
 }
 
 namespace {
@@ -76,6 +94,15 @@ PipelineResult runPipeline(const SessionState& session, const ExposureStack& inp
 
     OperatorInput in;
     in.stack = &stack;
+    const std::optional<Image8> painted = paintedSourcesFor(session, stack.width(), stack.height());
+    in.deghostSources = painted ? &*painted : nullptr;
+    if (painted) {
+        // The painted decisions as an overlay: the frame number each painted pixel comes from.
+        Image codes(painted->width(), painted->height(), 1, ColourEncoding::Linear);
+        for (int y = 0; y < codes.height(); ++y)
+            for (int x = 0; x < codes.width(); ++x) codes.at(x, y) = float(painted->at(x, y));
+        result.maps.push_back({"painted_sources", codes});
+    }
     if (session.mode == PipelineMode::Fusion) {
         const Operator& fusion = registry.get(session.fusionId);
         ProgressSpan span(progress, begin, 1.0);

@@ -10,6 +10,7 @@
 #include "fuselab/sidecar.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ ExposureStack includedFrames(const ExposureStack& loaded, const SessionState& se
 /// Runs the pipeline the session describes on `stack`. Throws fuselab::Error, Cancelled.
 PipelineResult runPipeline(const SessionState& session, const ExposureStack& stack, const OperatorRegistry& registry,
                            ProgressSink& progress);
+
+/// The session's painted deghosting codes at the stack's size, or nothing when none are painted.
+std::optional<Image8> paintedSourcesFor(const SessionState& session, int widthPx, int heightPx);
 
 /// The first operator of a category (for defaults), or nullptr.
 const Operator* firstOfCategory(const OperatorRegistry& registry, const char* category);

@@ -4,6 +4,7 @@
 
 #include "fuselab/error.hpp"
 
+#include <QBuffer>
 #include <QJsonArray>
 
 namespace fuselab::ui {
@@ -54,6 +55,13 @@ QJsonObject SessionState::toJson(const OperatorRegistry& registry) const
         ops.insert(QString::fromStdString(id), o);
     }
     root.insert(QStringLiteral("operators"), ops);
+    if (!deghostMask.isNull()) {
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        deghostMask.save(&buffer, "PNG");
+        root.insert(QStringLiteral("deghost_mask_png"), QString::fromLatin1(png.toBase64()));
+    }
     return root;
 }
 
@@ -105,6 +113,13 @@ SessionState SessionState::fromJson(const QJsonObject& root, const OperatorRegis
             if (!dropped.isEmpty()) note += QStringLiteral("; ") + dropped.join(QStringLiteral("; "));
             notes->append(note);
         }
+    }
+    const QString mask = root.value(QStringLiteral("deghost_mask_png")).toString();
+    if (!mask.isEmpty()) {
+        QImage painted;
+        if (!painted.loadFromData(QByteArray::fromBase64(mask.toLatin1()), "PNG"))
+            throw Error("the session's painted deghosting mask is not a readable PNG");
+        s.deghostMask = painted.convertToFormat(QImage::Format_Grayscale8);
     }
     return s;
 }

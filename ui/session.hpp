@@ -6,6 +6,7 @@
 
 #include "fuselab/operator.hpp"
 
+#include <QImage>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -36,6 +37,10 @@ struct SessionState {
     std::string mergeId;                ///< e.g. "merge-debevec" (first merge operator when empty)
     std::string tonemapId;              ///< e.g. "tonemap-reinhard"
     std::map<std::string, ParamValues> values; ///< by operator id; missing = defaults
+    /// Painted deghosting decisions (Format_Grayscale8, any size: scaled to the stack by
+    /// nearest neighbour): code k takes the pixel from included frame k (1 = the first, in
+    /// exposure order), 0 = automatic. Null when nothing is painted. Saved in the session as PNG.
+    QImage deghostMask;
 
     /// Values for an operator: the stored ones resolved against its specs.
     ParamValues valuesFor(const Operator& op) const;

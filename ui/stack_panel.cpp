@@ -61,6 +61,32 @@ StackPanel::StackPanel(Workspace& workspace, QWidget* parent) : QWidget(parent),
     m_weightButton = new QPushButton(tr("Show weight map of selected frame"), this);
     m_weightButton->setToolTip(tr("Overlay the selected frame's share of the fused result"));
     layout->addWidget(m_weightButton);
+    // Deghosting decisions by hand: where the automatic detection guessed wrong, paint on the
+    // image which frame a region comes from (saved in the session, and in exported sidecars).
+    auto* ghostRow = new QHBoxLayout;
+    m_paintButton = new QPushButton(tr("Paint from frame"), this);
+    m_paintButton->setObjectName(QStringLiteral("deghostPaint"));
+    m_paintButton->setCheckable(true);
+    m_paintButton->setToolTip(tr("Deghosting: brush over the image to take that region from the selected frame "
+                                 "(the other frames are mapped to its content at their own exposure)"));
+    m_eraseButton = new QPushButton(tr("Erase"), this);
+    m_eraseButton->setCheckable(true);
+    m_eraseButton->setToolTip(tr("Brush painted regions back to automatic deghosting"));
+    auto* clearButton = new QPushButton(tr("Clear"), this);
+    clearButton->setToolTip(tr("Remove every painted deghosting decision"));
+    ghostRow->addWidget(m_paintButton);
+    ghostRow->addWidget(m_eraseButton);
+    ghostRow->addWidget(clearButton);
+    layout->addLayout(ghostRow);
+    connect(m_paintButton, &QPushButton::toggled, this, [this](bool on) {
+        if (on) m_eraseButton->setChecked(false);
+        Q_EMIT deghostPaintToggled(on || m_eraseButton->isChecked());
+    });
+    connect(m_eraseButton, &QPushButton::toggled, this, [this](bool on) {
+        if (on) m_paintButton->setChecked(false);
+        Q_EMIT deghostPaintToggled(on || m_paintButton->isChecked());
+    });
+    connect(clearButton, &QPushButton::clicked, this, [this] { m_ws.clearDeghostMask(); });
     auto* hint = new QLabel(tr("EV: +1 = twice the light. Edit where EXIF is missing or wrong."), this);
     hint->setWordWrap(true);
     layout->addWidget(hint);
@@ -74,6 +100,14 @@ StackPanel::StackPanel(Workspace& workspace, QWidget* parent) : QWidget(parent),
     connect(&m_ws, &Workspace::stackChanged, this, &StackPanel::rebuild);
     connect(&m_ws, &Workspace::sessionChanged, this, &StackPanel::refreshValues);
     rebuild();
+}
+
+int StackPanel::paintSourceFrame() const
+{
+    if (m_eraseButton->isChecked()) return -1;
+    int row = m_table->currentRow();
+    if (row < 0 && m_table->rowCount() > 0) row = 0;
+    return row < 0 ? -1 : m_table->item(row, 1)->data(Qt::UserRole).toInt();
 }
 
 void StackPanel::rebuild()

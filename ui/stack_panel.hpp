@@ -22,6 +22,13 @@ Q_SIGNALS:
     void openFilesRequested();
     void openFolderRequested();
     void weightMapRequested(int frameIndex);
+    /// Deghosting paint mode on or off: strokes on the viewer take their region from the
+    /// selected frame (paintSourceFrame()), or erase back to automatic.
+    void deghostPaintToggled(bool on);
+
+public:
+    /// The loaded index of the frame painted strokes take their region from; −1 = erase.
+    int paintSourceFrame() const;
 
 private:
     void rebuild();
@@ -30,6 +37,8 @@ private:
     Workspace& m_ws;
     QTableWidget* m_table = nullptr;
     QPushButton* m_weightButton = nullptr;
+    QPushButton* m_paintButton = nullptr;
+    QPushButton* m_eraseButton = nullptr;
     bool m_updating = false;
 };
 

@@ -163,6 +163,8 @@ void Workspace::openPaths(const QStringList& paths)
                     f.path = files[i];
                     f.pixels = std::move(img.pixels);
                     f.exposure = exposureFromExif(img.exif);
+                    f.readNote = img.header.contentNote;
+                    if (!f.readNote.empty()) outcome->problems.append(QString::fromStdString(f.path + ": " + f.readNote));
                     ok.push_back(std::move(f));
                 } catch (const Error& e) {
                     outcome->problems.append(QString::fromStdString(e.what()));
@@ -268,6 +270,48 @@ void Workspace::setFrameIncluded(int index, bool included)
     SessionState next = m_session;
     next.frames[std::size_t(index)].included = included;
     setStateWithUndo(next, included ? tr("include frame %1").arg(index + 1) : tr("exclude frame %1").arg(index + 1));
+}
+
+int Workspace::deghostCodeOf(int loadedIndex) const
+{
+    if (loadedIndex < 0 || loadedIndex >= int(m_stack.frames.size())) return 0;
+    if (loadedIndex < int(m_session.frames.size()) && !m_session.frames[std::size_t(loadedIndex)].included) return 0;
+    const ExposureStack included = includedFrames(m_stack, m_session);
+    const std::string& path = m_stack.frames[std::size_t(loadedIndex)].path;
+    for (std::size_t k = 0; k < included.frames.size(); ++k)
+        if (included.frames[k].path == path) return int(k) + 1;
+    return 0;
+}
+
+void Workspace::paintDeghostSource(const QImage& brush, int loadedIndex)
+{
+    if (brush.isNull() || m_stack.frames.empty()) return;
+    const int code = loadedIndex < 0 ? 0 : deghostCodeOf(loadedIndex);
+    if (loadedIndex >= 0 && code == 0) return; // a frame that is left out cannot be a source
+    SessionState next = m_session;
+    const QSize full(m_stack.width(), m_stack.height());
+    if (next.deghostMask.isNull() || next.deghostMask.size() != full) {
+        QImage fresh(full, QImage::Format_Grayscale8);
+        fresh.fill(0);
+        if (!next.deghostMask.isNull()) fresh = next.deghostMask.scaled(full, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+        next.deghostMask = fresh.convertToFormat(QImage::Format_Grayscale8);
+    }
+    const QImage stroke = brush.convertToFormat(QImage::Format_Grayscale8).scaled(full, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+    for (int y = 0; y < full.height(); ++y) {
+        const uchar* in = stroke.constScanLine(y);
+        uchar* out = next.deghostMask.scanLine(y);
+        for (int x = 0; x < full.width(); ++x)
+            if (in[x] > 127) out[x] = uchar(code);
+    }
+    setStateWithUndo(next, code ? tr("paint deghosting from frame %1").arg(code) : tr("erase deghosting paint"));
+}
+
+void Workspace::clearDeghostMask()
+{
+    if (m_session.deghostMask.isNull()) return;
+    SessionState next = m_session;
+    next.deghostMask = QImage();
+    setStateWithUndo(next, tr("clear deghosting paint"));
 }
 
 void Workspace::setFrameEv(int index, std::optional<double> ev)

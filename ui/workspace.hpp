@@ -55,6 +55,14 @@ public:
     void setStage(const QString& stage, const std::string& opId); ///< "mode" uses "fusion"/"hdr"
     void setFrameIncluded(int index, bool included);
     void setFrameEv(int index, std::optional<double> ev);
+    /// Paints deghosting decisions (undoable): where `brush` (Grayscale8, any size; > 127 =
+    /// painted) is set, the region is taken from loaded frame `loadedIndex` (−1 erases back to
+    /// automatic). The session's mask is kept at the stack's full resolution.
+    void paintDeghostSource(const QImage& brush, int loadedIndex);
+    void clearDeghostMask();
+    /// The painted code of loaded frame `loadedIndex`: its 1-based place among the included
+    /// frames in the pipeline's order; 0 when it is left out.
+    int deghostCodeOf(int loadedIndex) const;
     void recompute();           ///< schedules a preview (debounced)
     void computeFullNow();      ///< full resolution without waiting
     void cancelFull();

@@ -41,6 +41,13 @@ void printWarning(const std::string& message)
     std::fprintf(stderr, "fuselab-cli: warning: %s\n", message.c_str());
 }
 
+LoadedImage readInputImage(const std::string& path, const ReadOptions& options)
+{
+    LoadedImage loaded = readImage(path, options);
+    if (!loaded.header.contentNote.empty()) printWarning(path + ": " + loaded.header.contentNote);
+    return loaded;
+}
+
 std::atomic<bool>& interruptFlag()
 {
     static std::atomic<bool> flag{false};

@@ -2,6 +2,7 @@
 // --param parsing, threads. See ../shared/CLI.md for the contract these implement.
 #pragma once
 
+#include "fuselab/io.hpp"
 #include "fuselab/operator.hpp"
 #include "fuselab/progress.hpp"
 
@@ -40,6 +41,10 @@ void applyThreads(const CommonOptions& options);
 /// Prints "fuselab-cli: error: <message>" on stderr.
 void printError(const std::string& message);
 void printWarning(const std::string& message);
+
+/// readImage for a single input file, printing the file's content note (a JPEG named .png is
+/// read as JPEG) once as a warning.
+LoadedImage readInputImage(const std::string& path, const ReadOptions& options = {});
 
 /// Set by SIGINT: long work stops at its next check and the command exits 1.
 std::atomic<bool>& interruptFlag();

@@ -60,7 +60,7 @@ public:
         if (m_method == "learned") return runLearned();
         const Operator& op = m_registry.get(m_method);
         ParamValues overrides = parseParamArguments(op, m_params);
-        if (m_stack.deghost) overrides.set("deghost", true);
+        m_stack.applyDeghostFlags(overrides);
         const ParamValues values = resolveParamValues(op.params(), overrides);
         // Probe the output before the work: a bad path or format fails in milliseconds.
         const WriteOptions writeOptions = m_out.toWriteOptions();
@@ -72,8 +72,9 @@ public:
         ProgressSpan loading(progress, 0.0, 0.3);
         std::vector<std::string> files;
         const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files);
-        ProgressSpan motionSpan(progress, 0.3, 0.4);
-        const std::optional<MotionMask> motion = motionMaskFromValues(stack, values, motionSpan);
+        ProgressSpan deghostSpan(progress, 0.3, 0.4);
+        const std::optional<Image8> painted = m_stack.paintedSources(stack.width(), stack.height());
+        const std::optional<DeghostOutcome> deghosted = deghostFromValues(stack, values, painted ? &*painted : nullptr, deghostSpan);
         ProgressSpan fusing(progress, 0.4, 0.95);
 
         FusionOptions fusionOptions;
@@ -82,14 +83,14 @@ public:
         case FusedSampleTypeChoice::U16: fusionOptions.outputType = FusedSampleType::U16; break;
         case FusedSampleTypeChoice::Float: fusionOptions.outputType = FusedSampleType::Float; break;
         }
-        fusionOptions.motion = motion ? &*motion : nullptr;
-        const FusionResult fused = fuseMertens(stack, mertensParamsFromValues(values), fusionOptions, fusing);
+        const FusionResult fused = fuseMertens(stackToUse(deghosted, stack), mertensParamsFromValues(values), fusionOptions, fusing);
         progress.report(0.95, "writing");
         Sidecar sidecar;
         sidecar.operators.push_back({op.info().id, op.info().version, values});
         sidecar.inputFiles = files;
+        addReadNotes(sidecar, stack);
         sidecar.numbers["pyramid_levels"] = fused.levels;
-        if (motion) sidecar.numbers["moving_fraction"] = motion->movingFraction;
+        if (deghosted) m_stack.noteDeghosting(*deghosted, sidecar);
         if (m_stack.align != "none") sidecar.notes["alignment"] = m_stack.align;
         writeOutputWithSidecar(m_output, fused.fused, m_out, sidecar);
         progress.report(1.0, "done");
@@ -111,7 +112,8 @@ private:
         if (!m_model.empty()) custom = learnedFusionWithModel(m_model);
         const Operator& op = custom ? *custom : m_registry.get("learned");
         const std::string modelPath = m_model.empty() ? shippedModelPath() : m_model;
-        if (m_stack.deghost) throw UsageError("--deghost is not available with --method learned");
+        if (m_stack.deghost || !m_stack.deghostMask.empty())
+            throw UsageError("--deghost and --deghost-mask are not available with --method learned");
         const ParamValues overrides = parseParamArguments(op, m_params);
         const ParamValues values = resolveParamValues(op.params(), overrides);
         if (formatFromExtension(m_output) == FileFormat::Unknown)
@@ -128,6 +130,7 @@ private:
         Sidecar sidecar;
         sidecar.operators.push_back({op.info().id, op.info().version, values});
         sidecar.inputFiles = files;
+        addReadNotes(sidecar, stack);
         sidecar.numbers = out.scalars;
         sidecar.notes["model"] = modelPath;
         if (m_stack.align != "none") sidecar.notes["alignment"] = m_stack.align;

@@ -78,7 +78,7 @@ public:
         ReadOptions options;
         options.nonFinite = NonFinitePolicy::Keep;
         for (std::size_t i = 0; i < m_files.size(); ++i) {
-            const LoadedImage img = readImage(m_files[i], options);
+            const LoadedImage img = readInputImage(m_files[i], options);
             const FrameExposure fromExif = exposureFromExif(img.exif);
             std::optional<double> ev = fromExif.stops, time = img.exif.exposureTimeS;
             if (!evs.empty()) ev = evs[i];

@@ -53,7 +53,7 @@ public:
         const Operator& op = m_registry.get(opId);
         ParamValues overrides = parseParamArguments(op, m_params);
         if (opId == "merge-response" && !fromFile) overrides.set("response", m_response);
-        if (m_stack.deghost) overrides.set("deghost", true);
+        m_stack.applyDeghostFlags(overrides);
         ParamValues values;
         try {
             values = resolveParamValues(op.params(), overrides);
@@ -67,19 +67,24 @@ public:
         ProgressSpan loadSpan(progress, 0.0, 0.3);
         const ExposureStack stack = m_stack.load(m_inputs, true, loadSpan, &files);
         ProgressSpan mergeSpan(progress, 0.3, 0.9);
+        const std::optional<Image8> painted = m_stack.paintedSources(stack.width(), stack.height());
         OperatorOutput out;
+        std::optional<DeghostOutcome> fileDeghost;
         if (fromFile) {
             // A response from a file: the known-response operator's weighting, check and deghosting.
             MergeParams mp;
             mp.weighting = mergeWeightingFromString(values.choice("weighting"));
             mp.saturationCheck = values.flag("saturation_check");
-            const std::optional<MotionMask> motion = motionMaskFromValues(stack, values, mergeSpan);
-            mp.motion = motion ? &*motion : nullptr;
-            out.image = mergeRadiance(stack, fileResponse, mp, mergeSpan);
+            ProgressSpan deghostSpan(mergeSpan, 0.0, 0.3);
+            fileDeghost = deghostFromValues(stack, values, painted ? &*painted : nullptr, deghostSpan);
+            ProgressSpan radianceSpan(mergeSpan, 0.3, 1.0);
+            out.image = mergeRadiance(stackToUse(fileDeghost, stack), fileResponse, mp, radianceSpan);
             out.extras.push_back({"response", responseCurveImage(fileResponse)});
+            if (fileDeghost) reportDeghost(*fileDeghost, out);
         } else {
             OperatorInput input;
             input.stack = &stack;
+            input.deghostSources = painted ? &*painted : nullptr;
             out = runOperator(op, input, values, mergeSpan);
         }
         for (const std::string& n : out.notes) printWarning(n);
@@ -87,11 +92,13 @@ public:
         Sidecar sidecar;
         sidecar.operators.push_back({op.info().id, op.info().version, values});
         sidecar.inputFiles = files;
+        addReadNotes(sidecar, stack);
         if (fromFile) {
             sidecar.inputFiles.push_back(m_response);
             sidecar.notes["response"] = "from " + m_response;
         }
         sidecar.numbers = out.scalars;
+        m_stack.notePaintedMask(sidecar);
         sidecar.notes["content"] = "linear scene radiance, relative (exposure 2^stops = 1)";
         writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
         if (!m_responseOut.empty()) {

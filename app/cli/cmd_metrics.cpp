@@ -175,7 +175,7 @@ private:
     int runSingle()
     {
         ConsoleProgress progress("metrics", m_common.quiet || m_json);
-        const SampleImage fused = readImage(m_fused).pixels;
+        const SampleImage fused = readInputImage(m_fused).pixels;
         const LoadedStack loaded = loadStack(stackFiles(), StackLoadOptions{});
         for (const std::string& w : loaded.warnings) printWarning(w);
         SampleImage reference;

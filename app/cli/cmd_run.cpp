@@ -49,7 +49,7 @@ public:
         LoadedStack loaded;
         std::vector<std::string> stackFiles(m_inputs.begin(), m_inputs.end());
         if (kind == InputKind::Image || kind == InputKind::ImageAndStack) {
-            input.images.push_back(readImage(m_inputs.front()).pixels.toFloat());
+            input.images.push_back(readInputImage(m_inputs.front()).pixels.toFloat());
             if (kind == InputKind::ImageAndStack) stackFiles.erase(stackFiles.begin());
         }
         if (kind == InputKind::Stack || kind == InputKind::ImageAndStack) {
@@ -74,6 +74,7 @@ public:
             if (kind != InputKind::Image) {
                 if (kind == InputKind::ImageAndStack) sidecar.inputFiles.push_back(m_inputs.front());
                 for (const StackFrame& f : loaded.stack.frames) sidecar.inputFiles.push_back(f.path);
+                addReadNotes(sidecar, loaded.stack);
             }
             sidecar.numbers = out.scalars;
             writeOutputWithSidecar(m_output, out.image, m_out, sidecar);

@@ -49,7 +49,7 @@ public:
         }();
         ReadOptions read;
         read.nonFinite = m_nonFinite == "zero" ? NonFinitePolicy::Zero : NonFinitePolicy::Reject;
-        const LoadedImage loaded = readImage(m_input, read);
+        const LoadedImage loaded = readInputImage(m_input, read);
         OperatorInput input;
         input.images.push_back(loaded.pixels.toFloat());
         if (input.images.front().encoding() == ColourEncoding::Srgb && loaded.pixels.bitDepth() != 32)

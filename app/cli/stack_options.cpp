@@ -12,7 +12,43 @@ void StackOptions::attach(CLI::App& sub)
     sub.add_option("--times", times, "Exposure time per input in seconds, e.g. 0.0625,0.25,1,4")->excludes(evOpt);
     sub.add_option("--align", align, "Align the frames first: none, mtb (translation) or homography (hand-held)")
         ->capture_default_str()->check(CLI::IsMember({"none", "mtb", "homography"}));
-    sub.add_flag("--deghost", deghost, "Take moving objects from the reference exposure only (same as --param deghost=true)");
+    auto* on = sub.add_flag("--deghost", deghost,
+                            "Show moving objects once, as they stand in the reference exposure (the default; same as "
+                            "--param deghost=true)");
+    sub.add_flag("--no-deghost", noDeghost, "Leave motion detection off (same as --param deghost=false)")->excludes(on);
+    sub.add_option("--deghost-mask", deghostMask,
+                   "Painted deghosting decisions: an 8-bit grey PNG of the stack's size where grey level k takes the "
+                   "region from frame k (1 = the first frame of the stack, darkest first when exposures are known) "
+                   "and 0 leaves it to the automatic detection");
+}
+
+void StackOptions::applyDeghostFlags(ParamValues& overrides) const
+{
+    if (deghost) overrides.set("deghost", true);
+    if (noDeghost) overrides.set("deghost", false);
+}
+
+std::optional<Image8> StackOptions::paintedSources(int widthPx, int heightPx) const
+{
+    if (deghostMask.empty()) return std::nullopt;
+    const LoadedImage loaded = readInputImage(deghostMask);
+    const Image8* codes = loaded.pixels.as8();
+    if (!codes) throw Error(deghostMask, "a deghosting mask must be an 8-bit grey image (grey level k = frame k)");
+    if (codes->width() != widthPx || codes->height() != heightPx)
+        throw Error(deghostMask, "the deghosting mask is " + std::to_string(codes->width()) + "x" + std::to_string(codes->height()) +
+                                     " but the stack is " + std::to_string(widthPx) + "x" + std::to_string(heightPx));
+    if (codes->channels() == 1) return *codes;
+    // A grey image saved as RGB: accepted when every pixel is grey.
+    Image8 grey(widthPx, heightPx, 1);
+    for (int y = 0; y < heightPx; ++y)
+        for (int x = 0; x < widthPx; ++x) {
+            const std::uint8_t r = codes->at(x, y, 0);
+            if (codes->at(x, y, 1) != r || codes->at(x, y, 2) != r)
+                throw Error(deghostMask, "the deghosting mask has colour at (" + std::to_string(x) + ", " + std::to_string(y) +
+                                             "); it must be grey (level k = frame k)");
+            grey.at(x, y) = r;
+        }
+    return grey;
 }
 
 ExposureStack StackOptions::load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,
@@ -40,6 +76,21 @@ ExposureStack StackOptions::load(const std::vector<std::string>& inputs, bool re
                          t.rotationDeg);
     }
     return std::move(aligned.aligned);
+}
+
+void StackOptions::noteDeghosting(const DeghostOutcome& outcome, Sidecar& sidecar) const
+{
+    sidecar.numbers["moving_fraction"] = outcome.motion.movingFraction;
+    for (std::size_t k = 0; k < outcome.pixelsFromFrame.size(); ++k)
+        sidecar.numbers["deghost_pixels_frame_" + std::to_string(k)] = double(outcome.pixelsFromFrame[k]);
+    notePaintedMask(sidecar);
+}
+
+void StackOptions::notePaintedMask(Sidecar& sidecar) const
+{
+    if (deghostMask.empty()) return;
+    sidecar.inputFiles.push_back(deghostMask);
+    sidecar.notes["deghost_mask"] = deghostMask + " (grey level k = frame k, 0 = automatic)";
 }
 
 } // namespace fuselab::cli

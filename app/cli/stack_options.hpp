@@ -5,8 +5,11 @@
 #include "cli_support.hpp"
 
 #include "fuselab/align.hpp"
+#include "fuselab/deghost.hpp"
+#include "fuselab/sidecar.hpp"
 #include "fuselab/stack_io.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,9 +19,21 @@ struct StackOptions {
     std::string ev;
     std::string times;
     std::string align = "none";
-    bool deghost = false;
+    bool deghost = false;   ///< --deghost: on (the default; kept for scripts that name it)
+    bool noDeghost = false; ///< --no-deghost: the detection off (a painted mask still applies)
+    std::string deghostMask; ///< --deghost-mask FILE.png: painted decisions (grey k = frame k, 0 = automatic)
 
     void attach(CLI::App& sub);
+    /// Applies --deghost / --no-deghost to an operator's parameter overrides.
+    void applyDeghostFlags(ParamValues& overrides) const;
+    /// The painted decisions of --deghost-mask for a stack of that size, or nothing. Throws
+    /// fuselab::Error naming the file when it is not one grey channel of the stack's size.
+    std::optional<Image8> paintedSources(int widthPx, int heightPx) const;
+    /// The decision in the sidecar: moving_fraction, deghost_pixels_frame_<k>, and the painted
+    /// mask as an input file (hashed) with a note saying what it is.
+    void noteDeghosting(const DeghostOutcome& outcome, Sidecar& sidecar) const;
+    /// Only the painted mask part of noteDeghosting (for outputs whose numbers come from an operator).
+    void notePaintedMask(Sidecar& sidecar) const;
     /// Loads (and aligns) the inputs; warnings go to stderr. `requireExposures` for merges.
     ExposureStack load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,
                        std::vector<std::string>* files) const;

@@ -130,7 +130,11 @@ int main(int argc, char** argv)
                                      QStringLiteral("Once the result shows, explain a centred region with these attribution methods "
                                                     "(comma-separated ids, e.g. saliency,ig,gradcam) and compute their curves"),
                                      QStringLiteral("METHODS"));
-    parser.addOptions({screenshot, hdr, split, weights, tab, evs, train, explain});
+    const QCommandLineOption deghostMask(QStringLiteral("deghost-mask"),
+                                         QStringLiteral("Painted deghosting decisions to load: a grey PNG where level k takes the "
+                                                        "region from frame k (0 = automatic), as fuselab-cli's --deghost-mask"),
+                                         QStringLiteral("FILE"));
+    parser.addOptions({screenshot, hdr, split, weights, tab, evs, train, explain, deghostMask});
     parser.process(app);
 
     fuselab::ui::PreferencesDialog::applyStored();
@@ -146,6 +150,7 @@ int main(int argc, char** argv)
     for (const QString& v : parser.value(evs).split(QLatin1Char(','), Qt::SkipEmptyParts)) request.evs.push_back(v.toDouble());
     request.trainSteps = parser.isSet(train) ? parser.value(train).toInt() : 0;
     request.explainMethods = parser.value(explain).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    request.deghostMaskPath = parser.value(deghostMask);
     window.applyStartupRequest(request);
     if (paths.isEmpty()) window.workspace().loadSample();
     else window.openPaths(paths);

@@ -65,12 +65,41 @@ TEST(BadInput, MissingFilesAndFolders)
     EXPECT_THROW(writeImage(dir.file("x.jpg"), makePattern(4, 4, 4)), Error); // alpha into JPEG
 }
 
-TEST(BadInput, WrongExtensionCanBeAllowedExplicitly)
+TEST(BadInput, FilesAreDecodedByContentWhateverTheirName)
 {
+    // A JPEG named .png (two of a public benchmark's pairs are), a PNG named .tif, an EXR named
+    // .hdr: each is read as what it is, with the same pixels as under its own name, and the
+    // header says what the name got wrong.
     TempDir dir;
-    writeImage(dir.file("a.png"), makePattern(8, 8, 3));
-    std::filesystem::copy_file(dir.file("a.png"), dir.file("a.tif"));
-    ReadOptions lenient;
-    lenient.allowExtensionMismatch = true;
-    EXPECT_EQ(readImage(dir.file("a.tif"), lenient).header.format, FileFormat::Png);
+    const Image pattern = makePattern(24, 16, 3);
+    writeImage(dir.file("a.jpg"), pattern);
+    writeImage(dir.file("b.png"), pattern);
+    writeImage(dir.file("c.exr"), pattern);
+    struct Case {
+        std::string from, to;
+        FileFormat content;
+        std::string words;
+    };
+    for (const Case& c : {Case{"a.jpg", "a-named.png", FileFormat::Jpeg, "the content is JPEG, not the PNG the name says; read as JPEG"},
+                          Case{"b.png", "b-named.tif", FileFormat::Png, "the content is PNG, not the TIFF the name says"},
+                          Case{"c.exr", "c-named.hdr", FileFormat::Exr, "the content is OpenEXR, not the Radiance HDR"}}) {
+        std::filesystem::copy_file(dir.file(c.from), dir.file(c.to));
+        const LoadedImage renamed = readImage(dir.file(c.to));
+        const LoadedImage original = readImage(dir.file(c.from));
+        EXPECT_EQ(renamed.header.format, c.content) << c.to;
+        EXPECT_NE(renamed.header.contentNote.find(c.words), std::string::npos) << renamed.header.contentNote;
+        EXPECT_TRUE(original.header.contentNote.empty()) << original.header.contentNote;
+        EXPECT_EQ(compareImages(renamed.pixels.toFloat(), original.pixels.toFloat(), 0.0, 0.0, 0.0).maxError, 0.0) << c.to;
+        EXPECT_EQ(formatFromContent(dir.file(c.to)), c.content);
+    }
+    // Content no decoder accepts stays an error naming the file.
+    writeBytes(dir.file("notes.png"), std::vector<std::uint8_t>{'h', 'e', 'l', 'l', 'o', '\n'});
+    EXPECT_EQ(formatFromContent(dir.file("notes.png")), FileFormat::Unknown);
+    try {
+        readImage(dir.file("notes.png"));
+        ADD_FAILURE() << "text named .png was accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.file(), dir.file("notes.png"));
+        EXPECT_NE(e.problem().find("not a valid PNG file"), std::string::npos) << e.problem();
+    }
 }

@@ -92,6 +92,32 @@ TEST(CliFuse, ExistingOutputSurvivesAFailedRun)
     EXPECT_EQ(readBytes(out), before);
 }
 
+TEST(CliFuse, AJpegNamedPngIsFusedWithAWarning)
+{
+    // Two of a public benchmark's pairs are JPEG files named .png: every tool opens them, and
+    // so does FuseLab, saying once what it found (stderr and the sidecar).
+    TempDir dir;
+    const auto frames = synthStack(dir, "stack");
+    const std::string jpeg = dir.file("middle.jpg"), disguised = dir.file("middle.png");
+    ASSERT_EQ(runCli({"run", "exposure", "--quiet", "-o", jpeg, frames[1]}).exitCode, 0);
+    std::filesystem::copy_file(jpeg, disguised);
+    const CliRun r = runCli({"fuse", "--quiet", "-o", dir.file("f.png"), frames[0], disguised, frames[2]});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto lines = r.errLines();
+    ASSERT_EQ(lines.size(), 1u) << r.err;
+    EXPECT_EQ(lines[0], "fuselab-cli: warning: " + disguised + ": the content is JPEG, not the PNG the name says; read as JPEG");
+    const auto sidecar = nlohmann::json::parse(readBytes(dir.file("f.png.json")));
+    EXPECT_EQ(sidecar["notes"]["read " + disguised], "the content is JPEG, not the PNG the name says; read as JPEG");
+    // The same pixels as under its own name.
+    ASSERT_EQ(runCli({"fuse", "--quiet", "-o", dir.file("g.png"), frames[0], jpeg, frames[2]}).exitCode, 0);
+    EXPECT_EQ(compareImages(readImage(dir.file("f.png")).pixels.toFloat(), readImage(dir.file("g.png")).pixels.toFloat(), 0, 0, 0).maxError,
+              0.0);
+    // info says it too, and reports the content's format.
+    const CliRun info = runCli({"info", disguised});
+    EXPECT_EQ(info.exitCode, 0);
+    EXPECT_NE(info.err.find("read as JPEG"), std::string::npos) << info.err;
+}
+
 TEST(CliMerge, RecoversTheTrueRadianceUpToScale)
 {
     TempDir dir;

@@ -11,6 +11,7 @@
 #include "fuselab/stack_io.hpp"
 #include "fuselab/synthetic.hpp"
 
+#include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
 #include <cmath>
@@ -69,7 +70,44 @@ TEST(Pyramid, DownsampleMatchesAHandComputation)
     EXPECT_FLOAT_EQ(up.at(1, 0), 1.5f);
     EXPECT_FLOAT_EQ(up.at(2, 0), (1.0f + 12.0f + 4.0f) / 8.0f);
     EXPECT_FLOAT_EQ(up.at(3, 0), 3.0f);
-    EXPECT_FLOAT_EQ(up.at(4, 0), (2.0f + 24.0f + 2.0f) / 8.0f);
+    // The last sample of an odd fine row: OpenCV's pyrUp expands onto a 2n grid (mirrored
+    // there) and crops, so the missing right neighbour is c itself: (b + 6c + c)/8.
+    EXPECT_FLOAT_EQ(up.at(4, 0), (2.0f + 24.0f + 4.0f) / 8.0f);
+}
+
+TEST(Pyramid, MatchesOpenCvPyrDownAndPyrUpAtEverySizeParity)
+{
+    // OpenCV's pyramid is MergeMertens's: every level of a real photograph's pyramid has odd
+    // and even sides, and a border rule that differs shifts whole coarse levels.
+    for (const auto& [w, h] : {std::pair{37, 23}, {36, 24}, {5, 3}, {2, 7}, {1, 4}, {89, 45}}) {
+        const Image fine = makePattern(w, h, 1, 7);
+        cv::Mat m(h, w, CV_32F);
+        for (int y = 0; y < h; ++y) std::copy(fine.row(y), fine.row(y) + w, m.ptr<float>(y));
+        cv::Mat cvDown, cvUp;
+        cv::pyrDown(m, cvDown, cv::Size((w + 1) / 2, (h + 1) / 2));
+        cv::pyrUp(cvDown, cvUp, cv::Size(w, h));
+        const Image down = pyramidDown(fine);
+        const Image up = pyramidUp(down, w, h);
+        ASSERT_EQ(down.width(), cvDown.cols);
+        ASSERT_EQ(down.height(), cvDown.rows);
+        double worst = 0.0;
+        for (int y = 0; y < cvDown.rows; ++y)
+            for (int x = 0; x < cvDown.cols; ++x) worst = std::max(worst, double(std::fabs(down.at(x, y) - cvDown.at<float>(y, x))));
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) worst = std::max(worst, double(std::fabs(up.at(x, y) - cvUp.at<float>(y, x))));
+        EXPECT_LT(worst, 1e-6) << w << "x" << h; // float rounding only
+    }
+}
+
+TEST(Mertens, LevelsAsMergeMertens)
+{
+    // floor(log2(short side)) + 1, OpenCV's count: one more than "coarsest ≥ 2 px" at powers of two.
+    EXPECT_EQ(mertensPyramidLevels(536, 356), 9);
+    EXPECT_EQ(mertensPyramidLevels(1080, 720), 10);
+    EXPECT_EQ(mertensPyramidLevels(4000, 3000), 12);
+    EXPECT_EQ(mertensPyramidLevels(512, 256), 9);
+    EXPECT_EQ(mertensPyramidLevels(3, 1), 1);
+    EXPECT_EQ(mertensPyramidLevels(2, 2), 2);
 }
 
 TEST(Pyramid, ConstantsStayConstant)

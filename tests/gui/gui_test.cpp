@@ -19,6 +19,7 @@
 #endif
 
 #include "fuselab/builtin_operators.hpp"
+#include "fuselab/colour.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/events_sim.hpp"
@@ -276,6 +277,68 @@ private Q_SLOTS:
         QVERIFY(w.isVisible());
         QVERIFY(w.viewer()->hasImage());                      // the sample is still shown
         QCOMPARE(w.workspace().loadedStack().size(), std::size_t(5)); // and still usable
+    }
+
+    void aTruncatedFileBesideAGoodOneIsNamedWithItsProblem()
+    {
+        // One good JPEG and one truncated: the banner names the broken file and its problem,
+        // not only "the stack needs at least two included images".
+        QTemporaryDir dir;
+        const Image frame = makeSyntheticScene({"interior", 64, 48, 2});
+        const std::string good = dir.filePath(QStringLiteral("good.jpg")).toStdString();
+        writeImage(good, withEncoding(frame, ColourEncoding::Srgb));
+        std::vector<std::uint8_t> bytes = readFileBytes(good);
+        bytes.resize(bytes.size() / 2);
+        const QString cut = dir.filePath(QStringLiteral("cut.jpg"));
+        QFile f(cut);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(reinterpret_cast<const char*>(bytes.data()), qint64(bytes.size()));
+        f.close();
+        MainWindow w(m_registry);
+        w.show();
+        w.openPaths({QString::fromStdString(good), cut});
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastProblem().contains(QStringLiteral("at least two")), 10000);
+        QVERIFY2(w.lastProblem().contains(QStringLiteral("cut.jpg")), qPrintable(w.lastProblem()));
+        QVERIFY2(w.lastProblem().contains(QStringLiteral("truncated")), qPrintable(w.lastProblem()));
+    }
+
+    void paintedDeghostingDecisionsReachTheFusionAndTheSession()
+    {
+        QTemporaryDir dir;
+        MainWindow w(m_registry);
+        w.show();
+        Workspace& ws = w.workspace();
+        ws.loadSample(200, 130);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.previewResult() != nullptr, 15000);
+        // A stroke over the left half, taken from the second loaded frame.
+        QImage brush(100, 65, QImage::Format_Grayscale8);
+        brush.fill(0);
+        for (int y = 0; y < 65; ++y)
+            for (int x = 0; x < 50; ++x) brush.scanLine(y)[x] = 255;
+        const int code = ws.deghostCodeOf(1);
+        QVERIFY(code >= 1);
+        ws.paintDeghostSource(brush, 1);
+        QVERIFY(!ws.session().deghostMask.isNull());
+        QCOMPARE(ws.session().deghostMask.size(), QSize(200, 130));
+        QCOMPARE(int(ws.session().deghostMask.pixelColor(10, 10).red()), code);
+        QCOMPARE(int(ws.session().deghostMask.pixelColor(150, 10).red()), 0);
+        // The next result counts the painted pixels as taken from that frame.
+        const std::string key = "mertens.deghost_pixels_frame_" + std::to_string(code - 1);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.previewResult() && ws.previewResult()->scalars.count(key) &&
+                                     ws.previewResult()->scalars.at(key) > 0.0, 15000);
+        bool overlay = false;
+        for (const NamedImage& m : ws.previewResult()->maps) overlay |= m.name == "painted_sources";
+        QVERIFY(overlay);
+        // Saved in the session and reopened.
+        const QString path = dir.filePath(QStringLiteral("painted.fuselab"));
+        QVERIFY(w.saveSession(path));
+        MainWindow w2(m_registry);
+        QVERIFY(w2.loadSession(path));
+        QCOMPARE(w2.workspace().session().deghostMask.size(), QSize(200, 130));
+        QCOMPARE(int(w2.workspace().session().deghostMask.pixelColor(10, 10).red()), code);
+        // Undo takes the paint back.
+        ws.undoStack()->undo();
+        QVERIFY(ws.session().deghostMask.isNull());
     }
 
     void eventRecordingOpensAndItsWindowsOverlayTheView()

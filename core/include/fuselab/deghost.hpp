@@ -46,9 +46,12 @@ struct DeghostParams {
 };
 
 struct MotionMask {
-    Image mask;                  ///< 1 channel, stack resolution, [0,1]; 1 = take the reference only
+    Image mask;                  ///< 1 channel, stack resolution, [0,1]: the largest of frameMasks (for overlays)
     int referenceIndex = -1;     ///< index into the stack's frames
     double movingFraction = 0.0; ///< share of pixels with mask > 0.5
+    /// Per frame: where that frame disagrees with the reference (cleaned, grown, feathered;
+    /// [0,1], stack resolution). An empty Image where nothing moved — always for the reference.
+    std::vector<Image> frameMasks;
 };
 
 /// Index of the frame with the median exposure (stops); when any frame lacks exposure data
@@ -65,5 +68,37 @@ std::vector<int> framesDarkestFirst(const ExposureStack& stack);
 /// fuselab::Error for stacks that cannot be compared (fewer than 2 frames, mismatched
 /// sizes, parameters out of range) and fuselab::Cancelled.
 MotionMask detectMotion(const ExposureStack& stack, const DeghostParams& params, ProgressSink& progress);
+
+// ---------------------------------------------------------------------------------------
+// Deghosting by consistent exposures (SPEC §1b; after Grosch 2006, "Fast and robust high
+// dynamic range image generation with camera and object movement", and the reference-
+// consistent images of Sen et al. 2012 / Hu et al. 2013): where frame k disagrees with the
+// reference, its pixels are replaced by the reference's, mapped through the intensity mapping
+// function from the reference to frame k (per channel, from their joint histogram). The
+// stack then shows the scene as it was at the reference's moment, in every exposure, and is
+// fused or merged as usual: moving objects appear once, with the fused tone, and everything
+// that did not move is left exactly as it was. Where the reference is clipped (or black) the
+// content comes instead from the nearest darker (brighter) frame that is well exposed there
+// and did not move.
+
+struct DeghostOutcome {
+    /// The consistent stack. Frames that needed no change share their pixels with the input;
+    /// when nothing moved and nothing was painted it is the input stack itself.
+    ExposureStack stack;
+    MotionMask motion;                      ///< the automatic detection (overlay, moving fraction)
+    /// Per frame: pixels of the output whose moving content was taken from that frame (the
+    /// reference for automatic decisions, the painted frame elsewhere), counted where a
+    /// replacement weight exceeds 0.5.
+    std::vector<long long> pixelsFromFrame;
+    bool changed = false;                   ///< any frame was altered
+};
+
+/// Builds the consistent stack from a detection and, optionally, painted decisions that win
+/// over it: `painted` holds one 8-bit channel at stack resolution where code k (1…N) takes the
+/// pixel from frame k of the stack (1 = its first frame: stack order, darkest first when
+/// exposures are known) and 0 leaves it to the detection. Throws fuselab::Error when the
+/// painted codes do not fit the stack (size, a code beyond its frames), fuselab::Cancelled.
+DeghostOutcome makeConsistentStack(const ExposureStack& stack, const MotionMask& motion, const Image8* painted,
+                                   const DeghostParams& params, ProgressSink& progress);
 
 } // namespace fuselab

@@ -47,6 +47,7 @@ struct StackFrame {
     std::string path; ///< source file, or a generated name for synthetic frames
     SampleImage pixels;
     FrameExposure exposure;
+    std::string readNote; ///< empty, or how the file was read against its name (ImageHeader::contentNote)
 };
 
 /// An ordered set of differently exposed frames of one scene (same size and channels).

@@ -1,7 +1,8 @@
 // Reading and writing image files.
 //
-// Formats are recognised by their content (magic numbers), never by the extension alone;
-// an extension that contradicts the content is an error unless allowed. Headers are read
+// Formats are recognised by their content (magic numbers), never by the extension: a JPEG
+// named .png is read as the JPEG it is, and the header's contentNote says so (front ends
+// show it once as a warning and keep it in the sidecar). Headers are read
 // and checked (size limits, truncation) before any pixel buffer is allocated.
 //
 // Decoded integer files become 8- or 16-bit SampleImages tagged Srgb; OpenEXR, Radiance
@@ -27,6 +28,9 @@ enum class FileFormat { Unknown, Jpeg, Png, Tiff, Exr, RadianceHdr };
 std::string_view toString(FileFormat format);
 /// From the extension (case-insensitive): .jpg/.jpeg, .png, .tif/.tiff, .exr, .hdr/.pic.
 FileFormat formatFromExtension(const std::string& path);
+/// From the file's first bytes (its magic number), whatever its name; Unknown when they say
+/// no image format (or the file cannot be opened). Reads at most a few dozen bytes.
+FileFormat formatFromContent(const std::string& path);
 
 struct ImageHeader {
     FileFormat format = FileFormat::Unknown;
@@ -34,6 +38,8 @@ struct ImageHeader {
     int height = 0;
     int channels = 0;
     int bitDepth = 0; ///< 8, 16, 32 (float) or 16 for half-float EXR
+    /// Empty, or what the name got wrong: "the content is JPEG, not the PNG the name says; read as JPEG".
+    std::string contentNote;
 };
 
 enum class NonFinitePolicy {
@@ -44,7 +50,6 @@ enum class NonFinitePolicy {
 
 struct ReadOptions {
     std::uint64_t maxPixels = 400'000'000; ///< larger headers are refused before allocating
-    bool allowExtensionMismatch = false;
     bool readExif = true;
     NonFinitePolicy nonFinite = NonFinitePolicy::Reject;
 };

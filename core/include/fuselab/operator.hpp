@@ -58,6 +58,9 @@ struct OperatorInput {
     /// operator picks its window from its own parameters (window, window_us, count,
     /// start_us), so front ends pass the whole stream they hold.
     const EventStream* events = nullptr;
+    /// Painted deghosting decisions for stack operators (deghost.hpp makeConsistentStack: one
+    /// 8-bit channel at stack size, code k = take from frame k, 0 = automatic); not owned.
+    const Image8* deghostSources = nullptr;
 };
 
 struct NamedImage {

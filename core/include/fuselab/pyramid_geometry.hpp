@@ -22,14 +22,17 @@ inline int reflect101(int i, int n)
 }
 
 /// Index of the coarse sample j seen from a fine grid of fineSize samples (coarse size
-/// (fineSize+1)/2). Mirroring the FINE grid without repeating its edge (reflect-101, as
-/// pyramidDown does) maps coarse −1 to 1, and coarse n to n−1 when fineSize is even (the
-/// mirrored fine sample 2n lands on 2n−2) or to n−2 when it is odd. OpenCV's pyrUp does the same.
+/// n = (fineSize+1)/2), as OpenCV's pyrUp indexes it: the expansion is computed on a 2n grid
+/// mirrored without repeating its edge (reflect-101) and cropped to fineSize, so coarse −1
+/// maps to 1 and coarse n to n−1 whatever the parity of fineSize. (Mirroring an odd fine
+/// grid itself would map coarse n to n−2; the Laplacian pyramid reconstructs exactly either
+/// way, but only this rule gives OpenCV's levels, and so MergeMertens's results, at the
+/// right and bottom edges of every odd-sized level.)
 inline int coarseNeighbour(int j, int fineSize)
 {
     const int n = (fineSize + 1) / 2;
     if (j < 0) return n > 1 ? std::min(-j, n - 1) : 0;
-    if (j >= n) return (fineSize % 2 == 0) ? n - 1 : std::max(n - 2, 0);
+    if (j >= n) return n - 1;
     return j;
 }
 

@@ -29,6 +29,11 @@ struct Sidecar {
     int outputWidth = 0, outputHeight = 0, outputChannels = 0, outputBitDepth = 0;
 };
 
+struct ExposureStack;
+/// notes["read <path>"] for every frame whose file was read against its name (a JPEG named
+/// .png, StackFrame::readNote), so the sidecar says how each input was decoded.
+void addReadNotes(Sidecar& sidecar, const ExposureStack& stack);
+
 /// Path of the sidecar for an output: "<output>.json".
 std::string sidecarPath(const std::string& outputPath);
 /// Writes the sidecar atomically, hashing every input file and the output itself.

@@ -59,6 +59,38 @@ struct SimulatedFrame {
 /// stops is the median is never shifted (the alignment reference). Deterministic per seed.
 std::vector<SimulatedFrame> exposeScene(const Image& radiance, const ExposureSimulation& sim);
 
+/// exposeScene with a scene of its own for each frame (radiances[k] for stops[k]): the same
+/// camera, shifts and noise per frame index as exposeScene, so two calls that differ only in
+/// some frames' scenes give identical pixels wherever those scenes agree.
+std::vector<SimulatedFrame> exposeEachFrame(const std::vector<Image>& radiances, const ExposureSimulation& sim);
+
+/// An opaque textured object crossing a static scene, for deghosting ground truth.
+struct MovingObject {
+    double radiusFraction = 0.08;  ///< disc radius, fraction of the scene's short side
+    double startXFraction = 0.25;  ///< centre in the first frame, fraction of the width
+    double startYFraction = 0.6;   ///< and of the height
+    double stepXPx = 48.0;         ///< displacement from one frame to the next, px
+    double stepYPx = 0.0;
+    double radianceGain = 3.0;     ///< the object's mean radiance over the scene's median
+    std::uint64_t seed = 1;        ///< texture
+};
+
+/// The radiance with the object painted over it, centred at (centreXPx, centreYPx): an opaque
+/// disc (anti-aliased edge) with a coloured checker-and-speckle texture.
+Image paintMovingObject(const Image& radiance, const MovingObject& object, double centreXPx, double centreYPx);
+
+struct MovingObjectStack {
+    std::vector<SimulatedFrame> moving;    ///< frame k shows the object where it stands at time k
+    /// The same frames with the object where it stands in the reference frame (same camera,
+    /// same noise): what a perfect deghosting makes of `moving`.
+    std::vector<SimulatedFrame> ghostFree;
+    std::vector<Image> objectMasks;        ///< per frame, 1 channel: 1 where the object covers the pixel in that frame
+    int referenceIndex = 0;                ///< the median exposure (lower middle), as deghosting's default reference
+    Image ghostFreeRadiance;               ///< the scene with the object at the reference's place
+};
+/// Exposes the scene once per stops entry with the object at start + k·step in frame k.
+MovingObjectStack exposeMovingObject(const Image& radiance, const ExposureSimulation& sim, const MovingObject& object);
+
 /// Bilinear shift of an image by (dx, dy) px with edge clamping: out(x,y) = in(x−dx, y−dy).
 Image shiftImage(const Image& image, double dxPx, double dyPx);
 

@@ -74,7 +74,14 @@ ImageBuffer<T> quantiseFrame(const Image& radiance, double gain, const ExposureS
 
 std::vector<SimulatedFrame> exposeScene(const Image& radiance, const ExposureSimulation& sim)
 {
-    if (radiance.empty()) throw Error("cannot expose an empty scene");
+    return exposeEachFrame(std::vector<Image>(sim.stops.size(), radiance), sim);
+}
+
+std::vector<SimulatedFrame> exposeEachFrame(const std::vector<Image>& radiances, const ExposureSimulation& sim)
+{
+    if (radiances.size() != sim.stops.size()) throw Error("exposure simulation needs one scene per exposure");
+    for (const Image& radiance : radiances)
+        if (radiance.empty()) throw Error("cannot expose an empty scene");
     if (sim.stops.empty()) throw Error("exposure simulation needs at least one exposure");
     if (sim.bitDepth != 8 && sim.bitDepth != 16) throw Error("simulated frames are 8 or 16 bit");
     if (!(sim.exposureScale > 0.0)) throw Error("exposure scale must be positive");
@@ -96,7 +103,7 @@ std::vector<SimulatedFrame> exposeScene(const Image& radiance, const ExposureSim
             f.shiftXPx = dx;
             f.shiftYPx = dy;
         }
-        const Image shifted = shiftImage(radiance, f.shiftXPx, f.shiftYPx);
+        const Image shifted = shiftImage(radiances[k], f.shiftXPx, f.shiftYPx);
         const double gain = std::exp2(f.stops) * sim.exposureScale;
         const std::uint64_t frameSeed = sim.seed * 0x2545F4914F6CDD1Dull + k * 0x9E3779B97F4A7C15ull + 1;
         // A linear camera's codes are linear light; every other curve is tagged as display-encoded.

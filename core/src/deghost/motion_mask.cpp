@@ -185,11 +185,12 @@ MotionMask detectMotion(const ExposureStack& stack, const DeghostParams& params,
     progress.report(0.5, "intensity mapping");
     progress.checkCancelled();
 
-    cv::Mat moving(ph, pw, CV_8UC1, cv::Scalar(0)); // per pixel: channels that disagree
+    // votes[k]: per proxy pixel, the channels in which frame k disagrees with its judge.
+    std::vector<cv::Mat> votes;
+    for (int k = 0; k < n; ++k) votes.emplace_back(ph, pw, CV_8UC1, cv::Scalar(0));
     parallelFor(0, ph, 16, [&](int y0, int y1) {
         std::vector<const std::uint8_t*> rows(static_cast<std::size_t>(n));
         for (int y = y0; y < y1; ++y) {
-            std::uint8_t* out = moving.ptr<std::uint8_t>(y);
             for (int c = 0; c < channels; ++c) {
                 for (int k = 0; k < n; ++k) rows[std::size_t(k)] = planes[std::size_t(k)][std::size_t(c)].ptr<std::uint8_t>(y);
                 const auto& channelBands = bands[std::size_t(c)];
@@ -197,8 +198,7 @@ MotionMask detectMotion(const ExposureStack& stack, const DeghostParams& params,
                     const int r = rows[std::size_t(ref)][x];
                     const bool refWellExposed = r > params.blackLevel && r < params.clippedLevel;
                     const std::vector<int>& substitutes = r >= params.clippedLevel ? darker : brighter;
-                    bool isMoving = false;
-                    for (int k = 0; k < n && !isMoving; ++k) {
+                    for (int k = 0; k < n; ++k) {
                         if (k == ref) continue;
                         int judge = refWellExposed ? ref : -1;
                         if (judge < 0)
@@ -212,47 +212,63 @@ MotionMask detectMotion(const ExposureStack& stack, const DeghostParams& params,
                         if (judge < 0) continue; // nothing well exposed to compare with
                         const int levelK = rows[std::size_t(k)][x];
                         const bool kWellExposed = levelK > params.blackLevel && levelK < params.clippedLevel;
-                        isMoving = !channelBands.at({judge, k}).agrees(rows[std::size_t(judge)][x], levelK, kWellExposed);
+                        if (!channelBands.at({judge, k}).agrees(rows[std::size_t(judge)][x], levelK, kWellExposed))
+                            ++votes[std::size_t(k)].ptr<std::uint8_t>(y)[x];
                     }
-                    out[x] = std::uint8_t(out[x] + (isMoving ? 1 : 0));
                 }
             }
         }
     });
-    // A pixel moves when enough of its channels say so (one colour-processing or clipping
-    // difference in a single channel is not motion; a moving object changes more).
-    const int votesNeeded = std::clamp(params.minMovingChannels, 1, channels);
-    cv::threshold(moving, moving, votesNeeded - 0.5, 255, cv::THRESH_BINARY);
     progress.report(0.7, "motion");
     progress.checkCancelled();
 
-    // Radii are given at full resolution; the proxy is smaller by pw / w. The opening keeps
-    // at least one proxy pixel of radius: a single proxy pixel is the smallest speck the
-    // proxy holds, and one left there would be grown by the dilation into a full blob.
+    // A pixel moves when enough of its channels say so (one colour-processing or clipping
+    // difference in a single channel is not motion; a moving object changes more). Radii are
+    // given at full resolution; the proxy is smaller by pw / w. The opening keeps at least one
+    // proxy pixel of radius: a single proxy pixel is the smallest speck the proxy holds, and one
+    // left there would be grown by the dilation into a full blob.
+    const int votesNeeded = std::clamp(params.minMovingChannels, 1, channels);
     const double scale = double(pw) / double(w);
     const double openingRadius = params.openingPx > 0 ? std::max(1.0, params.openingPx * scale) : 0.0;
-    cv::Mat cleaned = dilateDisc(erodeDisc(moving, openingRadius), openingRadius);
-    cv::Mat grown = dilateDisc(cleaned, params.dilationPx * scale);
-    cv::Mat soft;
-    grown.convertTo(soft, CV_32F, 1.0 / 255.0);
     const double sigma = params.featherPx * scale;
-    if (sigma >= 0.3) cv::GaussianBlur(soft, soft, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
 
     MotionMask result;
     result.referenceIndex = ref;
-    result.mask = Image::uninitialised(w, h, 1, ColourEncoding::Linear);
-    cv::Mat full(h, w, CV_32FC1, result.mask.data(), result.mask.rowStrideSamples() * sizeof(float));
-    if (pw == w && ph == h) soft.copyTo(full);
-    else cv::resize(soft, full, full.size(), 0.0, 0.0, cv::INTER_LINEAR);
+    result.mask = Image(w, h, 1, ColourEncoding::Linear);
+    result.frameMasks.resize(std::size_t(n));
+    for (int k = 0; k < n; ++k) {
+        if (k == ref) continue;
+        cv::Mat moving;
+        cv::threshold(votes[std::size_t(k)], moving, votesNeeded - 0.5, 255, cv::THRESH_BINARY);
+        const cv::Mat cleaned = dilateDisc(erodeDisc(moving, openingRadius), openingRadius);
+        if (cv::countNonZero(cleaned) == 0) continue; // nothing moved in this frame: it stays as it is
+        const cv::Mat grown = dilateDisc(cleaned, params.dilationPx * scale);
+        cv::Mat soft;
+        grown.convertTo(soft, CV_32F, 1.0 / 255.0);
+        if (sigma >= 0.3) cv::GaussianBlur(soft, soft, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
+        Image frameMask = Image::uninitialised(w, h, 1, ColourEncoding::Linear);
+        cv::Mat full(h, w, CV_32FC1, frameMask.data(), frameMask.rowStrideSamples() * sizeof(float));
+        if (pw == w && ph == h) soft.copyTo(full);
+        else cv::resize(soft, full, full.size(), 0.0, 0.0, cv::INTER_LINEAR);
+        parallelFor(0, h, 64, [&](int y0, int y1) {
+            for (int y = y0; y < y1; ++y) {
+                float* row = frameMask.row(y);
+                float* all = result.mask.row(y);
+                for (int x = 0; x < w; ++x) {
+                    row[x] = std::clamp(row[x], 0.0f, 1.0f);
+                    all[x] = std::max(all[x], row[x]);
+                }
+            }
+        });
+        result.frameMasks[std::size_t(k)] = std::move(frameMask);
+        progress.checkCancelled();
+    }
     std::vector<long long> movingRows(std::size_t(h), 0);
     parallelFor(0, h, 64, [&](int y0, int y1) {
         for (int y = y0; y < y1; ++y) {
-            float* row = result.mask.row(y);
+            const float* row = result.mask.row(y);
             long long count = 0;
-            for (int x = 0; x < w; ++x) {
-                row[x] = std::clamp(row[x], 0.0f, 1.0f);
-                count += row[x] > 0.5f;
-            }
+            for (int x = 0; x < w; ++x) count += row[x] > 0.5f;
             movingRows[std::size_t(y)] = count;
         }
     });

@@ -2,6 +2,7 @@
 
 #include "fuselab/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +41,19 @@ void validate(const ExposureStack& stack, const MertensParams& p)
     if (!(p.qualityFloor >= 0.0) || p.qualityFloor > 1.0) throw Error("the quality floor must be in [0, 1]");
 }
 } // namespace
+
+int mertensPyramidLevels(int widthPx, int heightPx)
+{
+    // OpenCV computes int(log(min)/log(2)) in float; an integer log2 gives the same count
+    // without the rounding risk at exact powers of two.
+    int shortSide = std::max(1, std::min(widthPx, heightPx));
+    int levels = 1;
+    while (shortSide >= 2) {
+        shortSide /= 2;
+        ++levels;
+    }
+    return levels;
+}
 
 FusionResult fuseMertens(const ExposureStack& stack, const MertensParams& params, const FusionOptions& options, ProgressSink& progress)
 {

@@ -106,6 +106,35 @@ void raiseInPlace(float* v, int n, float exponent)
     for (int i = 0; i < n; ++i) v[i] = v[i] > 0.0f ? std::pow(v[i], exponent) : 0.0f;
 }
 
+// Saturation S = sqrt(Σ_c (c − mean)²) (OpenCV's scale: √3 × the standard deviation; the factor
+// cancels in the normalisation except against the 1e-12 epsilon). Computed in MergeMertens's own
+// order — mean = ((r + g) + b) · (1/3), then ((dr² + dg²) + db²) — and without FMA contraction, so
+// that it rounds as the reference does: for a neutral pixel the mean of three equal floats is
+// often not exactly that float, which leaves S at ~1e-8 instead of 0, and where every frame's
+// weight is that small (a grey, well-exposed pixel beside a nearly black one) this rounding is
+// what decides between the frames. Measured on a real pair: exact zeros there moved weights by
+// up to 0.88 and the fused result by 0.12 against MergeMertens.
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+void saturationRow(const float* __restrict r, const float* __restrict g, const float* __restrict b, int w, float floor,
+                   float* __restrict out)
+{
+    for (int x = 0; x < w; ++x) {
+        const float m = ((r[x] + g[x]) + b[x]) * (1.0f / 3.0f);
+        const float dr = r[x] - m, dg = g[x] - m, db = b[x] - m;
+        out[x] = std::sqrt((dr * dr + dg * dg) + db * db) + floor;
+    }
+}
+
+// Grey with Rec. 601 weights, as OpenCV's RGB2GRAY. Also without contraction: in smooth gradients
+// the Laplacian is itself at the rounding level, and FMA in one instruction set but not the other
+// would let the two kernels pick different frames there.
+void greyRow(const float* __restrict r, const float* __restrict g, const float* __restrict b, int w, float* __restrict out)
+{
+    for (int x = 0; x < w; ++x) out[x] = 0.299f * r[x] + 0.587f * g[x] + 0.114f * b[x];
+}
+#pragma GCC pop_options
+
 template <typename T, int Channels>
 void exposednessProduct(const T* __restrict src, int w, const float* __restrict table, float* __restrict out)
 {
@@ -135,10 +164,7 @@ void computeWeightRows(const ImageBuffer<T>& img, int planes, const QualityModel
         float* __restrict g = s.grey.data() + std::size_t(r) * w;
         const float* __restrict pr = planePtrs[0];
         if (planes == 3) {
-            const float* __restrict pg = planePtrs[1];
-            const float* __restrict pb = planePtrs[2];
-            // Grey with Rec. 601 weights, as OpenCV's BGR2GRAY.
-            for (int x = 0; x < w; ++x) g[x] = 0.299f * pr[x] + 0.587f * pg[x] + 0.114f * pb[x];
+            greyRow(pr, planePtrs[1], planePtrs[2], w, g);
         } else {
             std::copy(pr, pr + w, g);
         }
@@ -160,14 +186,7 @@ void computeWeightRows(const ImageBuffer<T>& img, int planes, const QualityModel
             }
         }
         if (planes == 3) {
-            // Saturation: standard deviation of R, G, B.
-            const float* __restrict pg = planePtrs[1];
-            const float* __restrict pb = planePtrs[2];
-            for (int x = 0; x < w; ++x) {
-                const float m = (pr[x] + pg[x] + pb[x]) * (1.0f / 3.0f);
-                const float dr = pr[x] - m, dg = pg[x] - m, db = pb[x] - m;
-                saturation[x] = std::sqrt((dr * dr + dg * dg + db * db) * (1.0f / 3.0f)) + q.floor;
-            }
+            saturationRow(pr, planePtrs[1], planePtrs[2], w, q.floor, saturation);
             raiseInPlace(saturation, w, q.ws);
             for (int x = 0; x < w; ++x) o[x] *= saturation[x];
         }
@@ -178,12 +197,18 @@ void computeWeightRows(const ImageBuffer<T>& img, int planes, const QualityModel
         const float* __restrict gm = s.grey.data() + std::size_t(r - 1) * w;
         const float* __restrict g0 = s.grey.data() + std::size_t(r) * w;
         const float* __restrict gp = s.grey.data() + std::size_t(r + 1) * w;
-        // Contrast: |4-neighbour Laplacian| (kernel [0 1 0; 1 −4 1; 0 1 0], mirrored edges).
+        // Contrast: |4-neighbour Laplacian| (kernel [0 1 0; 1 −4 1; 0 1 0], mirrored edges),
+        // summed as differences from the centre: exactly 0 where the grey is flat, whatever
+        // the rounding or FMA contraction, so flat regions tie exactly in every instruction set.
         const float floor = q.floor;
-        for (int x = 1; x < w - 1; ++x) contrast[x] = std::fabs(gm[x] + gp[x] + g0[x - 1] + g0[x + 1] - 4.0f * g0[x]) + floor;
+        for (int x = 1; x < w - 1; ++x) {
+            const float c = g0[x];
+            contrast[x] = std::fabs(((gm[x] - c) + (gp[x] - c)) + ((g0[x - 1] - c) + (g0[x + 1] - c))) + floor;
+        }
         for (int x : {0, w - 1}) {
             const int xl = reflect101(x - 1, w), xr = reflect101(x + 1, w);
-            contrast[x] = std::fabs(gm[x] + gp[x] + g0[xl] + g0[xr] - 4.0f * g0[x]) + floor;
+            const float c = g0[x];
+            contrast[x] = std::fabs(((gm[x] - c) + (gp[x] - c)) + ((g0[xl] - c) + (g0[xr] - c))) + floor;
         }
         raiseInPlace(contrast, w, q.wc);
         float* __restrict o = out + std::size_t(y - y0) * w;
@@ -219,7 +244,7 @@ public:
         m_h = stack.height();
         m_planes = stack.channels() >= 3 ? 3 : 1;
         m_k = int(stack.size());
-        const int maxLevels = autoPyramidLevels(m_w, m_h);
+        const int maxLevels = mertensPyramidLevels(m_w, m_h);
         m_levels = params.levels > 0 ? std::min(params.levels, maxLevels) : maxLevels;
     }
 

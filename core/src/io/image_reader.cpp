@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <fstream>
 #include <limits>
 
 namespace fuselab {
@@ -40,6 +41,15 @@ FileFormat formatFromExtension(const std::string& path)
     return FileFormat::Unknown;
 }
 
+FileFormat formatFromContent(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::uint8_t head[64] = {};
+    in.read(reinterpret_cast<char*>(head), sizeof head);
+    const std::streamsize got = in.gcount();
+    return got > 0 ? detail::sniffFormat(head, std::size_t(got)) : FileFormat::Unknown;
+}
+
 namespace {
 
 const char* displayName(FileFormat f)
@@ -64,9 +74,6 @@ ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_
                                                                   : std::string("not a valid ") + displayName(byName) + " file";
         throw Error(path, expected + " (it starts with " + detail::describeLeadingBytes(bytes.data(), bytes.size()) + ")");
     }
-    if (byName != FileFormat::Unknown && byName != content && !options.allowExtensionMismatch)
-        throw Error(path, std::string("wrong extension: the content is ") + displayName(content) + " but the name says " +
-                              displayName(byName) + "; rename the file");
     ImageHeader header;
     try {
         header = content == FileFormat::Exr ? detail::readExrHeader(bytes.data(), bytes.size())
@@ -74,6 +81,10 @@ ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_
     } catch (const Error& e) {
         throw e.withFile(path);
     }
+    // Decoded by content, as every other tool does; the mismatch is reported, not refused.
+    if (byName != FileFormat::Unknown && byName != content)
+        header.contentNote = std::string("the content is ") + displayName(content) + ", not the " + displayName(byName) +
+                             " the name says; read as " + displayName(content);
     const std::uint64_t pixels = std::uint64_t(header.width) * std::uint64_t(header.height);
     if (pixels > options.maxPixels)
         throw Error(path, "image of " + std::to_string(header.width) + "x" + std::to_string(header.height) +

@@ -2,6 +2,7 @@
 #include "fuselab/sidecar.hpp"
 
 #include "fuselab/error.hpp"
+#include "fuselab/exposure.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/version.hpp"
 
@@ -15,6 +16,12 @@
 #include <memory>
 
 namespace fuselab {
+
+void addReadNotes(Sidecar& sidecar, const ExposureStack& stack)
+{
+    for (const StackFrame& f : stack.frames)
+        if (!f.readNote.empty()) sidecar.notes["read " + f.path] = f.readNote;
+}
 
 std::string sidecarPath(const std::string& outputPath)
 {

@@ -9,33 +9,37 @@ namespace fuselab {
 
 std::vector<ParamSpec> mertensParamSpecs()
 {
+    const MertensParams d; // the defaults are MertensParams's own: declared once, in mertens.hpp
     return {
-        ParamSpec::number("weight_contrast", "Contrast weight", 0.0, 10.0, 1.0)
+        ParamSpec::number("weight_contrast", "Contrast weight", 0.0, 10.0, d.contrastExponent)
             .withStep(0.05).withSoftRange(0.0, 3.0)
             .withTooltip("Exponent of the contrast measure (|Laplacian| of the grey image). Paper and OpenCV: 1; enfuse: 0.")
             .withReference("Mertens, Kautz, Van Reeth 2007"),
-        ParamSpec::number("weight_saturation", "Saturation weight", 0.0, 10.0, 1.0)
+        ParamSpec::number("weight_saturation", "Saturation weight", 0.0, 10.0, d.saturationExponent)
             .withStep(0.05).withSoftRange(0.0, 3.0)
             .withTooltip("Exponent of the saturation measure (standard deviation of R, G, B). Paper and OpenCV: 1; enfuse: 0.2.")
             .withReference("Mertens, Kautz, Van Reeth 2007"),
-        ParamSpec::number("weight_exposedness", "Well-exposedness weight", 0.0, 10.0, 1.0)
+        ParamSpec::number("weight_exposedness", "Well-exposedness weight", 0.0, 10.0, d.exposednessExponent)
             .withStep(0.05).withSoftRange(0.0, 3.0)
             .withTooltip("Exponent of the well-exposedness measure (Gaussian around the optimum). Paper: 1; enfuse: 1.")
             .withReference("Mertens, Kautz, Van Reeth 2007"),
-        ParamSpec::number("sigma", "Exposedness σ", 0.01, 1.0, 0.2)
+        ParamSpec::number("sigma", "Exposedness σ", 0.01, 1.0, d.sigma)
             .withStep(0.01).withSoftRange(0.05, 0.5)
             .withTooltip("Width of the well-exposedness Gaussian, in [0,1] pixel-value units. Paper: 0.2.")
             .withReference("Mertens, Kautz, Van Reeth 2007"),
-        ParamSpec::number("optimum", "Exposedness optimum", 0.0, 1.0, 0.5)
+        ParamSpec::number("optimum", "Exposedness optimum", 0.0, 1.0, d.optimum)
             .withStep(0.01)
             .withTooltip("Pixel value considered best exposed (centre of the Gaussian). Paper: 0.5."),
-        ParamSpec::integer("levels", "Pyramid levels", 0, 20, 0)
-            .withTooltip("Laplacian pyramid levels; 0 = as many as fit (the coarsest level at least 2 px). Fewer levels blend "
-                         "more locally and can show seams."),
-        ParamSpec::number("quality_floor", "Quality floor", 0.0, 0.01, 1e-5)
+        ParamSpec::integer("levels", "Pyramid levels", 0, 20, d.levels)
+            .withTooltip("Laplacian pyramid levels; 0 = as OpenCV's MergeMertens, floor(log2(short side)) + 1 (the coarsest "
+                         "level 1–2 px). Fewer levels blend more locally and can show seams."),
+        ParamSpec::number("quality_floor", "Quality floor", 0.0, 0.01, d.qualityFloor)
             .withStep(1e-6).withSoftRange(0.0, 1e-3)
-            .withTooltip("Added to contrast and saturation so that regions flat or neutral in every frame are decided by "
-                         "well-exposedness instead of being averaged (clipped frames included). 0 = the paper's exact measures."),
+            .withTooltip("Added to contrast and saturation. 0 (default) = the paper's measures, as OpenCV's MergeMertens. "
+                         "A small floor (e.g. 1e-5) lets well-exposedness decide regions that are flat or neutral in every "
+                         "frame (synthetic flat walls) instead of averaging them, clipped frames included; on real "
+                         "photographs it pulls smooth skies and clipped areas towards the darker frames (up to 13 levels "
+                         "darker than the paper on an extreme pair)."),
         ParamSpec::flag("weight_maps", "Output weight maps", false)
             .withTooltip("Also return each frame's normalised weight map (for display as an overlay)."),
     };
@@ -78,16 +82,12 @@ public:
     {
         FusionOptions options;
         options.keepWeightMaps = values.flag("weight_maps");
-        ProgressSpan motionSpan(progress, 0.0, 0.2);
-        const std::optional<MotionMask> motion = motionMaskFromValues(*input.stack, values, motionSpan);
-        options.motion = motion ? &*motion : nullptr;
-        ProgressSpan fusionSpan(progress, motion ? 0.2 : 0.0, 1.0);
-        FusionResult r = fuseMertens(*input.stack, mertensParamsFromValues(values), options, fusionSpan);
+        ProgressSpan deghostSpan(progress, 0.0, 0.2);
+        const std::optional<DeghostOutcome> deghosted = deghostFromValues(*input.stack, values, input.deghostSources, deghostSpan);
+        ProgressSpan fusionSpan(progress, 0.2, 1.0);
+        FusionResult r = fuseMertens(stackToUse(deghosted, *input.stack), mertensParamsFromValues(values), options, fusionSpan);
         OperatorOutput out;
-        if (motion) {
-            out.extras.push_back({"motion_mask", motion->mask});
-            out.scalars["moving_fraction"] = motion->movingFraction;
-        }
+        if (deghosted) reportDeghost(*deghosted, out);
         out.image = *r.fused.asFloat();
         for (std::size_t k = 0; k < r.weightMaps.size(); ++k) out.extras.push_back({"weight_" + std::to_string(k), r.weightMaps[k]});
         out.scalars["levels"] = r.levels;

@@ -51,23 +51,23 @@ const ExposureStack& stackWithExposures(const OperatorInput& input)
     return *input.stack;
 }
 
+// Deghosting comes first, before any response recovery: the fit then sees one consistent
+// scene, not the moving object's codes at several places.
+std::optional<DeghostOutcome> deghostFirst(const OperatorInput& input, const ParamValues& values, ProgressSink& progress)
+{
+    return deghostFromValues(stackWithExposures(input), values, input.deghostSources, progress);
+}
+
 OperatorOutput mergeAndPackage(const ExposureStack& stack, const CameraResponse& response, MergeWeighting weighting,
-                               const ParamValues& values, ProgressSink& progress)
+                               const ParamValues& values, const std::optional<DeghostOutcome>& deghosted, ProgressSink& progress)
 {
     MergeParams mp;
     mp.weighting = weighting;
     mp.saturationCheck = values.flag("saturation_check");
-    ProgressSpan motionSpan(progress, 0.0, 0.3);
-    const std::optional<MotionMask> motion = motionMaskFromValues(stack, values, motionSpan);
-    mp.motion = motion ? &*motion : nullptr;
     MergeStats stats;
     OperatorOutput out;
-    if (motion) {
-        out.extras.push_back({"motion_mask", motion->mask});
-        out.scalars["moving_fraction"] = motion->movingFraction;
-    }
-    ProgressSpan mergeSpan(progress, motion ? 0.3 : 0.0, 1.0);
-    out.image = mergeRadiance(stack, response, mp, mergeSpan, &stats);
+    if (deghosted) reportDeghost(*deghosted, out);
+    out.image = mergeRadiance(stack, response, mp, progress, &stats);
     out.extras.push_back({"response", responseCurveImage(response, 256)});
     out.scalars["clipped_everywhere_fraction"] = stats.clippedEverywhereFraction;
     out.scalars["black_everywhere_fraction"] = stats.blackEverywhereFraction;
@@ -114,17 +114,19 @@ public:
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
         progress.checkCancelled();
-        const ExposureStack& stack = stackWithExposures(input);
+        ProgressSpan deghostSpan(progress, 0.0, 0.2);
+        const std::optional<DeghostOutcome> deghosted = deghostFirst(input, values, deghostSpan);
+        const ExposureStack& stack = stackToUse(deghosted, *input.stack);
         DebevecParams dp;
         dp.samples = int(values.integer("samples"));
         dp.lambda = values.number("lambda");
         dp.levels = int(values.integer("levels"));
         dp.weighting = mergeWeightingFromString(values.choice("weighting"));
         ResponseRecoveryReport report;
-        ProgressSpan recovery(progress, 0.0, 0.2);
+        ProgressSpan recovery(progress, 0.2, 0.4);
         const CameraResponse response = recoverResponseDebevec(stack, dp, recovery, &report);
-        ProgressSpan merge(progress, 0.2, 1.0);
-        OperatorOutput out = mergeAndPackage(stack, response, dp.weighting, values, merge);
+        ProgressSpan merge(progress, 0.4, 1.0);
+        OperatorOutput out = mergeAndPackage(stack, response, dp.weighting, values, deghosted, merge);
         out.scalars["samples_used"] = report.samplesUsed;
         out.scalars["fit_rms_ln"] = report.fitRmsLn;
         out.scalars["monotone_fixes"] = report.monotoneFixes;
@@ -166,17 +168,19 @@ public:
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
         progress.checkCancelled();
-        const ExposureStack& stack = stackWithExposures(input);
+        ProgressSpan deghostSpan(progress, 0.0, 0.2);
+        const std::optional<DeghostOutcome> deghosted = deghostFirst(input, values, deghostSpan);
+        const ExposureStack& stack = stackToUse(deghosted, *input.stack);
         RobertsonParams rp;
         rp.maxIterations = int(values.integer("iterations"));
         rp.threshold = values.number("threshold");
         rp.maxSamplePixels = int(values.integer("sample_pixels"));
         ResponseRecoveryReport report;
-        ProgressSpan recovery(progress, 0.0, 0.3);
+        ProgressSpan recovery(progress, 0.2, 0.5);
         const CameraResponse response = recoverResponseRobertson(stack, rp, recovery, &report);
-        ProgressSpan merge(progress, 0.3, 1.0);
+        ProgressSpan merge(progress, 0.5, 1.0);
         OperatorOutput out = mergeAndPackage(stack, response, mergeWeightingFromString(values.choice("weighting")),
-                                             values, merge);
+                                             values, deghosted, merge);
         out.scalars["iterations"] = report.iterations;
         out.scalars["converged"] = report.converged ? 1.0 : 0.0;
         out.scalars["final_change"] = report.finalChange;
@@ -217,12 +221,15 @@ public:
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
         progress.checkCancelled();
-        const ExposureStack& stack = stackWithExposures(input);
+        ProgressSpan deghostSpan(progress, 0.0, 0.2);
+        const std::optional<DeghostOutcome> deghosted = deghostFirst(input, values, deghostSpan);
         const std::string& kind = values.choice("response");
         const CameraResponse response = kind == "linear" ? CameraResponse::linear()
                                         : kind == "gamma" ? CameraResponse::gamma(values.number("gamma"))
                                                           : CameraResponse::srgb();
-        return mergeAndPackage(stack, response, mergeWeightingFromString(values.choice("weighting")), values, progress);
+        ProgressSpan merge(progress, 0.2, 1.0);
+        return mergeAndPackage(stackToUse(deghosted, *input.stack), response, mergeWeightingFromString(values.choice("weighting")),
+                               values, deghosted, merge);
     }
 };
 

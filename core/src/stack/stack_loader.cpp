@@ -177,6 +177,7 @@ LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions op
         frame.path = files[i];
         frame.pixels = std::move(img.pixels);
         frame.exposure = exposureFromExif(img.exif);
+        frame.readNote = img.header.contentNote;
         if (!options.evs.empty()) {
             frame.exposure.stops = options.evs[i];
             frame.exposure.source = ExposureSource::TypedEv;
@@ -193,7 +194,10 @@ LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions op
             if (!f.exposure.stops)
                 throw Error(f.path, "no exposure data (no EXIF exposure time); radiance merge needs it: "
                                     "give --ev LIST (stops, +1 = twice the light) or --times LIST (seconds)");
-    result.warnings = checkBrightnessOrder(result.stack);
+    for (const StackFrame& f : result.stack.frames)
+        if (!f.readNote.empty()) result.warnings.push_back(f.path + ": " + f.readNote);
+    const std::vector<std::string> order = checkBrightnessOrder(result.stack);
+    result.warnings.insert(result.warnings.end(), order.begin(), order.end());
     if (options.sortByExposure && result.stack.hasExposures())
         std::stable_sort(result.stack.frames.begin(), result.stack.frames.end(),
                          [](const StackFrame& a, const StackFrame& b) { return *a.exposure.stops < *b.exposure.stops; });
