@@ -42,6 +42,12 @@ public:
         sub->add_option("--size", m_size, "Width x height of a procedural scene, e.g. 1024x768")->capture_default_str();
         sub->add_option("--bit-depth", m_bitDepth, "8 or 16")->capture_default_str()->check(CLI::IsMember({8, 16}));
         sub->add_option("--format", m_format, "png, tif or jpg")->capture_default_str()->check(CLI::IsMember({"png", "tif", "jpg"}));
+        sub->add_option("--moving-object", m_objectRadius,
+                        "Add an opaque textured object crossing the scene, of this radius (fraction of the short side, e.g. "
+                        "0.1); truth/ then holds the ghost-free radiance and frames")
+            ->check(CLI::Range(0.01, 0.5));
+        sub->add_option("--object-step", m_objectStep, "--moving-object: its displacement from one frame to the next, px")
+            ->capture_default_str();
         sub->add_option("-o,--output", m_outDir, "Output folder (created when missing)")->required();
         addCommonOptions(*sub, m_common);
         return sub;
@@ -75,6 +81,12 @@ public:
         request.camera.misalignPx = m_misalign;
         request.camera.seed = m_seed;
         request.camera.bitDepth = m_bitDepth;
+        if (m_objectRadius > 0.0) {
+            request.movingObject = true;
+            request.object.radiusFraction = m_objectRadius;
+            request.object.stepXPx = m_objectStep;
+            request.object.seed = m_seed;
+        }
         if (m_misalign < 0 || m_misalign > 500) throw UsageError("--misalign must be in 0..500 px");
 
         ConsoleProgress progress("synth", m_common.quiet);
@@ -95,6 +107,8 @@ private:
     bool m_noise = false;
     double m_fullWell = 20000.0, m_readNoise = 4.0;
     double m_misalign = 0.0;
+    double m_objectRadius = 0.0; ///< 0 = no moving object
+    double m_objectStep = 48.0;
     std::uint64_t m_seed = 1;
     std::string m_size = "960x640";
     int m_bitDepth = 8;

@@ -87,7 +87,7 @@ TEST(BadInput, FilesAreDecodedByContentWhateverTheirName)
         const LoadedImage renamed = readImage(dir.file(c.to));
         const LoadedImage original = readImage(dir.file(c.from));
         EXPECT_EQ(renamed.header.format, c.content) << c.to;
-        EXPECT_NE(renamed.header.contentNote.find(c.words), std::string::npos) << renamed.header.contentNote;
+        EXPECT_NE(renamed.header.contentNote.find(c.words), std::string::npos) << c.to << ": " << renamed.header.contentNote;
         EXPECT_TRUE(original.header.contentNote.empty()) << original.header.contentNote;
         EXPECT_EQ(compareImages(renamed.pixels.toFloat(), original.pixels.toFloat(), 0.0, 0.0, 0.0).maxError, 0.0) << c.to;
         EXPECT_EQ(formatFromContent(dir.file(c.to)), c.content);

@@ -218,3 +218,51 @@ TEST(CliFuse, AlignsAndDeghostsOnRequest)
     EXPECT_TRUE(sidecar["numbers"].contains("moving_fraction"));
     EXPECT_EQ(sidecar["notes"]["alignment"], "mtb");
 }
+
+TEST(CliFuse, DeghostingIsOnByDefaultAndTakesAPaintedMask)
+{
+    TempDir dir;
+    const auto frames = synthStack(dir, "stack", "96x64");
+    std::vector<std::string> on = {"fuse", "--quiet", "-o", dir.file("on.png")}, off = {"fuse", "--quiet", "--no-deghost", "-o", dir.file("off.png")};
+    on.insert(on.end(), frames.begin(), frames.end());
+    off.insert(off.end(), frames.begin(), frames.end());
+    ASSERT_EQ(runCli(on).exitCode, 0);
+    ASSERT_EQ(runCli(off).exitCode, 0);
+    // A static stack: deghosting finds nothing and changes nothing.
+    EXPECT_EQ(readBytes(dir.file("on.png")), readBytes(dir.file("off.png")));
+    const auto onSidecar = nlohmann::json::parse(readBytes(dir.file("on.png.json")));
+    EXPECT_EQ(onSidecar["operators"][0]["params"]["deghost"], true);
+    EXPECT_EQ(onSidecar["numbers"]["moving_fraction"], 0.0);
+    EXPECT_EQ(nlohmann::json::parse(readBytes(dir.file("off.png.json")))["operators"][0]["params"]["deghost"], false);
+
+    // A painted mask: grey level 2 (the second frame) over a 20 × 10 box.
+    Image mask(96, 64, 1, ColourEncoding::Srgb);
+    for (int y = 10; y < 20; ++y)
+        for (int x = 30; x < 50; ++x) mask.at(x, y) = 2.0f / 255.0f;
+    writeImage(dir.file("mask.png"), mask);
+    std::vector<std::string> painted = {"fuse", "--quiet", "--deghost-mask", dir.file("mask.png"), "-o", dir.file("painted.png")};
+    painted.insert(painted.end(), frames.begin(), frames.end());
+    const CliRun r = runCli(painted);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto sidecar = nlohmann::json::parse(readBytes(dir.file("painted.png.json")));
+    EXPECT_EQ(sidecar["numbers"]["deghost_pixels_frame_1"], 200.0);
+    EXPECT_EQ(sidecar["numbers"]["deghost_pixels_frame_0"], 0.0);
+    EXPECT_NE(sidecar["notes"]["deghost_mask"].get<std::string>().find("mask.png"), std::string::npos);
+    bool listed = false;
+    for (const auto& input : sidecar["inputs"]) listed |= input["path"] == dir.file("mask.png");
+    EXPECT_TRUE(listed) << "the mask is an input of the output, hashed in its sidecar";
+
+    // A mask of another size, or naming a frame the stack lacks, is refused naming the file.
+    writeImage(dir.file("small.png"), Image(10, 10, 1, ColourEncoding::Srgb));
+    std::vector<std::string> wrong = {"fuse", "--quiet", "--deghost-mask", dir.file("small.png"), "-o", dir.file("x.png")};
+    wrong.insert(wrong.end(), frames.begin(), frames.end());
+    expectOneErrorLine(runCli(wrong), dir.file("small.png"), "10x10 but the stack is 96x64");
+    mask.at(0, 0) = 7.0f / 255.0f;
+    writeImage(dir.file("beyond.png"), mask);
+    std::vector<std::string> beyond = {"fuse", "--quiet", "--deghost-mask", dir.file("beyond.png"), "-o", dir.file("y.png")};
+    beyond.insert(beyond.end(), frames.begin(), frames.end());
+    const CliRun b = runCli(beyond);
+    EXPECT_EQ(b.exitCode, 1);
+    EXPECT_NE(b.err.find("names frame 7 of a stack of 3 frames"), std::string::npos) << b.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("y.png")));
+}

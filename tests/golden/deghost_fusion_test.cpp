@@ -144,8 +144,11 @@ TEST(Deghosting, PaintedDecisionsTakeTheRegionFromTheChosenFrame)
     EXPECT_LE(errOurs / errPlain, 0.35);
     // The sidecar's count: every painted pixel came from the reference, none from the others.
     EXPECT_EQ(ours.scalars.at("deghost_pixels_frame_" + std::to_string(m.referenceIndex)), double(paintedPixels));
-    for (int k = 0; k < 3; ++k)
-        if (k != m.referenceIndex) EXPECT_EQ(ours.scalars.at("deghost_pixels_frame_" + std::to_string(k)), 0.0);
+    for (int k = 0; k < 3; ++k) {
+        if (k != m.referenceIndex) {
+            EXPECT_EQ(ours.scalars.at("deghost_pixels_frame_" + std::to_string(k)), 0.0);
+        }
+    }
 
     // A code naming a frame the stack does not have, or a mask of another size, is refused.
     Image8 beyond(320, 240, 1);

@@ -545,9 +545,14 @@ TEST(MergeOperators, ReturnRadianceAndThePlottableResponse)
         ASSERT_EQ(out.image.channels(), 3) << id;
         EXPECT_EQ(out.image.encoding(), ColourEncoding::Linear);
         EXPECT_TRUE(allFinitePositive(out.image)) << id;
-        ASSERT_EQ(out.extras.size(), 1u) << id;
-        EXPECT_EQ(out.extras[0].name, "response");
-        const Image& curve = out.extras[0].image;
+        // The response curve, and the motion mask of the deghosting that is on by default.
+        ASSERT_EQ(out.extras.size(), 2u) << id;
+        const auto named = [&](const char* name) {
+            return std::find_if(out.extras.begin(), out.extras.end(), [&](const NamedImage& n) { return n.name == name; });
+        };
+        ASSERT_NE(named("motion_mask"), out.extras.end()) << id;
+        ASSERT_NE(named("response"), out.extras.end()) << id;
+        const Image& curve = named("response")->image;
         ASSERT_EQ(curve.width(), 256);
         ASSERT_EQ(curve.height(), 1);
         ASSERT_EQ(curve.channels(), 3);
@@ -560,12 +565,15 @@ TEST(MergeOperators, ReturnRadianceAndThePlottableResponse)
     }
     // The known curve is reported as it is: ln of sRGB⁻¹(z/255), and gamma when chosen.
     const OperatorOutput srgb = runOperator(registry().get("merge-response"), in, {}, p);
-    EXPECT_NEAR(srgb.extras[0].image.at(128, 0, 0), std::log(CameraResponse::srgb().invert(128 / 255.0)), 1e-6);
+    const auto responseOf = [](const OperatorOutput& o) {
+        return std::find_if(o.extras.begin(), o.extras.end(), [](const NamedImage& n) { return n.name == "response"; })->image;
+    };
+    EXPECT_NEAR(responseOf(srgb).at(128, 0, 0), std::log(CameraResponse::srgb().invert(128 / 255.0)), 1e-6);
     ParamValues gamma;
     gamma.set("response", std::string("gamma"));
     gamma.set("gamma", 2.2);
     const OperatorOutput g = runOperator(registry().get("merge-response"), in, gamma, p);
-    EXPECT_NEAR(g.extras[0].image.at(64, 0, 1), 2.2 * std::log(64 / 255.0), 1e-5);
+    EXPECT_NEAR(responseOf(g).at(64, 0, 1), 2.2 * std::log(64 / 255.0), 1e-5);
     const OperatorOutput rob = runOperator(registry().get("merge-robertson"), in, {}, p);
     EXPECT_GE(rob.scalars.at("iterations"), 1.0);
 }

@@ -45,13 +45,27 @@ struct DeghostParams {
     bool dominantCluster = true;
 };
 
+/// Where one frame disagrees with the reference: a [0,1] mask (cleaned, grown, feathered) at
+/// stack resolution over the bounding box of its motion only — it is 0 everywhere else, and a
+/// frame where nothing moved holds an empty mask (no memory, no work).
+struct FrameMotion {
+    Image mask;      ///< 1 channel, the box's size; empty = nothing moved
+    int x0 = 0, y0 = 0; ///< the box's top-left corner in stack pixels
+
+    bool empty() const { return mask.empty(); }
+    float at(int x, int y) const
+    {
+        const int u = x - x0, v = y - y0;
+        return mask.empty() || u < 0 || v < 0 || u >= mask.width() || v >= mask.height() ? 0.0f : mask.at(u, v);
+    }
+};
+
 struct MotionMask {
     Image mask;                  ///< 1 channel, stack resolution, [0,1]: the largest of frameMasks (for overlays)
     int referenceIndex = -1;     ///< index into the stack's frames
     double movingFraction = 0.0; ///< share of pixels with mask > 0.5
-    /// Per frame: where that frame disagrees with the reference (cleaned, grown, feathered;
-    /// [0,1], stack resolution). An empty Image where nothing moved — always for the reference.
-    std::vector<Image> frameMasks;
+    /// Per frame (stack order): where it disagrees with the reference; empty for the reference.
+    std::vector<FrameMotion> frameMasks;
 };
 
 /// Index of the frame with the median exposure (stops); when any frame lacks exposure data

@@ -20,6 +20,12 @@ struct SynthRequest {
     double fNumber = 8.0;
     double iso = 100.0;
     std::string command;         ///< recorded in sidecars
+    /// An opaque textured object crossing the scene (deghosting ground truth): frame k shows it
+    /// at start + k·step. truth/ then holds the ghost-free radiance (the object where it stands in
+    /// the reference, the median exposure) and truth/ghost_free/ the frames a perfect deghosting
+    /// would see (same camera, same noise).
+    bool movingObject = false;
+    MovingObject object;
 };
 
 struct SynthResult {
@@ -30,7 +36,8 @@ struct SynthResult {
 };
 
 /// Layout: DIR/exposure_<k>.<ext> with EXIF exposure data and ev.txt (DIR is a stack
-/// folder), and DIR/truth/{radiance.exr, response.csv, truth.json}. Creates DIR when
+/// folder), and DIR/truth/{radiance.exr, response.csv, truth.json} (and truth/ghost_free/ with
+/// a moving object). Creates DIR when
 /// missing. Every image gets a sidecar.
 SynthResult writeSyntheticStack(const SynthRequest& request, const std::string& outDir, ProgressSink& progress);
 

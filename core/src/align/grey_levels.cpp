@@ -101,13 +101,23 @@ cv::Mat proxyGrey(const SampleImage& frame, int longSidePx)
     return reduceGrey(greyLevels(frame), proxyScale(frame.width(), frame.height(), longSidePx));
 }
 
-std::vector<cv::Mat> proxyChannels(const SampleImage& frame, int longSidePx)
+int proxyFactor(int widthPx, int heightPx, int longSidePx)
+{
+    const int longSide = std::max(widthPx, heightPx);
+    if (longSidePx <= 0 || longSidePx >= longSide) return 1;
+    return (longSide + longSidePx - 1) / longSidePx;
+}
+
+std::vector<cv::Mat> proxyPlanes(const SampleImage& frame, int factor, bool greyOnly)
 {
     if (frame.empty()) throw Error("cannot take the colour planes of an empty frame");
-    const int colourChannels = frame.channels() >= 3 ? 3 : 1;
+    if (factor < 1) throw Error("a proxy's reduction factor must be at least 1");
+    const int colourChannels = greyOnly ? 1 : frame.channels() >= 3 ? 3 : 1;
     const int w = frame.width(), h = frame.height();
     cv::Mat codes;
-    if (frame.as8() && frame.channels() == colourChannels) {
+    if (greyOnly) {
+        codes = greyLevels(frame);
+    } else if (frame.as8() && frame.channels() == colourChannels) {
         codes = wrapPixels(frame); // no copy: 8-bit RGB or grey as it is
     } else {
         codes.create(h, w, CV_8UC(colourChannels));
@@ -128,11 +138,12 @@ std::vector<cv::Mat> proxyChannels(const SampleImage& frame, int longSidePx)
             }
         });
     }
-    const double scale = proxyScale(w, h, longSidePx);
     cv::Mat reduced = codes;
-    if (scale < 1.0)
-        cv::resize(codes, reduced, cv::Size(std::max(1, int(std::lround(w * scale))), std::max(1, int(std::lround(h * scale)))), 0.0,
-                   0.0, cv::INTER_AREA);
+    if (factor > 1) {
+        const int pw = std::max(1, w / factor), ph = std::max(1, h / factor);
+        const cv::Mat covered = codes(cv::Rect(0, 0, std::min(w, pw * factor), std::min(h, ph * factor)));
+        cv::resize(covered, reduced, cv::Size(pw, ph), 0.0, 0.0, cv::INTER_AREA);
+    }
     std::vector<cv::Mat> planes;
     cv::split(reduced, planes);
     return planes;

@@ -175,7 +175,7 @@ private:
         for (int r = m_rank[std::size_t(ref)] + step; r >= 0 && r < m_n; r += step) {
             const int j = m_order[std::size_t(r)];
             if (j == k) continue;
-            const Image& mj = m_motion.frameMasks[std::size_t(j)];
+            const FrameMotion& mj = m_motion.frameMasks[std::size_t(j)];
             if (!mj.empty() && mj.at(x, y) >= 0.5f) continue;
             bool well = true;
             LevelReader{m_stack, m_channels}.levels(j, x, y, [&](int, float l) {
@@ -188,8 +188,11 @@ private:
 
     void makeTables(const std::vector<bool>& touched, bool anyAutomatic)
     {
-        std::vector<std::vector<cv::Mat>> proxies;
-        for (const StackFrame& f : m_stack.frames) proxies.push_back(align::proxyChannels(f.pixels, m_params.analysisLongSidePx));
+        const int factor = align::proxyFactor(m_w, m_h, m_params.analysisLongSidePx);
+        std::vector<std::vector<cv::Mat>> proxies(static_cast<std::size_t>(m_n));
+        parallelFor(0, m_n, 1, [&](int b, int e) {
+            for (int k = b; k < e; ++k) proxies[std::size_t(k)] = align::proxyPlanes(m_stack.frames[std::size_t(k)].pixels, factor, false);
+        });
         std::vector<std::pair<int, int>> pairs; // (source, target)
         for (int k = 0; k < m_n; ++k) {
             if (!touched[std::size_t(k)]) continue;
@@ -213,15 +216,23 @@ private:
     ImageBuffer<T> rebuild(const ImageBuffer<T>& frame, int k, bool linear) const
     {
         ImageBuffer<T> out = frame.clone();
-        const Image* automatic = k < int(m_motion.frameMasks.size()) && !m_motion.frameMasks[std::size_t(k)].empty()
-                                     ? &m_motion.frameMasks[std::size_t(k)]
-                                     : nullptr;
+        const FrameMotion* automatic = k < int(m_motion.frameMasks.size()) && !m_motion.frameMasks[std::size_t(k)].empty()
+                                           ? &m_motion.frameMasks[std::size_t(k)]
+                                           : nullptr;
         const int ch = frame.channels();
-        parallelFor(0, m_h, 16, [&](int y0, int y1) {
+        // Without paint only the motion's box can change.
+        int bx0 = 0, by0 = 0, bx1 = m_w, by1 = m_h;
+        if (!m_painted && automatic) {
+            bx0 = automatic->x0;
+            by0 = automatic->y0;
+            bx1 = bx0 + automatic->mask.width();
+            by1 = by0 + automatic->mask.height();
+        }
+        parallelFor(by0, by1, 16, [&](int y0, int y1) {
             float source[3] = {0, 0, 0};
             for (int y = y0; y < y1; ++y) {
                 T* row = out.row(y);
-                for (int x = 0; x < m_w; ++x) {
+                for (int x = bx0; x < bx1; ++x) {
                     int src = -1;
                     float weight = 0.0f;
                     const int code = m_painted ? m_painted->at(x, y) : 0;
@@ -251,10 +262,21 @@ private:
 
     void countSources(std::vector<long long>& counts) const
     {
+        // Without paint only the union of the motion boxes can hold a decision.
+        int bx0 = m_w, by0 = m_h, bx1 = 0, by1 = 0;
+        for (const FrameMotion& m : m_motion.frameMasks)
+            if (!m.empty()) {
+                bx0 = std::min(bx0, m.x0);
+                by0 = std::min(by0, m.y0);
+                bx1 = std::max(bx1, m.x0 + m.mask.width());
+                by1 = std::max(by1, m.y0 + m.mask.height());
+            }
+        if (m_painted) bx0 = by0 = 0, bx1 = m_w, by1 = m_h;
+        if (bx1 <= bx0 || by1 <= by0) return;
         std::vector<std::vector<long long>> perRow(std::size_t(m_h), std::vector<long long>(std::size_t(m_n), 0));
-        parallelFor(0, m_h, 16, [&](int y0, int y1) {
+        parallelFor(by0, by1, 16, [&](int y0, int y1) {
             for (int y = y0; y < y1; ++y)
-                for (int x = 0; x < m_w; ++x) {
+                for (int x = bx0; x < bx1; ++x) {
                     const int code = m_painted ? m_painted->at(x, y) : 0;
                     if (code > 0) {
                         ++perRow[std::size_t(y)][std::size_t(code - 1)];
@@ -263,9 +285,9 @@ private:
                     int best = -1;
                     float bestWeight = 0.5f;
                     for (int k = 0; k < int(m_motion.frameMasks.size()); ++k) {
-                        const Image& m = m_motion.frameMasks[std::size_t(k)];
-                        if (!m.empty() && m.at(x, y) > bestWeight) {
-                            bestWeight = m.at(x, y);
+                        const float v = m_motion.frameMasks[std::size_t(k)].at(x, y);
+                        if (v > bestWeight) {
+                            bestWeight = v;
                             best = k;
                         }
                     }

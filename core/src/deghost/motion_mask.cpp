@@ -147,10 +147,13 @@ MotionMask detectMotion(const ExposureStack& stack, const DeghostParams& params,
     const int w = stack.width(), h = stack.height();
 
     // planes[k][c]: 8-bit proxy of frame k's channel c (or its grey level).
-    std::vector<std::vector<cv::Mat>> planes;
-    for (const StackFrame& f : stack.frames)
-        planes.push_back(params.perChannel ? align::proxyChannels(f.pixels, params.analysisLongSidePx)
-                                           : std::vector<cv::Mat>{align::proxyGrey(f.pixels, params.analysisLongSidePx)});
+    // A k × k box reduction (integer k: OpenCV's fast area path), one frame per worker.
+    const int factor = align::proxyFactor(w, h, params.analysisLongSidePx);
+    std::vector<std::vector<cv::Mat>> planes(static_cast<std::size_t>(n));
+    parallelFor(0, n, 1, [&](int b, int e) {
+        for (int k = b; k < e; ++k)
+            planes[std::size_t(k)] = align::proxyPlanes(stack.frames[std::size_t(k)].pixels, factor, !params.perChannel);
+    });
     progress.report(0.3, "proxies");
     progress.checkCancelled();
     const int channels = int(planes[0].size());
@@ -228,7 +231,7 @@ MotionMask detectMotion(const ExposureStack& stack, const DeghostParams& params,
     // proxy pixel of radius: a single proxy pixel is the smallest speck the proxy holds, and one
     // left there would be grown by the dilation into a full blob.
     const int votesNeeded = std::clamp(params.minMovingChannels, 1, channels);
-    const double scale = double(pw) / double(w);
+    const double scale = 1.0 / double(factor);
     const double openingRadius = params.openingPx > 0 ? std::max(1.0, params.openingPx * scale) : 0.0;
     const double sigma = params.featherPx * scale;
 
@@ -240,28 +243,56 @@ MotionMask detectMotion(const ExposureStack& stack, const DeghostParams& params,
         if (k == ref) continue;
         cv::Mat moving;
         cv::threshold(votes[std::size_t(k)], moving, votesNeeded - 0.5, 255, cv::THRESH_BINARY);
+        if (cv::countNonZero(moving) == 0) continue; // the common case of a static stack: nothing to clean
         const cv::Mat cleaned = dilateDisc(erodeDisc(moving, openingRadius), openingRadius);
         if (cv::countNonZero(cleaned) == 0) continue; // nothing moved in this frame: it stays as it is
         const cv::Mat grown = dilateDisc(cleaned, params.dilationPx * scale);
         cv::Mat soft;
         grown.convertTo(soft, CV_32F, 1.0 / 255.0);
         if (sigma >= 0.3) cv::GaussianBlur(soft, soft, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
-        Image frameMask = Image::uninitialised(w, h, 1, ColourEncoding::Linear);
-        cv::Mat full(h, w, CV_32FC1, frameMask.data(), frameMask.rowStrideSamples() * sizeof(float));
-        if (pw == w && ph == h) soft.copyTo(full);
-        else cv::resize(soft, full, full.size(), 0.0, 0.0, cv::INTER_LINEAR);
-        parallelFor(0, h, 64, [&](int y0, int y1) {
+        // Back to full resolution over the motion's bounding box only. The proxy covers the
+        // first pw·k × ph·k pixels; the few rows and columns beyond (fewer than k) repeat the edge.
+        cv::Mat nonZero;
+        cv::findNonZero(soft > 0.0f, nonZero);
+        if (nonZero.empty()) continue;
+        const cv::Rect proxyBox = cv::boundingRect(nonZero);
+        const int bx0 = std::max(0, (proxyBox.x - 1) * factor), by0 = std::max(0, (proxyBox.y - 1) * factor);
+        const int bx1 = proxyBox.x + proxyBox.width >= pw ? w : std::min(w, (proxyBox.x + proxyBox.width + 1) * factor);
+        const int by1 = proxyBox.y + proxyBox.height >= ph ? h : std::min(h, (proxyBox.y + proxyBox.height + 1) * factor);
+        FrameMotion frameMask;
+        frameMask.x0 = bx0;
+        frameMask.y0 = by0;
+        frameMask.mask = Image::uninitialised(bx1 - bx0, by1 - by0, 1, ColourEncoding::Linear);
+        // Full-resolution pixel (x, y) samples the proxy at ((x + 0.5)/k − 0.5, …), as INTER_LINEAR
+        // resizing the covered area would; beyond the proxy the edge repeats.
+        const double inv = 1.0 / double(factor);
+        parallelFor(by0, by1, 32, [&](int y0, int y1) {
             for (int y = y0; y < y1; ++y) {
-                float* row = frameMask.row(y);
+                const double sy = std::clamp((y + 0.5) * inv - 0.5, 0.0, double(ph - 1));
+                const int iy = std::min(int(sy), ph - 1), iy1 = std::min(iy + 1, ph - 1);
+                const float fy = float(sy - iy);
+                const float* r0 = soft.ptr<float>(iy);
+                const float* r1 = soft.ptr<float>(iy1);
+                float* row = frameMask.mask.row(y - by0);
                 float* all = result.mask.row(y);
-                for (int x = 0; x < w; ++x) {
-                    row[x] = std::clamp(row[x], 0.0f, 1.0f);
-                    all[x] = std::max(all[x], row[x]);
+                for (int x = bx0; x < bx1; ++x) {
+                    const double sx = std::clamp((x + 0.5) * inv - 0.5, 0.0, double(pw - 1));
+                    const int ix = std::min(int(sx), pw - 1), ix1 = std::min(ix + 1, pw - 1);
+                    const float fx = float(sx - ix);
+                    const float top = r0[ix] + (r0[ix1] - r0[ix]) * fx, bottom = r1[ix] + (r1[ix1] - r1[ix]) * fx;
+                    const float v = std::clamp(top + (bottom - top) * fy, 0.0f, 1.0f);
+                    row[x - bx0] = v;
+                    all[x] = std::max(all[x], v);
                 }
             }
         });
         result.frameMasks[std::size_t(k)] = std::move(frameMask);
         progress.checkCancelled();
+    }
+    const bool anyMotion = std::any_of(result.frameMasks.begin(), result.frameMasks.end(), [](const FrameMotion& m) { return !m.empty(); });
+    if (!anyMotion) {
+        progress.report(1.0, "mask");
+        return result; // a zero mask, and nothing to count
     }
     std::vector<long long> movingRows(std::size_t(h), 0);
     parallelFor(0, h, 64, [&](int y0, int y1) {

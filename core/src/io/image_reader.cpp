@@ -157,9 +157,12 @@ LoadedImage readImage(const std::string& path, const ReadOptions& options)
         case FileFormat::RadianceHdr:
             loaded.pixels = detail::decodeWithOpenCv(loaded.header.format, bytes.data(), bytes.size());
             break;
-        case FileFormat::Exr:
+        case FileFormat::Exr: {
+            const std::string note = loaded.header.contentNote; // the decoder rewrites the header
             loaded.pixels = detail::decodeExr(bytes.data(), bytes.size(), options.maxPixels, loaded.header);
+            loaded.header.contentNote = note;
             break;
+        }
         case FileFormat::Unknown: throw Error("unrecognised format");
         }
     } catch (const Error& e) {

@@ -66,7 +66,17 @@ SynthResult writeSyntheticStack(const SynthRequest& request, const std::string& 
     ExposureSimulation sim = request.camera;
     sim.stops = centredStops(request.exposures, request.evStepStops);
     sim.exposureScale = autoExposureScale(radiance);
-    const std::vector<SimulatedFrame> frames = exposeScene(radiance, sim);
+    std::vector<SimulatedFrame> frames, ghostFree;
+    int referenceIndex = -1;
+    if (request.movingObject) {
+        MovingObjectStack moving = exposeMovingObject(radiance, sim, request.object);
+        frames = std::move(moving.moving);
+        ghostFree = std::move(moving.ghostFree);
+        referenceIndex = moving.referenceIndex;
+        radiance = moving.ghostFreeRadiance; // the truth a deghosted merge should give
+    } else {
+        frames = exposeScene(radiance, sim);
+    }
 
     SynthResult result;
     nlohmann::json truth;
@@ -116,6 +126,27 @@ SynthResult writeSyntheticStack(const SynthRequest& request, const std::string& 
                              {"shift_x_px", f.shiftXPx}, {"shift_y_px", f.shiftYPx}});
     }
     truth["frames"] = frameList;
+    if (request.movingObject) {
+        const MovingObject& o = request.object;
+        truth["moving_object"] = {{"radius_fraction", o.radiusFraction}, {"start_x_fraction", o.startXFraction},
+                                  {"start_y_fraction", o.startYFraction}, {"step_x_px", o.stepXPx}, {"step_y_px", o.stepYPx},
+                                  {"radiance_gain", o.radianceGain}, {"seed", o.seed}, {"reference_index", referenceIndex},
+                                  {"ghost_free_frames", "truth/ghost_free"}};
+        const fs::path ghostDir = fs::path(outDir) / "truth" / "ghost_free";
+        fs::create_directories(ghostDir, ec);
+        for (std::size_t k = 0; k < ghostFree.size(); ++k) {
+            char name[64];
+            std::snprintf(name, sizeof name, "exposure_%02zu.%s", k, request.format.c_str());
+            WriteOptions options;
+            options.bitDepth = sim.bitDepth;
+            options.jpegQuality = 98;
+            writeImage((ghostDir / name).string(), ghostFree[k].pixels, options);
+        }
+        std::ostringstream ghostEv;
+        ghostEv.precision(10);
+        for (const SimulatedFrame& f : ghostFree) ghostEv << f.stops << "\n";
+        writeFileAtomically((ghostDir / "ev.txt").string(), ghostEv.str());
+    }
 
     progress.report(0.92, "ground truth");
     // Ground truth sits in truth/ so that DIR itself is a clean stack folder (frames + ev.txt).
