@@ -36,4 +36,12 @@ fi
 if "$app" --help 2>/dev/null | grep -q -- --explain; then
   run 07-attribution --explain saliency,ig,gradcam # per-exposure maps of a drawn region, side by side, with their curves
 fi
+# Deghosting: a generated stack with an object crossing it, its path painted to come from the
+# middle frame (grey level 2), the painted decisions shown as the overlay.
+moving=$(mktemp -d)
+"$build/app/fuselab-cli" synth --size 960x640 --exposures 3 --ev-step 2 --noise --moving-object 0.1 --object-step 90 --seed 3 \
+  --quiet -o "$moving/stack" >/dev/null
+convert -size 960x640 xc:black -fill "rgb(2,2,2)" -draw "rectangle 160,300 500,470" -depth 8 -define png:color-type=0 "$moving/mask.png"
+run 08-deghost-painted --deghost-mask "$moving/mask.png" "$moving/stack"
+rm -rf "$moving"
 echo "screenshots in $out/"

@@ -135,10 +135,14 @@ MainWindow::MainWindow(const OperatorRegistry& registry, QWidget* parent)
         m_loadProblems = p;
         showProblem(p.join(QLatin1Char('\n')));
         if (m_startupDone || m_startup.screenshotPath.isEmpty()) return;
-        for (const QString& line : p) std::fprintf(stderr, "fuselab: warning: %s\n", qPrintable(line));
         // After the load has been adopted (or dropped): too few frames means no result will come.
-        QTimer::singleShot(0, this, [this] {
-            if (m_ws->loadedStack().frames.size() < 2) failStartupScreenshot();
+        QTimer::singleShot(0, this, [this, p] {
+            if (m_ws->loadedStack().frames.size() >= 2) {
+                for (const QString& line : p) std::fprintf(stderr, "fuselab: warning: %s\n", qPrintable(line));
+                return;
+            }
+            showProblem((QStringList(m_loadProblems) << tr("the stack needs at least two readable images")).join(QLatin1Char('\n')));
+            failStartupScreenshot();
         });
     });
     connect(m_ws.get(), &Workspace::jobFailed, this, [this](const QString&, const QString& message) {
@@ -536,7 +540,8 @@ void MainWindow::failStartupScreenshot()
     // says why on stderr and exits non-zero instead of waiting for ever.
     if (m_startupDone || m_startup.screenshotPath.isEmpty()) return;
     m_startupDone = true;
-    std::fprintf(stderr, "fuselab: error: %s\n", qPrintable(m_lastProblem));
+    for (const QString& line : m_lastProblem.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        std::fprintf(stderr, "fuselab: error: %s\n", qPrintable(line));
     QTimer::singleShot(0, this, [] { QCoreApplication::exit(1); });
 }
 
