@@ -1,4 +1,5 @@
 // Pyramids and exposure fusion: exact identities, hand-computed values, OpenCV parity.
+#include "opencv_reference.hpp"
 #include "test_support.hpp"
 
 #include "../../core/src/fusion/dispatch.hpp"
@@ -225,19 +226,7 @@ TEST(Mertens, CloseToOpenCvMergeMertens)
     // well-exposedness (quality_floor). So: sensor noise on, and exposures from −14 stops so
     // that even the sun is unclipped in one frame — no region is flat in every frame.
     const ExposureStack stack = syntheticStack(320, 240, {-14.0, -9.5, -5.0, -0.5, 4.0}, 3, 8, true);
-    std::vector<cv::Mat> frames;
-    for (const StackFrame& f : stack.frames) {
-        const Image8& px = *f.pixels.as8();
-        // Our RGB order handed over as is: OpenCV's MergeMertens converts with RGB2GRAY
-        // whatever the order, so this gives both sides the same grey.
-        cv::Mat m(px.height(), px.width(), CV_8UC3);
-        for (int y = 0; y < px.height(); ++y) std::copy(px.row(y), px.row(y) + px.width() * 3, m.ptr<std::uint8_t>(y));
-        frames.push_back(m);
-    }
-    cv::Mat reference;
-    cv::createMergeMertens(1.0f, 1.0f, 1.0f)->process(frames, reference);
-    Image ref(320, 240, 3);
-    for (int y = 0; y < 240; ++y) std::copy(reference.ptr<float>(y), reference.ptr<float>(y) + 320 * 3, ref.row(y));
+    const Image ref = mergeMertensReference(stack);
     MertensParams paper;
     paper.qualityFloor = 0.0; // the paper's exact measures, as OpenCV
     const Image ours = fuseFloat(stack, paper);
