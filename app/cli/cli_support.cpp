@@ -183,4 +183,18 @@ std::vector<double> parseListOption(const std::string& text, const std::string& 
     }
 }
 
+std::pair<int, int> parseShard(const std::string& text)
+{
+    const std::size_t slash = text.find('/');
+    auto number = [&](const std::string& s) {
+        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 6)
+            throw UsageError("--shard '" + text + "' must be I/N with whole numbers, 0 ≤ I < N (e.g. 0/4)");
+        return std::stoi(s);
+    };
+    if (slash == std::string::npos) number("");
+    const int i = number(text.substr(0, slash)), n = number(text.substr(slash + 1));
+    if (n < 1 || i >= n) throw UsageError("--shard '" + text + "' must be I/N with 0 ≤ I < N (e.g. 0/4 … 3/4)");
+    return {i, n};
+}
+
 } // namespace fuselab::cli

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fuselab::cli {
@@ -45,6 +46,9 @@ void printWarning(const std::string& message);
 /// readImage for a single input file, printing the file's content note (a JPEG named .png is
 /// read as JPEG) once as a warning.
 LoadedImage readInputImage(const std::string& path, const ReadOptions& options = {});
+
+/// "I/N" of --shard: whole numbers with 0 ≤ I < N. Throws UsageError naming the text.
+std::pair<int, int> parseShard(const std::string& text);
 
 /// Set by SIGINT: long work stops at its next check and the command exits 1.
 std::atomic<bool>& interruptFlag();

@@ -6,7 +6,7 @@
 // Metrics psnr_mu: normalised by the truth's largest sample, μ = 5000) and SSIM of the μ-law
 // images' grey (Gaussian 11×11 σ 1.5, K 0.01/0.03, L = 1).
 #include "cli_support.hpp"
-#include "csv_table.hpp"
+#include "fuselab/csv_table.hpp"
 #include "events_commands.hpp"
 #include "frame_event_fusion.hpp"
 #include "fuselab/learn/frame_event_model.hpp"

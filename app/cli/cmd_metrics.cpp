@@ -3,7 +3,7 @@
 // fuselab-cli metrics --merge A.csv B.csv ... -o all.csv
 #include "cli_support.hpp"
 #include "command.hpp"
-#include "csv_table.hpp"
+#include "fuselab/csv_table.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/fusion_operators.hpp"
@@ -73,20 +73,6 @@ SceneFiles sceneFiles(const fs::path& folder, const std::string& fusedName, bool
         throw Error(folder.string(), "holds " + std::to_string(scene.exposures.size()) +
                                          " exposure(s) besides the fused image; a scene needs at least two");
     return scene;
-}
-
-std::pair<int, int> parseShard(const std::string& text)
-{
-    const std::size_t slash = text.find('/');
-    auto number = [&](const std::string& s) {
-        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 6)
-            throw UsageError("--shard '" + text + "' must be I/N with whole numbers, 0 ≤ I < N (e.g. 0/4)");
-        return std::stoi(s);
-    };
-    if (slash == std::string::npos) number("");
-    const int i = number(text.substr(0, slash)), n = number(text.substr(slash + 1));
-    if (n < 1 || i >= n) throw UsageError("--shard '" + text + "' must be I/N with 0 ≤ I < N (e.g. 0/4 … 3/4)");
-    return {i, n};
 }
 
 std::vector<std::string> csvHeader()

@@ -9,7 +9,7 @@
 #include "attribution_support.hpp"
 #include "cli_support.hpp"
 #include "command.hpp"
-#include "csv_table.hpp"
+#include "fuselab/csv_table.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"

@@ -31,6 +31,7 @@ std::unique_ptr<Command> makeFuseCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeMergeCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeToneMapCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeMetricsCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeBenchCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makePluginsCommand(const PluginReport& report);
 
 /// The plugin report as `plugins --json` prints it.

@@ -73,6 +73,7 @@ int runMain(int argc, char** argv)
     commands.push_back(makeMergeCommand(registry));
     commands.push_back(makeToneMapCommand(registry));
     commands.push_back(makeMetricsCommand(registry));
+    commands.push_back(makeBenchCommand(registry));
     commands.push_back(makeSampleCommand(registry));
     commands.push_back(makePluginsCommand(plugins));
     commands.push_back(makeEventsCommand(registry));

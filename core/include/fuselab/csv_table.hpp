@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace fuselab::cli {
+namespace fuselab {
 
 struct CsvTable {
     std::vector<std::string> header;
@@ -22,4 +22,4 @@ CsvTable parseCsv(const std::string& text, const std::string& file);
 /// "inf"/"-inf" for infinities, "" for NaN.
 std::string formatNumber(double value);
 
-} // namespace fuselab::cli
+} // namespace fuselab

@@ -1,11 +1,11 @@
-#include "csv_table.hpp"
+#include "fuselab/csv_table.hpp"
 
 #include "fuselab/error.hpp"
 
 #include <charconv>
 #include <cmath>
 
-namespace fuselab::cli {
+namespace fuselab {
 namespace {
 
 std::string quoted(const std::string& field)
@@ -106,4 +106,4 @@ std::string formatNumber(double value)
     return std::string(buffer, result.ptr);
 }
 
-} // namespace fuselab::cli
+} // namespace fuselab
