@@ -44,4 +44,13 @@ moving=$(mktemp -d)
 convert -size 960x640 xc:black -fill "rgb(2,2,2)" -draw "rectangle 160,300 500,470" -depth 8 -define png:color-type=0 "$moving/mask.png"
 run 08-deghost-painted --deghost-mask "$moving/mask.png" "$moving/stack"
 rm -rf "$moving"
+# Evaluation: the bench over six of the real brackets (the same code as fuselab-cli bench).
+if [ -d ../shared/data/real/brackets ]; then
+  scenes=$(mktemp -d)
+  for s in hdrps-bandon-sunset-1 hdrps-cades-cove hdrps-devils-tower hdrps-flamingo merianos-flowers merianos-searock; do
+    ln -s "$(cd ../shared/data/real/brackets && pwd)/$s" "$scenes/$s"
+  done
+  run 09-evaluation --evaluate "$scenes" --evaluate-methods fusion-gff,learned
+  rm -rf "$scenes"
+fi
 echo "screenshots in $out/"

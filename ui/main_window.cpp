@@ -1,6 +1,7 @@
 #include "main_window.hpp"
 
 #include "charts_panel.hpp"
+#include "evaluation_dialog.hpp"
 #include "events_panel.hpp"
 #include "exporter.hpp"
 #include "image_viewer.hpp"
@@ -27,6 +28,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFile>
@@ -408,6 +410,8 @@ void MainWindow::buildActions()
     QMenu* process = menuBar()->addMenu(tr("&Process"));
     add(process, tr("Compute full &resolution now"), QKeySequence(QStringLiteral("Ctrl+R")), [this] { m_ws->computeFullNow(); });
     add(process, tr("&Cancel full resolution"), QKeySequence(Qt::Key_Escape), [this] { m_ws->cancelFull(); });
+    process->addSeparator();
+    add(process, tr("&Evaluate methods on a folder…"), QKeySequence(QStringLiteral("Ctrl+Shift+B")), [this] { evaluationDialog()->show(); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     add(help, tr("&About FuseLab"), QKeySequence(), [this] {
@@ -461,6 +465,26 @@ void MainWindow::applyStartupRequest(const StartupRequest& request)
     if (request.analysisTab == QLatin1String("metrics")) m_analysisTabs->setCurrentIndex(1);
     if (request.analysisTab == QLatin1String("response")) {
         if (auto* tabs = m_charts->findChild<QTabWidget*>()) tabs->setCurrentIndex(1);
+    }
+    if (!request.evaluateFolder.isEmpty()) {
+        // The evaluation tour: the dialog runs the bench on the folder; the screenshot is of it.
+        EvaluationDialog* dialog = evaluationDialog();
+        dialog->setFolder(request.evaluateFolder);
+        dialog->setOutputFolder(QDir::temp().filePath(QStringLiteral("fuselab-evaluation-%1").arg(QCoreApplication::applicationPid())));
+        for (const QString& m : request.evaluateMethods) dialog->setMethodChecked(m, true);
+        dialog->setChartMetric(QStringLiteral("mef_ssim"));
+        dialog->show();
+        connect(dialog, &EvaluationDialog::finished, this, [this, dialog](bool ok) {
+            if (m_startupDone || m_startup.screenshotPath.isEmpty()) return;
+            m_startupDone = true;
+            QTimer::singleShot(800, this, [this, dialog, ok] {
+                QCoreApplication::processEvents();
+                const bool saved = dialog->grab().save(m_startup.screenshotPath);
+                std::fprintf(stderr, "fuselab: %s %s\n", saved ? "saved" : "could not save", qPrintable(m_startup.screenshotPath));
+                QCoreApplication::exit(saved && ok ? 0 : 1);
+            });
+        });
+        dialog->start();
     }
     // Stack-dependent requests wait for the stack.
     connect(m_ws.get(), &Workspace::stackChanged, this, [this] {
@@ -532,6 +556,15 @@ void MainWindow::saveStartupScreenshot(int delayMs)
         std::fprintf(stderr, "fuselab: %s %s\n", ok ? "saved" : "could not save", qPrintable(m_startup.screenshotPath));
         QCoreApplication::exit(ok ? 0 : 1);
     });
+}
+
+EvaluationDialog* MainWindow::evaluationDialog()
+{
+    if (!m_evaluation) {
+        m_evaluation = new EvaluationDialog(m_ws->registry(), *m_ws->jobs(), this);
+        m_evaluation->putFirst(QString::fromStdString(m_ws->session().fusionId)); // the baseline: what this session fuses with
+    }
+    return m_evaluation;
 }
 
 void MainWindow::failStartupScreenshot()

@@ -43,6 +43,8 @@ struct StartupRequest {
     int trainSteps = 0;       ///< > 0: after the first result, train this many steps in the training panel
     QStringList explainMethods; ///< non-empty: after the first result, explain a centred region with these methods, then curves
     QString deghostMaskPath;  ///< painted deghosting decisions to load (grey PNG, level k = frame k), shown as the overlay
+    QString evaluateFolder;   ///< non-empty: open the evaluation dialog on this folder of scenes and run it
+    QStringList evaluateMethods; ///< the methods checked for evaluateFolder (besides the default)
 };
 
 class MainWindow final : public QMainWindow {
@@ -83,6 +85,12 @@ protected:
 private:
     void saveStartupScreenshot(int delayMs);
     void failStartupScreenshot();
+
+public:
+    /// The evaluation dialog (created on first use; Process → Evaluate methods on a folder).
+    class EvaluationDialog* evaluationDialog();
+
+private:
     void buildActions();
     void buildDocks();
     void showProblem(const QString& text);
@@ -116,6 +124,7 @@ private:
     QAction* m_sideBySideAction = nullptr;
     QMenu* m_recentMenu = nullptr;
     QString m_lastProblem;
+    class EvaluationDialog* m_evaluation = nullptr;
     bool m_paintingDeghost = false; ///< viewer brush strokes are deghosting decisions
     QStringList m_loadProblems; ///< what the last load could not read, until a result comes
     std::shared_ptr<const DisplayImage> m_pinned;

@@ -134,7 +134,13 @@ int main(int argc, char** argv)
                                          QStringLiteral("Painted deghosting decisions to load: a grey PNG where level k takes the "
                                                         "region from frame k (0 = automatic), as fuselab-cli's --deghost-mask"),
                                          QStringLiteral("FILE"));
-    parser.addOptions({screenshot, hdr, split, weights, tab, evs, train, explain, deghostMask});
+    const QCommandLineOption evaluate(QStringLiteral("evaluate"),
+                                      QStringLiteral("Open the evaluation dialog on FOLDER (one sub-folder per scene) and run it"),
+                                      QStringLiteral("FOLDER"));
+    const QCommandLineOption evaluateMethods(QStringLiteral("evaluate-methods"),
+                                             QStringLiteral("Fusion operators to evaluate besides the default, comma-separated"),
+                                             QStringLiteral("IDS"));
+    parser.addOptions({screenshot, hdr, split, weights, tab, evs, train, explain, deghostMask, evaluate, evaluateMethods});
     parser.process(app);
 
     fuselab::ui::PreferencesDialog::applyStored();
@@ -151,8 +157,10 @@ int main(int argc, char** argv)
     request.trainSteps = parser.isSet(train) ? parser.value(train).toInt() : 0;
     request.explainMethods = parser.value(explain).split(QLatin1Char(','), Qt::SkipEmptyParts);
     request.deghostMaskPath = parser.value(deghostMask);
+    request.evaluateFolder = parser.value(evaluate);
+    request.evaluateMethods = parser.value(evaluateMethods).split(QLatin1Char(','), Qt::SkipEmptyParts);
     window.applyStartupRequest(request);
-    if (paths.isEmpty()) window.workspace().loadSample();
+    if (paths.isEmpty() && request.evaluateFolder.isEmpty()) window.workspace().loadSample();
     else window.openPaths(paths);
     return app.exec();
 }

@@ -3,6 +3,7 @@
 // errors from corrupt files.
 #include "image_viewer.hpp"
 #include "display_image.hpp"
+#include "evaluation_dialog.hpp"
 #include "events_panel.hpp"
 #include "loss_chart.hpp"
 #include "overlay_panel.hpp"
@@ -18,6 +19,7 @@
 #include "fuselab/learn/training_params.hpp"
 #endif
 
+#include "fuselab/bench.hpp"
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/colour.hpp"
 #include "fuselab/io.hpp"
@@ -26,6 +28,8 @@
 #include "fuselab/synthetic.hpp"
 
 #include <QComboBox>
+#include <QDir>
+#include <QTableWidget>
 #include <QElapsedTimer>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -339,6 +343,42 @@ private Q_SLOTS:
         // Undo takes the paint back.
         ws.undoStack()->undo();
         QVERIFY(ws.session().deghostMask.isNull());
+    }
+
+    void evaluationDialogRunsTheBenchShowsTheTableAndTheChart()
+    {
+        // Two generated scenes; the session's method (the baseline) against itself is enough to
+        // see the same code as `fuselab-cli bench` run, fill the table and the chart, and export.
+        QTemporaryDir dir;
+        for (int s = 0; s < 2; ++s) {
+            const Image scene = makeSyntheticScene({"interior", 96, 64, std::uint64_t(s + 1)});
+            ExposureSimulation sim;
+            sim.stops = {-2.0, 0.0, 2.0};
+            sim.exposureScale = autoExposureScale(scene);
+            const auto frames = exposeScene(scene, sim);
+            const QString folder = dir.filePath(QStringLiteral("scenes/s%1").arg(s));
+            QDir().mkpath(folder);
+            for (std::size_t k = 0; k < frames.size(); ++k)
+                writeImage(QStringLiteral("%1/f%2.png").arg(folder).arg(k).toStdString(), frames[k].pixels);
+        }
+        MainWindow w(m_registry);
+        EvaluationDialog* dialog = w.evaluationDialog();
+        dialog->setFolder(dir.filePath(QStringLiteral("scenes")));
+        dialog->setOutputFolder(dir.filePath(QStringLiteral("out")));
+        QSignalSpy done(dialog, &EvaluationDialog::finished);
+        dialog->start();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+        QCOMPARE(done.front().front().toBool(), true);
+        QCOMPARE(dialog->lastRun().scenes, 2);
+        QCOMPARE(int(dialog->lastRun().rows.size()), 2 * int(benchMetricKeys().size()));
+        QCOMPARE(dialog->summaryTable()->rowCount(), int(benchMetricKeys().size()));
+        QCOMPARE(dialog->chartSeriesCount(), 1);
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("out/table.md"))));
+        const QString csv = dir.filePath(QStringLiteral("export.csv"));
+        QVERIFY(dialog->exportCsv(csv));
+        const std::vector<std::uint8_t> bytes = readFileBytes(csv.toStdString());
+        QCOMPARE(benchRowsFromCsv(parseCsv(std::string(bytes.begin(), bytes.end()), "export.csv"), "export.csv").size(),
+                 dialog->lastRun().rows.size());
     }
 
     void eventRecordingOpensAndItsWindowsOverlayTheView()
