@@ -83,3 +83,135 @@ TEST(MefbMetrics, VifOfAnImageAgainstItselfIsOneAndNoiseLowersIt)
     // Below 81 px per side the coarsest scale is empty (MATLAB would give NaN): refused.
     EXPECT_THROW(mefb::vif(plane(3, 3, {1, 2, 3, 4, 5, 6, 7, 8, 9}), {kA}), Error);
 }
+
+namespace {
+
+// metricsVIF.m transcribed literally (2-D fspecial kernel, 2-D filter2 'valid', the clamps in
+// their order, the per-pixel selection), independent of the library's separable version.
+using Matrix = std::vector<std::vector<double>>;
+
+Matrix fromImage(const Image& img)
+{
+    Matrix m(std::size_t(img.height()), std::vector<double>(std::size_t(img.width())));
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) m[std::size_t(y)][std::size_t(x)] = img.at(x, y);
+    return m;
+}
+
+Matrix fspecialGaussian(int n, double sigma)
+{
+    Matrix k(static_cast<std::size_t>(n), std::vector<double>(static_cast<std::size_t>(n)));
+    double sum = 0.0;
+    const double c = (n - 1) / 2.0;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) sum += k[std::size_t(i)][std::size_t(j)] = std::exp(-((i - c) * (i - c) + (j - c) * (j - c)) / (2 * sigma * sigma));
+    for (auto& row : k)
+        for (double& v : row) v /= sum;
+    return k;
+}
+
+Matrix filter2Valid(const Matrix& k, const Matrix& a)
+{
+    const std::size_t n = k.size();
+    if (a.size() < n || a[0].size() < n) return {};
+    Matrix out(a.size() - n + 1, std::vector<double>(a[0].size() - n + 1, 0.0));
+    for (std::size_t y = 0; y < out.size(); ++y)
+        for (std::size_t x = 0; x < out[0].size(); ++x)
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t j = 0; j < n; ++j) out[y][x] += k[i][j] * a[y + i][x + j];
+    return out;
+}
+
+Matrix everyOther(const Matrix& a)
+{
+    Matrix out;
+    for (std::size_t y = 0; y < a.size(); y += 2) {
+        out.emplace_back();
+        for (std::size_t x = 0; x < a[0].size(); x += 2) out.back().push_back(a[y][x]);
+    }
+    return out;
+}
+
+struct Maps {
+    std::vector<Matrix> g, vid, vind;
+};
+
+Maps comVidVindG(Matrix ref, Matrix dist, double sq)
+{
+    Maps m;
+    for (int scale = 1; scale <= 4; ++scale) {
+        const int n = (1 << (4 - scale + 1)) + 1;
+        const Matrix win = fspecialGaussian(n, n / 5.0);
+        if (scale > 1) {
+            ref = everyOther(filter2Valid(win, ref));
+            dist = everyOther(filter2Valid(win, dist));
+        }
+        auto prod = [](const Matrix& a, const Matrix& b) {
+            Matrix o = a;
+            for (std::size_t y = 0; y < a.size(); ++y)
+                for (std::size_t x = 0; x < a[0].size(); ++x) o[y][x] = a[y][x] * b[y][x];
+            return o;
+        };
+        const Matrix mu1 = filter2Valid(win, ref), mu2 = filter2Valid(win, dist);
+        const Matrix e11 = filter2Valid(win, prod(ref, ref)), e22 = filter2Valid(win, prod(dist, dist)), e12 = filter2Valid(win, prod(ref, dist));
+        Matrix g = mu1, vid = mu1, vind = mu1;
+        for (std::size_t y = 0; y < mu1.size(); ++y)
+            for (std::size_t x = 0; x < mu1[0].size(); ++x) {
+                double s1 = e11[y][x] - mu1[y][x] * mu1[y][x], s2 = e22[y][x] - mu2[y][x] * mu2[y][x];
+                const double s12 = e12[y][x] - mu1[y][x] * mu2[y][x];
+                s1 = s1 < 0 ? 0 : s1;
+                s2 = s2 < 0 ? 0 : s2;
+                double gg = s12 / (s1 + 1e-10), sv = s2 - gg * s12;
+                if (s1 < 1e-10) { gg = 0; sv = s2; s1 = 0; }
+                if (s2 < 1e-10) { gg = 0; sv = 0; }
+                if (gg < 0) { sv = s2; gg = 0; }
+                if (sv <= 1e-10) sv = 1e-10;
+                g[y][x] = gg;
+                vid[y][x] = std::log10(1 + gg * gg * s1 / (sv + sq));
+                vind[y][x] = std::log10(1 + s1 / sq);
+            }
+        m.g.push_back(g);
+        m.vid.push_back(vid);
+        m.vind.push_back(vind);
+    }
+    return m;
+}
+
+double vifTranscribed(const Image& a, const Image& b, const Image& f)
+{
+    const double sq = 0.005 * 255 * 255, c = 1e-7;
+    const double p[4] = {1 / 2.15, 0, 0.15 / 2.15, 1 / 2.15};
+    const Maps ma = comVidVindG(fromImage(a), fromImage(f), sq), mb = comVidVindG(fromImage(b), fromImage(f), sq);
+    double out = 0.0;
+    for (int s = 0; s < 4; ++s) {
+        double num = 0, den = 0;
+        for (std::size_t y = 0; y < ma.g[std::size_t(s)].size(); ++y)
+            for (std::size_t x = 0; x < ma.g[std::size_t(s)][0].size(); ++x) {
+                const bool takeA = ma.g[std::size_t(s)][y][x] < mb.g[std::size_t(s)][y][x];
+                num += (takeA ? ma.vid : mb.vid)[std::size_t(s)][y][x] + c;
+                den += (takeA ? ma.vind : mb.vind)[std::size_t(s)][y][x] + c;
+            }
+        out += p[s] * num / den;
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(MefbMetrics, VifAgreesWithALiteralTranscriptionOfMetricsVifM)
+{
+    // Two sources (a dark and a bright rendering of one pattern) and a fused blend with noise:
+    // the library's separable filtering must give metricsVIF.m's number.
+    const Image pattern = test::makePattern(90, 85, 1, 5);
+    Image a(90, 85, 1, ColourEncoding::Srgb), b(90, 85, 1, ColourEncoding::Srgb), f(90, 85, 1, ColourEncoding::Srgb);
+    for (int y = 0; y < 85; ++y)
+        for (int x = 0; x < 90; ++x) {
+            const float v = pattern.at(x, y);
+            a.at(x, y) = std::round(std::clamp(v * 0.5f, 0.0f, 1.0f) * 255.0f);
+            b.at(x, y) = std::round(std::clamp(v * 1.6f, 0.0f, 1.0f) * 255.0f);
+            f.at(x, y) = std::round(std::clamp(v * 0.9f + float((x * 31 + y * 17) % 11 - 5) / 255.0f, 0.0f, 1.0f) * 255.0f);
+        }
+    const double expected = vifTranscribed(a, b, f);
+    EXPECT_NEAR(mefb::vif(f, {a, b}), expected, 1e-9 * std::max(1.0, std::fabs(expected)));
+    EXPECT_GT(expected, 0.1);
+}
