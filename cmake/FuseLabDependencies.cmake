@@ -11,6 +11,8 @@ find_package(PNG REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(PkgConfig REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
+# Camera RAW: LibRaw (pkg-config; the reentrant build, as readers run on several threads).
+pkg_check_modules(LibRaw REQUIRED IMPORTED_TARGET libraw_r)
 # Events: HDF5 (C API, CMake's FindHDF5), LZ4 (pkg-config only), ZSTD (config), FlatBuffers
 # (config; flatc generates the AEDAT 4.0 headers at build time).
 find_package(HDF5 REQUIRED COMPONENTS C)

@@ -8,6 +8,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   # imaging core
   libopencv-dev libopenexr-dev libexiv2-dev libjpeg-dev libtiff-dev libpng-dev zlib1g-dev
+  # camera RAW
+  libraw-dev
   # sidecar JSON, command line parsing, SHA-256 of inputs
   nlohmann-json3-dev libcli11-dev libssl-dev
   # events: HDF5, LZ4, ZSTD, FlatBuffers (AEDAT 4.0)

@@ -175,7 +175,7 @@ void MainWindow::buildDocks()
     connect(m_stack, &StackPanel::openFilesRequested, this, [this] {
         QSettings s;
         const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open exposures"), s.value(QStringLiteral("dirs/open")).toString(),
-                                                                tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.exr *.hdr);;All files (*)"));
+                                                                tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.exr *.hdr *.dng *.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.orf *.rw2 *.raf *.pef *.kdc *.srw *.3fr *.iiq *.x3f);;Camera RAW (*.dng *.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.orf *.rw2 *.raf *.pef *.kdc *.srw *.3fr *.iiq *.x3f);;All files (*)"));
         if (!files.isEmpty()) {
             s.setValue(QStringLiteral("dirs/open"), QFileInfo(files.front()).absolutePath());
             openPaths(files);

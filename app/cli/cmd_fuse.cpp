@@ -64,7 +64,7 @@ public:
         const ParamValues values = resolveParamValues(op.params(), overrides);
         // Probe the output before the work: a bad path or format fails in milliseconds.
         const WriteOptions writeOptions = m_out.toWriteOptions();
-        if (formatFromExtension(m_output) == FileFormat::Unknown)
+        if (formatFromExtension(m_output) == FileFormat::Unknown || formatFromExtension(m_output) == FileFormat::CameraRaw)
             throw UsageError("unknown output format for '" + m_output + "' (.tif, .png, .jpg, .exr, .hdr)");
         (void)writeOptions;
 

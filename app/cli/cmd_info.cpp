@@ -96,6 +96,7 @@ public:
             o["channels"] = img.header.channels;
             o["bit_depth"] = img.header.bitDepth;
             o["colour"] = pixels.encoding() == ColourEncoding::Linear ? "linear" : "srgb";
+            o["format"] = std::string(toString(img.header.format)); // by content: "jpeg", "camera-raw", …
             o["exposure_time_s"] = optionalNumber(time);
             o["f_number"] = optionalNumber(img.exif.fNumber);
             o["iso"] = optionalNumber(img.exif.iso);
@@ -119,10 +120,10 @@ public:
                 return std::string(buf);
             };
             std::printf("%s\n", o["path"].get<std::string>().c_str());
-            std::printf("  size        %d x %d, %d channel%s, %d-bit%s, %s\n", o["width"].get<int>(), o["height"].get<int>(),
+            std::printf("  size        %d x %d, %d channel%s, %d-bit%s, %s (%s)\n", o["width"].get<int>(), o["height"].get<int>(),
                         o["channels"].get<int>(), o["channels"].get<int>() == 1 ? "" : "s", o["bit_depth"].get<int>(),
-                        o["bit_depth"].get<int>() == 32 ? " float" : (o["colour"] == "linear" && o["bit_depth"].get<int>() == 16 ? " half" : ""),
-                        o["colour"].get<std::string>().c_str());
+                        o["bit_depth"].get<int>() == 32 ? " float" : (o["format"] == "exr" && o["bit_depth"].get<int>() == 16 ? " half" : ""),
+                        o["colour"].get<std::string>().c_str(), o["format"].get<std::string>().c_str());
             std::printf("  exposure    %s s, f/%s, ISO %s, EV %s stops\n", text(o["exposure_time_s"], "%.6g").c_str(),
                         text(o["f_number"], "%.3g").c_str(), text(o["iso"], "%.0f").c_str(), text(o["ev"], "%+.3g").c_str());
             std::printf("  values      min %.6g, max %.6g, dynamic range %s stops\n", o["min"].get<double>(), o["max"].get<double>(),

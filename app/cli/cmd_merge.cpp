@@ -10,6 +10,7 @@
 #include "fuselab/hdr_merge.hpp"
 #include "fuselab/io.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace fuselab::cli {
@@ -29,7 +30,9 @@ public:
         CLI::App* sub = app.add_subcommand("merge", "Merge an exposure stack into linear HDR radiance (EXR or Radiance HDR)");
         sub->add_option("images", m_inputs, "The stack's images, or a folder of them")->required();
         sub->add_option("-o,--output", m_output, "Output radiance: .exr or .hdr (a sidecar <OUT>.json is written too)")->required();
-        sub->add_option("--response", m_response, "Camera response: debevec, robertson (recovered), linear, gamma, srgb, or a FILE.csv")
+        sub->add_option("--response", m_response,
+                        "Camera response: debevec, robertson (recovered), linear, gamma, srgb, or a FILE.csv (default: linear "
+                        "for camera RAW frames, which are developed linearly; debevec otherwise)")
             ->capture_default_str();
         sub->add_option("--response-out", m_responseOut, "Write the response used to this CSV (pixel_value,r,g,b)");
         addRepeatableOption(*sub, "--param", m_params, "Parameter ID=VALUE of the merge operator (repeatable; 'fuselab-cli ops --category merge')");
@@ -44,15 +47,28 @@ public:
         applyThreads(m_common);
         if (!endsWith(m_output, ".exr") && !endsWith(m_output, ".hdr") && !endsWith(m_output, ".EXR") && !endsWith(m_output, ".HDR"))
             throw UsageError("merge writes linear radiance: -o must end in .exr or .hdr (tone-map it with 'fuselab-cli tonemap')");
-        const bool fromFile = endsWith(m_response, ".csv");
-        std::string opId;
-        if (m_response == "debevec") opId = "merge-debevec";
-        else if (m_response == "robertson") opId = "merge-robertson";
-        else if (m_response == "linear" || m_response == "gamma" || m_response == "srgb" || fromFile) opId = "merge-response";
-        else throw UsageError("--response must be debevec, robertson, linear, gamma, srgb or a FILE.csv (got '" + m_response + "')");
+        const std::vector<std::string> known = {"debevec", "robertson", "linear", "gamma", "srgb"};
+        if (!m_response.empty() && !endsWith(m_response, ".csv") && std::find(known.begin(), known.end(), m_response) == known.end())
+            throw UsageError("--response must be debevec, robertson, linear, gamma, srgb or a FILE.csv (got '" + m_response + "')");
+
+        ConsoleProgress progress("merge", m_common.quiet);
+        std::vector<std::string> files;
+        ProgressSpan loadSpan(progress, 0.0, 0.3);
+        const ExposureStack stack = m_stack.load(m_inputs, true, loadSpan, &files);
+        // Camera RAW frames are developed linearly (no curve to recover): a RAW bracket merges
+        // through the linear response unless the user says otherwise.
+        std::string response = m_response;
+        if (response.empty()) {
+            const bool linear = std::all_of(stack.frames.begin(), stack.frames.end(), [](const StackFrame& f) {
+                return f.pixels.encoding() == ColourEncoding::Linear && !f.pixels.isFloat();
+            });
+            response = linear ? "linear" : "debevec";
+        }
+        const bool fromFile = endsWith(response, ".csv");
+        const std::string opId = response == "debevec" ? "merge-debevec" : response == "robertson" ? "merge-robertson" : "merge-response";
         const Operator& op = m_registry.get(opId);
         ParamValues overrides = parseParamArguments(op, m_params);
-        if (opId == "merge-response" && !fromFile) overrides.set("response", m_response);
+        if (opId == "merge-response" && !fromFile) overrides.set("response", response);
         m_stack.applyDeghostFlags(overrides);
         ParamValues values;
         try {
@@ -60,12 +76,7 @@ public:
         } catch (const Error& e) {
             throw UsageError(e.problem());
         }
-        const CameraResponse fileResponse = fromFile ? readResponseCsv(m_response) : CameraResponse::linear();
-
-        ConsoleProgress progress("merge", m_common.quiet);
-        std::vector<std::string> files;
-        ProgressSpan loadSpan(progress, 0.0, 0.3);
-        const ExposureStack stack = m_stack.load(m_inputs, true, loadSpan, &files);
+        const CameraResponse fileResponse = fromFile ? readResponseCsv(response) : CameraResponse::linear();
         ProgressSpan mergeSpan(progress, 0.3, 0.9);
         const std::optional<Image8> painted = m_stack.paintedSources(stack.width(), stack.height());
         OperatorOutput out;
@@ -94,8 +105,8 @@ public:
         sidecar.inputFiles = files;
         addReadNotes(sidecar, stack);
         if (fromFile) {
-            sidecar.inputFiles.push_back(m_response);
-            sidecar.notes["response"] = "from " + m_response;
+            sidecar.inputFiles.push_back(response);
+            sidecar.notes["response"] = "from " + response;
         }
         sidecar.numbers = out.scalars;
         m_stack.notePaintedMask(sidecar);
@@ -114,7 +125,7 @@ public:
 private:
     const OperatorRegistry& m_registry;
     std::vector<std::string> m_inputs, m_params;
-    std::string m_output, m_response = "debevec", m_responseOut;
+    std::string m_output, m_response, m_responseOut; ///< m_response empty: chosen by the frames (see --response)
     StackOptions m_stack;
     OutputOptions m_out;
     CommonOptions m_common;

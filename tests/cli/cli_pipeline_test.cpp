@@ -1,8 +1,10 @@
 // fuselab-cli fuse/merge/tonemap on real and synthetic stacks: outputs, sidecars, stack errors.
 #include "cli_runner.hpp"
+#include "dng_writer.hpp"
 #include "test_support.hpp"
 
 #include "fuselab/io.hpp"
+#include "fuselab/synthetic.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -265,4 +267,58 @@ TEST(CliFuse, DeghostingIsOnByDefaultAndTakesAPaintedMask)
     EXPECT_EQ(b.exitCode, 1);
     EXPECT_NE(b.err.find("names frame 7 of a stack of 3 frames"), std::string::npos) << b.err;
     EXPECT_FALSE(std::filesystem::exists(dir.file("y.png")));
+}
+
+TEST(CliMerge, RawFramesMergeThroughTheLinearResponseByDefault)
+{
+    // Camera RAW frames are developed linearly: without --response the merge takes the linear
+    // response instead of recovering one. A generated linear-DNG bracket, exposure in its EXIF.
+    TempDir dir;
+    const Image scene = makeSyntheticScene({"interior", 96, 64, 4});
+    ExposureSimulation sim;
+    sim.stops = {-2.0, 0.0, 2.0};
+    sim.exposureScale = autoExposureScale(scene);
+    sim.response = CameraResponse::linear();
+    sim.bitDepth = 16;
+    std::vector<std::string> args = {"merge", "--quiet", "-o", dir.file("r.exr")};
+    const auto frames = exposeScene(scene, sim);
+    for (std::size_t k = 0; k < frames.size(); ++k) {
+        args.push_back(dir.file("f" + std::to_string(k) + ".dng"));
+        writeLinearDng(args.back(), *frames[k].pixels.as16(), std::exp2(frames[k].stops) / 64.0, 8.0, 100);
+    }
+    const CliRun r = runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto sidecar = nlohmann::json::parse(readBytes(dir.file("r.exr.json")));
+    EXPECT_EQ(sidecar["operators"][0]["id"], "merge-response");
+    EXPECT_EQ(sidecar["operators"][0]["params"]["response"], "linear");
+    // Display-encoded frames still recover their response.
+    const auto srgb = synthStack(dir, "srgb");
+    std::vector<std::string> more = {"merge", "--quiet", "-o", dir.file("s.exr")};
+    more.insert(more.end(), srgb.begin(), srgb.end());
+    ASSERT_EQ(runCli(more).exitCode, 0);
+    EXPECT_EQ(nlohmann::json::parse(readBytes(dir.file("s.exr.json")))["operators"][0]["id"], "merge-debevec");
+}
+
+TEST(CliRaw, InfoFuseAndMergeReadCameraRaw)
+{
+    FUSELAB_REQUIRE_SHARED("raw/Canon_PowerShot_G2_CRW_0304.CRW");
+    const std::string crw = sharedFile("raw/Canon_PowerShot_G2_CRW_0304.CRW"), dng = sharedFile("raw/tinydng_colorchart.dng");
+    const CliRun info = runCli({"info", "--json", crw, dng});
+    ASSERT_EQ(info.exitCode, 0) << info.err;
+    const auto j = nlohmann::json::parse(info.out);
+    EXPECT_EQ(j[0]["format"], "camera-raw");
+    EXPECT_EQ(j[0]["width"], 2312); // the sensor image, not a thumbnail
+    EXPECT_EQ(j[0]["colour"], "linear");
+    EXPECT_NEAR(j[0]["exposure_time_s"].get<double>(), 0.0198, 0.001);
+    EXPECT_EQ(j[1]["width"], 1734);
+    EXPECT_TRUE(j[1]["ev"].is_null()); // no exposure data in that DNG: said, not guessed
+    // Two RAW frames fuse; the second shot is of another exposure as typed.
+    TempDir dir;
+    const CliRun fused = runCli({"fuse", "--quiet", "--ev", "0,1", "-o", dir.file("f.png"), crw, sharedFile("raw/Canon_PowerShot_G2_CRW_0305.CRW")});
+    ASSERT_EQ(fused.exitCode, 0) << fused.err;
+    EXPECT_EQ(readImage(dir.file("f.png")).header.width, 2312);
+    // A Prophesee recording is not an image, whatever its extension says.
+    FUSELAB_REQUIRE_SHARED("events/evt3_sample.raw");
+    const CliRun events = runCli({"info", sharedFile("events/evt3_sample.raw")});
+    EXPECT_EQ(events.exitCode, 1);
 }

@@ -97,7 +97,7 @@ std::vector<BadFile> writeBadFiles(const std::string& folder)
     bad.push_back({"corrupt.jpg", "JPEG data"});
 
     writeBytes(folder + "/unknown.bin", {0x00, 0x01, 0x02, 0x03, 0x04, 0x05});
-    bad.push_back({"unknown.bin", "not a JPEG, PNG, TIFF, OpenEXR or Radiance HDR image"});
+    bad.push_back({"unknown.bin", "not a JPEG, PNG, TIFF, OpenEXR, Radiance HDR or camera RAW image"});
     return bad;
 }
 

@@ -24,9 +24,11 @@
 
 namespace fuselab {
 
-enum class FileFormat { Unknown, Jpeg, Png, Tiff, Exr, RadianceHdr };
+enum class FileFormat { Unknown, Jpeg, Png, Tiff, Exr, RadianceHdr, CameraRaw };
 std::string_view toString(FileFormat format);
-/// From the extension (case-insensitive): .jpg/.jpeg, .png, .tif/.tiff, .exr, .hdr/.pic.
+/// From the extension (case-insensitive): .jpg/.jpeg, .png, .tif/.tiff, .exr, .hdr/.pic, and the
+/// camera RAW extensions (.dng, .cr2, .crw, .nef, .arw, .orf, .rw2, .raf, .pef, .kdc, …; not .raw,
+/// which is also Prophesee's event format — content decides there).
 FileFormat formatFromExtension(const std::string& path);
 /// From the file's first bytes (its magic number), whatever its name; Unknown when they say
 /// no image format (or the file cannot be opened). Reads at most a few dozen bytes.
@@ -48,9 +50,21 @@ enum class NonFinitePolicy {
     Zero,    ///< replace NaN with 0 and ±Inf with the largest/smallest finite sample
 };
 
+enum class RawWhiteBalance { AsShot, Daylight, Custom };
+
+/// How camera RAW files are developed (LibRaw): always linear (no gamma, no auto-brightening),
+/// black and white levels applied, camera matrix to Rec. 709/sRGB primaries, 16-bit.
+struct RawOptions {
+    RawWhiteBalance whiteBalance = RawWhiteBalance::AsShot;
+    double multipliers[3] = {1.0, 1.0, 1.0}; ///< R, G, B for Custom
+    int demosaic = 3;      ///< LibRaw user_qual: 0 linear, 1 VNG, 2 PPG, 3 AHD (default), 4 DCB, 11 DHT, 12 AAHD
+    bool halfSize = false; ///< half-size output (one pixel per 2×2 block, no demosaicing): previews
+};
+
 struct ReadOptions {
     std::uint64_t maxPixels = 400'000'000; ///< larger headers are refused before allocating
     bool readExif = true;
+    RawOptions raw;
     NonFinitePolicy nonFinite = NonFinitePolicy::Reject;
 };
 

@@ -1,11 +1,13 @@
 #include "dispatch.hpp"
 
+#include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace fuselab {
 
@@ -55,10 +57,50 @@ int mertensPyramidLevels(int widthPx, int heightPx)
     return levels;
 }
 
+namespace {
+
+// Mertens's measures are defined on display values (well-exposedness around 0.5 of the
+// display range): frames that hold linear light — camera RAW developed linearly, linear EXR —
+// go through the sRGB transfer curve first, in their own sample type.
+SampleImage displayEncoded(const SampleImage& frame)
+{
+    if (const Image16* p = frame.as16()) {
+        std::vector<std::uint16_t> table(65536);
+        for (std::size_t i = 0; i < table.size(); ++i)
+            table[i] = std::uint16_t(std::lround(double(linearToSrgb(float(double(i) / 65535.0))) * 65535.0));
+        Image16 out = Image16::uninitialised(p->width(), p->height(), p->channels(), ColourEncoding::Srgb);
+        for (int y = 0; y < p->height(); ++y) {
+            const std::uint16_t* src = p->row(y);
+            std::uint16_t* dst = out.row(y);
+            for (int i = 0; i < p->width() * p->channels(); ++i) dst[i] = table[src[i]];
+        }
+        return SampleImage(out);
+    }
+    if (const Image8* p = frame.as8()) {
+        std::uint8_t table[256];
+        for (int i = 0; i < 256; ++i) table[i] = std::uint8_t(std::lround(linearToSrgb(float(i) / 255.0f) * 255.0f));
+        Image8 out = Image8::uninitialised(p->width(), p->height(), p->channels(), ColourEncoding::Srgb);
+        for (int y = 0; y < p->height(); ++y)
+            for (int i = 0; i < p->width() * p->channels(); ++i) out.row(y)[i] = table[p->row(y)[i]];
+        return SampleImage(out);
+    }
+    return SampleImage(withEncoding(*frame.asFloat(), ColourEncoding::Srgb));
+}
+
+} // namespace
+
 FusionResult fuseMertens(const ExposureStack& stack, const MertensParams& params, const FusionOptions& options, ProgressSink& progress)
 {
     validate(stack, params);
     progress.checkCancelled();
+    const bool anyLinear = std::any_of(stack.frames.begin(), stack.frames.end(),
+                                       [](const StackFrame& f) { return f.pixels.encoding() == ColourEncoding::Linear; });
+    if (anyLinear) {
+        ExposureStack displayed = stack;
+        for (StackFrame& f : displayed.frames)
+            if (f.pixels.encoding() == ColourEncoding::Linear) f.pixels = displayEncoded(f.pixels);
+        FUSELAB_DISPATCH(return, fuseMertensImpl(displayed, params, options, progress));
+    }
     FUSELAB_DISPATCH(return, fuseMertensImpl(stack, params, options, progress));
 }
 

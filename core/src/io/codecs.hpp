@@ -42,6 +42,13 @@ void writeTiff(const std::string& path, const SampleImage& image, const WriteOpt
 /// Writes an OpenEXR file at `path` (the caller's temporary).
 void writeExr(const std::string& path, const Image& linear, const WriteOptions& options);
 
+/// Camera RAW through LibRaw (raw_decoder.cpp): whether LibRaw accepts the bytes, the output
+/// size, and the linear 16-bit development; `exposure` gets the RAW's time, f-number and ISO
+/// when the file holds all three.
+bool isCameraRaw(const std::uint8_t* data, std::size_t size);
+ImageHeader readCameraRawHeader(const std::uint8_t* data, std::size_t size);
+SampleImage decodeCameraRaw(const std::uint8_t* data, std::size_t size, const RawOptions& options, ExifExposure* exposure);
+
 /// EXIF exposure tags through Exiv2 (empty fields when absent; never throws on missing EXIF).
 ExifExposure readExifExposure(const std::uint8_t* data, std::size_t size);
 /// Adds EXIF exposure tags to an existing file (JPEG, PNG, TIFF) through Exiv2.

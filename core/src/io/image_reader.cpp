@@ -21,6 +21,7 @@ std::string_view toString(FileFormat format)
     case FileFormat::Tiff: return "tiff";
     case FileFormat::Exr: return "exr";
     case FileFormat::RadianceHdr: return "hdr";
+    case FileFormat::CameraRaw: return "camera-raw";
     case FileFormat::Unknown: break;
     }
     return "unknown";
@@ -38,6 +39,9 @@ FileFormat formatFromExtension(const std::string& path)
     if (ext == "tif" || ext == "tiff") return FileFormat::Tiff;
     if (ext == "exr") return FileFormat::Exr;
     if (ext == "hdr" || ext == "pic" || ext == "rgbe") return FileFormat::RadianceHdr;
+    for (const char* raw : {"dng", "cr2", "cr3", "crw", "nef", "nrw", "arw", "srf", "sr2", "orf", "rw2", "raf", "pef", "ptx", "kdc", "dcr",
+                            "k25", "mrw", "srw", "3fr", "fff", "iiq", "erf", "mef", "mos", "rwl", "x3f"})
+        if (ext == raw) return FileFormat::CameraRaw;
     return FileFormat::Unknown;
 }
 
@@ -60,6 +64,7 @@ const char* displayName(FileFormat f)
     case FileFormat::Tiff: return "TIFF";
     case FileFormat::Exr: return "OpenEXR";
     case FileFormat::RadianceHdr: return "Radiance HDR";
+    case FileFormat::CameraRaw: return "camera RAW";
     default: return "unknown";
     }
 }
@@ -67,17 +72,25 @@ const char* displayName(FileFormat f)
 ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_t>& bytes, const ReadOptions& options)
 {
     if (bytes.empty()) throw Error(path, "empty file (0 bytes)");
-    const FileFormat content = detail::sniffFormat(bytes.data(), bytes.size());
+    FileFormat content = detail::sniffFormat(bytes.data(), bytes.size());
+    // Camera RAW is what LibRaw accepts: many RAW formats are TIFF underneath (DNG, CR2, NEF,
+    // KDC…) — read as TIFF they open as their embedded thumbnail — and others have no magic a
+    // sniffer knows (CRW). A plain TIFF, a JPEG or a Prophesee event file is refused by LibRaw.
+    if ((content == FileFormat::Tiff || content == FileFormat::Unknown) && detail::isCameraRaw(bytes.data(), bytes.size()))
+        content = FileFormat::CameraRaw;
     const FileFormat byName = formatFromExtension(path);
     if (content == FileFormat::Unknown) {
-        const std::string expected = byName == FileFormat::Unknown ? std::string("not a JPEG, PNG, TIFF, OpenEXR or Radiance HDR image")
-                                                                  : std::string("not a valid ") + displayName(byName) + " file";
+        const std::string expected = byName == FileFormat::Unknown     ? std::string("not a JPEG, PNG, TIFF, OpenEXR, Radiance HDR or camera RAW image")
+                                     : byName == FileFormat::CameraRaw ? std::string("not a camera RAW file LibRaw can read (truncated, damaged or "
+                                                                                     "an unsupported camera)")
+                                                                       : std::string("not a valid ") + displayName(byName) + " file";
         throw Error(path, expected + " (it starts with " + detail::describeLeadingBytes(bytes.data(), bytes.size()) + ")");
     }
     ImageHeader header;
     try {
-        header = content == FileFormat::Exr ? detail::readExrHeader(bytes.data(), bytes.size())
-                                            : detail::parseHeader(content, bytes.data(), bytes.size());
+        header = content == FileFormat::Exr         ? detail::readExrHeader(bytes.data(), bytes.size())
+                 : content == FileFormat::CameraRaw ? detail::readCameraRawHeader(bytes.data(), bytes.size())
+                                                    : detail::parseHeader(content, bytes.data(), bytes.size());
     } catch (const Error& e) {
         throw e.withFile(path);
     }
@@ -163,6 +176,12 @@ LoadedImage readImage(const std::string& path, const ReadOptions& options)
             loaded.header.contentNote = note;
             break;
         }
+        case FileFormat::CameraRaw:
+            loaded.pixels = detail::decodeCameraRaw(bytes.data(), bytes.size(), options.raw, &loaded.exif);
+            // Half-size development changes the size the header announced.
+            loaded.header.width = loaded.pixels.width();
+            loaded.header.height = loaded.pixels.height();
+            break;
         case FileFormat::Unknown: throw Error("unrecognised format");
         }
     } catch (const Error& e) {

@@ -56,8 +56,9 @@ ImageBuffer<T> quantise(const Image& encoded, float maxCode)
 FileFormat targetFormat(const std::string& path)
 {
     const FileFormat f = formatFromExtension(path);
-    if (f == FileFormat::Unknown)
-        throw Error(path, "unknown output format; use .png, .tif, .tiff, .jpg, .exr or .hdr");
+    if (f == FileFormat::Unknown || f == FileFormat::CameraRaw)
+        throw Error(path, std::string(f == FileFormat::CameraRaw ? "camera RAW is an input format only" : "unknown output format") +
+                              "; use .png, .tif, .tiff, .jpg, .exr or .hdr");
     return f;
 }
 
