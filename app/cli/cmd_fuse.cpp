@@ -47,6 +47,7 @@ public:
 #endif
         m_stack.attach(*sub);
         m_out.attach(*sub);
+        sub->add_flag("--json", m_json, "Print what was written (path, size, depth, colour space, sidecar) as JSON on stdout");
         addCommonOptions(*sub, m_common);
         return sub;
     }
@@ -72,6 +73,7 @@ public:
         ProgressSpan loading(progress, 0.0, 0.3);
         std::vector<std::string> files;
         const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files);
+        m_out.followInputs(anyDeeperThan8Bits(stack));
         ProgressSpan deghostSpan(progress, 0.3, 0.4);
         const std::optional<Image8> painted = m_stack.paintedSources(stack.width(), stack.height());
         const std::optional<DeghostOutcome> deghosted = deghostFromValues(stack, values, painted ? &*painted : nullptr, deghostSpan);
@@ -92,10 +94,11 @@ public:
         sidecar.numbers["pyramid_levels"] = fused.levels;
         if (deghosted) m_stack.noteDeghosting(*deghosted, sidecar);
         if (m_stack.align != "none") sidecar.notes["alignment"] = m_stack.align;
-        writeOutputWithSidecar(m_output, fused.fused, m_out, sidecar);
+        const WrittenOutput written = writeOutputWithSidecar(m_output, fused.fused, m_out, sidecar);
         progress.report(1.0, "done");
         progress.finish();
         if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
+        if (m_json) printWrittenOutput(written);
         return kSuccess;
     }
 
@@ -122,6 +125,7 @@ private:
         ProgressSpan loading(progress, 0.0, 0.3);
         std::vector<std::string> files;
         const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files);
+        m_out.followInputs(anyDeeperThan8Bits(stack));
         ProgressSpan fusing(progress, 0.3, 0.95);
         OperatorInput input;
         input.stack = &stack;
@@ -134,10 +138,11 @@ private:
         sidecar.numbers = out.scalars;
         sidecar.notes["model"] = modelPath;
         if (m_stack.align != "none") sidecar.notes["alignment"] = m_stack.align;
-        writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
+        const WrittenOutput written = writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
         progress.report(1.0, "done");
         progress.finish();
         if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
+        if (m_json) printWrittenOutput(written);
         return kSuccess;
 #else
         throw Error("this fuselab-cli was built without LibTorch: --method learned is unavailable");
@@ -218,6 +223,7 @@ private:
     StackOptions m_stack;
     OutputOptions m_out;
     CommonOptions m_common;
+    bool m_json = false;
 };
 
 } // namespace

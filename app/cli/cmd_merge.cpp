@@ -38,6 +38,7 @@ public:
         addRepeatableOption(*sub, "--param", m_params, "Parameter ID=VALUE of the merge operator (repeatable; 'fuselab-cli ops --category merge')");
         m_stack.attach(*sub);
         m_out.attach(*sub);
+        sub->add_flag("--json", m_json, "Print what was written (path, size, depth, colour space, sidecar) as JSON on stdout");
         addCommonOptions(*sub, m_common);
         return sub;
     }
@@ -111,7 +112,7 @@ public:
         sidecar.numbers = out.scalars;
         m_stack.notePaintedMask(sidecar);
         sidecar.notes["content"] = "linear scene radiance, relative (exposure 2^stops = 1)";
-        writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
+        const WrittenOutput written = writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
         if (!m_responseOut.empty()) {
             for (const NamedImage& n : out.extras)
                 if (n.name == "response") writeResponseCsv(m_responseOut, responseFromCurveImage(n.image));
@@ -119,6 +120,7 @@ public:
         progress.report(1.0, "done");
         progress.finish();
         if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
+        if (m_json) printWrittenOutput(written);
         return kSuccess;
     }
 
@@ -129,6 +131,7 @@ private:
     StackOptions m_stack;
     OutputOptions m_out;
     CommonOptions m_common;
+    bool m_json = false;
 };
 
 } // namespace

@@ -32,6 +32,7 @@ public:
         sub->add_option("--nonfinite", m_nonFinite, "NaN/Inf input samples: reject (default) or zero (replace them)")
             ->capture_default_str()->check(CLI::IsMember({"reject", "zero"}));
         m_out.attach(*sub);
+        sub->add_flag("--json", m_json, "Print what was written (path, size, depth, colour space, sidecar) as JSON on stdout");
         addCommonOptions(*sub, m_common);
         return sub;
     }
@@ -50,6 +51,7 @@ public:
         ReadOptions read;
         read.nonFinite = m_nonFinite == "zero" ? NonFinitePolicy::Zero : NonFinitePolicy::Reject;
         const LoadedImage loaded = readInputImage(m_input, read);
+        m_out.followInputs(loaded.pixels.bitDepth() > 8);
         OperatorInput input;
         input.images.push_back(loaded.pixels.toFloat());
         if (input.images.front().encoding() == ColourEncoding::Srgb && loaded.pixels.bitDepth() != 32)
@@ -64,8 +66,9 @@ public:
         sidecar.numbers = out.scalars;
         if (out.image.encoding() == ColourEncoding::Pq) sidecar.notes["transfer_function"] = "PQ (SMPTE ST 2084) code values";
         if (out.image.encoding() == ColourEncoding::Hlg) sidecar.notes["transfer_function"] = "HLG (ITU-R BT.2100) code values";
-        writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
+        const WrittenOutput written = writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
         if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
+        if (m_json) printWrittenOutput(written);
         return kSuccess;
     }
 
@@ -75,6 +78,7 @@ private:
     std::vector<std::string> m_params;
     OutputOptions m_out;
     CommonOptions m_common;
+    bool m_json = false;
 };
 
 } // namespace

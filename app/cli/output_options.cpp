@@ -4,12 +4,19 @@
 
 #include "fuselab/error.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
 namespace fuselab::cli {
 
 void OutputOptions::attach(CLI::App& sub)
 {
-    sub.add_option("--bit-depth", bitDepth, "PNG/TIFF bits per sample: 8 or 16 (TIFF also 32 = float)")
-        ->capture_default_str()->check(CLI::IsMember({8, 16, 32}));
+    sub.add_option("--bit-depth", bitDepth,
+                   "PNG/TIFF bits per sample: 8 or 16 (TIFF also 32 = float); default: 16 when any input has more than 8 bits "
+                   "(16-bit, float, camera RAW), else 8")
+        ->check(CLI::IsMember({8, 16, 32}));
     sub.add_option("--quality", quality, "JPEG quality 1..100")->capture_default_str()->check(CLI::Range(1, 100));
     sub.add_option("--exr-type", exrType, "OpenEXR sample type: half or float")->capture_default_str()->check(CLI::IsMember({"half", "float"}));
     sub.add_option("--exr-compression", exrCompression, "OpenEXR compression: none, rle, zips, zip, piz, pxr24, b44, b44a, dwaa, dwab")
@@ -18,10 +25,33 @@ void OutputOptions::attach(CLI::App& sub)
         ->capture_default_str()->check(CLI::IsMember({"none", "lzw", "deflate"}));
 }
 
+void OutputOptions::followInputs(bool anyInputDeeperThan8Bits)
+{
+    if (bitDepth == 0) bitDepth = anyInputDeeperThan8Bits ? 16 : 8;
+}
+
+bool anyDeeperThan8Bits(const ExposureStack& stack)
+{
+    return std::any_of(stack.frames.begin(), stack.frames.end(), [](const StackFrame& f) { return f.pixels.bitDepth() > 8; });
+}
+
+void printWrittenOutput(const WrittenOutput& written)
+{
+    nlohmann::ordered_json j;
+    j["path"] = written.path;
+    j["width"] = written.width;
+    j["height"] = written.height;
+    j["channels"] = written.channels;
+    j["bit_depth"] = written.bitDepth;
+    j["colour_space"] = written.colourSpace;
+    j["sidecar"] = written.sidecar;
+    std::printf("%s\n", j.dump(2).c_str());
+}
+
 WriteOptions OutputOptions::toWriteOptions() const
 {
     WriteOptions w;
-    w.bitDepth = bitDepth;
+    w.bitDepth = bitDepth == 0 ? 8 : bitDepth; // commands that do not follow their inputs write 8 bits
     w.jpegQuality = quality;
     w.exrType = exrType == "float" ? ExrPixelType::Float : ExrPixelType::Half;
     try {
@@ -45,9 +75,18 @@ int fileBitDepth(const std::string& path, const WriteOptions& w, int integerSamp
     if (integerSampleBits) return integerSampleBits;
     return w.bitDepth;
 }
+// The file's colour: float formats hold linear light, integer files sRGB-encoded values (or the
+// PQ/HLG code values the encoding names).
+std::string colourSpaceOf(const std::string& path, ColourEncoding encoding)
+{
+    const FileFormat f = formatFromExtension(path);
+    if (f == FileFormat::Exr || f == FileFormat::RadianceHdr) return "linear";
+    if (encoding == ColourEncoding::Pq || encoding == ColourEncoding::Hlg) return std::string(toString(encoding));
+    return "srgb";
+}
 } // namespace
 
-void writeOutputWithSidecar(const std::string& path, const Image& image, const OutputOptions& options, Sidecar sidecar)
+WrittenOutput writeOutputWithSidecar(const std::string& path, const Image& image, const OutputOptions& options, Sidecar sidecar)
 {
     const WriteOptions w = options.toWriteOptions();
     if (w.bitDepth == 32 && formatFromExtension(path) != FileFormat::Tiff && formatFromExtension(path) != FileFormat::Exr &&
@@ -65,9 +104,10 @@ void writeOutputWithSidecar(const std::string& path, const Image& image, const O
     sidecar.outputChannels = image.channels();
     sidecar.outputBitDepth = fileBitDepth(path, w, 0);
     writeSidecar(path, sidecar);
+    return {path, colourSpaceOf(path, image.encoding()), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
 }
 
-void writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar)
+WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar)
 {
     writeImage(path, image, options.toWriteOptions());
     sidecar.outputWidth = image.width();
@@ -78,6 +118,7 @@ void writeOutputWithSidecar(const std::string& path, const SampleImage& image, c
     if (formatFromExtension(path) == FileFormat::Tiff) sidecar.notes["tiff_compression"] = options.tiffCompression;
     sidecar.notes["encoding"] = std::string(toString(image.encoding()));
     writeSidecar(path, sidecar);
+    return {path, colourSpaceOf(path, image.encoding()), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
 }
 
 FusedSampleTypeChoice sampleTypeFor(const std::string& path, const OutputOptions& options)
@@ -85,7 +126,7 @@ FusedSampleTypeChoice sampleTypeFor(const std::string& path, const OutputOptions
     const FileFormat f = formatFromExtension(path);
     if (f == FileFormat::Exr || f == FileFormat::RadianceHdr || (f == FileFormat::Tiff && options.bitDepth == 32))
         return FusedSampleTypeChoice::Float;
-    if (f == FileFormat::Jpeg || options.bitDepth == 8) return FusedSampleTypeChoice::U8;
+    if (f == FileFormat::Jpeg || options.bitDepth <= 8) return FusedSampleTypeChoice::U8;
     return FusedSampleTypeChoice::U16;
 }
 

@@ -2,6 +2,7 @@
 // --bit-depth, --quality, --exr-type, --exr-compression; and the write + sidecar step.
 #pragma once
 
+#include "fuselab/exposure.hpp"
 #include "fuselab/image.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/sidecar.hpp"
@@ -13,20 +14,35 @@
 namespace fuselab::cli {
 
 struct OutputOptions {
-    int bitDepth = 8;
+    int bitDepth = 0; ///< 0 = follow the inputs (followInputs): 16 when any is deeper than 8 bits, else 8
     int quality = 95;
     std::string exrType = "half";
     std::string exrCompression = "piz";
     std::string tiffCompression = "none";
 
     void attach(CLI::App& sub);
+    /// Resolves the default depth from the inputs: 16-bit, float or camera RAW inputs give a
+    /// 16-bit PNG/TIFF, all-8-bit inputs an 8-bit one. A depth the user gave is kept.
+    void followInputs(bool anyInputDeeperThan8Bits);
     WriteOptions toWriteOptions() const;
 };
 
+/// What was written, for `--json` (CLI.md: path, width, height, channels, bit_depth,
+/// colour_space, sidecar).
+struct WrittenOutput {
+    std::string path, colourSpace, sidecar;
+    int width = 0, height = 0, channels = 0, bitDepth = 0;
+};
+/// Prints the JSON document of a written output on stdout.
+void printWrittenOutput(const WrittenOutput& written);
+
 /// Writes `image` to `path` atomically and its sidecar next to it; prints nothing.
-void writeOutputWithSidecar(const std::string& path, const Image& image, const OutputOptions& options, Sidecar sidecar);
+WrittenOutput writeOutputWithSidecar(const std::string& path, const Image& image, const OutputOptions& options, Sidecar sidecar);
 /// Same for samples already in the file's type (8/16-bit results written exactly).
-void writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar);
+WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar);
+
+/// Whether any frame of a stack holds more than 8 bits (16-bit, float, camera RAW).
+bool anyDeeperThan8Bits(const ExposureStack& stack);
 
 /// The sample type a result should be produced in for `path` with these options, so that
 /// engines can write straight into it instead of holding a float copy.

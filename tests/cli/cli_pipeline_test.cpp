@@ -322,3 +322,39 @@ TEST(CliRaw, InfoFuseAndMergeReadCameraRaw)
     const CliRun events = runCli({"info", sharedFile("events/evt3_sample.raw")});
     EXPECT_EQ(events.exitCode, 1);
 }
+
+TEST(CliOutput, BitDepthFollowsTheInputsAndJsonDescribesWhatWasWritten)
+{
+    TempDir dir;
+    ASSERT_EQ(runCli({"synth", "--size", "96x64", "--exposures", "3", "--bit-depth", "16", "--quiet", "-o", dir.file("deep")}).exitCode, 0);
+    const auto shallow = synthStack(dir, "shallow");
+    // 16-bit inputs give a 16-bit PNG; 8-bit inputs an 8-bit one; --bit-depth decides when given.
+    const CliRun deep = runCli({"fuse", "--quiet", "--json", "-o", dir.file("deep.png"), dir.file("deep")});
+    ASSERT_EQ(deep.exitCode, 0) << deep.err;
+    EXPECT_EQ(readImage(dir.file("deep.png")).header.bitDepth, 16);
+    const auto j = nlohmann::json::parse(deep.out); // stdout holds the JSON document only
+    EXPECT_EQ(j["path"], dir.file("deep.png"));
+    EXPECT_EQ(j["width"], 96);
+    EXPECT_EQ(j["height"], 64);
+    EXPECT_EQ(j["channels"], 3);
+    EXPECT_EQ(j["bit_depth"], 16);
+    EXPECT_EQ(j["colour_space"], "srgb");
+    EXPECT_EQ(j["sidecar"], dir.file("deep.png.json"));
+    EXPECT_TRUE(std::filesystem::exists(j["sidecar"].get<std::string>()));
+    ASSERT_EQ(runCli({"fuse", "--quiet", "--bit-depth", "8", "-o", dir.file("deep8.png"), dir.file("deep")}).exitCode, 0);
+    EXPECT_EQ(readImage(dir.file("deep8.png")).header.bitDepth, 8);
+    std::vector<std::string> args = {"fuse", "--quiet", "-o", dir.file("shallow.png")};
+    args.insert(args.end(), shallow.begin(), shallow.end());
+    ASSERT_EQ(runCli(args).exitCode, 0);
+    EXPECT_EQ(readImage(dir.file("shallow.png")).header.bitDepth, 8);
+    // merge and tonemap describe theirs too; a float radiance tone-maps to 16 bits by default.
+    const CliRun merged = runCli({"merge", "--quiet", "--json", "-o", dir.file("r.exr"), dir.file("deep")});
+    ASSERT_EQ(merged.exitCode, 0) << merged.err;
+    const auto m = nlohmann::json::parse(merged.out);
+    EXPECT_EQ(m["colour_space"], "linear");
+    EXPECT_EQ(m["bit_depth"], 16); // half float
+    const CliRun toned = runCli({"tonemap", "--quiet", "--json", "--op", "reinhard", "-o", dir.file("t.png"), dir.file("r.exr")});
+    ASSERT_EQ(toned.exitCode, 0) << toned.err;
+    EXPECT_EQ(nlohmann::json::parse(toned.out)["bit_depth"], 16);
+    EXPECT_EQ(readImage(dir.file("t.png")).header.bitDepth, 16);
+}
