@@ -26,8 +26,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # GUI screenshots and headless runs, EXIF checks in tests
   xvfb xauth imagemagick libimage-exiftool-perl
-  # packaging checks
-  dpkg-dev appstream desktop-file-utils
+  # packaging checks; man pages from --help
+  dpkg-dev appstream desktop-file-utils help2man
 )
 
 # Peers the benchmarks compare against (only with --bench).

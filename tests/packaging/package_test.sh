@@ -28,6 +28,16 @@ for f in ./usr/bin/fuselab ./usr/bin/fuselab-cli ./usr/share/applications/org.fu
          ./usr/share/metainfo/org.fuselab.FuseLab.metainfo.xml ./usr/share/icons/hicolor/scalable/apps/org.fuselab.FuseLab.svg; do
   grep -q " $f\$" <<<"$contents" || { echo "FAIL: package lacks $f"; exit 1; }
 done
+# Man pages (help2man) and shell completion, both generated from the programs' --help.
+for f in ./usr/share/man/man1/fuselab-cli.1 ./usr/share/man/man1/fuselab.1 ./usr/share/bash-completion/completions/fuselab-cli \
+         ./usr/share/zsh/vendor-completions/_fuselab-cli; do
+  grep -q " $f\(.gz\)\?\$" <<<"$contents" || { echo "FAIL: package lacks $f"; exit 1; }
+done
+grep -q "libraw" <<<"$depends" || { echo "FAIL: computed Depends lack libraw"; exit 1; }
+desktop=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/applications/org.fuselab.FuseLab.desktop)
+grep -q "image/x-adobe-dng" <<<"$desktop" || { echo "FAIL: the desktop file does not offer camera RAW"; exit 1; }
+grep -q "application/x-hdf;" <<<"$desktop" || { echo "FAIL: the desktop file lacks application/x-hdf"; exit 1; }
+if grep -q "image/x-panasonic-rw;" <<<"$desktop"; then echo "FAIL: *.raw claimed as a Panasonic RAW"; exit 1; fi
 
 echo "== installing into a fresh dpkg root"
 root="$work/root"
@@ -38,6 +48,16 @@ dpkg --root="$root" --force-depends --force-script-chrootless -i "$deb" >"$work/
   cat "$work/dpkg.log"; echo "FAIL: dpkg -i"; exit 1; }
 cli="$root/usr/bin/fuselab-cli"
 "$cli" --version
+bash -n "$root/usr/share/bash-completion/completions/fuselab-cli" || { echo "FAIL: the bash completion does not parse"; exit 1; }
+( source "$root/usr/share/bash-completion/completions/fuselab-cli"
+  COMP_WORDS=(fuselab-cli me); COMP_CWORD=1; _fuselab_cli
+  [[ " ${COMPREPLY[*]} " == *" merge "* && " ${COMPREPLY[*]} " == *" metrics "* ]] || { echo "FAIL: completion of 'me': ${COMPREPLY[*]}"; exit 1; }
+  COMP_WORDS=(fuselab-cli fuse --deg); COMP_CWORD=2; _fuselab_cli
+  [[ " ${COMPREPLY[*]} " == *" --deghost-mask "* ]] || { echo "FAIL: completion of 'fuse --deg': ${COMPREPLY[*]}"; exit 1; } )
+man_page=$root/usr/share/man/man1/fuselab-cli.1
+[ -f "$man_page" ] || man_page=$man_page.gz
+zcat -f "$man_page" | grep -q "bench" || { echo "FAIL: the man page does not list the subcommands"; exit 1; }
+echo "   man pages and completion: ok"
 if strings "$cli" "$root"/usr/lib/fuselab/*.so 2>/dev/null | grep -q "$build"; then
   echo "FAIL: installed files refer to the build tree ($build)"; exit 1
 fi
