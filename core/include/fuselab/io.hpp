@@ -42,6 +42,9 @@ struct ImageHeader {
     int bitDepth = 0; ///< 8, 16, 32 (float) or 16 for half-float EXR
     /// Empty, or what the name got wrong: "the content is JPEG, not the PNG the name says; read as JPEG".
     std::string contentNote;
+    /// The EXIF Orientation applied on reading (1 = as stored; 6 = the file holds the picture
+    /// turned 90° anticlockwise, …); width and height are the upright picture's.
+    int orientation = 1;
 };
 
 enum class NonFinitePolicy {

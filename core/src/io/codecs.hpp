@@ -51,6 +51,12 @@ SampleImage decodeCameraRaw(const std::uint8_t* data, std::size_t size, const Ra
 
 /// EXIF exposure tags through Exiv2 (empty fields when absent; never throws on missing EXIF).
 ExifExposure readExifExposure(const std::uint8_t* data, std::size_t size);
+/// EXIF Orientation (1–8; 1 where absent or invalid) through Exiv2.
+int readExifOrientation(const std::uint8_t* data, std::size_t size);
+/// The pixels as the Orientation tag says they are shown (2–8 mirror and/or rotate; 5–8 swap
+/// width and height); 1 or anything else returns the image as it is.
+SampleImage applyExifOrientation(const SampleImage& image, int orientation);
+
 /// Adds EXIF exposure tags to an existing file (JPEG, PNG, TIFF) through Exiv2.
 void writeExifExposure(const std::string& path, const ExifExposure& exif);
 

@@ -58,6 +58,23 @@ std::pair<std::int64_t, std::int64_t> toRational(double value, std::int64_t maxD
 
 } // namespace
 
+int readExifOrientation(const std::uint8_t* data, std::size_t size)
+{
+    quietExiv2();
+    try {
+        Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(data, long(size));
+        if (!image.get()) return 1;
+        image->readMetadata();
+        const Exiv2::ExifData& exif = image->exifData();
+        const auto it = exif.findKey(Exiv2::ExifKey("Exif.Image.Orientation"));
+        if (it == exif.end() || it->count() == 0) return 1;
+        const long v = it->toLong(0);
+        return v >= 1 && v <= 8 ? int(v) : 1;
+    } catch (const std::exception&) {
+        return 1; // unreadable metadata: the pixels as stored
+    }
+}
+
 ExifExposure readExifExposure(const std::uint8_t* data, std::size_t size)
 {
     quietExiv2();

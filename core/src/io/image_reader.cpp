@@ -94,6 +94,11 @@ ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_
     } catch (const Error& e) {
         throw e.withFile(path);
     }
+    // Portrait shots and rotated brackets come out upright: the size is the upright picture's.
+    if (content == FileFormat::Jpeg || content == FileFormat::Png || content == FileFormat::Tiff) {
+        header.orientation = detail::readExifOrientation(bytes.data(), bytes.size());
+        if (header.orientation >= 5) std::swap(header.width, header.height);
+    }
     // Decoded by content, as every other tool does; the mismatch is reported, not refused.
     if (byName != FileFormat::Unknown && byName != content)
         header.contentNote = std::string("the content is ") + displayName(content) + ", not the " + displayName(byName) +
@@ -187,6 +192,7 @@ LoadedImage readImage(const std::string& path, const ReadOptions& options)
     } catch (const Error& e) {
         throw e.withFile(path);
     }
+    if (loaded.header.orientation != 1) loaded.pixels = detail::applyExifOrientation(loaded.pixels, loaded.header.orientation);
     if (loaded.pixels.width() != loaded.header.width || loaded.pixels.height() != loaded.header.height)
         throw Error(path, "decoded size " + std::to_string(loaded.pixels.width()) + "x" + std::to_string(loaded.pixels.height()) +
                               " differs from the header's " + std::to_string(loaded.header.width) + "x" +
