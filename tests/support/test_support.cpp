@@ -147,4 +147,21 @@ std::vector<std::uint8_t> readBytes(const std::string& path)
     return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+double medianLnErrorAfterScale(const Image& merged, const Image& truth, int step)
+{
+    std::vector<double> logRatio;
+    for (int y = 0; y < std::min(merged.height(), truth.height()); y += step)
+        for (int x = 0; x < std::min(merged.width(), truth.width()); x += step) {
+            const double a = merged.at(x, y, 1), b = truth.at(x, y, 1);
+            if (a > 0 && b > 0) logRatio.push_back(std::log(a / b));
+        }
+    if (logRatio.empty()) return 1e300;
+    std::sort(logRatio.begin(), logRatio.end());
+    const double scale = logRatio[logRatio.size() / 2];
+    std::vector<double> dev;
+    for (double v : logRatio) dev.push_back(std::fabs(v - scale));
+    std::sort(dev.begin(), dev.end());
+    return dev[dev.size() / 2];
+}
+
 } // namespace fuselab::test

@@ -60,6 +60,11 @@ CompareResult compareImages(const Image& actual, const Image& expected, double f
 void expectImagesClose(const Image& actual, const Image& expected, double failThreshold,
                        double allowedFailFraction, double hardFailThreshold, const std::string& name);
 
+/// The static merge tests' measure of a radiance against its truth: the median over pixels
+/// (every `step`-th, green channel) of |ln(merged/truth) − scale|, scale being the median log
+/// ratio (radiance is relative: one global scale is free). Pixels ≤ 0 in either are skipped.
+double medianLnErrorAfterScale(const Image& merged, const Image& truth, int step = 1);
+
 /// Writes bytes to a file (no atomicity; for crafting bad inputs).
 void writeBytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
 std::vector<std::uint8_t> readBytes(const std::string& path);
