@@ -71,6 +71,8 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
         throw Error(path, "the extension does not match the chosen format (expected " + expected.toStdString() + ")");
 
     WriteOptions options;
+    // The middle frame's camera, lens, date and place travel with the export.
+    if (!inputFiles.isEmpty()) options.metadataFrom = inputFiles[(inputFiles.size() - 1) / 2].toStdString();
     Sidecar sidecar;
     sidecar.command = "fuselab (GUI export)";
     sidecar.operators = result.stages;

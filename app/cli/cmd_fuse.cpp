@@ -74,6 +74,7 @@ public:
         std::vector<std::string> files;
         const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files);
         m_out.followInputs(anyDeeperThan8Bits(stack));
+        m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
         ProgressSpan deghostSpan(progress, 0.3, 0.4);
         const std::optional<Image8> painted = m_stack.paintedSources(stack.width(), stack.height());
         const std::optional<DeghostOutcome> deghosted = deghostFromValues(stack, values, painted ? &*painted : nullptr, deghostSpan);
@@ -126,6 +127,7 @@ private:
         std::vector<std::string> files;
         const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files);
         m_out.followInputs(anyDeeperThan8Bits(stack));
+        m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
         ProgressSpan fusing(progress, 0.3, 0.95);
         OperatorInput input;
         input.stack = &stack;

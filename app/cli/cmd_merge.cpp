@@ -56,6 +56,7 @@ public:
         std::vector<std::string> files;
         ProgressSpan loadSpan(progress, 0.0, 0.3);
         const ExposureStack stack = m_stack.load(m_inputs, true, loadSpan, &files);
+        m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
         // Camera RAW frames are developed linearly (no curve to recover): a RAW bracket merges
         // through the linear response unless the user says otherwise.
         std::string response = m_response;

@@ -52,6 +52,7 @@ public:
         read.nonFinite = m_nonFinite == "zero" ? NonFinitePolicy::Zero : NonFinitePolicy::Reject;
         const LoadedImage loaded = readInputImage(m_input, read);
         m_out.followInputs(loaded.pixels.bitDepth() > 8);
+        m_out.metadataFrom = m_input;
         OperatorInput input;
         input.images.push_back(loaded.pixels.toFloat());
         if (input.images.front().encoding() == ColourEncoding::Srgb && loaded.pixels.bitDepth() != 32)

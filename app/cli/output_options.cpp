@@ -53,6 +53,7 @@ WriteOptions OutputOptions::toWriteOptions() const
     WriteOptions w;
     w.bitDepth = bitDepth == 0 ? 8 : bitDepth; // commands that do not follow their inputs write 8 bits
     w.jpegQuality = quality;
+    w.metadataFrom = metadataFrom;
     w.exrType = exrType == "float" ? ExrPixelType::Float : ExrPixelType::Half;
     try {
         w.exrCompression = exrCompressionFromString(exrCompression);

@@ -19,6 +19,9 @@ struct OutputOptions {
     std::string exrType = "half";
     std::string exrCompression = "piz";
     std::string tiffCompression = "none";
+    /// The photograph whose EXIF/XMP/IPTC the output carries (WriteOptions::metadataFrom); set
+    /// by the command (the reference frame of a stack, the input of a tone mapping).
+    std::string metadataFrom;
 
     void attach(CLI::App& sub);
     /// Resolves the default depth from the inputs: 16-bit, float or camera RAW inputs give a

@@ -104,6 +104,11 @@ struct WriteOptions {
     /// Deflate for smaller files.
     TiffCompression tiffCompression = TiffCompression::None;
     std::optional<ExifExposure> exif; ///< written into JPEG/PNG/TIFF through Exiv2
+    /// A photograph whose metadata the output carries (the reference frame of a fusion or a
+    /// merge): its EXIF, XMP and IPTC into JPEG/PNG/TIFF — camera, lens, dates, GPS kept; the
+    /// exposure fields, thumbnail and maker note dropped; Orientation 1, the new size, Software
+    /// FuseLab — and its camera, lens and capture date as OpenEXR header attributes.
+    std::string metadataFrom;
 };
 
 /// Writes a float image. Integer formats receive display-encoded values clipped to [0,1]

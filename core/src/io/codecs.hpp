@@ -57,6 +57,18 @@ int readExifOrientation(const std::uint8_t* data, std::size_t size);
 /// width and height); 1 or anything else returns the image as it is.
 SampleImage applyExifOrientation(const SampleImage& image, int orientation);
 
+/// Carries `sourcePath`'s EXIF, XMP and IPTC into the written file `targetPath` (JPEG, PNG,
+/// TIFF) through Exiv2: camera, lens, dates, GPS, aperture and optics kept; exposure fields,
+/// thumbnail, maker note and file-structure tags dropped; Orientation 1, the new size, Software.
+/// A source without readable metadata carries nothing. Throws fuselab::Error when writing fails.
+void carryMetadata(const std::string& sourcePath, const std::string& targetPath, int widthPx, int heightPx, const std::string& software);
+
+/// The main fields of a photograph's EXIF, for formats without EXIF (OpenEXR header attributes).
+struct MainMetadata {
+    std::string make, model, lens, dateTimeOriginal; ///< empty where absent
+};
+MainMetadata readMainMetadata(const std::string& path);
+
 /// Adds EXIF exposure tags to an existing file (JPEG, PNG, TIFF) through Exiv2.
 void writeExifExposure(const std::string& path, const ExifExposure& exif);
 

@@ -124,4 +124,97 @@ void writeExifExposure(const std::string& path, const ExifExposure& e)
     }
 }
 
+namespace {
+
+// What of a photograph's EXIF still describes a fused or merged picture of it: the camera and
+// lens, the dates, the place, the aperture and the optics; not the exposure (time, bias,
+// sensitivity, measured brightness: they no longer describe this image), not the thumbnail
+// (IFD1, the Exif.Thumbnail group), not the maker note (its offsets point into the old file),
+// not the file-structure tags of IFD0.
+bool keepExifKey(const Exiv2::Exifdatum& d)
+{
+    const std::string group = d.groupName(), key = d.key();
+    if (group == "Photo") {
+        for (const char* dropped : {"Exif.Photo.ExposureTime", "Exif.Photo.ShutterSpeedValue", "Exif.Photo.ExposureBiasValue",
+                                    "Exif.Photo.BrightnessValue", "Exif.Photo.ISOSpeedRatings", "Exif.Photo.SensitivityType",
+                                    "Exif.Photo.RecommendedExposureIndex", "Exif.Photo.MakerNote", "Exif.Photo.PixelXDimension",
+                                    "Exif.Photo.PixelYDimension"})
+            if (key == dropped) return false;
+        return true;
+    }
+    if (group == "GPSInfo") return true;
+    for (const char* kept : {"Exif.Image.Make", "Exif.Image.Model", "Exif.Image.DateTime", "Exif.Image.Artist", "Exif.Image.Copyright",
+                             "Exif.Image.ImageDescription"})
+        if (key == kept) return true;
+    return false;
+}
+
+} // namespace
+
+void carryMetadata(const std::string& sourcePath, const std::string& targetPath, int widthPx, int heightPx, const std::string& software)
+{
+    quietExiv2();
+    Exiv2::Image::AutoPtr source;
+    try {
+        source = Exiv2::ImageFactory::open(sourcePath);
+        if (!source.get()) return;
+        source->readMetadata();
+    } catch (const std::exception&) {
+        return; // a source without readable metadata (EXR, a bare file): nothing to carry
+    }
+    if (source->exifData().empty() && source->xmpData().empty() && source->iptcData().empty())
+        return; // nothing to carry: the written file is left as it is (no rewrite)
+    Exiv2::ExifData exif;
+    for (const Exiv2::Exifdatum& d : source->exifData())
+        if (keepExifKey(d)) exif.add(d);
+    // The new picture: upright as written, its own size, and who made it.
+    exif["Exif.Image.Orientation"] = std::uint16_t(1);
+    exif["Exif.Photo.PixelXDimension"] = std::uint32_t(widthPx);
+    exif["Exif.Photo.PixelYDimension"] = std::uint32_t(heightPx);
+    exif["Exif.Image.Software"] = software;
+    Exiv2::XmpData xmp = source->xmpData();
+    const auto orientation = xmp.findKey(Exiv2::XmpKey("Xmp.tiff.Orientation"));
+    if (orientation != xmp.end()) xmp.erase(orientation);
+    for (const char* dropped : {"Xmp.exif.ExposureTime", "Xmp.exif.ExposureBiasValue", "Xmp.exif.ISOSpeedRatings", "Xmp.exif.ShutterSpeedValue"}) {
+        const auto it = xmp.findKey(Exiv2::XmpKey(dropped));
+        if (it != xmp.end()) xmp.erase(it);
+    }
+    if (!xmp.empty()) xmp["Xmp.xmp.CreatorTool"] = software;
+    try {
+        Exiv2::Image::AutoPtr target = Exiv2::ImageFactory::open(targetPath);
+        target->readMetadata();
+        Exiv2::ExifData merged = target->exifData(); // what the writer put there (exposure of synthetic frames)
+        for (const Exiv2::Exifdatum& d : exif) merged[d.key()] = d.value();
+        target->setExifData(merged);
+        if (!xmp.empty()) target->setXmpData(xmp);
+        if (!source->iptcData().empty()) target->setIptcData(source->iptcData());
+        target->writeMetadata();
+    } catch (const std::exception& e) {
+        throw Error(std::string("cannot carry the metadata of ") + sourcePath + ": " + e.what());
+    }
+}
+
+MainMetadata readMainMetadata(const std::string& path)
+{
+    quietExiv2();
+    MainMetadata m;
+    try {
+        Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(path);
+        if (!image.get()) return m;
+        image->readMetadata();
+        const Exiv2::ExifData& exif = image->exifData();
+        auto text = [&](const char* key) {
+            const auto it = exif.findKey(Exiv2::ExifKey(key));
+            return it == exif.end() ? std::string() : it->toString();
+        };
+        m.make = text("Exif.Image.Make");
+        m.model = text("Exif.Image.Model");
+        m.lens = text("Exif.Photo.LensModel");
+        m.dateTimeOriginal = text("Exif.Photo.DateTimeOriginal");
+        if (m.dateTimeOriginal.empty()) m.dateTimeOriginal = text("Exif.Image.DateTime");
+    } catch (const std::exception&) {
+    }
+    return m;
+}
+
 } // namespace fuselab::detail

@@ -5,10 +5,13 @@
 
 #include "fuselab/error.hpp"
 #include "fuselab/parallel.hpp"
+#include "fuselab/version.hpp"
 
 #include <ImfChannelList.h>
 #include <ImfFrameBuffer.h>
 #include <ImfHeader.h>
+#include <ImfStandardAttributes.h>
+#include <ImfStringAttribute.h>
 #include <ImfIO.h>
 #include <ImfInputFile.h>
 #include <ImfOutputFile.h>
@@ -187,6 +190,18 @@ void writeExr(const std::string& path, const Image& linear, const WriteOptions& 
                                                : ch == 3 ? std::vector<std::string>{"R", "G", "B"}
                                                          : std::vector<std::string>{"R", "G", "B", "A"};
         for (const std::string& n : names) header.channels().insert(n, Imf::Channel(type));
+        if (!options.metadataFrom.empty()) {
+            // OpenEXR has no EXIF: the photograph's camera, lens and capture date go in header
+            // attributes (capDate and comments are OpenEXR standard attributes).
+            const MainMetadata m = readMainMetadata(options.metadataFrom);
+            if (m.dateTimeOriginal.size() == 19) Imf::addCapDate(header, m.dateTimeOriginal);
+            const std::string camera = m.make + (m.make.empty() || m.model.empty() ? "" : " ") + m.model;
+            if (!camera.empty()) header.insert("cameraModel", Imf::StringAttribute(camera));
+            if (!m.lens.empty()) header.insert("lensModel", Imf::StringAttribute(m.lens));
+            if (!camera.empty() || !m.lens.empty())
+                Imf::addComments(header, "from " + camera + (m.lens.empty() ? "" : ", " + m.lens));
+            header.insert("software", Imf::StringAttribute(std::string("FuseLab ") + kFuseLabVersion));
+        }
         Imf::OutputFile file(path.c_str(), header);
         const std::size_t rowSamples = std::size_t(w) * std::size_t(ch);
         if (type == Imf::FLOAT) {

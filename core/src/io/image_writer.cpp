@@ -5,6 +5,7 @@
 #include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/version.hpp"
 #include "fuselab/parallel.hpp"
 
 #include <algorithm>
@@ -81,6 +82,9 @@ void writeEncoded(const std::string& path, FileFormat f, const SampleImage& samp
             detail::writeWholeFile(file.tempPath(), bytes);
         }
         if (options.exif && f != FileFormat::RadianceHdr) detail::writeExifExposure(file.tempPath(), *options.exif);
+        if (!options.metadataFrom.empty() && f != FileFormat::RadianceHdr)
+            detail::carryMetadata(options.metadataFrom, file.tempPath(), samples.width(), samples.height(),
+                                  std::string("FuseLab ") + kFuseLabVersion);
     } catch (const Error& e) {
         throw e.withFile(path);
     }
