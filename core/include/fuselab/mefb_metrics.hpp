@@ -13,6 +13,7 @@
 
 #include "fuselab/exposure.hpp"
 #include "fuselab/image.hpp"
+#include "fuselab/progress.hpp"
 
 #include <vector>
 
@@ -47,6 +48,10 @@ double standardDeviation(const Image& fused);
 /// metricsAvg_gradient.m: MATLAB gradient() (central inside, one-sided at the borders),
 /// Σ sqrt((Gx² + Gy²)/2) over all M·N pixels divided by (M−1)(N−1).
 double averageGradient(const Image& fused);
+
+/// The bench metrics (bench.hpp, benchMetricKeys() order) in the MEFB flavour: MEF-SSIM as the
+/// authors' code (fuselab::mefSsim), the rest per channel and averaged as above.
+std::vector<double> benchMetrics(const SampleImage& fused, const ExposureStack& stack, ProgressSink& progress);
 
 /// The 8-bit codes of one channel of an image (integer samples scaled to 0..255 and rounded,
 /// float samples sRGB-encoded when linear, clipped and rounded), as MEFB's imread gives them.

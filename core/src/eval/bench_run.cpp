@@ -1,9 +1,12 @@
 // runBench: scenes × variants × methods → fused images, metric rows, and the files of a run.
 #include "fuselab/bench.hpp"
 
+#include "bench_files.hpp"
+
 #include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/mefb_metrics.hpp"
 #include "fuselab/metrics.hpp"
 #include "fuselab/sidecar.hpp"
 #include "fuselab/stack_io.hpp"
@@ -39,11 +42,9 @@ std::vector<std::string> benchMetricKeys()
             "average_gradient"};
 }
 
-std::vector<double> computeMefbMetrics(const SampleImage& fused, const ExposureStack& stack, ProgressSink& progress);
-
 std::vector<double> computeBenchMetrics(const SampleImage& fused, const ExposureStack& stack, MetricFlavour flavour, ProgressSink& progress)
 {
-    if (flavour == MetricFlavour::Mefb) return computeMefbMetrics(fused, stack, progress);
+    if (flavour == MetricFlavour::Mefb) return mefb::benchMetrics(fused, stack, progress);
     const std::vector<MetricValue> all = computeFusionMetrics(fused, stack, nullptr, MetricSuiteOptions{}, progress);
     std::vector<double> out;
     for (const std::string& key : benchMetricKeys()) {
@@ -148,9 +149,6 @@ void writeManifest(const std::string& folder, const std::vector<std::string>& sc
 }
 
 } // namespace
-
-void writeBenchFiles(const std::string& outputDir, const BenchRun& run, const std::vector<std::string>& methodOrder,
-                     const std::string& baseline, MetricFlavour flavour, const std::vector<BenchRow>& published);
 
 BenchRun runBench(const std::string& folder, const BenchOptions& options, ProgressSink& progress,
                   const std::function<void(const BenchRun&)>& onScene)

@@ -2,6 +2,8 @@
 // shard folders into one run.
 #include "fuselab/bench.hpp"
 
+#include "bench_files.hpp"
+
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
 

@@ -65,9 +65,11 @@ namespace {
 SampleImage displayEncoded(const SampleImage& frame)
 {
     if (const Image16* p = frame.as16()) {
-        std::vector<std::uint16_t> table(65536);
-        for (std::size_t i = 0; i < table.size(); ++i)
-            table[i] = std::uint16_t(std::lround(double(linearToSrgb(float(double(i) / 65535.0))) * 65535.0));
+        static const std::vector<std::uint16_t> table = [] {
+            std::vector<std::uint16_t> t(65536);
+            for (std::size_t i = 0; i < t.size(); ++i) t[i] = std::uint16_t(std::lround(double(linearToSrgb(float(double(i) / 65535.0))) * 65535.0));
+            return t;
+        }();
         Image16 out = Image16::uninitialised(p->width(), p->height(), p->channels(), ColourEncoding::Srgb);
         for (int y = 0; y < p->height(); ++y) {
             const std::uint16_t* src = p->row(y);

@@ -42,17 +42,19 @@ void writeTiff(const std::string& path, const SampleImage& image, const WriteOpt
 /// Writes an OpenEXR file at `path` (the caller's temporary).
 void writeExr(const std::string& path, const Image& linear, const WriteOptions& options);
 
-/// Camera RAW through LibRaw (raw_decoder.cpp): whether LibRaw accepts the bytes, the output
-/// size, and the linear 16-bit development; `exposure` gets the RAW's time, f-number and ISO
-/// when the file holds all three.
-bool isCameraRaw(const std::uint8_t* data, std::size_t size);
-ImageHeader readCameraRawHeader(const std::uint8_t* data, std::size_t size);
+/// Camera RAW through LibRaw (raw_decoder.cpp): the output size when LibRaw accepts the bytes
+/// (nothing when it does not: that is how a RAW is recognised), and the linear 16-bit
+/// development; `exposure` gets the RAW's time, f-number and ISO when the file holds all three.
+std::optional<ImageHeader> cameraRawHeader(const std::uint8_t* data, std::size_t size);
 SampleImage decodeCameraRaw(const std::uint8_t* data, std::size_t size, const RawOptions& options, ExifExposure* exposure);
 
-/// EXIF exposure tags through Exiv2 (empty fields when absent; never throws on missing EXIF).
-ExifExposure readExifExposure(const std::uint8_t* data, std::size_t size);
-/// EXIF Orientation (1–8; 1 where absent or invalid) through Exiv2.
-int readExifOrientation(const std::uint8_t* data, std::size_t size);
+/// The EXIF a reader needs, in one Exiv2 parse: the exposure tags (empty fields when absent)
+/// and the Orientation (1–8; 1 where absent or invalid). Never throws on missing EXIF.
+struct ExifFields {
+    ExifExposure exposure;
+    int orientation = 1;
+};
+ExifFields readExifFields(const std::uint8_t* data, std::size_t size);
 /// The pixels as the Orientation tag says they are shown (2–8 mirror and/or rotate; 5–8 swap
 /// width and height); 1 or anything else returns the image as it is.
 SampleImage applyExifOrientation(const SampleImage& image, int orientation);

@@ -58,42 +58,30 @@ std::pair<std::int64_t, std::int64_t> toRational(double value, std::int64_t maxD
 
 } // namespace
 
-int readExifOrientation(const std::uint8_t* data, std::size_t size)
+ExifFields readExifFields(const std::uint8_t* data, std::size_t size)
 {
     quietExiv2();
+    ExifFields f;
     try {
         Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(data, long(size));
-        if (!image.get()) return 1;
+        if (!image.get()) return f;
         image->readMetadata();
         const Exiv2::ExifData& exif = image->exifData();
+        if (exif.empty()) return f;
+        f.exposure.exposureTimeS = readRational(exif, "Exif.Photo.ExposureTime");
+        f.exposure.fNumber = readRational(exif, "Exif.Photo.FNumber");
+        f.exposure.iso = readNumber(exif, "Exif.Photo.ISOSpeedRatings");
+        f.exposure.exposureBiasEv = readRational(exif, "Exif.Photo.ExposureBiasValue");
         const auto it = exif.findKey(Exiv2::ExifKey("Exif.Image.Orientation"));
-        if (it == exif.end() || it->count() == 0) return 1;
-        const long v = it->toLong(0);
-        return v >= 1 && v <= 8 ? int(v) : 1;
+        if (it != exif.end() && it->count() > 0) {
+            const long v = it->toLong(0);
+            if (v >= 1 && v <= 8) f.orientation = int(v);
+        }
     } catch (const std::exception&) {
-        return 1; // unreadable metadata: the pixels as stored
+        // Unreadable metadata is the same as none: the pixels are what matters here (as
+        // stored), and a stack without exposure data is reported where exposure data is needed.
     }
-}
-
-ExifExposure readExifExposure(const std::uint8_t* data, std::size_t size)
-{
-    quietExiv2();
-    ExifExposure e;
-    try {
-        Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(data, long(size));
-        if (!image.get()) return e;
-        image->readMetadata();
-        const Exiv2::ExifData& exif = image->exifData();
-        if (exif.empty()) return e;
-        e.exposureTimeS = readRational(exif, "Exif.Photo.ExposureTime");
-        e.fNumber = readRational(exif, "Exif.Photo.FNumber");
-        e.iso = readNumber(exif, "Exif.Photo.ISOSpeedRatings");
-        e.exposureBiasEv = readRational(exif, "Exif.Photo.ExposureBiasValue");
-    } catch (const std::exception&) {
-        // Unreadable metadata is the same as none: the pixels are what matters here, and
-        // a stack without exposure data is reported where exposure data is needed.
-    }
-    return e;
+    return f;
 }
 
 void writeExifExposure(const std::string& path, const ExifExposure& e)

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <optional>
 
 namespace fuselab {
 
@@ -69,15 +70,19 @@ const char* displayName(FileFormat f)
     }
 }
 
-ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_t>& bytes, const ReadOptions& options)
+// The header a read will honour, checked; `exposure` (when given) receives the EXIF exposure
+// read in the same Exiv2 parse as the Orientation.
+ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_t>& bytes, const ReadOptions& options,
+                          ExifExposure* exposure = nullptr)
 {
     if (bytes.empty()) throw Error(path, "empty file (0 bytes)");
     FileFormat content = detail::sniffFormat(bytes.data(), bytes.size());
     // Camera RAW is what LibRaw accepts: many RAW formats are TIFF underneath (DNG, CR2, NEF,
     // KDC…) — read as TIFF they open as their embedded thumbnail — and others have no magic a
     // sniffer knows (CRW). A plain TIFF, a JPEG or a Prophesee event file is refused by LibRaw.
-    if ((content == FileFormat::Tiff || content == FileFormat::Unknown) && detail::isCameraRaw(bytes.data(), bytes.size()))
-        content = FileFormat::CameraRaw;
+    std::optional<ImageHeader> raw;
+    if (content == FileFormat::Tiff || content == FileFormat::Unknown) raw = detail::cameraRawHeader(bytes.data(), bytes.size());
+    if (raw) content = FileFormat::CameraRaw;
     const FileFormat byName = formatFromExtension(path);
     if (content == FileFormat::Unknown) {
         const std::string expected = byName == FileFormat::Unknown     ? std::string("not a JPEG, PNG, TIFF, OpenEXR, Radiance HDR or camera RAW image")
@@ -89,15 +94,17 @@ ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_
     ImageHeader header;
     try {
         header = content == FileFormat::Exr         ? detail::readExrHeader(bytes.data(), bytes.size())
-                 : content == FileFormat::CameraRaw ? detail::readCameraRawHeader(bytes.data(), bytes.size())
+                 : content == FileFormat::CameraRaw ? *raw
                                                     : detail::parseHeader(content, bytes.data(), bytes.size());
     } catch (const Error& e) {
         throw e.withFile(path);
     }
     // Portrait shots and rotated brackets come out upright: the size is the upright picture's.
     if (content == FileFormat::Jpeg || content == FileFormat::Png || content == FileFormat::Tiff) {
-        header.orientation = detail::readExifOrientation(bytes.data(), bytes.size());
+        const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
+        header.orientation = exif.orientation;
         if (header.orientation >= 5) std::swap(header.width, header.height);
+        if (exposure) *exposure = exif.exposure;
     }
     // Decoded by content, as every other tool does; the mismatch is reported, not refused.
     if (byName != FileFormat::Unknown && byName != content)
@@ -155,7 +162,7 @@ LoadedImage readImage(const std::string& path, const ReadOptions& options)
     const std::vector<std::uint8_t> bytes = readFileBytes(path);
     LoadedImage loaded;
     loaded.path = path;
-    loaded.header = checkedHeader(path, bytes, options);
+    loaded.header = checkedHeader(path, bytes, options, options.readExif ? &loaded.exif : nullptr);
     try {
         switch (loaded.header.format) {
         case FileFormat::Jpeg:
@@ -200,9 +207,6 @@ LoadedImage readImage(const std::string& path, const ReadOptions& options)
     loaded.header.channels = loaded.pixels.channels();
     if (loaded.header.format != FileFormat::Exr) loaded.header.bitDepth = loaded.pixels.bitDepth();
     countAndTreatNonFinite(loaded, options.nonFinite);
-    if (options.readExif && (loaded.header.format == FileFormat::Jpeg || loaded.header.format == FileFormat::Png ||
-                             loaded.header.format == FileFormat::Tiff))
-        loaded.exif = detail::readExifExposure(bytes.data(), bytes.size());
     return loaded;
 }
 

@@ -43,15 +43,10 @@ void check(int rc, const char* step)
 
 } // namespace
 
-bool isCameraRaw(const std::uint8_t* data, std::size_t size)
-{
-    return openRaw(data, size) != nullptr;
-}
-
-ImageHeader readCameraRawHeader(const std::uint8_t* data, std::size_t size)
+std::optional<ImageHeader> cameraRawHeader(const std::uint8_t* data, std::size_t size)
 {
     const std::unique_ptr<LibRaw> raw = openRaw(data, size);
-    if (!raw) throw Error("not a camera RAW file LibRaw can read");
+    if (!raw) return std::nullopt;
     ImageHeader h;
     h.format = FileFormat::CameraRaw;
     const libraw_image_sizes_t& s = raw->imgdata.sizes;

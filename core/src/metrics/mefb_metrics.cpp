@@ -2,7 +2,6 @@
 // flavour of the bench (bench.hpp, MetricFlavour::Mefb). Everything in double, as MATLAB.
 #include "fuselab/mefb_metrics.hpp"
 
-#include "fuselab/bench.hpp"
 #include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/metrics.hpp"
@@ -348,9 +347,7 @@ Image channelCodes(const SampleImage& image, int channel)
     return out;
 }
 
-} // namespace mefb
-
-std::vector<double> computeMefbMetrics(const SampleImage& fused, const ExposureStack& stack, ProgressSink& progress)
+std::vector<double> benchMetrics(const SampleImage& fused, const ExposureStack& stack, ProgressSink& progress)
 {
     if (stack.frames.empty()) throw Error("the MEFB metrics need the source images");
     for (const StackFrame& f : stack.frames)
@@ -384,4 +381,5 @@ std::vector<double> computeMefbMetrics(const SampleImage& fused, const ExposureS
     return {mef.score, mef.singleScale, q / k, v / k, nmiFailed ? 0.0 : n / k, en / k, sf / k, sd / k, ag / k};
 }
 
+} // namespace mefb
 } // namespace fuselab
