@@ -13,6 +13,8 @@ find_package(PkgConfig REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 # Camera RAW: LibRaw (pkg-config; the reentrant build, as readers run on several threads).
 pkg_check_modules(LibRaw REQUIRED IMPORTED_TARGET libraw_r)
+# Colour management: Little CMS 2 (ICC profiles in and out, working-space conversions).
+pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2)
 # Events: HDF5 (C API, CMake's FindHDF5), LZ4 (pkg-config only), ZSTD (config), FlatBuffers
 # (config; flatc generates the AEDAT 4.0 headers at build time).
 find_package(HDF5 REQUIRED COMPONENTS C)

@@ -10,6 +10,8 @@ packages=(
   libopencv-dev libopenexr-dev libexiv2-dev libjpeg-dev libtiff-dev libpng-dev zlib1g-dev
   # camera RAW
   libraw-dev
+  # colour management (Little CMS 2); tificc is the reference in the colour tests
+  liblcms2-dev liblcms2-utils
   # sidecar JSON, command line parsing, SHA-256 of inputs
   nlohmann-json3-dev libcli11-dev libssl-dev
   # events: HDF5, LZ4, ZSTD, FlatBuffers (AEDAT 4.0)

@@ -1,4 +1,5 @@
 #include "display_image.hpp"
+#include "monitor_colour.hpp"
 
 #include "fuselab/colour.hpp"
 #include "fuselab/parallel.hpp"
@@ -123,7 +124,8 @@ int MipImage::levelFor(double scale) const
 std::shared_ptr<DisplayImage> makeDisplayImage(const Image& source, const ViewTransform& view, const QString& label)
 {
     auto d = std::make_shared<DisplayImage>();
-    d->mip = MipImage(renderForDisplay(source, view));
+    // The screen gets the monitor's colours (monitor_colour.hpp); read-outs keep the source values.
+    d->mip = MipImage(toMonitor(renderForDisplay(source, view), renderedColourSpace(source.encoding())));
     d->source = source;
     d->label = label;
     return d;

@@ -41,20 +41,15 @@ QString exportExtension(ExportFormat f)
 
 namespace {
 
-// PQ code values of an image: linear light × reference white in cd/m², through ST 2084.
+// PQ code values (BT.2100: Rec. 2020 primaries) of an image, by the PQ tone mapping itself:
+// linear light × reference white in cd/m², through ST 2084.
 Image pqEncoded(const Image& source, double referenceWhite)
 {
-    const Image linear = withEncoding(source, ColourEncoding::Linear);
-    Image out = Image::uninitialised(linear.width(), linear.height(), linear.channels(), ColourEncoding::Pq);
-    parallelFor(0, linear.height(), 16, [&](int y0, int y1) {
-        for (int y = y0; y < y1; ++y) {
-            const float* s = linear.row(y);
-            float* d = out.row(y);
-            for (int i = 0; i < linear.width() * linear.channels(); ++i)
-                d[i] = float(pqEncode(std::clamp(double(s[i]) * referenceWhite, 0.0, pq::peakCdM2)));
-        }
-    });
-    return out;
+    PqOptions o;
+    o.referenceWhiteCdM2 = referenceWhite;
+    o.direction = PqDirection::Encode;
+    NullProgress quiet;
+    return toneMapPq(source, o, quiet).image;
 }
 
 } // namespace
@@ -115,6 +110,7 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
             for (int x = 0; x < codes.width(); ++x) codes.at(x, y) = painted->image.at(x, y) / 255.0f;
         WriteOptions maskOptions;
         maskOptions.bitDepth = 8;
+        maskOptions.tagColour = false; // frame numbers, not colours
         writeImage(maskPath, codes, maskOptions);
         sidecar.inputFiles.push_back(maskPath);
         sidecar.notes["deghost_mask"] = maskPath + " (painted in the GUI; grey level k = frame k, 0 = automatic)";

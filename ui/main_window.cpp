@@ -6,6 +6,7 @@
 #include "exporter.hpp"
 #include "image_viewer.hpp"
 #include "metrics_panel.hpp"
+#include "monitor_colour.hpp"
 #include "overlay_panel.hpp"
 #include "param_variant.hpp"
 #include "pipeline_panel.hpp"
@@ -404,6 +405,24 @@ void MainWindow::buildActions()
         m_compareViewer->setVisible(m_sideBySideAction->isChecked());
     });
     m_sideBySideAction->setCheckable(true);
+    view->addSeparator();
+    add(view, tr("&Monitor profile…"), QKeySequence(), [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Monitor ICC profile"), monitorProfilePath(),
+                                                          tr("ICC profiles (*.icc *.icm);;All files (*)"));
+        if (path.isEmpty()) return;
+        QString problem;
+        if (!setMonitorProfile(path, &problem)) {
+            QMessageBox::warning(this, tr("Monitor profile"), problem);
+            return;
+        }
+        statusBar()->showMessage(tr("The viewer now shows colours for %1").arg(monitorColourSpace().description()), 5000);
+        refreshDisplay();
+    });
+    add(view, tr("Monitor is s&RGB"), QKeySequence(), [this] {
+        setMonitorProfile(QString());
+        statusBar()->showMessage(tr("The viewer now shows colours for an sRGB monitor"), 5000);
+        refreshDisplay();
+    });
     view->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
 

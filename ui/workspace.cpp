@@ -158,14 +158,9 @@ void Workspace::openPaths(const QStringList& paths)
                 progress.checkCancelled();
                 progress.report(double(i) / double(std::max<std::size_t>(files.size(), 1)), "reading");
                 try {
-                    LoadedImage img = readImage(files[i]);
-                    StackFrame f;
-                    f.path = files[i];
-                    f.pixels = std::move(img.pixels);
-                    f.exposure = exposureFromExif(img.exif);
-                    f.readNote = img.header.contentNote;
-                    if (!f.readNote.empty()) outcome->problems.append(QString::fromStdString(f.path + ": " + f.readNote));
-                    ok.push_back(std::move(f));
+                    std::vector<std::string> warnings;
+                    ok.push_back(toStackFrame(files[i], readImage(files[i]), warnings));
+                    for (const std::string& w : warnings) outcome->problems.append(QString::fromStdString(w));
                 } catch (const Error& e) {
                     outcome->problems.append(QString::fromStdString(e.what()));
                 }

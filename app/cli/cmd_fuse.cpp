@@ -72,7 +72,7 @@ public:
         ConsoleProgress progress("fuse", m_common.quiet);
         ProgressSpan loading(progress, 0.0, 0.3);
         std::vector<std::string> files;
-        const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files);
+        const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files, m_out.workingPrimaries());
         m_out.followInputs(anyDeeperThan8Bits(stack));
         m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
         ProgressSpan deghostSpan(progress, 0.3, 0.4);
@@ -125,12 +125,13 @@ private:
         ConsoleProgress progress("fuse", m_common.quiet);
         ProgressSpan loading(progress, 0.0, 0.3);
         std::vector<std::string> files;
-        const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files);
+        const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files, m_out.workingPrimaries());
         m_out.followInputs(anyDeeperThan8Bits(stack));
         m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
         ProgressSpan fusing(progress, 0.3, 0.95);
         OperatorInput input;
         input.stack = &stack;
+        input.workingPrimaries = m_out.workingPrimaries();
         const OperatorOutput out = runOperator(op, input, overrides, fusing);
         progress.report(0.95, "writing");
         Sidecar sidecar;

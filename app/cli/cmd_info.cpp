@@ -97,6 +97,7 @@ public:
             o["bit_depth"] = img.header.bitDepth;
             o["colour"] = pixels.encoding() == ColourEncoding::Linear ? "linear" : "srgb";
             o["format"] = std::string(toString(img.header.format)); // by content: "jpeg", "camera-raw", …
+            o["colour_profile"] = img.colourNote; // what the file says about its colour, and what reading did
             o["exposure_time_s"] = optionalNumber(time);
             o["f_number"] = optionalNumber(img.exif.fNumber);
             o["iso"] = optionalNumber(img.exif.iso);
@@ -124,6 +125,7 @@ public:
                         o["channels"].get<int>(), o["channels"].get<int>() == 1 ? "" : "s", o["bit_depth"].get<int>(),
                         o["bit_depth"].get<int>() == 32 ? " float" : (o["format"] == "exr" && o["bit_depth"].get<int>() == 16 ? " half" : ""),
                         o["colour"].get<std::string>().c_str(), o["format"].get<std::string>().c_str());
+            std::printf("  colour      %s\n", o["colour_profile"].get<std::string>().c_str());
             std::printf("  exposure    %s s, f/%s, ISO %s, EV %s stops\n", text(o["exposure_time_s"], "%.6g").c_str(),
                         text(o["f_number"], "%.3g").c_str(), text(o["iso"], "%.0f").c_str(), text(o["ev"], "%+.3g").c_str());
             std::printf("  values      min %.6g, max %.6g, dynamic range %s stops\n", o["min"].get<double>(), o["max"].get<double>(),

@@ -55,7 +55,7 @@ public:
         ConsoleProgress progress("merge", m_common.quiet);
         std::vector<std::string> files;
         ProgressSpan loadSpan(progress, 0.0, 0.3);
-        const ExposureStack stack = m_stack.load(m_inputs, true, loadSpan, &files);
+        const ExposureStack stack = m_stack.load(m_inputs, true, loadSpan, &files, m_out.workingPrimaries());
         m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
         // Camera RAW frames are developed linearly (no curve to recover): a RAW bracket merges
         // through the linear response unless the user says otherwise.
@@ -97,6 +97,7 @@ public:
         } else {
             OperatorInput input;
             input.stack = &stack;
+            input.workingPrimaries = m_out.workingPrimaries();
             input.deghostSources = painted ? &*painted : nullptr;
             out = runOperator(op, input, values, mergeSpan);
         }

@@ -50,11 +50,13 @@ public:
         }();
         ReadOptions read;
         read.nonFinite = m_nonFinite == "zero" ? NonFinitePolicy::Zero : NonFinitePolicy::Reject;
+        read.workingPrimaries = m_out.workingPrimaries();
         const LoadedImage loaded = readInputImage(m_input, read);
         m_out.followInputs(loaded.pixels.bitDepth() > 8);
         m_out.metadataFrom = m_input;
         OperatorInput input;
         input.images.push_back(loaded.pixels.toFloat());
+        input.workingPrimaries = read.workingPrimaries;
         if (input.images.front().encoding() == ColourEncoding::Srgb && loaded.pixels.bitDepth() != 32)
             printWarning(m_input + ": an 8/16-bit display image is not radiance; it is decoded from sRGB and tone-mapped anyway");
         ConsoleProgress progress("tonemap", m_common.quiet);
@@ -64,6 +66,8 @@ public:
         Sidecar sidecar;
         sidecar.operators.push_back({op.info().id, op.info().version, values});
         sidecar.inputFiles.push_back(m_input);
+        sidecar.notes["colour " + m_input] = loaded.colourNote;
+        if (!loaded.colourWarning.empty()) printWarning(m_input + ": " + loaded.colourWarning);
         sidecar.numbers = out.scalars;
         if (out.image.encoding() == ColourEncoding::Pq) sidecar.notes["transfer_function"] = "PQ (SMPTE ST 2084) code values";
         if (out.image.encoding() == ColourEncoding::Hlg) sidecar.notes["transfer_function"] = "HLG (ITU-R BT.2100) code values";

@@ -23,6 +23,23 @@ void OutputOptions::attach(CLI::App& sub)
         ->capture_default_str();
     sub.add_option("--tiff-compression", tiffCompression, "TIFF compression: none, lzw, deflate")
         ->capture_default_str()->check(CLI::IsMember({"none", "lzw", "deflate"}));
+    sub.add_option("--working-space", workingSpace,
+                   "Primaries every input is converted into (from its ICC profile, PNG cICP/gAMA/cHRM or EXR "
+                   "chromaticities; untagged = sRGB) and operators work in: rec709 (= sRGB) or rec2020")
+        ->capture_default_str()->check(CLI::IsMember({"rec709", "srgb", "rec2020"}));
+    sub.add_option("--output-space", outputSpace,
+                   "Primaries of the written file, with their ICC profile (EXR: chromaticities): srgb, display-p3, "
+                   "adobe-rgb or rec2020; default the working space. PQ/HLG outputs are always Rec. 2020 (cICP 9/16 or 9/18)")
+        ->check(CLI::IsMember({"srgb", "rec709", "display-p3", "adobe-rgb", "rec2020"}));
+}
+
+RgbPrimaries OutputOptions::workingPrimaries() const
+{
+    try {
+        return primariesFromString(workingSpace);
+    } catch (const Error& e) {
+        throw UsageError(e.problem());
+    }
 }
 
 void OutputOptions::followInputs(bool anyInputDeeperThan8Bits)
@@ -54,6 +71,12 @@ WriteOptions OutputOptions::toWriteOptions() const
     w.bitDepth = bitDepth == 0 ? 8 : bitDepth; // commands that do not follow their inputs write 8 bits
     w.jpegQuality = quality;
     w.metadataFrom = metadataFrom;
+    w.dataPrimaries = workingPrimaries();
+    try {
+        if (!outputSpace.empty()) w.outputPrimaries = primariesFromString(outputSpace);
+    } catch (const Error& e) {
+        throw UsageError(e.problem());
+    }
     w.exrType = exrType == "float" ? ExrPixelType::Float : ExrPixelType::Half;
     try {
         w.exrCompression = exrCompressionFromString(exrCompression);
@@ -78,12 +101,14 @@ int fileBitDepth(const std::string& path, const WriteOptions& w, int integerSamp
 }
 // The file's colour: float formats hold linear light, integer files sRGB-encoded values (or the
 // PQ/HLG code values the encoding names).
-std::string colourSpaceOf(const std::string& path, ColourEncoding encoding)
+std::string colourSpaceOf(const std::string& path, ColourEncoding encoding, const WriteOptions& w)
 {
     const FileFormat f = formatFromExtension(path);
-    if (f == FileFormat::Exr || f == FileFormat::RadianceHdr) return "linear";
+    const RgbPrimaries primaries = w.outputPrimaries.value_or(w.dataPrimaries);
+    if (f == FileFormat::RadianceHdr) return "linear";
+    if (f == FileFormat::Exr) return primaries == RgbPrimaries::Rec709 ? "linear" : "linear-" + std::string(toString(primaries));
     if (encoding == ColourEncoding::Pq || encoding == ColourEncoding::Hlg) return std::string(toString(encoding));
-    return "srgb";
+    return primaries == RgbPrimaries::Rec709 ? "srgb" : std::string(toString(primaries));
 }
 } // namespace
 
@@ -105,7 +130,7 @@ WrittenOutput writeOutputWithSidecar(const std::string& path, const Image& image
     sidecar.outputChannels = image.channels();
     sidecar.outputBitDepth = fileBitDepth(path, w, 0);
     writeSidecar(path, sidecar);
-    return {path, colourSpaceOf(path, image.encoding()), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
+    return {path, colourSpaceOf(path, image.encoding(), w), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
 }
 
 WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar)
@@ -119,7 +144,7 @@ WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage&
     if (formatFromExtension(path) == FileFormat::Tiff) sidecar.notes["tiff_compression"] = options.tiffCompression;
     sidecar.notes["encoding"] = std::string(toString(image.encoding()));
     writeSidecar(path, sidecar);
-    return {path, colourSpaceOf(path, image.encoding()), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
+    return {path, colourSpaceOf(path, image.encoding(), options.toWriteOptions()), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
 }
 
 FusedSampleTypeChoice sampleTypeFor(const std::string& path, const OutputOptions& options)

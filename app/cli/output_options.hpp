@@ -22,8 +22,14 @@ struct OutputOptions {
     /// The photograph whose EXIF/XMP/IPTC the output carries (WriteOptions::metadataFrom); set
     /// by the command (the reference frame of a stack, the input of a tone mapping).
     std::string metadataFrom;
+    /// --working-space: the primaries inputs are converted into and operators work in.
+    std::string workingSpace = "rec709";
+    /// --output-space: the primaries of the written file (empty: the working space's).
+    std::string outputSpace;
 
     void attach(CLI::App& sub);
+    /// The parsed --working-space (UsageError when unknown).
+    RgbPrimaries workingPrimaries() const;
     /// Resolves the default depth from the inputs: 16-bit, float or camera RAW inputs give a
     /// 16-bit PNG/TIFF, all-8-bit inputs an 8-bit one. A depth the user gave is kept.
     void followInputs(bool anyInputDeeperThan8Bits);

@@ -31,7 +31,9 @@ void StackOptions::applyDeghostFlags(ParamValues& overrides) const
 std::optional<Image8> StackOptions::paintedSources(int widthPx, int heightPx) const
 {
     if (deghostMask.empty()) return std::nullopt;
-    const LoadedImage loaded = readInputImage(deghostMask);
+    ReadOptions asStored;
+    asStored.manageColour = false; // frame numbers, not colours: no profile may change them
+    const LoadedImage loaded = readInputImage(deghostMask, asStored);
     const Image8* codes = loaded.pixels.as8();
     if (!codes) throw Error(deghostMask, "a deghosting mask must be an 8-bit grey image (grey level k = frame k)");
     if (codes->width() != widthPx || codes->height() != heightPx)
@@ -52,9 +54,10 @@ std::optional<Image8> StackOptions::paintedSources(int widthPx, int heightPx) co
 }
 
 ExposureStack StackOptions::load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,
-                                 std::vector<std::string>* files) const
+                                 std::vector<std::string>* files, RgbPrimaries working) const
 {
     StackLoadOptions options;
+    options.read.workingPrimaries = working;
     if (!ev.empty()) options.evs = parseListOption(ev, "--ev");
     if (!times.empty()) options.timesS = parseListOption(times, "--times");
     options.requireExposures = requireExposures;

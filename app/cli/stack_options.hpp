@@ -34,9 +34,10 @@ struct StackOptions {
     void noteDeghosting(const DeghostOutcome& outcome, Sidecar& sidecar) const;
     /// Only the painted mask part of noteDeghosting (for outputs whose numbers come from an operator).
     void notePaintedMask(Sidecar& sidecar) const;
-    /// Loads (and aligns) the inputs; warnings go to stderr. `requireExposures` for merges.
+    /// Loads (and aligns) the inputs, converted into `working` primaries; warnings go to stderr.
+    /// `requireExposures` for merges.
     ExposureStack load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,
-                       std::vector<std::string>* files) const;
+                       std::vector<std::string>* files, RgbPrimaries working = RgbPrimaries::Rec709) const;
 };
 
 } // namespace fuselab::cli

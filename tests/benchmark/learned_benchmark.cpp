@@ -129,7 +129,7 @@ int main(int argc, char** argv)
             // Held out: the trainer's own validation stream (seed 7), larger than during training.
             for (const learn::TrainingStack& s : learn::makeValidationStacks(synthetic, 512, 4, 7)) {
                 ExposureStack stack;
-                for (const Image& im : s.inputs) stack.frames.push_back({s.name, SampleImage(im), {}, {}});
+                for (const Image& im : s.inputs) stack.frames.push_back({s.name, SampleImage(im), {}, {}, {}});
                 rows.push_back(evaluate(s.name + " 512x384", stack, *model, 1, outDir, score));
             }
         }

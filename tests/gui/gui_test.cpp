@@ -3,6 +3,7 @@
 // errors from corrupt files.
 #include "image_viewer.hpp"
 #include "display_image.hpp"
+#include "monitor_colour.hpp"
 #include "evaluation_dialog.hpp"
 #include "events_panel.hpp"
 #include "loss_chart.hpp"
@@ -92,6 +93,40 @@ private Q_SLOTS:
         QCOMPARE(w.workspace().previewResult()->display.width(), 1024); // the proxy: long side 1024
         QCOMPARE(w.workspace().loadedStack().size(), std::size_t(5));
         QVERIFY(w.pipelinePanel()->panel(QStringLiteral("fusion"))->editorCount() > 0);
+    }
+
+    void viewerConvertsToTheMonitorProfile()
+    {
+        // Without a profile the monitor is sRGB and sRGB pixels are shown as stored.
+        Image red(4, 4, 3, ColourEncoding::Srgb);
+        for (int y = 0; y < 4; ++y)
+            for (int x = 0; x < 4; ++x) red.at(x, y, 0) = 1.0f;
+        QVERIFY(setMonitorProfile(QString()));
+        const QImage plain = makeDisplayImage(red, ViewTransform{}, QStringLiteral("red"))->mip.level(0);
+        QCOMPARE(QColor(plain.pixel(1, 1)), QColor(255, 0, 0));
+        // A Display P3 monitor: sRGB red is (0.9175, 0.2003, 0.1386) there, i.e. about (234, 51, 35).
+        QTemporaryDir dir;
+        const QString icc = dir.filePath(QStringLiteral("p3.icc"));
+        QFile file(icc);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QColorSpace(QColorSpace::DisplayP3).iccProfile());
+        file.close();
+        QVERIFY(setMonitorProfile(icc));
+        QCOMPARE(monitorProfilePath(), icc);
+        const QColor shown(makeDisplayImage(red, ViewTransform{}, QStringLiteral("red"))->mip.level(0).pixel(1, 1));
+        QVERIFY2(std::abs(shown.red() - 234) <= 2 && std::abs(shown.green() - 51) <= 2 && std::abs(shown.blue() - 35) <= 2,
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(shown.red()).arg(shown.green()).arg(shown.blue())));
+        // Not a profile: refused with a reason, the setting kept.
+        const QString junk = dir.filePath(QStringLiteral("junk.icc"));
+        QFile j(junk);
+        QVERIFY(j.open(QIODevice::WriteOnly));
+        j.write("not a profile");
+        j.close();
+        QString problem;
+        QVERIFY(!setMonitorProfile(junk, &problem));
+        QVERIFY(problem.contains(QStringLiteral("junk.icc")));
+        QCOMPARE(monitorProfilePath(), icc);
+        QVERIFY(setMonitorProfile(QString()));
     }
 
     void parameterPanelHasOneEditorPerSpecAndValuesReachTheOperator()

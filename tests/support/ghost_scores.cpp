@@ -112,7 +112,7 @@ GhostScore scoreDeghosting(const GhostCase& c, const OperatorRegistry& registry)
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
             const double truthG = m.ghostFreeRadiance.at(x, y, 1) * sim.exposureScale;
-            const double a = ourRadiance.at(x, y, 1), b = plainRadiance.at(x, y, 1);
+            const double a = ourRadiance.at(x, y, 1);
             if (a > 0 && truthG > 0) logRatio.push_back(std::log(a / truthG));
         }
     std::vector<double> sorted = logRatio;

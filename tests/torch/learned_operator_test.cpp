@@ -25,7 +25,7 @@ ExposureStack syntheticStack(int w, int h)
     ExposureSimulation sim;
     sim.stops = {-2.0, 0.0, 2.0};
     sim.exposureScale = autoExposureScale(scene);
-    for (const SimulatedFrame& f : exposeScene(scene, sim)) stack.frames.push_back({"synthetic", f.pixels, {}, {}});
+    for (const SimulatedFrame& f : exposeScene(scene, sim)) stack.frames.push_back({"synthetic", f.pixels, {}, {}, {}});
     return stack;
 }
 

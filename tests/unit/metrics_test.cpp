@@ -386,7 +386,7 @@ TEST(Metrics, SuiteReturnsEveryKeyInOrderAndSaysWhatItSkipped)
         for (int y = 0; y < 40; ++y)
             for (int x = 0; x < 60; ++x)
                 for (int c = 0; c < 3; ++c) px.at(x, y, c) = std::uint8_t(std::clamp(40 * k + (x * 7 + y * 3 + c) % 90, 0, 255));
-        stack.frames.push_back({"frame" + std::to_string(k), SampleImage(px), {}, {}});
+        stack.frames.push_back({"frame" + std::to_string(k), SampleImage(px), {}, {}, {}});
     }
     NullProgress p;
     const SampleImage fused = stack.frames[1].pixels;
@@ -429,7 +429,7 @@ TEST(Metrics, OperatorsUseAnExplicitReferenceOrFallBackToTheFrames)
         for (int y = 0; y < 48; ++y)
             for (int x = 0; x < 64; ++x)
                 for (int c = 0; c < 3; ++c) px.at(x, y, c) = std::uint8_t(t.at(x, y));
-        stack.frames.push_back({"frame" + std::to_string(k), SampleImage(px), {}, {}});
+        stack.frames.push_back({"frame" + std::to_string(k), SampleImage(px), {}, {}, {}});
     }
     const Image fused = stack.frames[0].pixels.toFloat(), other = stack.frames[1].pixels.toFloat();
     NullProgress p;

@@ -48,6 +48,7 @@ struct StackFrame {
     SampleImage pixels;
     FrameExposure exposure;
     std::string readNote; ///< empty, or how the file was read against its name (ImageHeader::contentNote)
+    std::string colourNote; ///< what the file said about its colour and what reading did (LoadedImage::colourNote)
 };
 
 /// An ordered set of differently exposed frames of one scene (same size and channels).

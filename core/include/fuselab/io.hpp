@@ -7,12 +7,18 @@
 //
 // Decoded integer files become 8- or 16-bit SampleImages tagged Srgb; OpenEXR, Radiance
 // HDR and float TIFF become float images tagged Linear. Channels are in R, G, B(, A) order.
+// Colour is managed (colour_space.hpp): a file's embedded ICC profile (JPEG APP2, PNG iCCP,
+// TIFF), PNG cICP/sRGB/gAMA/cHRM chunks and OpenEXR chromaticities are honoured, and pixels
+// are converted into the working space on reading (16-bit afterwards; untagged and sRGB files
+// are left exactly as stored). Written files say what they hold: an ICC profile in PNG/JPEG/TIFF,
+// a cICP chunk in PQ/HLG PNGs, chromaticities in OpenEXR.
 //
 // Every write is atomic: the file is encoded into a temporary next to the target and
 // renamed over it only when complete, so a failed write never damages an existing file.
 // All functions throw fuselab::Error naming the file and the problem.
 #pragma once
 
+#include "fuselab/colour_space.hpp"
 #include "fuselab/exposure.hpp"
 #include "fuselab/image.hpp"
 #include "fuselab/response.hpp"
@@ -69,6 +75,10 @@ struct ReadOptions {
     bool readExif = true;
     RawOptions raw;
     NonFinitePolicy nonFinite = NonFinitePolicy::Reject;
+    /// The working space pixels are converted into (colour_space.hpp).
+    RgbPrimaries workingPrimaries = RgbPrimaries::Rec709;
+    /// false: pixels exactly as stored, profiles ignored (for tests and `info --as-stored`).
+    bool manageColour = true;
 };
 
 struct LoadedImage {
@@ -78,6 +88,13 @@ struct LoadedImage {
     ExifExposure exif;          ///< whatever EXIF exposure tags the file carries
     std::uint64_t nanCount = 0; ///< samples (not pixels) that were NaN
     std::uint64_t infCount = 0; ///< samples that were ±Inf
+    /// What the file says about its colour and what reading did with it, e.g. "ICC profile
+    /// 'Adobe RGB (1998)', converted to linear... ". Never empty for a read image.
+    std::string colourNote;
+    /// Whether the pixels were converted (false: as stored).
+    bool colourConverted = false;
+    /// Empty, or a tag that could not be honoured (an unreadable profile, one for other data).
+    std::string colourWarning;
 };
 
 /// Reads only what is needed to know the format and size; checks size and extension.
@@ -109,6 +126,14 @@ struct WriteOptions {
     /// exposure fields, thumbnail and maker note dropped; Orientation 1, the new size, Software
     /// FuseLab — and its camera, lens and capture date as OpenEXR header attributes.
     std::string metadataFrom;
+    /// The primaries of the image's RGB values (the run's working space).
+    RgbPrimaries dataPrimaries = RgbPrimaries::Rec709;
+    /// The file's primaries, when other than the data's: the pixels are converted (display
+    /// files keep that space's own transfer curve: sRGB, or 563/256 for Adobe RGB). PQ/HLG
+    /// data are Rec. 2020 by definition and ignore it.
+    std::optional<RgbPrimaries> outputPrimaries;
+    /// Embed the colour description (ICC profile, cICP, EXR chromaticities).
+    bool tagColour = true;
 };
 
 /// Writes a float image. Integer formats receive display-encoded values clipped to [0,1]

@@ -6,6 +6,7 @@
 // Operators are stateless and const: run() may be called from several threads at once.
 #pragma once
 
+#include "fuselab/colour_space.hpp"
 #include "fuselab/events.hpp"
 #include "fuselab/exposure.hpp"
 #include "fuselab/image.hpp"
@@ -61,6 +62,9 @@ struct OperatorInput {
     /// Painted deghosting decisions for stack operators (deghost.hpp makeConsistentStack: one
     /// 8-bit channel at stack size, code k = take from frame k, 0 = automatic); not owned.
     const Image8* deghostSources = nullptr;
+    /// The primaries of every input image's RGB (the run's working space, colour_space.hpp);
+    /// operators that write a standard space (PQ/HLG: Rec. 2020) convert from it.
+    RgbPrimaries workingPrimaries = RgbPrimaries::Rec709;
 };
 
 struct NamedImage {

@@ -17,6 +17,11 @@ struct StackLoadOptions {
     ReadOptions read;
 };
 
+/// A read image as a stack frame: its pixels, its EXIF exposure, and how it was read (content
+/// and colour notes); `warnings` receives what the user should see (a renamed file, an unusable
+/// colour profile).
+StackFrame toStackFrame(const std::string& path, LoadedImage&& image, std::vector<std::string>& warnings);
+
 struct LoadedStack {
     ExposureStack stack;
     std::vector<std::string> warnings; ///< e.g. typed EVs contradicting brightness order

@@ -8,6 +8,7 @@
 // the image-level functions below them live in fuselab_core.
 #pragma once
 
+#include "fuselab/colour_space.hpp"
 #include "fuselab/image.hpp"
 #include "fuselab/progress.hpp"
 
@@ -104,6 +105,9 @@ struct PqOptions {
     PqDirection direction = PqDirection::Encode;
     /// Encode: applied to the radiance before encoding. Decode: applied to the decoded light.
     double exposureStops = 0.0;
+    /// The primaries of the linear side: encoding converts them to Rec. 2020 (PQ's, BT.2100),
+    /// decoding converts Rec. 2020 back to them.
+    RgbPrimaries workingPrimaries = RgbPrimaries::Rec709;
 };
 /// Encode works in float (within 1e-7 of pqEncode's double result; decoded light within 2e-6).
 /// Decode reads the sample values as code values whatever the tag (a PNG of PQ codes comes
@@ -117,8 +121,9 @@ struct HlgOptions {
     /// (diffuse white) lands on BT.2408's HLG reference white E' = 0.75.
     double sceneValueAtPeak = 3.7741181;
     double exposureStops = 0.0;
+    RgbPrimaries workingPrimaries = RgbPrimaries::Rec709; ///< converted to Rec. 2020 (HLG's, BT.2100)
 };
-/// Output: E' = hlgOetf(min(scene / sceneValueAtPeak, 1)) per channel, Hlg-tagged.
+/// Output: E' = hlgOetf(min(scene / sceneValueAtPeak, 1)) per channel of the Rec. 2020 light, Hlg-tagged.
 /// Scalars: "clipped_fraction".
 ToneMapResult toneMapHlg(const Image& radiance, const HlgOptions& options, ProgressSink& progress);
 

@@ -37,10 +37,12 @@ inline constexpr int kOpenCvCodecAbiVersion = 1;
 /// TIFF through libtiff when the layout is plain (contiguous 8/16-bit or float, 1–4 samples,
 /// RGB or grey, strips); std::nullopt for anything else, which OpenCV then decodes.
 std::optional<SampleImage> decodeTiffDirect(const std::uint8_t* data, std::size_t size);
-/// Writes a TIFF file at `path` (the caller's temporary) with libtiff: 8/16-bit or float.
-void writeTiff(const std::string& path, const SampleImage& image, const WriteOptions& options);
-/// Writes an OpenEXR file at `path` (the caller's temporary).
-void writeExr(const std::string& path, const Image& linear, const WriteOptions& options);
+/// Writes a TIFF file at `path` (the caller's temporary) with libtiff: 8/16-bit or float;
+/// `icc` (when not empty) goes into the ICC profile tag.
+void writeTiff(const std::string& path, const SampleImage& image, const WriteOptions& options, const std::vector<std::uint8_t>& icc);
+/// Writes an OpenEXR file at `path` (the caller's temporary); its chromaticities attribute
+/// names `primaries` (the linear values' RGB; nothing written when empty).
+void writeExr(const std::string& path, const Image& linear, const WriteOptions& options, std::optional<RgbPrimaries> primaries);
 
 /// Camera RAW through LibRaw (raw_decoder.cpp): the output size when LibRaw accepts the bytes
 /// (nothing when it does not: that is how a RAW is recognised), and the linear 16-bit

@@ -1,6 +1,7 @@
 // OpenEXR reading (RGB(A), Y, luminance/chroma; half or float; scanline or tiled) and
 // writing (half or float, any of the library's compressions).
 #include "codecs.hpp"
+#include "colour_tags.hpp"
 #include "half_convert.hpp"
 
 #include "fuselab/error.hpp"
@@ -175,7 +176,20 @@ SampleImage decodeExr(const std::uint8_t* data, std::size_t size, std::uint64_t 
     }
 }
 
-void writeExr(const std::string& path, const Image& linear, const WriteOptions& options)
+std::optional<Chromaticities> exrChromaticities(const std::uint8_t* data, std::size_t size)
+{
+    try {
+        MemoryIStream stream(data, size);
+        Imf::InputFile file(stream);
+        if (!Imf::hasChromaticities(file.header())) return std::nullopt;
+        const Imf::Chromaticities& c = Imf::chromaticities(file.header());
+        return Chromaticities{c.red.x, c.red.y, c.green.x, c.green.y, c.blue.x, c.blue.y, c.white.x, c.white.y};
+    } catch (const std::exception&) {
+        return std::nullopt; // the pixel decoder reports a damaged file
+    }
+}
+
+void writeExr(const std::string& path, const Image& linear, const WriteOptions& options, std::optional<RgbPrimaries> primaries)
 {
     static constexpr Imf::Compression kCompressions[] = {
         Imf::NO_COMPRESSION, Imf::RLE_COMPRESSION, Imf::ZIPS_COMPRESSION, Imf::ZIP_COMPRESSION, Imf::PIZ_COMPRESSION,
@@ -190,6 +204,11 @@ void writeExr(const std::string& path, const Image& linear, const WriteOptions& 
                                                : ch == 3 ? std::vector<std::string>{"R", "G", "B"}
                                                          : std::vector<std::string>{"R", "G", "B", "A"};
         for (const std::string& n : names) header.channels().insert(n, Imf::Channel(type));
+        if (primaries) {
+            const Chromaticities c = chromaticitiesOf(*primaries);
+            Imf::addChromaticities(header, Imf::Chromaticities(Imath::V2f(float(c.rx), float(c.ry)), Imath::V2f(float(c.gx), float(c.gy)),
+                                                           Imath::V2f(float(c.bx), float(c.by)), Imath::V2f(float(c.wx), float(c.wy))));
+        }
         if (!options.metadataFrom.empty()) {
             // OpenEXR has no EXIF: the photograph's camera, lens and capture date go in header
             // attributes (capDate and comments are OpenEXR standard attributes).

@@ -1,5 +1,6 @@
 // readImage / probeImage: recognise, check, decode, count non-finite samples, read EXIF.
 #include "codecs.hpp"
+#include "colour_management.hpp"
 #include "format_sniff.hpp"
 
 #include "fuselab/error.hpp"
@@ -205,8 +206,13 @@ LoadedImage readImage(const std::string& path, const ReadOptions& options)
                               " differs from the header's " + std::to_string(loaded.header.width) + "x" +
                               std::to_string(loaded.header.height));
     loaded.header.channels = loaded.pixels.channels();
-    if (loaded.header.format != FileFormat::Exr) loaded.header.bitDepth = loaded.pixels.bitDepth();
+    if (loaded.header.format != FileFormat::Exr) loaded.header.bitDepth = loaded.pixels.bitDepth(); // the file's depth
     countAndTreatNonFinite(loaded, options.nonFinite);
+    try {
+        detail::manageReadColour(loaded, bytes.data(), bytes.size(), options);
+    } catch (const Error& e) {
+        throw e.withFile(path);
+    }
     return loaded;
 }
 

@@ -19,8 +19,10 @@ namespace fuselab {
 
 void addReadNotes(Sidecar& sidecar, const ExposureStack& stack)
 {
-    for (const StackFrame& f : stack.frames)
+    for (const StackFrame& f : stack.frames) {
         if (!f.readNote.empty()) sidecar.notes["read " + f.path] = f.readNote;
+        if (!f.colourNote.empty()) sidecar.notes["colour " + f.path] = f.colourNote;
+    }
 }
 
 std::string sidecarPath(const std::string& outputPath)

@@ -5,6 +5,7 @@
 // changes colours; here samples arrive as stored. Layouts this reader does not handle
 // (palette, bilevel, YCbCr, tiled) go to OpenCV.
 #include "codecs.hpp"
+#include "colour_tags.hpp"
 
 #include "fuselab/error.hpp"
 
@@ -131,7 +132,20 @@ std::optional<SampleImage> decodeTiffDirect(const std::uint8_t* data, std::size_
     return std::nullopt;
 }
 
-void writeTiff(const std::string& path, const SampleImage& image, const WriteOptions& options)
+std::vector<std::uint8_t> tiffIccProfile(const std::uint8_t* data, std::size_t size)
+{
+    installHandlers();
+    MemoryTiff mem{data, size};
+    std::unique_ptr<TIFF, void (*)(TIFF*)> tif(
+        TIFFClientOpen("memory", "rm", &mem, memRead, memWrite, memSeek, memClose, memSize, memMap, memUnmap), &TIFFClose);
+    std::uint32_t length = 0;
+    void* profile = nullptr;
+    if (!tif || TIFFGetField(tif.get(), TIFFTAG_ICCPROFILE, &length, &profile) != 1 || !profile) return {};
+    const auto* bytes = static_cast<const std::uint8_t*>(profile);
+    return std::vector<std::uint8_t>(bytes, bytes + length);
+}
+
+void writeTiff(const std::string& path, const SampleImage& image, const WriteOptions& options, const std::vector<std::uint8_t>& icc)
 {
     installHandlers();
     t_tiffError.clear();
@@ -160,6 +174,7 @@ void writeTiff(const std::string& path, const SampleImage& image, const WriteOpt
     const std::size_t rowBytes = std::size_t(image.width()) * ch * (bits / 8);
     TIFFSetField(tif.get(), TIFFTAG_ROWSPERSTRIP, std::uint32_t(std::max<std::size_t>(1, (1u << 20) / std::max<std::size_t>(rowBytes, 1))));
     TIFFSetField(tif.get(), TIFFTAG_SOFTWARE, "FuseLab");
+    if (!icc.empty()) TIFFSetField(tif.get(), TIFFTAG_ICCPROFILE, std::uint32_t(icc.size()), icc.data());
     if (const Image8* p8 = image.as8()) writeScanlines(tif.get(), *p8);
     else if (const Image16* p16 = image.as16()) writeScanlines(tif.get(), *p16);
     else writeScanlines(tif.get(), *image.asFloat());

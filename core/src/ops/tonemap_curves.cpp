@@ -120,7 +120,9 @@ ToneMapResult toneMapPq(const Image& image, const PqOptions& options, ProgressSi
     if (!(white > 0.0) || !std::isfinite(white)) throw Error("PQ reference white must be a positive luminance");
     ToneMapResult result;
     if (options.direction == PqDirection::Encode) {
-        Image img = prepareRadianceForToneMapping(image, options.exposureStops, result.notes);
+        // PQ signals are BT.2100 (Rec. 2020 primaries); the working space's gamut lies inside it.
+        Image img = convertPrimaries(prepareRadianceForToneMapping(image, options.exposureStops, result.notes),
+                                     options.workingPrimaries, RgbPrimaries::Rec2020);
         progress.checkCancelled();
         const float whiteF = float(white);
         const long long clipped = applyPerSample(img, [&](float v, bool& clip) {
@@ -151,7 +153,7 @@ ToneMapResult toneMapPq(const Image& image, const PqOptions& options, ProgressSi
         if (nonFinite.load() > 0)
             result.notes.push_back("replaced " + std::to_string(nonFinite.load()) + " non-finite PQ code values by 0");
         img.setEncoding(ColourEncoding::Linear);
-        result.image = img;
+        result.image = convertPrimaries(img, RgbPrimaries::Rec2020, options.workingPrimaries);
     }
     progress.report(1.0, "PQ");
     return result;
@@ -162,7 +164,8 @@ ToneMapResult toneMapHlg(const Image& radiance, const HlgOptions& options, Progr
     const double peak = options.sceneValueAtPeak;
     if (!(peak > 0.0) || !std::isfinite(peak)) throw Error("the scene value at the HLG peak must be positive");
     ToneMapResult result;
-    Image img = prepareRadianceForToneMapping(radiance, options.exposureStops, result.notes);
+    Image img = convertPrimaries(prepareRadianceForToneMapping(radiance, options.exposureStops, result.notes),
+                                 options.workingPrimaries, RgbPrimaries::Rec2020);
     progress.checkCancelled();
     const long long clipped = applyPerSample(img, [&](float v, bool& clip) {
         const double e = double(v) / peak;
@@ -255,6 +258,7 @@ public:
         o.exposureStops = values.number("exposure_stops");
         o.referenceWhiteCdM2 = values.number("reference_white_cdm2");
         o.direction = values.choice("direction") == "decode" ? PqDirection::Decode : PqDirection::Encode;
+        o.workingPrimaries = input.workingPrimaries;
         return toOperatorOutput(toneMapPq(input.images.front(), o, progress));
     }
 };
@@ -286,6 +290,7 @@ public:
         HlgOptions o;
         o.exposureStops = values.number("exposure_stops");
         o.sceneValueAtPeak = values.number("scene_value_at_peak");
+        o.workingPrimaries = input.workingPrimaries;
         return toOperatorOutput(toneMapHlg(input.images.front(), o, progress));
     }
 };

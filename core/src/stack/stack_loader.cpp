@@ -143,6 +143,19 @@ std::vector<std::string> checkBrightnessOrder(const ExposureStack& stack)
     return warnings;
 }
 
+StackFrame toStackFrame(const std::string& path, LoadedImage&& image, std::vector<std::string>& warnings)
+{
+    StackFrame frame;
+    frame.path = path;
+    frame.pixels = std::move(image.pixels);
+    frame.exposure = exposureFromExif(image.exif);
+    frame.readNote = image.header.contentNote;
+    frame.colourNote = image.colourNote;
+    if (!frame.readNote.empty()) warnings.push_back(path + ": " + frame.readNote);
+    if (!image.colourWarning.empty()) warnings.push_back(path + ": " + image.colourWarning);
+    return frame;
+}
+
 LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions options)
 {
     namespace fs = std::filesystem;
@@ -173,11 +186,7 @@ LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions op
     LoadedStack result;
     for (std::size_t i = 0; i < files.size(); ++i) {
         LoadedImage& img = images[i];
-        StackFrame frame;
-        frame.path = files[i];
-        frame.pixels = std::move(img.pixels);
-        frame.exposure = exposureFromExif(img.exif);
-        frame.readNote = img.header.contentNote;
+        StackFrame frame = toStackFrame(files[i], std::move(img), result.warnings);
         if (!options.evs.empty()) {
             frame.exposure.stops = options.evs[i];
             frame.exposure.source = ExposureSource::TypedEv;
@@ -194,8 +203,6 @@ LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions op
             if (!f.exposure.stops)
                 throw Error(f.path, "no exposure data (no EXIF exposure time); radiance merge needs it: "
                                     "give --ev LIST (stops, +1 = twice the light) or --times LIST (seconds)");
-    for (const StackFrame& f : result.stack.frames)
-        if (!f.readNote.empty()) result.warnings.push_back(f.path + ": " + f.readNote);
     const std::vector<std::string> order = checkBrightnessOrder(result.stack);
     result.warnings.insert(result.warnings.end(), order.begin(), order.end());
     if (options.sortByExposure && result.stack.hasExposures())
