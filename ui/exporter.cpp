@@ -39,6 +39,15 @@ QString exportExtension(ExportFormat f)
     }
 }
 
+std::vector<RgbPrimaries> exportColourSpaces()
+{
+    return {RgbPrimaries::Rec709, RgbPrimaries::DisplayP3, RgbPrimaries::AdobeRgb, RgbPrimaries::Rec2020};
+}
+
+QString exportColourSpaceName(RgbPrimaries primaries) { return QString::fromUtf8(displayName(primaries).data(), int(displayName(primaries).size())); }
+
+bool exportTakesColourSpace(ExportFormat format) { return format != ExportFormat::PqPng16 && format != ExportFormat::RadianceHdr; }
+
 namespace {
 
 // PQ code values (BT.2100: Rec. 2020 primaries) of an image, by the PQ tone mapping itself:
@@ -66,6 +75,7 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
         throw Error(path, "the extension does not match the chosen format (expected " + expected.toStdString() + ")");
 
     WriteOptions options;
+    if (exportTakesColourSpace(choice.format)) options.outputPrimaries = choice.outputPrimaries;
     // The middle frame's camera, lens, date and place travel with the export.
     if (!inputFiles.isEmpty()) options.metadataFrom = inputFiles[(inputFiles.size() - 1) / 2].toStdString();
     Sidecar sidecar;

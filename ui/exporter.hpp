@@ -5,8 +5,12 @@
 
 #include "pipeline.hpp"
 
+#include "fuselab/colour_space.hpp"
+
 #include <QString>
 #include <QStringList>
+
+#include <vector>
 
 namespace fuselab::ui {
 
@@ -16,7 +20,15 @@ struct ExportChoice {
     ExportFormat format = ExportFormat::Png16;
     int jpegQuality = 95;
     double pqReferenceWhiteCdM2 = 203.0; ///< PQ: display value 1.0 (or radiance 1.0) ↦ this luminance
+    /// PNG/TIFF/JPEG (not PQ) and EXR: the file's primaries, pixels converted and the profile embedded.
+    RgbPrimaries outputPrimaries = RgbPrimaries::Rec709;
 };
+
+/// The output spaces the export offers, in menu order, and their names ("Display P3", …).
+std::vector<RgbPrimaries> exportColourSpaces();
+QString exportColourSpaceName(RgbPrimaries primaries);
+/// Whether the format takes a chosen colour space (PQ is BT.2100's Rec. 2020, HDR is Rec. 709).
+bool exportTakesColourSpace(ExportFormat format);
 
 QStringList exportFormatNames();           ///< in ExportFormat order, for a combo box
 QString exportExtension(ExportFormat format); ///< ".exr", ".png", …

@@ -360,6 +360,17 @@ void MainWindow::buildActions()
             quality = QInputDialog::getInt(this, tr("Export"), tr("JPEG quality:"), 95, 1, 100, 1, &ok);
             if (!ok) return;
         }
+        RgbPrimaries space = RgbPrimaries::Rec709;
+        if (exportTakesColourSpace(exportFormatFromName(format))) {
+            QStringList spaces;
+            for (RgbPrimaries p : exportColourSpaces()) spaces << exportColourSpaceName(p);
+            const QString chosen = QInputDialog::getItem(this, tr("Export"), tr("Colour space (its ICC profile is embedded):"), spaces,
+                                                         std::max(0, int(spaces.indexOf(s.value(QStringLiteral("export/colourSpace")).toString()))),
+                                                         false, &ok);
+            if (!ok) return;
+            space = exportColourSpaces()[std::size_t(spaces.indexOf(chosen))];
+            s.setValue(QStringLiteral("export/colourSpace"), chosen);
+        }
         const QString ext = exportExtension(exportFormatFromName(format));
         QString path = QFileDialog::getSaveFileName(this, tr("Export result"), s.value(QStringLiteral("dirs/export")).toString(),
                                                     format + QStringLiteral(" (*") + ext + QLatin1Char(')'));
@@ -367,7 +378,7 @@ void MainWindow::buildActions()
         if (!path.endsWith(ext)) path += ext;
         s.setValue(QStringLiteral("export/format"), format);
         s.setValue(QStringLiteral("dirs/export"), QFileInfo(path).absolutePath());
-        if (exportTo(path, format, quality)) statusBar()->showMessage(tr("Wrote %1 and its sidecar").arg(path), 5000);
+        if (exportTo(path, format, quality, space)) statusBar()->showMessage(tr("Wrote %1 and its sidecar").arg(path), 5000);
     });
     file->addSeparator();
     add(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
@@ -762,7 +773,7 @@ bool MainWindow::loadSession(const QString& path)
     }
 }
 
-bool MainWindow::exportTo(const QString& path, const QString& formatName, int jpegQuality)
+bool MainWindow::exportTo(const QString& path, const QString& formatName, int jpegQuality, RgbPrimaries outputPrimaries)
 {
     if (!m_ws->fullIsCurrent()) {
         m_ws->computeFullNow();
@@ -776,6 +787,7 @@ bool MainWindow::exportTo(const QString& path, const QString& formatName, int jp
     ExportChoice choice;
     choice.format = exportFormatFromName(formatName);
     choice.jpegQuality = jpegQuality;
+    choice.outputPrimaries = outputPrimaries;
     QStringList inputs;
     if (!m_ws->session().syntheticSample)
         for (const StackFrame& fr : m_ws->includedStack().frames) inputs << QString::fromStdString(fr.path);

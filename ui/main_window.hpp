@@ -73,7 +73,7 @@ public:
     bool loadSession(const QString& path);
     /// Exports the full-resolution result (computing it first if needed); false on failure,
     /// with the reason in lastProblem().
-    bool exportTo(const QString& path, const QString& formatName, int jpegQuality = 95);
+    bool exportTo(const QString& path, const QString& formatName, int jpegQuality = 95, RgbPrimaries outputPrimaries = RgbPrimaries::Rec709);
     void applyStartupRequest(const StartupRequest& request);
 
 protected:

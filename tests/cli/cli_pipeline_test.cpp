@@ -347,3 +347,37 @@ TEST(CliOutput, BitDepthFollowsTheInputsAndJsonDescribesWhatWasWritten)
     EXPECT_EQ(nlohmann::json::parse(toned.out)["bit_depth"], 16);
     EXPECT_EQ(readImage(dir.file("t.png")).header.bitDepth, 16);
 }
+
+TEST(CliOutput, ColourSpacesAreChosenSaidAndKept)
+{
+    TempDir dir;
+    const auto stack = synthStack(dir, "s");
+    // Display P3 output: --json names it, the file's pixels say it (read back through its
+    // profile into the Rec. 709 working space they match the sRGB fusion).
+    std::vector<std::string> p3 = {"fuse", "--quiet", "--json", "--bit-depth", "16", "--output-space", "display-p3", "-o", dir.file("p3.png")};
+    p3.insert(p3.end(), stack.begin(), stack.end());
+    const CliRun wide = runCli(p3);
+    ASSERT_EQ(wide.exitCode, 0) << wide.err;
+    EXPECT_EQ(nlohmann::json::parse(wide.out)["colour_space"], "display-p3");
+    std::vector<std::string> plain = {"fuse", "--quiet", "--bit-depth", "16", "-o", dir.file("srgb.png")};
+    plain.insert(plain.end(), stack.begin(), stack.end());
+    ASSERT_EQ(runCli(plain).exitCode, 0);
+    const LoadedImage viaProfile = readImage(dir.file("p3.png"));
+    EXPECT_TRUE(viaProfile.colourConverted) << viaProfile.colourNote;
+    const Image a = viaProfile.pixels.toFloat(), b = readImage(dir.file("srgb.png")).pixels.toFloat();
+    double worst = 0.0;
+    for (int y = 0; y < a.height(); y += 3)
+        for (int x = 0; x < a.width(); x += 3)
+            for (int c = 0; c < 3; ++c) worst = std::max(worst, double(std::fabs(a.at(x, y, c) - b.at(x, y, c))));
+    EXPECT_LT(worst, 2.0 / 255.0);
+    // info says what the file holds; the sidecar keeps what each input said.
+    const CliRun info = runCli({"info", "--json", dir.file("p3.png")});
+    ASSERT_EQ(info.exitCode, 0) << info.err;
+    EXPECT_NE(nlohmann::json::parse(info.out)[0]["colour_profile"].get<std::string>().find("Display P3"), std::string::npos) << info.out;
+    const auto sidecar = nlohmann::json::parse(readBytes(dir.file("srgb.png.json")));
+    EXPECT_NE(sidecar["notes"]["colour " + stack.front()].get<std::string>().find("sRGB"), std::string::npos) << sidecar.dump(1);
+    // An unknown space is a usage error.
+    std::vector<std::string> bad = {"fuse", "--quiet", "--output-space", "prophoto", "-o", dir.file("x.png")};
+    bad.insert(bad.end(), stack.begin(), stack.end());
+    EXPECT_EQ(runCli(bad).exitCode, 2);
+}

@@ -325,6 +325,46 @@ TEST(ColourManagement, UntaggedAndSrgbTaggedFilesKeepTheirExactPixels)
     }
 }
 
+TEST(ColourManagement, DcrawStyleLinearTiffIsReadAsLinearLight)
+{
+    TempDir dir;
+    // dcraw -4 -T and darktable's linear exports: 16-bit samples with an embedded profile whose
+    // curves are linear (gamma 1.0). Built here with lcms and written with libtiff.
+    const cmsCIExyY white{0.3127, 0.3290, 1.0};
+    const cmsCIExyYTRIPLE primaries{{0.64, 0.33, 1.0}, {0.30, 0.60, 1.0}, {0.15, 0.06, 1.0}};
+    cmsToneCurve* one = cmsBuildGamma(nullptr, 1.0);
+    cmsToneCurve* curves[3] = {one, one, one};
+    cmsHPROFILE p = cmsCreateRGBProfile(&white, &primaries, curves);
+    cmsFreeToneCurve(one);
+    cmsSetProfileVersion(p, 2.1); // dcraw writes version 2 profiles
+    cmsUInt32Number size = 0;
+    cmsSaveProfileToMem(p, nullptr, &size);
+    std::vector<std::uint8_t> icc(size);
+    cmsSaveProfileToMem(p, icc.data(), &size);
+    cmsCloseProfile(p);
+    const std::string path = dir.file("dcraw.tiff");
+    TIFF* tif = TIFFOpen(path.c_str(), "w");
+    ASSERT_NE(tif, nullptr);
+    TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, std::uint32_t(8));
+    TIFFSetField(tif, TIFFTAG_IMAGELENGTH, std::uint32_t(4));
+    TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, std::uint16_t(3));
+    TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, std::uint16_t(16));
+    TIFFSetField(tif, TIFFTAG_PLANARCONFIG, std::uint16_t(PLANARCONFIG_CONTIG));
+    TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, std::uint16_t(PHOTOMETRIC_RGB));
+    TIFFSetField(tif, TIFFTAG_ICCPROFILE, std::uint32_t(icc.size()), icc.data());
+    std::vector<std::uint16_t> row(8 * 3);
+    for (int y = 0; y < 4; ++y) {
+        for (int i = 0; i < 24; ++i) row[std::size_t(i)] = std::uint16_t(1000 + 2500 * i + 300 * y);
+        TIFFWriteScanline(tif, row.data(), std::uint32_t(y), 0);
+    }
+    TIFFClose(tif);
+    const LoadedImage loaded = readImage(path);
+    EXPECT_EQ(loaded.pixels.encoding(), ColourEncoding::Linear) << loaded.colourNote;
+    ASSERT_NE(loaded.pixels.as16(), nullptr);
+    // Samples as stored (the primaries are the working space's): linear light, not sRGB codes.
+    EXPECT_EQ(loaded.pixels.as16()->at(2, 1, 1), std::uint16_t(1000 + 2500 * 7 + 300));
+}
+
 TEST(ColourManagement, LinearProfiledSixteenBitTiffIsReadAsLinear)
 {
     TempDir dir;

@@ -244,6 +244,13 @@ private Q_SLOTS:
         const QString exr = dir.filePath(QStringLiteral("out.exr"));
         QVERIFY(w.exportTo(exr, QStringLiteral("OpenEXR, 32-bit float")));
         QCOMPARE(readImage(exr.toStdString()).header.bitDepth, 32);
+        // A Display P3 export: converted, its profile embedded, the same picture read back.
+        const QString p3 = dir.filePath(QStringLiteral("p3.png"));
+        QVERIFY2(w.exportTo(p3, QStringLiteral("PNG, 16-bit"), 95, RgbPrimaries::DisplayP3), qPrintable(w.lastProblem()));
+        const LoadedImage p3Back = readImage(p3.toStdString());
+        QVERIFY2(p3Back.colourConverted && p3Back.colourNote.find("Display P3") != std::string::npos, p3Back.colourNote.c_str());
+        const Image a = p3Back.pixels.toFloat(), b = readImage(png.toStdString()).pixels.toFloat();
+        QVERIFY(std::fabs(a.at(50, 40, 1) - b.at(50, 40, 1)) < 2.0f / 255.0f);
         // A wrong extension is refused and nothing is written.
         QVERIFY(!w.exportTo(dir.filePath(QStringLiteral("bad.jpg")), QStringLiteral("PNG, 8-bit")));
         QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("bad.jpg"))));

@@ -4,7 +4,9 @@
 #include "fuselab/error.hpp"
 #include "fuselab/tonemap.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <mutex>
 
@@ -127,6 +129,10 @@ std::vector<std::uint8_t> serialised(void* profile)
     if (!cmsSaveProfileToMem(profile, nullptr, &size) || size == 0) throw Error("Little CMS cannot serialise a profile");
     std::vector<std::uint8_t> bytes(size);
     if (!cmsSaveProfileToMem(profile, bytes.data(), &size)) throw Error("Little CMS cannot serialise a profile");
+    // lcms stamps the creation time into the header (bytes 24–35, ICC dateTimeNumber); a fixed
+    // date keeps outputs bit-identical from run to run (replays, byte comparisons).
+    constexpr std::uint8_t kFixedDate[12] = {0x07, 0xEA, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0}; // 2026-01-01 00:00:00
+    if (bytes.size() >= 36) std::copy(std::begin(kFixedDate), std::end(kFixedDate), bytes.begin() + 24);
     return bytes;
 }
 } // namespace

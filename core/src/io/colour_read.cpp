@@ -71,6 +71,20 @@ bool isIdentity(void* transform, bool grey)
     return true;
 }
 
+// Whether a float file's profile is the linear working space itself (FuseLab's own float TIFFs):
+// then the samples are kept bit for bit instead of passing through the profile's s15.16 numbers.
+bool isFloatIdentity(void* source, RgbPrimaries working)
+{
+    const Profile to = makeRgbProfile(working, TransferCurve::Linear);
+    const Transform t = makeTransform(source, TYPE_RGB_FLT, to.get(), TYPE_RGB_FLT);
+    const float in[] = {0.0f, 0.0f, 0.0f, 1.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.5f, 0.5f, 0.5f, 0.2f, 0.7f, 0.1f};
+    float out[18] = {};
+    cmsDoTransform(t.get(), in, out, 6);
+    for (int i = 0; i < 18; ++i)
+        if (std::fabs(in[i] - out[i]) > 1e-3f) return false;
+    return true;
+}
+
 template <typename In, typename Out>
 void transformRows(void* transform, const ImageBuffer<In>& in, ImageBuffer<Out>& out)
 {
@@ -141,6 +155,9 @@ void manageFloat(LoadedImage& loaded, const FileColour& tags, RgbPrimaries worki
         if (!source) {
             loaded.colourNote = "the embedded ICC profile cannot be read (" + why + "); Rec. 709 linear assumed";
             loaded.colourWarning = loaded.colourNote;
+        } else if (isFloatIdentity(source.get(), working)) {
+            loaded.colourNote = "ICC profile '" + profileDescription(source.get()) + "': " + workingName(working, true) + "; samples as stored";
+            return;
         } else {
             const Profile to = makeRgbProfile(working, TransferCurve::Linear);
             Image out = Image::uninitialised(f.width(), f.height(), f.channels(), ColourEncoding::Linear);
