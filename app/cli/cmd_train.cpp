@@ -7,7 +7,9 @@
 #include "command.hpp"
 #include "learn_support.hpp"
 
+#include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
+#include "fuselab/io.hpp"
 #include "fuselab/learn/distributed.hpp"
 #include "fuselab/learn/learn_library.hpp"
 #include "fuselab/learn/training_params.hpp"
@@ -17,7 +19,9 @@
 #include "fuselab/version.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 namespace fuselab::cli {
 namespace {
@@ -33,9 +37,15 @@ public:
         sub->add_option("-o,--output", m_output, "Model file written at the end (a small LibTorch archive: weights + config)")->required();
         sub->add_option("--data", m_data,
                         "'synthetic' (generated exposure stacks, endless and reproducible), 'synthetic-events' (simulated "
-                        "frame/event data: trains a network on F, E, EF; README: Frame/event learned fusion), or a FOLDER: "
-                        "one sub-folder per scene, or the exposures of one stack")
+                        "frame/event data: trains a network on F, E, EF; README: Frame/event learned fusion), 'hdr:FOLDER' "
+                        "(real HDR radiance maps, .exr/.hdr, exposed through simulated cameras and mixed with generated "
+                        "scenes: --synthetic-share), or a FOLDER: one sub-folder per scene, or the exposures of one stack")
             ->capture_default_str();
+        sub->add_option("--synthetic-share", m_syntheticShare, "hdr:FOLDER data: share of batches drawn from the generated scenes")
+            ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+        sub->add_option("--validation-hdr", m_validationHdr,
+                        "Validate on these held-out radiance maps (comma-separated .exr/.hdr files or folders of them), "
+                        "each exposed 5 times 2 stops apart by an sRGB camera, instead of the synthetic validation stacks");
         sub->add_option("--steps", m_steps, "Total steps (same as --param steps=N)")->check(CLI::Range(1, 100000000));
         sub->add_option("--device", m_device, "auto (CUDA when LibTorch sees one), cpu or cuda")
             ->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
@@ -74,6 +84,13 @@ public:
         config.device = parseDeviceChoice(m_device);
         config.threads = m_common.threads;
         config.distributed = true; // only when the environment describes a world larger than one
+        if (!m_validationHdr.empty()) {
+            std::vector<std::string> paths;
+            std::stringstream list(m_validationHdr);
+            for (std::string item; std::getline(list, item, ',');)
+                if (!item.empty()) paths.push_back(item);
+            config.validationSet = makeRealValidationStacks(readRadianceMaps(paths), 5, config.validationWidthPx);
+        }
         if (!m_init.empty() && !m_resume.empty()) throw UsageError("--init and --resume exclude each other (a checkpoint holds its own weights)");
         if (!m_init.empty()) config.initialModelPath =
                 m_init != "shipped" ? m_init : m_data == "synthetic-events" ? shippedFrameEventModelPath() : shippedModelPath();
@@ -112,8 +129,8 @@ public:
                 std::fflush(stdout);
                 return;
             }
-            std::printf("validation step %lld  mef_ssim %.5f  mertens %.5f  (%d held-out synthetic stacks)\n",
-                        static_cast<long long>(v.step), v.mefSsim, v.mefSsimMertens, v.stacks);
+            std::printf("validation step %lld  mef_ssim %.5f  mertens %.5f  (%d held-out %s stacks)\n", static_cast<long long>(v.step),
+                        v.mefSsim, v.mefSsimMertens, v.stacks, m_validationHdr.empty() ? "synthetic" : "real-HDR");
             std::fflush(stdout);
         };
         callbacks.onCheckpoint = [&](const std::string& path) {
@@ -151,6 +168,50 @@ public:
     }
 
 private:
+    // Radiance maps (.exr, .hdr, float TIFF) from files and folders, in name order, as linear RGB.
+    std::vector<NamedRadiance> readRadianceMaps(const std::vector<std::string>& paths) const
+    {
+        namespace fs = std::filesystem;
+        std::vector<std::string> files;
+        for (const std::string& p : paths) {
+            std::error_code ec;
+            if (fs::is_directory(p, ec)) {
+                std::vector<std::string> inFolder;
+                for (const auto& entry : fs::directory_iterator(p, ec)) {
+                    const FileFormat f = formatFromExtension(entry.path().string());
+                    if (entry.is_regular_file() && (f == FileFormat::Exr || f == FileFormat::RadianceHdr)) inFolder.push_back(entry.path().string());
+                }
+                std::sort(inFolder.begin(), inFolder.end());
+                if (inFolder.empty()) throw Error(p, "holds no .exr or .hdr radiance maps");
+                files.insert(files.end(), inFolder.begin(), inFolder.end());
+            } else {
+                files.push_back(p);
+            }
+        }
+        std::vector<NamedRadiance> maps;
+        ReadOptions read;
+        read.nonFinite = NonFinitePolicy::Zero; // a few real maps hold Inf in their brightest lights
+        for (const std::string& f : files) {
+            const LoadedImage loaded = readInputImage(f, read);
+            Image radiance = withEncoding(loaded.pixels.toFloat(), ColourEncoding::Linear);
+            if (!loaded.pixels.isFloat()) throw Error(f, "is not a radiance map (8/16-bit display image); use OpenEXR or Radiance HDR");
+            if (radiance.channels() == 4) radiance = dropAlpha(radiance);
+            if (radiance.channels() != 3) throw Error(f, "a radiance map for training must be RGB");
+            maps.push_back({fs::path(f).stem().string(), radiance});
+        }
+        if (!m_common.quiet) std::fprintf(stderr, "train: %zu radiance maps from %s\n", maps.size(), paths.front().c_str());
+        return maps;
+    }
+
+    static Image dropAlpha(const Image& rgba)
+    {
+        Image rgb(rgba.width(), rgba.height(), 3, rgba.encoding());
+        for (int y = 0; y < rgba.height(); ++y)
+            for (int x = 0; x < rgba.width(); ++x)
+                for (int c = 0; c < 3; ++c) rgb.at(x, y, c) = rgba.at(x, y, c);
+        return rgb;
+    }
+
     static bool holdsImages(const std::string& folder)
     {
         try {
@@ -174,6 +235,12 @@ private:
             return makeFrameEventSyntheticSource(o);
         }
         namespace fs = std::filesystem;
+        if (m_data.rfind("hdr:", 0) == 0) {
+            RealHdrSourceOptions o;
+            o.seed = seed;
+            o.syntheticShare = m_syntheticShare;
+            return makeRealHdrSource(readRadianceMaps({m_data.substr(4)}), o);
+        }
         std::error_code ec;
         if (!fs::is_directory(m_data, ec))
             throw UsageError("--data must be 'synthetic', 'synthetic-events' or a folder of scene folders: '" + m_data + "'");
@@ -203,6 +270,8 @@ private:
     std::int64_t m_steps = 0;
     int m_logEvery = 10;
     int m_maxSide = 1024;
+    double m_syntheticShare = RealHdrSourceOptions{}.syntheticShare;
+    std::string m_validationHdr;
     int m_netLowRes = 128;
     CommonOptions m_common;
 };

@@ -114,7 +114,8 @@ public:
             params, torch::optim::AdamOptions(m_settings.learningRate).betas(std::make_tuple(m_settings.beta1, m_settings.beta2)));
         m_frameEvent = isFrameEventNet(netConfig);
         m_logIds = stepLogTermIds(netConfig.modalities);
-        m_validation = m_frameEvent ? frameEventHeldOutStacks(config.validationStacks, config.validationWidthPx, config.validationSeed,
+        m_validation = !config.validationSet.empty() ? config.validationSet
+                       : m_frameEvent ? frameEventHeldOutStacks(config.validationStacks, config.validationWidthPx, config.validationSeed,
                                                               HeldOutUse::Validation)
                                     : makeValidationStacks(config.validationStacks, config.validationWidthPx,
                                                            config.validationExposures, config.validationSeed);

@@ -34,6 +34,9 @@ struct TrainerConfig {
     int validationWidthPx = 256;         ///< (frame/event networks: square samples of this side)
     int validationExposures = 4;
     std::uint64_t validationSeed = 7;    ///< fixed, so scores compare across runs of any training seed
+    /// When not empty, the held-out stacks validate() scores instead of the synthetic ones (e.g.
+    /// makeRealValidationStacks of real HDR maps the training never sees).
+    std::vector<TrainingStack> validationSet;
     bool distributed = false;            ///< join the process group described by the environment
 };
 

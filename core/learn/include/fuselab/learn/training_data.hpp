@@ -55,6 +55,46 @@ struct SyntheticSourceOptions {
 };
 std::shared_ptr<TrainingSource> makeSyntheticSource(const SyntheticSourceOptions& options);
 
+/// A real HDR radiance map (linear RGB, e.g. an OpenEXR or Radiance HDR file the caller read).
+struct NamedRadiance {
+    std::string name;
+    Image radiance; ///< Linear, 3 channels, relative scene radiance
+};
+
+/// Exposure stacks made from real HDR radiance maps through simulated cameras, mixed with the
+/// generated scenes: real scene statistics (textures, light sources, sky gradients) with a known
+/// radiance. Per stack: a map, a box downscale (×1–3) and a random crop with a horizontal mirror
+/// at random, a white-balance shift, a bracket of K exposures (K per batch in [min, max]) at
+/// a spacing in [minStep, maxStep] stops (narrowed so the bracket spans at most maxSpanStops),
+/// centred on the crop's auto exposure ± jitter; a camera response (sRGB, gamma 1.8–2.6, or a
+/// film-like S-curve of contrast 1.1–2.4), shot and read noise, 8-bit clipping, and JPEG at a
+/// quality in [minQuality, maxQuality] for some stacks. Deterministic per (seed, batch, index).
+struct RealHdrSourceOptions {
+    std::uint64_t seed = 1;
+    int minExposures = 2;
+    int maxExposures = 9;
+    double minStepStops = 0.7;
+    double maxStepStops = 4.0;
+    double maxSpanStops = 16.0;
+    double centreJitterStops = 1.5;
+    double whiteBalanceStops = 0.3;    ///< per-channel gain 2^uniform(±this), green fixed
+    double noiseProbability = 0.7;
+    double jpegProbability = 0.5;
+    int minJpegQuality = 75;
+    int maxJpegQuality = 98;
+    int maxDownscale = 3;              ///< integer box downscale drawn in [1, this] (never below the patch)
+    double syntheticShare = 0.3;       ///< share of batches drawn from the generated scenes instead
+    SyntheticSourceOptions synthetic;  ///< those batches' options (its seed is replaced by `seed`)
+};
+/// Throws fuselab::Error for an empty map list, maps that are not 3-channel linear images, or
+/// options out of range. The description names the map count and the seed.
+std::shared_ptr<TrainingSource> makeRealHdrSource(std::vector<NamedRadiance> maps, const RealHdrSourceOptions& options);
+
+/// Validation stacks from held-out radiance maps: each map box-downscaled to a long side of at
+/// most longSidePx, exposed `exposures` times 2 stops apart around its auto exposure by an sRGB
+/// 8-bit camera without noise (fixed, so scores compare across runs).
+std::vector<TrainingStack> makeRealValidationStacks(const std::vector<NamedRadiance>& maps, int exposures, int longSidePx);
+
 /// A decoded exposure stack as training data: every frame normalised to [0,1] RGB (grey frames
 /// repeated over the three channels, alpha dropped), modality Exposure. `name` is for messages.
 TrainingStack trainingStackFromExposures(const ExposureStack& stack, const std::string& name);
