@@ -195,7 +195,7 @@ private:
             const LoadedImage loaded = readInputImage(f, read);
             Image radiance = withEncoding(loaded.pixels.toFloat(), ColourEncoding::Linear);
             if (!loaded.pixels.isFloat()) throw Error(f, "is not a radiance map (8/16-bit display image); use OpenEXR or Radiance HDR");
-            if (radiance.channels() == 4) radiance = dropAlpha(radiance);
+            if (radiance.channels() == 4 || radiance.channels() == 1) radiance = asRgb(radiance); // grey maps: R = G = B
             if (radiance.channels() != 3) throw Error(f, "a radiance map for training must be RGB");
             maps.push_back({fs::path(f).stem().string(), radiance});
         }
@@ -203,12 +203,13 @@ private:
         return maps;
     }
 
-    static Image dropAlpha(const Image& rgba)
+    // RGB of a grey (Y) or RGBA image: grey repeated, alpha dropped.
+    static Image asRgb(const Image& image)
     {
-        Image rgb(rgba.width(), rgba.height(), 3, rgba.encoding());
-        for (int y = 0; y < rgba.height(); ++y)
-            for (int x = 0; x < rgba.width(); ++x)
-                for (int c = 0; c < 3; ++c) rgb.at(x, y, c) = rgba.at(x, y, c);
+        Image rgb(image.width(), image.height(), 3, image.encoding());
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                for (int c = 0; c < 3; ++c) rgb.at(x, y, c) = image.at(x, y, image.channels() == 1 ? 0 : c);
         return rgb;
     }
 

@@ -126,7 +126,7 @@ TEST(CliLearn, FuseLearnedWithTheShippedModelAndAnother)
     std::ifstream in(dir.file("a.png.json"));
     const nlohmann::json sidecar = nlohmann::json::parse(in);
     EXPECT_EQ(sidecar["operators"][0]["id"], "learned");
-    EXPECT_NE(sidecar["notes"]["model"].get<std::string>().find("fusion-exposure-v1.pt"), std::string::npos);
+    EXPECT_NE(sidecar["notes"]["model"].get<std::string>().find("fusion-exposure-v2.pt"), std::string::npos);
 
     const CliRun missing = runCli({"fuse", "--method", "learned", "--model", dir.file("none.pt"), "-o", dir.file("b.png"), stack});
     EXPECT_EQ(missing.exitCode, 1);
@@ -209,7 +209,7 @@ TEST(CliLearn, FuseFrameAndEventsRefusesBadInput)
     expectOneError(runCli({"fuse", "--frame", rec.frame1, "--events", rec.text, "--method", "learned", "--quiet", "-o", dir.file("d.png")}),
                    rec.text, "--reference");
     // An exposure-stack model cannot fuse F, E, EF.
-    const std::string exposureModel = std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v1.pt";
+    const std::string exposureModel = std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v2.pt";
     expectOneError(runCli({"fuse", "--frame", rec.frame1, "--events", rec.text, "--reference", rec.frame0, "--method", "learned",
                            "--model", exposureModel, "--quiet", "-o", dir.file("e.png")}),
                    exposureModel, "not a frame/event model");
@@ -263,7 +263,7 @@ TEST(CliLearn, ExplainFrameAndEventsRefusesBadInput)
 {
     TempDir dir;
     const Recording rec = writeRecording(dir);
-    const std::string exposureModel = std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v1.pt";
+    const std::string exposureModel = std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v2.pt";
     const CliRun wrongModel = runCli({"explain", "--method", "saliency", "--frame", rec.frame1, "--events", rec.hdf5, "--model",
                                       exposureModel, "--quiet", "-o", dir.file("a")});
     EXPECT_EQ(wrongModel.exitCode, 1) << wrongModel.err;
