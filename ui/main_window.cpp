@@ -549,8 +549,10 @@ void MainWindow::applyStartupRequest(const StartupRequest& request)
         if (m_startup.analysisTab == QLatin1String("metrics")) m_metrics->compute();
 #if defined(FUSELAB_HAVE_LEARN)
         if (m_startup.trainSteps > 0 && m_training) {
-            // A short fine-tuning run of the shipped model on generated scenes, charted live.
+            // A short fine-tuning run of the shipped model, charted live: on the opened stack (judged
+            // on it), or on generated scenes when the window shows the built-in sample.
             if (auto* dock = findChild<QDockWidget*>(QStringLiteral("trainingDock"))) dock->raise();
+            if (!m_ws->session().syntheticSample) m_training->selectData(QStringLiteral("stack"));
             m_training->setValue(QStringLiteral("steps"), std::int64_t(m_startup.trainSteps));
             m_training->setValue(QStringLiteral("validate_every"), std::int64_t(std::max(1, m_startup.trainSteps / 4)));
             m_training->setPreviewInterval(1.0);

@@ -12,6 +12,7 @@
 #include "fuselab/learn/model_files.hpp"
 #include "fuselab/learn/training_params.hpp"
 #include "fuselab/learn/training_run.hpp"
+#include "fuselab/mertens.hpp"
 #include "fuselab/parallel.hpp"
 #include "fuselab/pyramid.hpp"
 
@@ -243,6 +244,12 @@ void TrainingPanel::onValueEdited(const QString& id, const ParamValue& value)
     }
 }
 
+void TrainingPanel::selectData(const QString& id)
+{
+    const int index = m_data->findData(id);
+    if (index >= 0) m_data->setCurrentIndex(index);
+}
+
 void TrainingPanel::start()
 {
     if (isRunning()) return;
@@ -264,6 +271,9 @@ void TrainingPanel::start()
     }
     // A frame/event network cannot fuse an exposure stack: no live preview for it.
     if (frameEvent) stack = ExposureStack{};
+    // Fine-tuning is judged where it is meant to help: validation scores the open stack itself
+    // (at a proxy size), so the chart shows its MEF-SSIM rising beside Mertens's.
+    if (onStack) config.validationSet = {trainingStackFromExposures(makeProxyStack(stack, kFineTuneValidationLongSidePx), "the open stack")};
 
     auto run = std::make_shared<Run>();
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);

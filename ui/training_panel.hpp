@@ -48,6 +48,8 @@ public:
     void setValue(const QString& id, const ParamValue& value);
     /// Seconds between preview refreshes while training (default 3).
     void setPreviewInterval(double seconds) { m_previewIntervalS = seconds; }
+    /// Chooses the data: "synthetic", "stack" (fine-tune on the open stack) or "synthetic-events".
+    void selectData(const QString& id);
 
 public Q_SLOTS:
     void start();

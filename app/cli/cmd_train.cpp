@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 namespace fuselab::cli {
@@ -84,7 +85,9 @@ public:
         config.device = parseDeviceChoice(m_device);
         config.threads = m_common.threads;
         config.distributed = true; // only when the environment describes a world larger than one
-        if (!m_validationHdr.empty()) {
+        if (m_validationHdr.empty() && m_fineTune) {
+            config.validationSet = {*m_fineTune}; // fine-tuning on one stack is judged on that stack
+        } else if (!m_validationHdr.empty()) {
             std::vector<std::string> paths;
             std::stringstream list(m_validationHdr);
             for (std::string item; std::getline(list, item, ',');)
@@ -129,8 +132,9 @@ public:
                 std::fflush(stdout);
                 return;
             }
-            std::printf("validation step %lld  mef_ssim %.5f  mertens %.5f  (%d held-out %s stacks)\n", static_cast<long long>(v.step),
-                        v.mefSsim, v.mefSsimMertens, v.stacks, m_validationHdr.empty() ? "synthetic" : "real-HDR");
+            const char* what = !m_validationHdr.empty() ? "held-out real-HDR stacks" : m_fineTune ? "stack fine-tuned on" : "held-out synthetic stacks";
+            std::printf("validation step %lld  mef_ssim %.5f  mertens %.5f  (%d %s)\n", static_cast<long long>(v.step), v.mefSsim,
+                        v.mefSsimMertens, v.stacks, what);
             std::fflush(stdout);
         };
         callbacks.onCheckpoint = [&](const std::string& path) {
@@ -222,7 +226,7 @@ private:
         }
     }
 
-    std::shared_ptr<const TrainingSource> makeSource(const ParamValues& overrides) const
+    std::shared_ptr<const TrainingSource> makeSource(const ParamValues& overrides)
     {
         const std::uint64_t seed = std::uint64_t(TrainingSettings::fromValues(overrides).seed);
         if (m_data == "synthetic") {
@@ -260,6 +264,8 @@ private:
             for (const std::string& w : loaded.warnings) printWarning(w);
             const ExposureStack proxy = makeProxyStack(loaded.stack, m_maxSide);
             TrainingStack t = trainingStackFromExposures(proxy, dir.string());
+            if (scenes.size() == 1 && holdsImages(m_data))
+                m_fineTune = trainingStackFromExposures(makeProxyStack(loaded.stack, kFineTuneValidationLongSidePx), dir.string());
             if (!m_common.quiet) std::fprintf(stderr, "train: scene %s: %zu exposures\n", t.name.c_str(), t.inputs.size());
             stacks.push_back(std::move(t));
         }
@@ -273,6 +279,7 @@ private:
     int m_maxSide = 1024;
     double m_syntheticShare = RealHdrSourceOptions{}.syntheticShare;
     std::string m_validationHdr;
+    std::optional<TrainingStack> m_fineTune; ///< the one stack of "fine-tune on this stack", set by makeSource
     int m_netLowRes = 128;
     CommonOptions m_common;
 };

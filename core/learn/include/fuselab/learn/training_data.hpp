@@ -95,6 +95,10 @@ std::shared_ptr<TrainingSource> makeRealHdrSource(std::vector<NamedRadiance> map
 /// 8-bit camera without noise (fixed, so scores compare across runs).
 std::vector<TrainingStack> makeRealValidationStacks(const std::vector<NamedRadiance>& maps, int exposures, int longSidePx);
 
+/// Fine-tuning on one stack validates on that stack itself, reduced to this long side (px): what
+/// the user wants to see rise is the open stack's own MEF-SSIM beside Mertens's.
+inline constexpr int kFineTuneValidationLongSidePx = 512;
+
 /// A decoded exposure stack as training data: every frame normalised to [0,1] RGB (grey frames
 /// repeated over the three channels, alpha dropped), modality Exposure. `name` is for messages.
 TrainingStack trainingStackFromExposures(const ExposureStack& stack, const std::string& name);
