@@ -30,10 +30,12 @@ if [ -d "$data" ]; then
   run 04-meflut-before-after --before-after --ev 2,0,-2,-4 "$data"
   run 05-meflut-metrics --analysis metrics --ev 2,0,-2,-4 "$data"
 fi
-if "$app" --help 2>/dev/null | grep -q -- --train; then
-  run 06-training --train 24 # fine-tuning the shipped model, charted live (a few minutes on 2 cores)
+if QT_QPA_PLATFORM=offscreen "$app" --help 2>/dev/null | grep -q -- --train; then
+  # Fine-tuning the shipped model on a real 9-frame bracket, judged on that stack, charted live.
+  real=../shared/data/real/brackets/hdrps-general-grant
+  if [ -d "$real" ]; then run 06-training --train 40 "$real"; else run 06-training --train 24; fi
 fi
-if "$app" --help 2>/dev/null | grep -q -- --explain; then
+if QT_QPA_PLATFORM=offscreen "$app" --help 2>/dev/null | grep -q -- --explain; then
   run 07-attribution --explain saliency,ig,gradcam # per-exposure maps of a drawn region, side by side, with their curves
 fi
 # Deghosting: a generated stack with an object crossing it, its path painted to come from the
