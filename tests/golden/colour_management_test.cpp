@@ -192,16 +192,23 @@ PngColour pngColour(const std::string& path)
     return out;
 }
 
-// What an ICC profile maps an RGB triple (0..1) to in linear sRGB, by lcms alone.
-std::array<double, 3> throughProfileToLinearSrgb(const std::vector<std::uint8_t>& icc, std::array<double, 3> rgb)
+// Linear light in sRGB's primaries (IEC 61966-2-1), built by lcms from the published values.
+cmsHPROFILE linearSrgbProfile()
 {
-    cmsHPROFILE from = cmsOpenProfileFromMem(icc.data(), cmsUInt32Number(icc.size()));
     const cmsCIExyY white{0.3127, 0.3290, 1.0};
     const cmsCIExyYTRIPLE primaries{{0.64, 0.33, 1.0}, {0.30, 0.60, 1.0}, {0.15, 0.06, 1.0}};
     cmsToneCurve* linear = cmsBuildGamma(nullptr, 1.0);
     cmsToneCurve* curves[3] = {linear, linear, linear};
-    cmsHPROFILE to = cmsCreateRGBProfile(&white, &primaries, curves);
+    cmsHPROFILE p = cmsCreateRGBProfile(&white, &primaries, curves);
     cmsFreeToneCurve(linear);
+    return p;
+}
+
+// What an ICC profile maps an RGB triple (0..1) to in linear sRGB, by lcms alone.
+std::array<double, 3> throughProfileToLinearSrgb(const std::vector<std::uint8_t>& icc, std::array<double, 3> rgb)
+{
+    cmsHPROFILE from = cmsOpenProfileFromMem(icc.data(), cmsUInt32Number(icc.size()));
+    cmsHPROFILE to = linearSrgbProfile();
     cmsHTRANSFORM t = cmsCreateTransform(from, TYPE_RGB_DBL, to, TYPE_RGB_DBL, INTENT_RELATIVE_COLORIMETRIC, 0);
     std::array<double, 3> out{};
     cmsDoTransform(t, rgb.data(), out.data(), 1);
@@ -330,12 +337,7 @@ TEST(ColourManagement, DcrawStyleLinearTiffIsReadAsLinearLight)
     TempDir dir;
     // dcraw -4 -T and darktable's linear exports: 16-bit samples with an embedded profile whose
     // curves are linear (gamma 1.0). Built here with lcms and written with libtiff.
-    const cmsCIExyY white{0.3127, 0.3290, 1.0};
-    const cmsCIExyYTRIPLE primaries{{0.64, 0.33, 1.0}, {0.30, 0.60, 1.0}, {0.15, 0.06, 1.0}};
-    cmsToneCurve* one = cmsBuildGamma(nullptr, 1.0);
-    cmsToneCurve* curves[3] = {one, one, one};
-    cmsHPROFILE p = cmsCreateRGBProfile(&white, &primaries, curves);
-    cmsFreeToneCurve(one);
+    cmsHPROFILE p = linearSrgbProfile();
     cmsSetProfileVersion(p, 2.1); // dcraw writes version 2 profiles
     cmsUInt32Number size = 0;
     cmsSaveProfileToMem(p, nullptr, &size);

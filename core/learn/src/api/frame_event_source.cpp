@@ -11,6 +11,7 @@
 #include "fuselab/synthetic.hpp"
 #include "collage_scene.hpp"
 #include "seed_mix.hpp"
+#include "stack_draws.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -20,22 +21,6 @@ namespace {
 
 constexpr std::uint64_t kStreamFrameEvent = 0x66726d657674ull; // "frmevt": keeps these draws apart from exposure stacks'
 constexpr std::uint64_t kStreamEvaluation = 0x6576616c75ull;   // "evalu"
-
-// A sizePx-square (+ margin) crop of `scene` at (x0, y0), mirrored left-right when asked.
-Image cropRegion(const Image& scene, int x0, int y0, int sidePx, bool mirror)
-{
-    Image out(sidePx, sidePx, scene.channels(), ColourEncoding::Linear);
-    const int ch = scene.channels();
-    for (int y = 0; y < sidePx; ++y) {
-        const float* src = scene.row(y0 + y) + std::size_t(x0) * ch;
-        float* dst = out.row(y);
-        for (int x = 0; x < sidePx; ++x) {
-            const int sx = mirror ? sidePx - 1 - x : x;
-            for (int c = 0; c < ch; ++c) dst[std::size_t(x) * ch + c] = src[std::size_t(sx) * ch + c];
-        }
-    }
-    return out;
-}
 
 struct Disc {
     bool present = false;
@@ -74,7 +59,7 @@ SampleDraw drawSample(std::uint64_t seed, int sizePx, const FrameEventSourceOpti
     // Exposure is judged on the whole scene (a camera meters its whole view), so a crop of a
     // window or a lamp stays bright and clips.
     const double baseScale = autoExposureScale(scene);
-    d.region = cropRegion(scene, x0, y0, regionPx, mirror);
+    d.region = detail::cropAndMirror(scene, x0, y0, regionPx, mirror);
 
     const double angle = rng.uniform(0.0, 2.0 * M_PI), distance = rng.uniform(0.0, o.maxMotionPx);
     d.shiftX = distance * std::cos(angle);
