@@ -381,3 +381,34 @@ TEST(CliOutput, ColourSpacesAreChosenSaidAndKept)
     bad.insert(bad.end(), stack.begin(), stack.end());
     EXPECT_EQ(runCli(bad).exitCode, 2);
 }
+
+TEST(CliOutput, Rec2020WorkingSpaceMergesToRec2020Radiance)
+{
+    TempDir dir;
+    ASSERT_EQ(runCli({"synth", "--size", "96x64", "--exposures", "3", "--quiet", "-o", dir.file("s")}).exitCode, 0);
+    const CliRun wide = runCli({"merge", "--quiet", "--json", "--working-space", "rec2020", "-o", dir.file("wide.exr"), dir.file("s")});
+    ASSERT_EQ(wide.exitCode, 0) << wide.err;
+    EXPECT_EQ(nlohmann::json::parse(wide.out)["colour_space"], "linear-rec2020");
+    const CliRun narrow = runCli({"merge", "--quiet", "-o", dir.file("narrow.exr"), dir.file("s")});
+    ASSERT_EQ(narrow.exitCode, 0) << narrow.err;
+    // The same light either way (radiance is relative: up to one scale, which the recovered
+    // response sets): read back into Rec. 709, the Rec. 2020 merge matches the other.
+    const Image a = readImage(dir.file("wide.exr")).pixels.toFloat(), b = readImage(dir.file("narrow.exr")).pixels.toFloat();
+    std::vector<double> logRatios;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            if (a.at(x, y, 1) > 0.0f && b.at(x, y, 1) > 0.0f) logRatios.push_back(std::log(double(a.at(x, y, 1)) / b.at(x, y, 1)));
+    ASSERT_FALSE(logRatios.empty());
+    std::nth_element(logRatios.begin(), logRatios.begin() + std::ptrdiff_t(logRatios.size() / 2), logRatios.end());
+    const double scale = logRatios[logRatios.size() / 2];
+    std::vector<double> errors;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            for (int c = 0; c < 3; ++c)
+                if (a.at(x, y, c) > 0.0f && b.at(x, y, c) > 0.0f) errors.push_back(std::fabs(std::log(double(a.at(x, y, c)) / b.at(x, y, c)) - scale));
+    std::nth_element(errors.begin(), errors.begin() + std::ptrdiff_t(errors.size() / 2), errors.end());
+    EXPECT_LT(errors[errors.size() / 2], 0.05) << "merging in Rec. 2020 and converting back agrees with merging in Rec. 709";
+    const auto sidecar = nlohmann::json::parse(readBytes(dir.file("wide.exr.json")));
+    EXPECT_NE(sidecar["notes"]["colour " + dir.file("s/exposure_00.png")].get<std::string>().find("Rec. 2020"), std::string::npos)
+        << sidecar.dump(1);
+}
