@@ -8,6 +8,8 @@
 #include "fuselab/io.hpp"
 #include "fuselab/tonemap.hpp"
 
+#include <exiv2/exiv2.hpp>
+
 #include <ImfHeader.h>
 #include <ImfInputFile.h>
 #include <ImfStandardAttributes.h>
@@ -558,4 +560,35 @@ TEST(ColourManagement, DamagedOrForeignTagsAreReportedNotFatal)
     EXPECT_FALSE(junk.colourConverted);
     EXPECT_NE(junk.colourWarning.find("cannot be read"), std::string::npos) << junk.colourWarning;
     EXPECT_NE(junk.colourNote.find("sRGB assumed"), std::string::npos);
+}
+
+TEST(ColourManagement, CameraAdobeRgbModeMarkedOnlyInExifIsHonoured)
+{
+    // Cameras in Adobe RGB mode often embed no profile: EXIF ColorSpace = 0xFFFF (uncalibrated)
+    // with InteroperabilityIndex "R03" says it (DCF 2.0). Same codes with the profile embedded
+    // must decode alike; "uncalibrated" alone says nothing and stays sRGB.
+    TempDir dir;
+    const Image8 card = testCard();
+    writeJpegWithProfile(dir.file("embedded.jpg"), card, adobeRgbProfile());
+    writeJpegWithProfile(dir.file("exif.jpg"), card, {});
+    writeJpegWithProfile(dir.file("uncalibrated.jpg"), card, {});
+    for (const char* name : {"exif.jpg", "uncalibrated.jpg"}) {
+        auto image = Exiv2::ImageFactory::open(dir.file(name));
+        image->readMetadata();
+        image->exifData()["Exif.Photo.ColorSpace"] = std::uint16_t(0xFFFF);
+        if (std::string(name) == "exif.jpg") image->exifData()["Exif.Iop.InteroperabilityIndex"] = "R03";
+        image->writeMetadata();
+    }
+    const LoadedImage byExif = readImage(dir.file("exif.jpg"));
+    EXPECT_TRUE(byExif.colourConverted);
+    EXPECT_NE(byExif.colourNote.find("R03"), std::string::npos) << byExif.colourNote;
+    const Image a = withEncoding(byExif.pixels.toFloat(), ColourEncoding::Linear);
+    const Image b = withEncoding(readImage(dir.file("embedded.jpg")).pixels.toFloat(), ColourEncoding::Linear);
+    double worst = 0.0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            for (int c = 0; c < 3; ++c) worst = std::max(worst, double(std::fabs(a.at(x, y, c) - b.at(x, y, c))));
+    EXPECT_LT(worst, 1.0 / 255.0);
+    const LoadedImage plain = readImage(dir.file("uncalibrated.jpg"));
+    EXPECT_FALSE(plain.colourConverted) << plain.colourNote;
 }

@@ -55,6 +55,9 @@ SampleImage decodeCameraRaw(const std::uint8_t* data, std::size_t size, const Ra
 struct ExifFields {
     ExifExposure exposure;
     int orientation = 1;
+    /// EXIF's own colour statement without an ICC profile: ColorSpace 0xFFFF ("uncalibrated") with
+    /// InteroperabilityIndex "R03" is how cameras in Adobe RGB mode mark their JPEGs (DCF 2.0).
+    bool adobeRgb = false;
 };
 ExifFields readExifFields(const std::uint8_t* data, std::size_t size);
 /// The pixels as the Orientation tag says they are shown (2–8 mirror and/or rotate; 5–8 swap

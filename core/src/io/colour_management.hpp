@@ -15,7 +15,9 @@ namespace fuselab::detail {
 /// a conversion are 16-bit, Srgb-tagged (or Linear-tagged when the file's profile is linear);
 /// PQ/HLG PNGs (cICP) become linear float. Untagged and sRGB files stay as stored in a
 /// Rec. 709 working space.
-void manageReadColour(LoadedImage& loaded, const std::uint8_t* data, std::size_t size, const ReadOptions& options);
+/// `exifAdobeRgb`: the file's EXIF marks it Adobe RGB (ExifFields::adobeRgb), honoured when it
+/// embeds no profile.
+void manageReadColour(LoadedImage& loaded, const std::uint8_t* data, std::size_t size, const ReadOptions& options, bool exifAdobeRgb);
 
 /// What a written file says about its colour.
 struct OutputColourTag {

@@ -202,6 +202,8 @@ SourceSpace integerSource(const FileColour& tags, std::string& note, std::string
         note = "PNG sRGB chunk";
         return {};
     }
+    if (tags.exifAdobeRgb) // a camera's Adobe RGB mode: EXIF ColorSpace uncalibrated + interoperability R03
+        return {makeRgbProfile(RgbPrimaries::AdobeRgb, TransferCurve::AdobeRgb), "EXIF ColorSpace uncalibrated with interoperability R03 (Adobe RGB)"};
     if (tags.fileGamma || tags.chromaticities) {
         const Chromaticities c = tags.chromaticities.value_or(chromaticitiesOf(RgbPrimaries::Rec709));
         const std::optional<RgbPrimaries> named = matchPrimaries(c);
@@ -297,7 +299,7 @@ void manageInteger(LoadedImage& loaded, const FileColour& tags, RgbPrimaries wor
 
 } // namespace
 
-void manageReadColour(LoadedImage& loaded, const std::uint8_t* data, std::size_t size, const ReadOptions& options)
+void manageReadColour(LoadedImage& loaded, const std::uint8_t* data, std::size_t size, const ReadOptions& options, bool exifAdobeRgb)
 {
     const RgbPrimaries working = options.workingPrimaries;
     if (!isWorkingSpace(working))
@@ -318,7 +320,8 @@ void manageReadColour(LoadedImage& loaded, const std::uint8_t* data, std::size_t
         }
         return;
     }
-    const FileColour tags = readFileColour(format, data, size);
+    FileColour tags = readFileColour(format, data, size);
+    tags.exifAdobeRgb = exifAdobeRgb;
     if (loaded.pixels.isFloat()) manageFloat(loaded, tags, working);
     else manageInteger(loaded, tags, working);
 }

@@ -39,6 +39,7 @@ struct FileColour {
     bool srgbChunk = false;                       ///< PNG sRGB
     std::optional<double> fileGamma;              ///< PNG gAMA: encoded = linear^fileGamma
     std::optional<Chromaticities> chromaticities; ///< PNG cHRM, OpenEXR chromaticities
+    bool exifAdobeRgb = false;                    ///< EXIF ColorSpace 0xFFFF + InteroperabilityIndex R03 (set by the reader)
 };
 
 /// Reads the colour tags of a file of the given (sniffed) format. Damaged tags are skipped

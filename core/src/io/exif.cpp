@@ -72,6 +72,10 @@ ExifFields readExifFields(const std::uint8_t* data, std::size_t size)
         f.exposure.fNumber = readRational(exif, "Exif.Photo.FNumber");
         f.exposure.iso = readNumber(exif, "Exif.Photo.ISOSpeedRatings");
         f.exposure.exposureBiasEv = readRational(exif, "Exif.Photo.ExposureBiasValue");
+        const auto space = exif.findKey(Exiv2::ExifKey("Exif.Photo.ColorSpace"));
+        const auto interop = exif.findKey(Exiv2::ExifKey("Exif.Iop.InteroperabilityIndex"));
+        f.adobeRgb = space != exif.end() && space->count() > 0 && space->toLong(0) == 0xFFFF && interop != exif.end() &&
+                     interop->toString().rfind("R03", 0) == 0;
         const auto it = exif.findKey(Exiv2::ExifKey("Exif.Image.Orientation"));
         if (it != exif.end() && it->count() > 0) {
             const long v = it->toLong(0);

@@ -74,7 +74,7 @@ const char* displayName(FileFormat f)
 // The header a read will honour, checked; `exposure` (when given) receives the EXIF exposure
 // read in the same Exiv2 parse as the Orientation.
 ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_t>& bytes, const ReadOptions& options,
-                          ExifExposure* exposure = nullptr)
+                          detail::ExifFields* fields = nullptr)
 {
     if (bytes.empty()) throw Error(path, "empty file (0 bytes)");
     FileFormat content = detail::sniffFormat(bytes.data(), bytes.size());
@@ -105,7 +105,7 @@ ImageHeader checkedHeader(const std::string& path, const std::vector<std::uint8_
         const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
         header.orientation = exif.orientation;
         if (header.orientation >= 5) std::swap(header.width, header.height);
-        if (exposure) *exposure = exif.exposure;
+        if (fields) *fields = exif;
     }
     // Decoded by content, as every other tool does; the mismatch is reported, not refused.
     if (byName != FileFormat::Unknown && byName != content)
@@ -163,7 +163,9 @@ LoadedImage readImage(const std::string& path, const ReadOptions& options)
     const std::vector<std::uint8_t> bytes = readFileBytes(path);
     LoadedImage loaded;
     loaded.path = path;
-    loaded.header = checkedHeader(path, bytes, options, options.readExif ? &loaded.exif : nullptr);
+    detail::ExifFields exif;
+    loaded.header = checkedHeader(path, bytes, options, &exif);
+    if (options.readExif) loaded.exif = exif.exposure;
     try {
         switch (loaded.header.format) {
         case FileFormat::Jpeg:
@@ -209,7 +211,7 @@ LoadedImage readImage(const std::string& path, const ReadOptions& options)
     if (loaded.header.format != FileFormat::Exr) loaded.header.bitDepth = loaded.pixels.bitDepth(); // the file's depth
     countAndTreatNonFinite(loaded, options.nonFinite);
     try {
-        detail::manageReadColour(loaded, bytes.data(), bytes.size(), options);
+        detail::manageReadColour(loaded, bytes.data(), bytes.size(), options, exif.adobeRgb);
     } catch (const Error& e) {
         throw e.withFile(path);
     }
