@@ -291,6 +291,7 @@ TEST(AttributionCurves, PicRanksTheTrueRegionAboveRandom)
     regionMap += 1e-3f * at::rand({2, h, w}, at::make_generator<at::CPUGeneratorImpl>(3), kFloat); // order within
     PicOptions o;
     o.aicThreshold = 0.9;
+    o.score = CurveScore::Ssim; // a hand-built image function has no target to score by
     NullProgress p;
     in.importance = regionMap.reshape({-1});
     const PicResult region = picCurvesOn(in, o, p, {});

@@ -260,3 +260,35 @@ TEST(TorchAttribution, CurvesInOneCallStreamTheirPoints)
     EXPECT_GE(c.sic.auc, 0.0);
     EXPECT_LE(c.sic.auc, 1.0);
 }
+
+TEST(TorchAttribution, CurvesCanScoreTheExplainedTarget)
+{
+    // curve_score=target: the MEF-SSIM target, normalised between each curve's start (0) and the
+    // full inputs (1). A region's mean, which a blur keeps, is refused with the reason.
+    const std::vector<Image> inputs = syntheticExposures(96, 72, 13);
+    const AttributionTarget target = AttributionTarget::wholeImage(TargetQuantity::MefSsim);
+    const AttributionResult maps = explain(AttributionMethod::GradientTimesInput, inputs, target, AttributionEngine::Auto);
+    AttributionCurvesOptions o;
+    o.deletionInsertion.steps = 8;
+    o.deletionInsertion.score = CurveScore::Target;
+    o.pic.score = CurveScore::Target;
+    NullProgress p;
+    const AttributionCurves c = LearnLibrary::get().attributionCurves(shippedModel(), inputs, kThree, maps.maps, target, o, p, {});
+    EXPECT_NEAR(c.deletion.y.front(), 1.0, 1e-9) << "nothing deleted: the full inputs score 1";
+    EXPECT_NEAR(c.deletion.y.back(), 0.0, 1e-9) << "everything deleted: the deletion's end scores 0";
+    EXPECT_NEAR(c.insertion.y.front(), 0.0, 1e-9) << "the blurred canvas scores 0";
+    EXPECT_NEAR(c.insertion.y.back(), 1.0, 1e-9);
+    ASSERT_FALSE(c.pic.sic.skipped) << c.pic.sic.skipReason;
+    EXPECT_NEAR(c.pic.startSimilarity, 0.0, 1e-9) << "PIC's random start is the target score's 0";
+    EXPECT_GE(c.sic.auc, 0.0);
+    EXPECT_LE(c.sic.auc, 1.0);
+    // The mean of the whole output: the blurred canvas has almost the same mean.
+    const AttributionTarget mean = AttributionTarget::wholeImage();
+    const AttributionResult meanMaps = explain(AttributionMethod::GradientTimesInput, inputs, mean, AttributionEngine::Auto);
+    try {
+        LearnLibrary::get().attributionCurves(shippedModel(), inputs, kThree, meanMaps.maps, mean, o, p, {});
+        ADD_FAILURE() << "a mean target scored by itself under a blurred start must be refused";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("curve_score=ssim"), std::string::npos) << e.what();
+    }
+}

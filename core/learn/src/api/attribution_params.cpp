@@ -391,6 +391,12 @@ std::vector<ParamSpec> attributionCurveParamSpecs()
     const DeletionInsertionOptions di;
     const PicOptions pic;
     return {
+        ParamSpec::choice("curve_score", "Curve score", {{"target", "The explained target"}, {"ssim", "SSIM of the fused image"}},
+                          di.score == CurveScore::Target ? "target" : "ssim")
+            .withTooltip("What every point of the curves scores. ssim: how similar the fused image is to the full "
+                         "inputs' (over the target's region), as the curves' papers score images; target: the quantity "
+                         "the attribution explains, normalised from the curve's start (0) to the full inputs (1) — for "
+                         "MEF-SSIM and loss targets (a blur keeps a region's mean, so mean targets are refused)."),
         ParamSpec::integer("curve_steps", "Curve steps", 1, 200, di.steps)
             .withSoftRange(2, 100)
             .withTooltip("Deletion/insertion: curve points after the start; pixels go in steps of 1/steps of all (input, pixel) "
@@ -412,8 +418,8 @@ std::vector<ParamSpec> attributionCurveParamSpecs()
             .withTooltip("PIC: draws the random start; keep it fixed when comparing methods on one image."),
         ParamSpec::number("aic_threshold", "AIC τ", 0.0, 1.0, pic.aicThreshold)
             .withStep(0.01)
-            .withTooltip("PIC: AIC counts a partial input as a success when the SSIM of its fused output to the full one reaches τ "
-                         "(0.9; SPEC §7 leaves τ to the user)."),
+            .withTooltip("PIC: AIC counts a partial input as a success when its score (the normalised target, or the SSIM "
+                         "of its fused output to the full one) reaches τ (0.9; SPEC §7 leaves τ to the user)."),
         ParamSpec::integer("webp_method", "WebP effort", 0, 6, pic.webpMethod)
             .withTooltip("PIC: libwebp's method (effort) for the lossless sizes that measure information (4: PIL's default, as "
                          "the reference implementation)."),
@@ -429,6 +435,9 @@ AttributionCurvesOptions attributionCurvesOptionsFromValues(const ParamValues& v
         return known;
     }());
     AttributionCurvesOptions o;
+    const CurveScore score = v.choice("curve_score") == "ssim" ? CurveScore::Ssim : CurveScore::Target;
+    o.deletionInsertion.score = score;
+    o.pic.score = score;
     o.deletionInsertion.steps = int(v.integer("curve_steps"));
     o.deletionInsertion.deletionValue = v.number("deletion_value");
     o.deletionInsertion.insertionBlurFraction = v.number("insertion_blur");

@@ -1,6 +1,7 @@
 // Evaluation curves of attribution maps on the fusion model: RISE deletion/insertion and PIC
 // (SIC/AIC, SPEC §7). Partial inputs go through the model in batches; each point is scored by
-// the SSIM of the fused output against the fused output of the full inputs.
+// the explained target, normalised between the curve's start and the full inputs (default), or
+// by the SSIM of the fused output against the fused output of the full inputs (attribution.hpp).
 #include "fuselab/learn/attribution.hpp"
 
 #include "../heap_reuse.hpp"
@@ -75,6 +76,65 @@ private:
 
 using detail::CurveInputs;
 
+// What a curve point scores, for a batch of partial inputs [B,K,C,H,W].
+class Scorer {
+public:
+    virtual ~Scorer() = default;
+    virtual std::vector<double> operator()(const at::Tensor& items) const = 0;
+    virtual std::size_t bytesPerItem(const at::Tensor& item) const = 0;
+};
+
+class SsimScorer final : public Scorer {
+public:
+    SsimScorer(const CurveInputs& p, const at::Tensor& fullFused) : m_image(p.image), m_similarity(fullFused, p.windowWeights) {}
+    std::vector<double> operator()(const at::Tensor& items) const override { return m_similarity(m_image->fuse(items)); }
+    std::size_t bytesPerItem(const at::Tensor& item) const override { return m_image->bytesPerItem(item); }
+
+private:
+    std::shared_ptr<detail::ImageFunction> m_image;
+    Similarity m_similarity;
+};
+
+// (f − f_start)/(f_full − f_start) of the explained target f.
+class TargetScorer final : public Scorer {
+public:
+    TargetScorer(const CurveInputs& p, const at::Tensor& start) : m_function(p.functions.scalar)
+    {
+        if (!m_function) throw Error("this model offers no target function to score curves by; choose the SSIM score");
+        const std::vector<double> ends = raw(at::stack({p.x, start}));
+        m_full = ends[0];
+        m_start = ends[1];
+        // A target the curve's start hardly changes (a region's mean under a blur) would divide by
+        // almost nothing: every point would be noise magnified.
+        if (!(std::fabs(m_full - m_start) >= 0.01 * std::fabs(m_full)) || m_full == m_start)
+            throw Error("the explained target hardly changes between the curve's start and the full inputs (" + std::to_string(m_start) +
+                        " against " + std::to_string(m_full) + "): score this target's curves by SSIM (curve_score=ssim)");
+    }
+    std::vector<double> operator()(const at::Tensor& items) const override
+    {
+        std::vector<double> v = raw(items);
+        for (double& x : v) x = (x - m_start) / (m_full - m_start);
+        return v;
+    }
+    std::size_t bytesPerItem(const at::Tensor& item) const override { return m_function->bytesPerItem(item, false); }
+
+private:
+    std::vector<double> raw(const at::Tensor& items) const
+    {
+        const at::Tensor values = m_function->evaluate(items, detail::EvalRequest{}).values.to(at::kDouble).contiguous();
+        return std::vector<double>(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
+    }
+    std::shared_ptr<detail::ScalarFunction> m_function;
+    double m_full = 0.0, m_start = 0.0;
+};
+
+// The scorer `options` ask for; `start` [K,C,H,W] is the curve's starting point (target score 0).
+std::unique_ptr<Scorer> makeScorer(const CurveInputs& p, const CurveOptions& options, const at::Tensor& fullFused, const at::Tensor& start)
+{
+    if (options.score == CurveScore::Ssim) return std::make_unique<SsimScorer>(p, fullFused);
+    return std::make_unique<TargetScorer>(p, start);
+}
+
 CurveInputs prepare(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
                  const std::vector<Image>& maps, const AttributionTarget& target, const CurveOptions& options)
 {
@@ -103,16 +163,16 @@ CurveInputs prepare(const FusionModel& model, const std::vector<Image>& inputs, 
 }
 
 // Evaluates `count` partial inputs in batches and scores them; `done(i, score)` per point in order.
-void scoreInBatches(const CurveInputs& p, const Similarity& similarity, int count, const std::function<at::Tensor(int)>& make,
+void scoreInBatches(const CurveInputs& p, const Scorer& scorer, int count, const std::function<at::Tensor(int)>& make,
                     const std::function<void(int, double)>& done, std::size_t budget, ProgressSink& progress, double begin, double end,
                     const char* stage)
 {
-    const int batch = detail::batchSizeFor(p.image->bytesPerItem(p.x), budget, 16);
+    const int batch = detail::batchSizeFor(scorer.bytesPerItem(p.x), budget, 16);
     for (int first = 0; first < count; first += batch) {
         const int n = std::min(batch, count - first);
         std::vector<at::Tensor> items;
         for (int i = 0; i < n; ++i) items.push_back(make(first + i));
-        const std::vector<double> scores = similarity(p.image->fuse(at::stack(items)));
+        const std::vector<double> scores = scorer(at::stack(items));
         for (int i = 0; i < n; ++i) done(first + i, scores[std::size_t(i)]);
         progress.report(begin + (end - begin) * double(first + n) / double(count), stage);
         progress.checkCancelled();
@@ -140,7 +200,6 @@ DeletionInsertionResult deletionInsertionOn(const CurveInputs& inputs, const Del
     CurveInputs p = inputs;
     if (options.rankByMagnitude) p.importance = p.importance.abs();
     const at::Tensor full = p.image->fuse(p.x.unsqueeze(0))[0];
-    const Similarity similarity(full, p.windowWeights);
     const auto k = p.x.size(0), h = p.x.size(2), w = p.x.size(3);
     const std::int64_t total = p.importance.numel();
     const at::Tensor order = std::get<1>(at::sort(p.importance, /*stable=*/true, /*dim=*/0, /*descending=*/true));
@@ -156,13 +215,16 @@ DeletionInsertionResult deletionInsertionOn(const CurveInputs& inputs, const Del
         return flat.reshape({k, 1, h, w});
     };
     DeletionInsertionResult r;
+    const at::Tensor deleted = at::full_like(p.x, options.deletionValue);
     for (int curve = 0; curve < 2; ++curve) {
         const bool deletion = curve == 0;
         Curve& c = deletion ? r.deletion : r.insertion;
         c.x.resize(std::size_t(points));
         c.y.resize(std::size_t(points));
+        // The target score's 0: everything deleted (deletion's end), the blurred canvas (insertion's start).
+        const std::unique_ptr<Scorer> scorer = makeScorer(p, options, full, deletion ? deleted : canvas);
         scoreInBatches(
-            p, similarity, points,
+            p, *scorer, points,
             [&](int step) {
                 const at::Tensor mask = maskOf(step);
                 return deletion ? at::where(mask, at::full({}, options.deletionValue, p.x.options()), p.x) : at::where(mask, p.x, canvas);
@@ -191,7 +253,6 @@ PicResult picCurvesOn(const CurveInputs& inputs, const PicOptions& options, Prog
     CurveInputs p = inputs;
     if (options.rankByMagnitude) p.importance = p.importance.abs();
     const at::Tensor full = p.image->fuse(p.x.unsqueeze(0))[0];
-    const Similarity similarity(full, p.windowWeights);
     const int k = int(p.x.size(0)), h = int(p.x.size(2)), w = int(p.x.size(3));
     const std::int64_t n = std::int64_t(h) * w;
 
@@ -292,8 +353,9 @@ PicResult picCurvesOn(const CurveInputs& inputs, const PicOptions& options, Prog
         const double d = originalBytes - bytes[0];
         return d > 0.0 ? std::clamp((bytes[std::size_t(level)] - bytes[0]) / d, 0.0, 1.0) : 0.0;
     };
+    const std::unique_ptr<Scorer> scorer = makeScorer(p, options, full, filled[0]); // the target score's 0: the random start
     scoreInBatches(
-        p, similarity, levels, [&](int level) { return filled[std::size_t(level)]; },
+        p, *scorer, levels, [&](int level) { return filled[std::size_t(level)]; },
         [&](int level, double score) {
             similarityOf[std::size_t(level)] = score;
             if (level == 0 || !onPoint) return;

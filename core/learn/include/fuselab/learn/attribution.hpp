@@ -247,12 +247,22 @@ struct CurvePointUpdate {
 };
 using CurveCallback = std::function<void(const CurvePointUpdate&)>;
 
-/// Scoring of partial inputs (deletion, insertion, PIC): SSIM (Wang et al. 2004: Gaussian 11,
-/// σ 1.5, K1 0.01, K2 0.03 on 8-bit grey codes) of the fused output from the partial inputs
-/// against the fused output from the full inputs, averaged over the target's region (window
-/// centres weighted by it; the whole image for quality and loss targets).
+/// Scoring of partial inputs (deletion, insertion, PIC):
+///   Target: the explained target itself, f(partial), normalised so that the curve's starting
+///     point scores 0 and the full inputs score 1 — (f − f_start)/(f_full − f_start), with f_start
+///     the fully deleted inputs (deletion), the blurred canvas (insertion) or the random start
+///     (PIC). Not clipped (a partial input may overshoot); PIC clips its SIC. Well posed only for
+///     targets the start changes: a blur keeps a region's mean, so mean targets make insertion and
+///     PIC divide by almost nothing — refused (fuselab::Error) when |f_full − f_start| is below 1 %
+///     of |f_full|. Suits MEF-SSIM and loss-term targets.
+///   Ssim (the default): SSIM (Wang et al. 2004: Gaussian 11, σ 1.5, K1 0.01, K2 0.03 on 8-bit grey codes) of the
+///     fused output from the partial inputs against the fused output from the full inputs,
+///     averaged over the target's region (window centres weighted by it; the whole image for
+///     quality and loss targets) — what an attribution of the target does not explain directly.
+enum class CurveScore { Target, Ssim };
 struct CurveOptions {
     bool rankByMagnitude = true; ///< order (input, pixel) pairs by |attribution| (false: signed value)
+    CurveScore score = CurveScore::Ssim;
     ComputeOptions compute;
 };
 
