@@ -398,7 +398,8 @@ at::Tensor targetOfFused(const ResolvedTarget& t, const at::Tensor& fused)
         const at::Tensor q = mefSsimMap(refGrey(), greyOf(fused) * 255.0);
         return (q * t.windowWeights.to(device, fused.scalar_type())).sum({1, 2});
     }
-    const TrainingSettings settings;
+    // The objective's λ as the training parameters declare them (their specs' defaults).
+    static const TrainingSettings settings = TrainingSettings::fromValues({});
     switch (t.lossTerm) {
     case LossTermKind::L1: {
         int exposures = 0;

@@ -33,7 +33,7 @@ enum class MiDirection { Minimise, Maximise };
 struct TrainingSettings {
     // objective
     double weightL1 = 10.0, weightSf = 1e-2, weightMi = 1e-3, weightMefSsim = 1.0, weightTruth = 0.0;
-    double l1Exposure = 0.0, l1Frame = 10.0, l1EFrame = 1e-4, l1Event = 1e-2;
+    double l1Exposure = 1e-2, l1Frame = 10.0, l1EFrame = 1e-4, l1Event = 1e-2;
     SfForm sfForm = SfForm::OneMinusSf;
     MiDirection miDirection = MiDirection::Minimise;
     double miPairExposure = 1.0, miPairFrameEvent = 1.0, miPairFrameEFrame = 0.1, miPairEventEFrame = 0.1;
