@@ -183,10 +183,36 @@ void manageFloat(LoadedImage& loaded, const FileColour& tags, RgbPrimaries worki
     loaded.colourNote = what + ", converted to " + workingName(working, true);
 }
 
-// The space an integer file's tags name; an empty profile means sRGB (untagged, or a tag that
-// says sRGB). `note` receives what the tags said.
-SourceSpace integerSource(const FileColour& tags, std::string& note, std::string& warning)
+std::string cicpName(const Cicp& c)
 {
+    return "PNG cICP " + std::to_string(c.primaries) + "/" + std::to_string(c.transfer) + "/" + std::to_string(c.matrix) + "/" +
+           std::to_string(c.fullRange);
+}
+
+bool isHdrTransfer(int transfer) { return transfer == cicp::kTransferPq || transfer == cicp::kTransferHlg; }
+
+// The primaries of a cICP chunk FuseLab reads; throws naming the code points otherwise.
+RgbPrimaries checkedCicpPrimaries(const Cicp& c)
+{
+    const std::optional<RgbPrimaries> primaries = cicpPrimaries(c.primaries);
+    if (!primaries || c.matrix != 0 || !c.fullRange ||
+        (c.transfer != cicp::kTransferSrgb && c.transfer != cicp::kTransferLinear && !isHdrTransfer(c.transfer)))
+        throw Error(cicpName(c) + " is not one FuseLab reads (primaries 1, 9 or 12; transfer 8, 13, 16 or 18; RGB, full range)");
+    return *primaries;
+}
+
+// The space an integer file's tags name (cICP first, as PNG's third edition ranks it; then the
+// ICC profile); an empty profile means sRGB (untagged, or a tag that says sRGB). `note`
+// receives what the tags said. PQ/HLG cICP chunks are decoded before this is asked.
+SourceSpace integerSource(const FileColour& tags, bool grey, std::string& note, std::string& warning)
+{
+    if (tags.cicp) {
+        const Cicp& c = *tags.cicp;
+        const RgbPrimaries primaries = checkedCicpPrimaries(c);
+        const TransferCurve curve = c.transfer == cicp::kTransferLinear ? TransferCurve::Linear : TransferCurve::Srgb;
+        // Grey is grey in every D65 space: only the curve matters.
+        return {grey ? makeGreyProfile(curve) : makeRgbProfile(primaries, curve), cicpName(c)};
+    }
     if (!tags.icc.empty()) {
         std::string why;
         Profile p = openIccProfile(tags.icc, why);
@@ -228,43 +254,18 @@ void manageInteger(LoadedImage& loaded, const FileColour& tags, RgbPrimaries wor
 {
     const int ch = loaded.pixels.channels();
     const bool grey = ch <= 2;
-    if (tags.cicp) {
+    if (tags.cicp && isHdrTransfer(tags.cicp->transfer)) {
         const Cicp c = *tags.cicp;
-        const std::optional<RgbPrimaries> primaries = cicpPrimaries(c.primaries);
-        const std::string name = "PNG cICP " + std::to_string(c.primaries) + "/" + std::to_string(c.transfer) + "/" +
-                                 std::to_string(c.matrix) + "/" + std::to_string(c.fullRange);
-        if (!primaries || c.matrix != 0 || !c.fullRange ||
-            (c.transfer != cicp::kTransferSrgb && c.transfer != cicp::kTransferLinear && c.transfer != cicp::kTransferPq &&
-             c.transfer != cicp::kTransferHlg))
-            throw Error(name + " is not one FuseLab reads (primaries 1, 9 or 12; transfer 8, 13, 16 or 18; RGB, full range)");
-        if (c.transfer == cicp::kTransferPq || c.transfer == cicp::kTransferHlg) {
-            const Image linear = decodeHdrCodes(loaded.pixels, c.transfer);
-            loaded.pixels = SampleImage(convertPrimaries(linear, *primaries, working));
-            loaded.colourConverted = true;
-            loaded.colourNote = name + " (" + (c.transfer == cicp::kTransferPq ? "PQ, 203 cd/m² = 1.0" : "HLG, 0.75 = 1.0") +
-                                "), decoded to " + workingName(working, true);
-            return;
-        }
-        const TransferCurve curve = c.transfer == cicp::kTransferLinear ? TransferCurve::Linear : TransferCurve::Srgb;
-        if (*primaries == working && (curve == TransferCurve::Srgb || grey)) {
-            loaded.pixels = retagged(loaded.pixels, curve == TransferCurve::Linear ? ColourEncoding::Linear : ColourEncoding::Srgb);
-            loaded.colourNote = name + ", the working space; samples as stored";
-            return;
-        }
-        if (*primaries == working) {
-            loaded.pixels = retagged(loaded.pixels, ColourEncoding::Linear);
-            loaded.colourNote = name + ": linear " + std::string(displayName(working)) + "; samples as stored";
-            return;
-        }
-        const Profile from = makeRgbProfile(*primaries, curve), to = makeRgbProfile(working, curve);
-        loaded.pixels = transformInteger(loaded.pixels, from.get(), to.get(), curve == TransferCurve::Linear ? ColourEncoding::Linear : ColourEncoding::Srgb);
+        const Image linear = decodeHdrCodes(loaded.pixels, c.transfer);
+        loaded.pixels = SampleImage(convertPrimaries(linear, checkedCicpPrimaries(c), working));
         loaded.colourConverted = true;
-        loaded.colourNote = name + ", converted to " + workingName(working, curve == TransferCurve::Linear);
+        loaded.colourNote = cicpName(c) + " (" + (c.transfer == cicp::kTransferPq ? "PQ, 203 cd/m² = 1.0" : "HLG, 0.75 = 1.0") +
+                            "), decoded to " + workingName(working, true);
         return;
     }
 
     std::string note;
-    SourceSpace source = integerSource(tags, note, loaded.colourWarning);
+    SourceSpace source = integerSource(tags, grey, note, loaded.colourWarning);
     if (source.profile) {
         const cmsColorSpaceSignature space = cmsGetColorSpace(source.profile.get());
         if ((space == cmsSigGrayData) != grey || (space != cmsSigGrayData && space != cmsSigRgbData)) {
