@@ -33,14 +33,19 @@ void OutputOptions::attach(CLI::App& sub)
         ->check(CLI::IsMember({"srgb", "rec709", "display-p3", "adobe-rgb", "rec2020"}));
 }
 
-RgbPrimaries OutputOptions::workingPrimaries() const
+namespace {
+// A colour-space option's value; a bad one is a usage error.
+RgbPrimaries primariesOption(const std::string& name)
 {
     try {
-        return primariesFromString(workingSpace);
+        return primariesFromString(name);
     } catch (const Error& e) {
         throw UsageError(e.problem());
     }
 }
+} // namespace
+
+RgbPrimaries OutputOptions::workingPrimaries() const { return primariesOption(workingSpace); }
 
 void OutputOptions::followInputs(bool anyInputDeeperThan8Bits)
 {
@@ -72,11 +77,7 @@ WriteOptions OutputOptions::toWriteOptions() const
     w.jpegQuality = quality;
     w.metadataFrom = metadataFrom;
     w.dataPrimaries = workingPrimaries();
-    try {
-        if (!outputSpace.empty()) w.outputPrimaries = primariesFromString(outputSpace);
-    } catch (const Error& e) {
-        throw UsageError(e.problem());
-    }
+    if (!outputSpace.empty()) w.outputPrimaries = primariesOption(outputSpace);
     w.exrType = exrType == "float" ? ExrPixelType::Float : ExrPixelType::Half;
     try {
         w.exrCompression = exrCompressionFromString(exrCompression);
@@ -135,16 +136,17 @@ WrittenOutput writeOutputWithSidecar(const std::string& path, const Image& image
 
 WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar)
 {
-    writeImage(path, image, options.toWriteOptions());
+    const WriteOptions w = options.toWriteOptions();
+    writeImage(path, image, w);
     sidecar.outputWidth = image.width();
     sidecar.outputHeight = image.height();
     sidecar.outputChannels = image.channels();
-    sidecar.outputBitDepth = fileBitDepth(path, options.toWriteOptions(), image.isFloat() ? 0 : image.bitDepth());
+    sidecar.outputBitDepth = fileBitDepth(path, w, image.isFloat() ? 0 : image.bitDepth());
     if (sidecar.command.empty()) sidecar.command = commandLine();
     if (formatFromExtension(path) == FileFormat::Tiff) sidecar.notes["tiff_compression"] = options.tiffCompression;
     sidecar.notes["encoding"] = std::string(toString(image.encoding()));
     writeSidecar(path, sidecar);
-    return {path, colourSpaceOf(path, image.encoding(), options.toWriteOptions()), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
+    return {path, colourSpaceOf(path, image.encoding(), w), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
 }
 
 FusedSampleTypeChoice sampleTypeFor(const std::string& path, const OutputOptions& options)

@@ -83,7 +83,7 @@ void writeEncoded(const std::string& path, FileFormat f, const SampleImage& samp
         } else {
             std::vector<std::uint8_t> bytes = detail::encodeWithOpenCv(f, samples, options);
             if (f == FileFormat::Png && (!colour.icc.empty() || colour.cicp)) bytes = detail::withPngColourChunks(bytes, colour.icc, colour.cicp);
-            if (f == FileFormat::Jpeg) bytes = detail::withJpegIccProfile(bytes, colour.icc);
+            if (f == FileFormat::Jpeg && !colour.icc.empty()) bytes = detail::withJpegIccProfile(bytes, colour.icc);
             detail::writeWholeFile(file.tempPath(), bytes);
         }
         if (options.exif && f != FileFormat::RadianceHdr) detail::writeExifExposure(file.tempPath(), *options.exif);
