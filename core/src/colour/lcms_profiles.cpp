@@ -9,6 +9,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace fuselab::detail {
 namespace {
@@ -137,25 +138,22 @@ std::vector<std::uint8_t> serialised(void* profile)
 }
 } // namespace
 
-const std::vector<std::uint8_t>& iccBytes(RgbPrimaries primaries, TransferCurve curve)
+namespace {
+// Serialised profiles, built once per (primaries or grey, curve); entries never move (std::map).
+const std::vector<std::uint8_t>& cachedIcc(std::optional<RgbPrimaries> primaries, TransferCurve curve)
 {
     static std::mutex mutex;
     static std::map<std::pair<int, int>, std::vector<std::uint8_t>> cache;
     std::lock_guard<std::mutex> lock(mutex);
-    std::vector<std::uint8_t>& bytes = cache[{int(primaries), int(curve)}];
-    if (bytes.empty()) bytes = serialised(makeRgbProfile(primaries, curve).get());
+    std::vector<std::uint8_t>& bytes = cache[{primaries ? int(*primaries) : -1, int(curve)}];
+    if (bytes.empty()) bytes = serialised((primaries ? makeRgbProfile(*primaries, curve) : makeGreyProfile(curve)).get());
     return bytes;
 }
+} // namespace
 
-const std::vector<std::uint8_t>& greyIccBytes(TransferCurve curve)
-{
-    static std::mutex mutex;
-    static std::map<int, std::vector<std::uint8_t>> cache;
-    std::lock_guard<std::mutex> lock(mutex);
-    std::vector<std::uint8_t>& bytes = cache[int(curve)];
-    if (bytes.empty()) bytes = serialised(makeGreyProfile(curve).get());
-    return bytes;
-}
+const std::vector<std::uint8_t>& iccBytes(RgbPrimaries primaries, TransferCurve curve) { return cachedIcc(primaries, curve); }
+
+const std::vector<std::uint8_t>& greyIccBytes(TransferCurve curve) { return cachedIcc(std::nullopt, curve); }
 
 Profile openIccProfile(const std::vector<std::uint8_t>& icc, std::string& why)
 {
