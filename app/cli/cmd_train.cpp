@@ -197,24 +197,13 @@ private:
         read.nonFinite = NonFinitePolicy::Zero; // a few real maps hold Inf in their brightest lights
         for (const std::string& f : files) {
             const LoadedImage loaded = readInputImage(f, read);
-            Image radiance = withEncoding(loaded.pixels.toFloat(), ColourEncoding::Linear);
             if (!loaded.pixels.isFloat()) throw Error(f, "is not a radiance map (8/16-bit display image); use OpenEXR or Radiance HDR");
-            if (radiance.channels() == 4 || radiance.channels() == 1) radiance = asRgb(radiance); // grey maps: R = G = B
-            if (radiance.channels() != 3) throw Error(f, "a radiance map for training must be RGB");
-            maps.push_back({fs::path(f).stem().string(), radiance});
+            const Image radiance = withEncoding(loaded.pixels.toFloat(), ColourEncoding::Linear);
+            if (radiance.channels() == 2) throw Error(f, "a radiance map for training must be RGB");
+            maps.push_back({fs::path(f).stem().string(), rgbChannels(radiance)}); // grey maps: R = G = B
         }
         if (!m_common.quiet) std::fprintf(stderr, "train: %zu radiance maps from %s\n", maps.size(), paths.front().c_str());
         return maps;
-    }
-
-    // RGB of a grey (Y) or RGBA image: grey repeated, alpha dropped.
-    static Image asRgb(const Image& image)
-    {
-        Image rgb(image.width(), image.height(), 3, image.encoding());
-        for (int y = 0; y < image.height(); ++y)
-            for (int x = 0; x < image.width(); ++x)
-                for (int c = 0; c < 3; ++c) rgb.at(x, y, c) = image.at(x, y, image.channels() == 1 ? 0 : c);
-        return rgb;
     }
 
     static bool holdsImages(const std::string& folder)

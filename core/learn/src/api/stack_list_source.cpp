@@ -74,23 +74,24 @@ TrainingStack trainingStackFromExposures(const ExposureStack& stack, const std::
     TrainingStack t;
     t.name = name;
     for (const StackFrame& frame : stack.frames) {
-        const Image im = frame.pixels.toFloat();
-        if (im.channels() == 3) {
-            t.inputs.push_back(im);
-        } else {
-            Image rgb(im.width(), im.height(), 3, im.encoding());
-            const int greyOrRgb = im.channels() >= 3 ? 3 : 1; // RGBA keeps RGB, grey (and grey+alpha) repeats
-            for (int y = 0; y < im.height(); ++y) {
-                const float* src = im.row(y);
-                float* dst = rgb.row(y);
-                for (int x = 0; x < im.width(); ++x)
-                    for (int c = 0; c < 3; ++c) dst[3 * x + c] = src[im.channels() * x + (greyOrRgb == 3 ? c : 0)];
-            }
-            t.inputs.push_back(rgb);
-        }
+        t.inputs.push_back(rgbChannels(frame.pixels.toFloat()));
         t.modalities.push_back(Modality::Exposure);
     }
     return t;
+}
+
+Image rgbChannels(const Image& im)
+{
+    if (im.channels() == 3) return im;
+    Image rgb(im.width(), im.height(), 3, im.encoding());
+    const int greyOrRgb = im.channels() >= 3 ? 3 : 1; // RGBA keeps RGB, grey (and grey+alpha) repeats
+    for (int y = 0; y < im.height(); ++y) {
+        const float* src = im.row(y);
+        float* dst = rgb.row(y);
+        for (int x = 0; x < im.width(); ++x)
+            for (int c = 0; c < 3; ++c) dst[3 * x + c] = src[im.channels() * x + (greyOrRgb == 3 ? c : 0)];
+    }
+    return rgb;
 }
 
 } // namespace fuselab::learn

@@ -99,6 +99,10 @@ std::vector<TrainingStack> makeRealValidationStacks(const std::vector<NamedRadia
 /// the user wants to see rise is the open stack's own MEF-SSIM beside Mertens's.
 inline constexpr int kFineTuneValidationLongSidePx = 512;
 
+/// The RGB of an image as a network input: 3 channels kept, RGBA's alpha dropped, grey (and grey
+/// + alpha) repeated over the three channels. Shares the pixels when already RGB.
+Image rgbChannels(const Image& image);
+
 /// A decoded exposure stack as training data: every frame normalised to [0,1] RGB (grey frames
 /// repeated over the three channels, alpha dropped), modality Exposure. `name` is for messages.
 TrainingStack trainingStackFromExposures(const ExposureStack& stack, const std::string& name);
