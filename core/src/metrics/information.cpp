@@ -1,5 +1,6 @@
 // Mutual information of grey planes from 256×256 joint histograms, and the fusion MI / NMI.
 #include "fuselab/metrics.hpp"
+#include "histogram_entropy.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/parallel.hpp"
@@ -23,17 +24,6 @@ struct JointEntropies {
 inline int level(float v)
 {
     return std::clamp(int(std::lround(v)), 0, kLevels - 1);
-}
-
-double entropyOfCounts(const std::vector<std::uint64_t>& counts, double total)
-{
-    double h = 0.0;
-    for (std::uint64_t c : counts)
-        if (c) {
-            const double p = double(c) / total;
-            h -= p * std::log2(p);
-        }
-    return h;
 }
 
 JointEntropies jointEntropies(const Image& a, const Image& b)
@@ -66,7 +56,7 @@ JointEntropies jointEntropies(const Image& a, const Image& b)
             hb[std::size_t(j)] += joint[std::size_t(i * kLevels + j)];
         }
     const double total = double(a.pixelCount());
-    return {entropyOfCounts(ha, total), entropyOfCounts(hb, total), entropyOfCounts(joint, total)};
+    return {metrics_detail::entropyBits(ha, total), metrics_detail::entropyBits(hb, total), metrics_detail::entropyBits(joint, total)};
 }
 
 void checkSources(const std::vector<Image>& sources, const char* what)

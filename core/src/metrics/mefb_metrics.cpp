@@ -5,6 +5,7 @@
 #include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/metrics.hpp"
+#include "histogram_entropy.hpp"
 
 #include <algorithm>
 #include <array>
@@ -189,17 +190,6 @@ std::optional<Plane> normalise1(const Image& channel)
     return p;
 }
 
-double entropyOf(const std::vector<double>& counts, double total)
-{
-    double h = 0.0;
-    for (double c : counts)
-        if (c > 0) {
-            const double p = c / total;
-            h -= p * std::log2(p);
-        }
-    return h;
-}
-
 } // namespace
 
 double qabf(const Image& fused, const std::vector<Image>& sources)
@@ -259,7 +249,7 @@ double nmi(const Image& fused, const std::vector<Image>& sources)
     const double total = double(f->v.size());
     std::vector<double> histF(256, 0.0);
     for (double v : f->v) histF[std::size_t(v)] += 1.0;
-    const double hF = entropyOf(histF, total);
+    const double hF = metrics_detail::entropyBits(histF, total);
     double sum = 0.0;
     for (const Image& source : sources) {
         const std::optional<Plane> s = normalise1(source);
@@ -269,7 +259,7 @@ double nmi(const Image& fused, const std::vector<Image>& sources)
             joint[std::size_t(s->v[i]) * 256 + std::size_t(f->v[i])] += 1.0;
             histS[std::size_t(s->v[i])] += 1.0;
         }
-        const double hS = entropyOf(histS, total), hJoint = entropyOf(joint, total);
+        const double hS = metrics_detail::entropyBits(histS, total), hJoint = metrics_detail::entropyBits(joint, total);
         sum += (hS + hF - hJoint) / (hS + hF);
     }
     return 2.0 * sum;
@@ -280,7 +270,7 @@ double entropy(const Image& fused)
     const Plane p = toPlane(fused);
     std::vector<double> hist(256, 0.0);
     for (double v : p.v) hist[std::size_t(std::clamp(std::floor(v), 0.0, 255.0))] += 1.0;
-    return entropyOf(hist, double(p.v.size()));
+    return metrics_detail::entropyBits(hist, double(p.v.size()));
 }
 
 double spatialFrequency(const Image& fused)

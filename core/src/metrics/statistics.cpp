@@ -1,6 +1,7 @@
 // Single-image statistics of a grey plane: spatial frequency, entropy, standard deviation,
 // average gradient.
 #include "fuselab/metrics.hpp"
+#include "histogram_entropy.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/parallel.hpp"
@@ -74,14 +75,7 @@ double entropyBits(const Image& grey)
         const float* p = grey.row(y);
         for (int x = 0; x < grey.width(); ++x) histogram[std::size_t(std::clamp(int(std::lround(p[x])), 0, 255))] += 1.0;
     }
-    const double count = double(grey.pixelCount());
-    double h = 0.0;
-    for (double c : histogram)
-        if (c > 0.0) {
-            const double p = c / count;
-            h -= p * std::log2(p);
-        }
-    return h;
+    return metrics_detail::entropyBits(histogram, double(grey.pixelCount()));
 }
 
 double standardDeviation(const Image& grey)
