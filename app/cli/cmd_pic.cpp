@@ -97,7 +97,6 @@ public:
         table.header = {"image", "method", "sic_auc", "aic_auc", "deletion_auc", "insertion_auc"};
         std::map<AttributionMethod, MethodCurves> curves;
         ConsoleProgress progress("pic", m_common.quiet);
-        const double units = double(scenes.size() * methods.size());
         for (std::size_t s = 0; s < scenes.size(); ++s) {
             const std::string name = scenes[s].filename().string();
             const LoadedStack loaded = loadStack({scenes[s].string()}, StackLoadOptions{});
@@ -106,25 +105,33 @@ public:
             std::vector<Image> inputs;
             for (const StackFrame& f : stack.frames) inputs.push_back(f.pixels.toFloat());
             const std::vector<Modality> modalities(inputs.size(), Modality::Exposure);
-            for (std::size_t m = 0; m < methods.size(); ++m) {
-                const double unit = double(s * methods.size() + m);
-                ProgressSpan explaining(progress, unit / units, (unit + 0.3) / units);
-                ProgressSpan evaluating(progress, (unit + 0.3) / units, (unit + 1.0) / units);
-                AttributionRequest request;
-                request.method = methods[m];
-                request.values = methodValues.at(methods[m]);
-                request.target = target;
-                request.compute.device = parseDeviceChoice(m_device);
-                AttributionResult maps;
-                AttributionCurves c;
-                try {
-                    maps = learn.attribute(*model, inputs, modalities, request, explaining);
-                    AttributionCurvesOptions o = curveOptions;
-                    o.compute = request.compute;
-                    c = learn.attributionCurves(*model, inputs, modalities, maps.maps, target, o, evaluating, {});
-                } catch (const Error& e) {
-                    throw e.file().empty() ? e.withFile(scenes[s].string()) : e;
+            // Every method's maps first, then their curves in one call: the fused reference, the
+            // curves' starts and ends and PIC's random start and sizes are shared by the methods.
+            const double sceneBegin = double(s) / double(scenes.size()), sceneSpan = 1.0 / double(scenes.size());
+            std::vector<AttributionResult> maps(methods.size());
+            std::vector<std::vector<Image>> mapSets;
+            std::vector<AttributionCurves> sceneCurves;
+            try {
+                for (std::size_t m = 0; m < methods.size(); ++m) {
+                    const double unit = sceneBegin + sceneSpan * 0.3 * double(m) / double(methods.size());
+                    ProgressSpan explaining(progress, unit, unit + sceneSpan * 0.3 / double(methods.size()));
+                    AttributionRequest request;
+                    request.method = methods[m];
+                    request.values = methodValues.at(methods[m]);
+                    request.target = target;
+                    request.compute.device = parseDeviceChoice(m_device);
+                    maps[m] = learn.attribute(*model, inputs, modalities, request, explaining);
+                    mapSets.push_back(maps[m].maps);
                 }
+                ProgressSpan evaluating(progress, sceneBegin + sceneSpan * 0.3, sceneBegin + sceneSpan);
+                AttributionCurvesOptions o = curveOptions;
+                o.compute.device = parseDeviceChoice(m_device);
+                sceneCurves = learn.attributionCurvesForEach(*model, inputs, modalities, mapSets, target, o, evaluating, {});
+            } catch (const Error& e) {
+                throw e.file().empty() ? e.withFile(scenes[s].string()) : e;
+            }
+            for (std::size_t m = 0; m < methods.size(); ++m) {
+                const AttributionCurves& c = sceneCurves[m];
                 MethodCurves& mc = curves[methods[m]];
                 mc.sic.push_back(c.pic.sic);
                 mc.aic.push_back(c.pic.aic);
@@ -140,7 +147,7 @@ public:
                                  unsigned(stack.width()), unsigned(stack.height()), std::string(toString(methods[m])).c_str(),
                                  table.rows.back()[2].empty() ? "skipped" : table.rows.back()[2].substr(0, 6).c_str(),
                                  table.rows.back()[3].empty() ? "skipped" : table.rows.back()[3].substr(0, 6).c_str(), c.deletion.auc,
-                                 c.insertion.auc, maps.seconds, c.seconds);
+                                 c.insertion.auc, maps[m].seconds, c.seconds);
             }
         }
         for (AttributionMethod m : methods) {

@@ -234,7 +234,8 @@ TEST(TorchAttribution, DataRandomisationSeparatesTrueFromPermutedLabels)
 TEST(TorchAttribution, CurvesInOneCallStreamTheirPoints)
 {
     // The call a panel makes: deletion/insertion and SIC/AIC of one set of maps, with every point
-    // streamed. Deletion of everything leaves a black input, whose output is far from the original.
+    // streamed, scored (the default) by the explained target: the mean of the output, 1 at the
+    // full inputs, 0 at the curves' starts (all removed).
     const std::vector<Image> inputs = syntheticExposures(96, 72, 13);
     const AttributionTarget target = AttributionTarget::wholeImage();
     const AttributionResult maps = explain(AttributionMethod::GradientTimesInput, inputs, target, AttributionEngine::Auto);
@@ -249,9 +250,10 @@ TEST(TorchAttribution, CurvesInOneCallStreamTheirPoints)
     EXPECT_EQ(streamed["sic"], 13);
     EXPECT_EQ(streamed["aic"], 13);
     ASSERT_EQ(c.deletion.x.size(), 9u);
-    EXPECT_NEAR(c.deletion.y.front(), 1.0, 1e-6) << "nothing deleted: the output itself";
-    EXPECT_LT(c.deletion.y.back(), 0.5);
-    EXPECT_NEAR(c.insertion.y.back(), 1.0, 1e-6) << "everything inserted: the output itself";
+    EXPECT_NEAR(c.deletion.y.front(), 1.0, 1e-9) << "nothing deleted: the output itself";
+    EXPECT_NEAR(c.deletion.y.back(), 0.0, 1e-9) << "all deleted: the start of the target score";
+    EXPECT_NEAR(c.insertion.y.front(), 0.0, 1e-9) << "a mean target's insertion starts from the deleted inputs";
+    EXPECT_NEAR(c.insertion.y.back(), 1.0, 1e-9) << "everything inserted: the output itself";
     EXPECT_GT(c.deletion.auc, 0.0);
     EXPECT_LT(c.deletion.auc, c.insertion.auc);
     ASSERT_FALSE(c.pic.sic.skipped) << c.pic.sic.skipReason;
@@ -282,13 +284,61 @@ TEST(TorchAttribution, CurvesCanScoreTheExplainedTarget)
     EXPECT_NEAR(c.pic.startSimilarity, 0.0, 1e-9) << "PIC's random start is the target score's 0";
     EXPECT_GE(c.sic.auc, 0.0);
     EXPECT_LE(c.sic.auc, 1.0);
-    // The mean of the whole output: the blurred canvas has almost the same mean.
+    // The mean of the whole output, which a blur keeps: its curves start from removed pixels
+    // instead, so the explained mean is scored from 0 — and the method that explains it ranks the
+    // pixels better than the random baseline on every curve.
     const AttributionTarget mean = AttributionTarget::wholeImage();
     const AttributionResult meanMaps = explain(AttributionMethod::GradientTimesInput, inputs, mean, AttributionEngine::Auto);
-    try {
-        LearnLibrary::get().attributionCurves(shippedModel(), inputs, kThree, meanMaps.maps, mean, o, p, {});
-        ADD_FAILURE() << "a mean target scored by itself under a blurred start must be refused";
-    } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("curve_score=ssim"), std::string::npos) << e.what();
+    const AttributionResult randomMaps = explain(AttributionMethod::Random, inputs, mean, AttributionEngine::Auto);
+    const std::vector<AttributionCurves> both =
+        LearnLibrary::get().attributionCurvesForEach(shippedModel(), inputs, kThree, {meanMaps.maps, randomMaps.maps}, mean, o, p, {});
+    ASSERT_EQ(both.size(), 2u);
+    const AttributionCurves& explained = both[0];
+    const AttributionCurves& random = both[1];
+    EXPECT_NEAR(explained.insertion.y.front(), 0.0, 1e-9);
+    ASSERT_FALSE(explained.pic.sic.skipped) << explained.pic.sic.skipReason;
+    ASSERT_FALSE(random.pic.sic.skipped) << random.pic.sic.skipReason;
+    EXPECT_LT(explained.deletion.auc, random.deletion.auc - 0.05);
+    EXPECT_GT(explained.insertion.auc, random.insertion.auc + 0.05);
+    EXPECT_GT(explained.sic.auc, random.sic.auc + 0.05);
+    // SSIM stays available, with RISE's blurred canvas.
+    AttributionCurvesOptions ssim = o;
+    ssim.deletionInsertion.score = CurveScore::Ssim;
+    ssim.pic.score = CurveScore::Ssim;
+    const AttributionCurves s = LearnLibrary::get().attributionCurves(shippedModel(), inputs, kThree, meanMaps.maps, mean, ssim, p, {});
+    EXPECT_GT(s.insertion.y.front(), 0.3) << "the blurred canvas fuses to something like the output";
+    EXPECT_NEAR(s.insertion.y.back(), 1.0, 1e-6);
+}
+
+TEST(TorchAttribution, CurvesOfSeveralMapSetsEqualThoseOfEachAlone)
+{
+    // attributionCurvesForEach shares the reference, the starts, the ends and PIC's random start
+    // between map sets: the numbers must be those of one call per set.
+    const std::vector<Image> inputs = syntheticExposures(80, 60, 17);
+    const AttributionTarget target = AttributionTarget::wholeImage(TargetQuantity::MefSsim);
+    const AttributionResult a = explain(AttributionMethod::GradientTimesInput, inputs, target, AttributionEngine::Auto);
+    const AttributionResult b = explain(AttributionMethod::Random, inputs, target, AttributionEngine::Auto);
+    AttributionCurvesOptions o;
+    o.deletionInsertion.steps = 6;
+    NullProgress p;
+    std::map<int, int> pointsPerSet;
+    const std::vector<AttributionCurves> both = LearnLibrary::get().attributionCurvesForEach(
+        shippedModel(), inputs, kThree, {a.maps, b.maps}, target, o, p, [&](const CurvePointUpdate& u) { ++pointsPerSet[u.mapSet]; });
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_EQ(pointsPerSet[0], pointsPerSet[1]);
+    EXPECT_EQ(pointsPerSet[0], 2 * 7 + 2 * 13);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const AttributionCurves one =
+            LearnLibrary::get().attributionCurves(shippedModel(), inputs, kThree, i == 0 ? a.maps : b.maps, target, o, p, {});
+        ASSERT_EQ(one.deletion.y.size(), both[i].deletion.y.size());
+        for (std::size_t j = 0; j < one.deletion.y.size(); ++j) {
+            EXPECT_NEAR(one.deletion.y[j], both[i].deletion.y[j], 1e-12) << "set " << i << ", step " << j;
+            EXPECT_NEAR(one.insertion.y[j], both[i].insertion.y[j], 1e-12) << "set " << i << ", step " << j;
+        }
+        EXPECT_NEAR(one.sic.auc, both[i].sic.auc, 1e-12);
+        EXPECT_NEAR(one.aic.auc, both[i].aic.auc, 1e-12);
+        EXPECT_EQ(one.pic.startBytes, both[i].pic.startBytes);
+        EXPECT_EQ(one.pic.originalBytes, both[i].pic.originalBytes);
     }
+    EXPECT_NE(both[0].deletion.auc, both[1].deletion.auc) << "the sets were ranked differently";
 }

@@ -26,6 +26,7 @@ const fuselab::learn::LearnEntryPoints& table()
         t.deletionInsertionCurves = &fuselab::learn::deletionInsertionCurves;
         t.picCurves = &fuselab::learn::picCurves;
         t.attributionCurves = &fuselab::learn::attributionCurves;
+        t.attributionCurvesForEach = &fuselab::learn::attributionCurvesForEach;
         // LibTorch on Debian starts with half the cores; follow FuseLab's worker count instead
         // (already set from --threads by the time anything loads this library).
         configureThreads(fuselab::workerThreads());

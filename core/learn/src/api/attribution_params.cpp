@@ -393,17 +393,18 @@ std::vector<ParamSpec> attributionCurveParamSpecs()
     return {
         ParamSpec::choice("curve_score", "Curve score", {{"target", "The explained target"}, {"ssim", "SSIM of the fused image"}},
                           di.score == CurveScore::Target ? "target" : "ssim")
-            .withTooltip("What every point of the curves scores. ssim: how similar the fused image is to the full "
-                         "inputs' (over the target's region), as the curves' papers score images; target: the quantity "
-                         "the attribution explains, normalised from the curve's start (0) to the full inputs (1) — for "
-                         "MEF-SSIM and loss targets (a blur keeps a region's mean, so mean targets are refused)."),
+            .withTooltip("What every point of the curves scores. target: the quantity the attribution explains, "
+                         "normalised from the curve's start (0) to the full inputs (1); for mean targets the curves "
+                         "start from removed pixels, since a blur keeps a mean. ssim: how similar the fused image is to "
+                         "the full inputs' (over the target's region), as the curves' papers score images."),
         ParamSpec::integer("curve_steps", "Curve steps", 1, 200, di.steps)
             .withSoftRange(2, 100)
             .withTooltip("Deletion/insertion: curve points after the start; pixels go in steps of 1/steps of all (input, pixel) "
                          "pairs, most important first (20: RISE's curves drawn at 5 % steps)."),
         ParamSpec::number("deletion_value", "Deleted value", 0.0, 1.0, di.deletionValue)
             .withStep(0.05)
-            .withTooltip("Deletion: what deleted pixels become, in [0,1] (0: black, as RISE)."),
+            .withTooltip("What removed pixels become, in [0,1] (0: black, as RISE): deletion, and for mean targets scored by "
+                         "the target, insertion's canvas and the pixels PIC does not keep."),
         ParamSpec::number("insertion_blur", "Insertion blur", 0.001, 0.5, di.insertionBlurFraction)
             .withSoftRange(0.005, 0.1)
             .withStep(0.005)
@@ -423,6 +424,9 @@ std::vector<ParamSpec> attributionCurveParamSpecs()
         ParamSpec::integer("webp_method", "WebP effort", 0, 6, pic.webpMethod)
             .withTooltip("PIC: libwebp's method (effort) for the lossless sizes that measure information (4: PIL's default, as "
                          "the reference implementation)."),
+        ParamSpec::integer("webp_quality", "WebP quality", 0, 100, pic.webpQuality)
+            .withTooltip("PIC: libwebp's lossless quality (effort of its search) for the sizes that measure information. The "
+                         "reference uses 100; 75 is about 6× faster with sizes 0.7 % larger and AUCs within 0.005 (README)."),
     };
 }
 
@@ -440,11 +444,13 @@ AttributionCurvesOptions attributionCurvesOptionsFromValues(const ParamValues& v
     o.pic.score = score;
     o.deletionInsertion.steps = int(v.integer("curve_steps"));
     o.deletionInsertion.deletionValue = v.number("deletion_value");
+    o.pic.deletionValue = v.number("deletion_value");
     o.deletionInsertion.insertionBlurFraction = v.number("insertion_blur");
     o.pic.randomFraction = v.number("random_fraction");
     o.pic.seed = std::uint64_t(v.integer("seed"));
     o.pic.aicThreshold = v.number("aic_threshold");
     o.pic.webpMethod = int(v.integer("webp_method"));
+    o.pic.webpQuality = int(v.integer("webp_quality"));
     return o;
 }
 

@@ -20,6 +20,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -82,6 +83,12 @@ public:
     virtual ~Scorer() = default;
     virtual std::vector<double> operator()(const at::Tensor& items) const = 0;
     virtual std::size_t bytesPerItem(const at::Tensor& item) const = 0;
+    /// The scores of the curve's start and of the full inputs.
+    virtual std::array<double, 2> ends(const at::Tensor& start, const at::Tensor& full) const
+    {
+        const std::vector<double> v = (*this)(at::stack({start, full}));
+        return {v[0], v[1]};
+    }
 };
 
 class SsimScorer final : public Scorer {
@@ -117,6 +124,8 @@ public:
         return v;
     }
     std::size_t bytesPerItem(const at::Tensor& item) const override { return m_function->bytesPerItem(item, false); }
+    /// 0 and 1 by construction (evaluated once, when the scorer was made).
+    std::array<double, 2> ends(const at::Tensor&, const at::Tensor&) const override { return {0.0, 1.0}; }
 
 private:
     std::vector<double> raw(const at::Tensor& items) const
@@ -135,15 +144,29 @@ std::unique_ptr<Scorer> makeScorer(const CurveInputs& p, const CurveOptions& opt
     return std::make_unique<TargetScorer>(p, start);
 }
 
+// The fusion engine for curves over these inputs and target (importance left empty).
 CurveInputs prepare(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
-                 const std::vector<Image>& maps, const AttributionTarget& target, const CurveOptions& options)
+                    const AttributionTarget& target, const CurveOptions& options)
 {
     if (inputs.empty()) throw Error("nothing to evaluate: no inputs");
     const int w = inputs[0].width(), h = inputs[0].height();
-    if (maps.size() != inputs.size())
-        throw Error("one attribution map per input is needed (" + std::to_string(inputs.size()) + "), " + std::to_string(maps.size()) + " given");
     CurveInputs p;
     p.x = detail::inputsTensor(inputs, w, h);
+    const detail::ResolvedTarget resolved = detail::resolveTarget(target, p.x, modalities);
+    p.windowWeights = resolved.windowWeights;
+    p.meanTarget = resolved.linear;
+    detail::FusionNetImpl& net = detail::networkOf(model);
+    p.functions = detail::makeFusionFunctions(net, modalities, w, h, resolved, options.compute);
+    p.image = p.functions.image;
+    return p;
+}
+
+// The attribution of every (input, pixel) pair, [K·H·W], from one map per input.
+at::Tensor importanceOf(const std::vector<Image>& maps, const CurveInputs& p)
+{
+    const auto k = p.x.size(0), h = p.x.size(2), w = p.x.size(3);
+    if (std::int64_t(maps.size()) != k)
+        throw Error("one attribution map per input is needed (" + std::to_string(k) + "), " + std::to_string(maps.size()) + " given");
     std::vector<at::Tensor> planes;
     for (const Image& m : maps) {
         if (m.width() != w || m.height() != h) throw Error("attribution maps must have the inputs' size");
@@ -153,12 +176,14 @@ CurveInputs prepare(const FusionModel& model, const std::vector<Image>& inputs, 
             for (int x = 0; x < w; ++x) dst[std::size_t(y) * std::size_t(w) + std::size_t(x)] = m.at(x, y, 0);
         planes.push_back(t);
     }
-    p.importance = at::stack(planes).reshape({-1});
-    const detail::ResolvedTarget resolved = detail::resolveTarget(target, p.x, modalities);
-    p.windowWeights = resolved.windowWeights;
-    detail::FusionNetImpl& net = detail::networkOf(model);
-    p.functions = detail::makeFusionFunctions(net, modalities, w, h, resolved, options.compute);
-    p.image = p.functions.image;
+    return at::stack(planes).reshape({-1});
+}
+
+CurveInputs prepare(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
+                    const std::vector<Image>& maps, const AttributionTarget& target, const CurveOptions& options)
+{
+    CurveInputs p = prepare(model, inputs, modalities, target, options);
+    p.importance = importanceOf(maps, p);
     return p;
 }
 
@@ -191,57 +216,104 @@ std::vector<std::uint8_t> codesOf(const at::Tensor& chw)
 
 namespace detail {
 
-DeletionInsertionResult deletionInsertionOn(const CurveInputs& inputs, const DeletionInsertionOptions& options, ProgressSink& progress,
-                                            const CurveCallback& onPoint)
+bool startsFromRemovedPixels(const CurveInputs& inputs, const CurveOptions& options)
+{
+    return options.score == CurveScore::Target && inputs.meanTarget;
+}
+
+std::vector<DeletionInsertionResult> deletionInsertionForEach(const CurveInputs& p, const std::vector<at::Tensor>& importances,
+                                                              const DeletionInsertionOptions& options, ProgressSink& progress,
+                                                              const CurveCallback& onPoint)
 {
     const auto t0 = Clock::now();
     const detail::HeapReuseScope heap;
     if (options.steps < 1) throw Error("deletion/insertion curves need at least one step");
-    CurveInputs p = inputs;
-    if (options.rankByMagnitude) p.importance = p.importance.abs();
     const at::Tensor full = p.image->fuse(p.x.unsqueeze(0))[0];
     const auto k = p.x.size(0), h = p.x.size(2), w = p.x.size(3);
-    const std::int64_t total = p.importance.numel();
-    const at::Tensor order = std::get<1>(at::sort(p.importance, /*stable=*/true, /*dim=*/0, /*descending=*/true));
-    const double longSide = double(std::max(h, w));
-    const at::Tensor canvas = detail::gaussianBlur(p.x, options.insertionBlurFraction * longSide);
+    const std::int64_t total = p.x.size(0) * h * w;
+    const at::Tensor deleted = at::full_like(p.x, options.deletionValue);
+    // Insertion's canvas: blurred (RISE), or the deleted inputs when the target is a mean scored
+    // by itself (a blur keeps a mean, so the curve would start where it ends).
+    const at::Tensor canvas = startsFromRemovedPixels(p, options)
+                                  ? deleted
+                                  : detail::gaussianBlur(p.x, options.insertionBlurFraction * double(std::max(h, w)));
     const std::size_t budget = detail::attributionMemoryBudget(options.compute.memoryBudgetBytes);
     const int points = options.steps + 1;
-
-    auto maskOf = [&](int step) { // [K,1,H,W]: the top step/steps fraction of (input, pixel) pairs
-        const std::int64_t n = std::int64_t(std::llround(double(total) * step / options.steps));
-        at::Tensor flat = at::zeros({total}, at::TensorOptions().dtype(at::kBool));
-        if (n > 0) flat.index_fill_(0, order.narrow(0, 0, n), true);
-        return flat.reshape({k, 1, h, w});
-    };
-    DeletionInsertionResult r;
-    const at::Tensor deleted = at::full_like(p.x, options.deletionValue);
+    const std::size_t sets = importances.size();
+    std::vector<DeletionInsertionResult> results(sets);
     for (int curve = 0; curve < 2; ++curve) {
         const bool deletion = curve == 0;
-        Curve& c = deletion ? r.deletion : r.insertion;
-        c.x.resize(std::size_t(points));
-        c.y.resize(std::size_t(points));
-        // The target score's 0: everything deleted (deletion's end), the blurred canvas (insertion's start).
+        const char* name = deletion ? "deletion" : "insertion";
+        // The target score's 0: everything deleted (deletion's end), the canvas (insertion's start).
         const std::unique_ptr<Scorer> scorer = makeScorer(p, options, full, deletion ? deleted : canvas);
-        scoreInBatches(
-            p, *scorer, points,
-            [&](int step) {
-                const at::Tensor mask = maskOf(step);
-                return deletion ? at::where(mask, at::full({}, options.deletionValue, p.x.options()), p.x) : at::where(mask, p.x, canvas);
-            },
-            [&](int step, double score) {
+        // Step 0 and step N do not depend on the ranking: scored once for every map set.
+        const std::array<double, 2> startAndFull = scorer->ends(deletion ? deleted : canvas, p.x);
+        const double ends[2] = {deletion ? startAndFull[1] : startAndFull[0], deletion ? startAndFull[0] : startAndFull[1]};
+        for (std::size_t s = 0; s < sets; ++s) {
+            const at::Tensor ranked = options.rankByMagnitude ? importances[s].abs() : importances[s];
+            const at::Tensor order = std::get<1>(at::sort(ranked, /*stable=*/true, /*dim=*/0, /*descending=*/true));
+            auto maskOf = [&](int step) { // [K,1,H,W]: the top step/steps fraction of (input, pixel) pairs
+                const std::int64_t n = std::int64_t(std::llround(double(total) * step / options.steps));
+                at::Tensor flat = at::zeros({total}, at::TensorOptions().dtype(at::kBool));
+                if (n > 0) flat.index_fill_(0, order.narrow(0, 0, n), true);
+                return flat.reshape({k, 1, h, w});
+            };
+            Curve& c = deletion ? results[s].deletion : results[s].insertion;
+            c.x.resize(std::size_t(points));
+            c.y.resize(std::size_t(points));
+            auto emit = [&](int step, double score) {
                 c.x[std::size_t(step)] = double(step) / options.steps;
                 c.y[std::size_t(step)] = score;
-                if (onPoint) onPoint({deletion ? "deletion" : "insertion", step, points, c.x[std::size_t(step)], score});
-            },
-            budget, progress, deletion ? 0.0 : 0.5, deletion ? 0.5 : 1.0, deletion ? "deletion" : "insertion");
-        c.auc = trapezoidAuc(c.x, c.y);
+                if (onPoint) onPoint({name, step, points, c.x[std::size_t(step)], score, int(s)});
+            };
+            emit(0, ends[0]);
+            const double begin = (double(curve) + double(s) / double(sets)) / 2.0, end = (double(curve) + double(s + 1) / double(sets)) / 2.0;
+            scoreInBatches(
+                p, *scorer, points - 2,
+                [&](int i) {
+                    const at::Tensor mask = maskOf(i + 1);
+                    return deletion ? at::where(mask, at::full({}, options.deletionValue, p.x.options()), p.x) : at::where(mask, p.x, canvas);
+                },
+                [&](int i, double score) { emit(i + 1, score); }, budget, progress, begin, end, name);
+            emit(points - 1, ends[1]);
+            c.auc = trapezoidAuc(c.x, c.y);
+        }
     }
-    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    return r;
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (DeletionInsertionResult& r : results) r.seconds = seconds / double(sets);
+    return results;
 }
 
-PicResult picCurvesOn(const CurveInputs& inputs, const PicOptions& options, ProgressSink& progress, const CurveCallback& onPoint)
+namespace {
+
+// Runs tasks 0 … count − 1 (in the given order, costliest first) on every thread, dynamically
+// scheduled so no core waits on a long last task. Only the calling thread (OpenMP's thread 0)
+// reports progress and polls cancellation.
+void runTasksInParallel(const std::vector<int>& order, const std::function<void(int)>& task, ProgressSink& progress, double begin,
+                        double end, const char* stage)
+{
+    const int tasks = int(order.size());
+    std::atomic<int> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    const int threads = std::max(1, at::get_num_threads());
+    detail::parallelRows(0, threads, 1, [&](int, int) {
+        const bool caller = at::get_thread_num() == 0;
+        for (int t = next++; t < tasks && !stop; t = next++) {
+            task(order[std::size_t(t)]);
+            const int finished = ++done;
+            if (caller) {
+                progress.report(begin + (end - begin) * double(finished) / tasks, stage);
+                if (progress.isCancelled()) stop = true;
+            }
+        }
+    });
+    progress.checkCancelled();
+}
+
+} // namespace
+
+std::vector<PicResult> picCurvesForEach(const CurveInputs& p, const std::vector<at::Tensor>& importances, const PicOptions& options,
+                                        ProgressSink& progress, const CurveCallback& onPoint)
 {
     const auto t0 = Clock::now();
     const detail::HeapReuseScope heap;
@@ -250,152 +322,174 @@ PicResult picCurvesOn(const CurveInputs& inputs, const PicOptions& options, Prog
         options.thresholds.front() <= 0.0 || options.thresholds.back() > 1.0)
         throw Error("PIC thresholds must be ascending fractions in (0,1]");
     if (!(options.randomFraction >= 0.0 && options.randomFraction < 1.0)) throw Error("the random fraction must be in [0,1)");
-    CurveInputs p = inputs;
-    if (options.rankByMagnitude) p.importance = p.importance.abs();
     const at::Tensor full = p.image->fuse(p.x.unsqueeze(0))[0];
     const int k = int(p.x.size(0)), h = int(p.x.size(2)), w = int(p.x.size(3));
     const std::int64_t n = std::int64_t(h) * w;
+    const bool removedFill = startsFromRemovedPixels(p, options);
+    const float removedCode = float(std::nearbyint(std::clamp(options.deletionValue, 0.0, 1.0) * 255.0));
 
-    // Random start, the same pixels in every input (a seed per image, shared by all methods).
+    // Random start, the same pixels in every input (a seed per image, shared by all map sets).
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
     at::Tensor randomKeep = at::zeros({n}, at::TensorOptions().dtype(at::kBool));
     const std::int64_t randomCount = std::int64_t(double(n) * options.randomFraction);
     if (randomCount > 0) randomKeep.index_fill_(0, at::randperm(n, generator, at::TensorOptions().dtype(at::kLong)).narrow(0, 0, randomCount), true);
 
-    // Quantiles of the saliency over all (input, pixel) pairs, numpy's 'linear' rule.
-    const at::Tensor sorted = std::get<0>(at::sort(p.importance.to(at::kDouble)));
-    const std::int64_t m = sorted.numel();
-    auto quantile = [&](double q) {
-        const double pos = q * double(m - 1);
-        const std::int64_t lo = std::int64_t(std::floor(pos)), hi = std::min(lo + 1, m - 1);
-        const double a = sorted[lo].item<double>(), b = sorted[hi].item<double>();
-        return a + (b - a) * (pos - double(lo));
-    };
-    const at::Tensor saliency = p.importance.to(at::kDouble).reshape({k, n});
-
-    // Level 0: the random start; level i: threshold i−1. Each: filled inputs (8-bit) and their WebP
-    // bytes. Every (level, input) pair is one task, run two per core-round in parallel: lossless WebP
-    // at the reference's effort is most of PIC's time (measured: half of a 1 MP evaluation), and
-    // tasks by input alone (3) leave one of two cores idle half the time.
-    const int levels = int(options.thresholds.size()) + 1;
-    std::vector<at::Tensor> keepMasks;
-    for (int level = 0; level < levels; ++level) {
-        at::Tensor keep = randomKeep.unsqueeze(0).expand({k, n}).clone();
-        if (level > 0) keep = keep | (saliency >= quantile(1.0 - options.thresholds[std::size_t(level) - 1]));
-        keepMasks.push_back(keep.to(at::kByte).contiguous());
-    }
-    std::vector<at::Tensor> filled(static_cast<std::size_t>(levels));
-    for (at::Tensor& f : filled) f = at::empty({k, 3, h, w}, at::TensorOptions().dtype(at::kFloat));
     std::vector<std::vector<std::uint8_t>> original(static_cast<std::size_t>(k));
     for (int i = 0; i < k; ++i) original[std::size_t(i)] = codesOf(p.x[i]);
-    // Tasks 0 … levels·k − 1: level t / k, input t % k; then k tasks for the originals' sizes.
-    const int tasks = levels * k + k;
-    std::vector<std::size_t> taskBytes(std::size_t(tasks), 0);
-    auto runTask = [&](int t) {
-        if (t >= levels * k) {
-            const std::vector<std::uint8_t>& codes = original[std::size_t(t - levels * k)];
-            taskBytes[std::size_t(t)] = detail::losslessWebpBytes(codes.data(), w, h, options.webpMethod, 100);
-            return;
-        }
-        const int level = t / k, i = t % k;
+    // One input of one level: the kept pixels of its 8-bit codes, the rest filled (interpolated
+    // over the kept pixels, or the deleted value), into `filled` ([3,H,W] in [0,1]); returns the
+    // lossless WebP bytes of the result.
+    auto fillAndMeasure = [&](int i, const std::uint8_t* keep, at::Tensor filled) {
         const std::vector<std::uint8_t>& codes = original[std::size_t(i)];
         std::vector<float> planes(std::size_t(3 * n)), result(std::size_t(3 * n));
         for (std::int64_t px = 0; px < n; ++px)
             for (int c = 0; c < 3; ++c) planes[std::size_t(c * n + px)] = float(codes[std::size_t(px * 3 + c)]);
-        detail::fillFromKeptPixels(planes.data(), 3, w, h, keepMasks[std::size_t(level)][i].data_ptr<std::uint8_t>(), result.data());
+        if (removedFill) {
+            for (std::int64_t px = 0; px < n; ++px)
+                for (int c = 0; c < 3; ++c) result[std::size_t(c * n + px)] = keep[px] ? planes[std::size_t(c * n + px)] : removedCode;
+        } else {
+            detail::fillFromKeptPixels(planes.data(), 3, w, h, keep, result.data());
+        }
         std::vector<std::uint8_t> rgb(std::size_t(3 * n));
-        float* dst = filled[std::size_t(level)][i].data_ptr<float>();
+        float* dst = filled.data_ptr<float>();
         for (std::int64_t px = 0; px < n; ++px)
             for (int c = 0; c < 3; ++c) {
                 const float code = std::nearbyint(std::clamp(result[std::size_t(c * n + px)], 0.0f, 255.0f));
                 rgb[std::size_t(px * 3 + c)] = std::uint8_t(code);
                 dst[c * n + px] = code / 255.0f;
             }
-        taskBytes[std::size_t(t)] = detail::losslessWebpBytes(rgb.data(), w, h, options.webpMethod, 100);
+        return detail::losslessWebpBytes(rgb.data(), w, h, options.webpMethod, options.webpQuality);
     };
-    progress.report(0.05, "filling");
-    progress.checkCancelled();
-    // Dynamic scheduling, costliest first (the originals, then the densest levels: more kept
-    // pixels, more triangles and more bytes to encode), so no core waits on a long last task.
-    // Only the calling thread (OpenMP's thread 0) reports progress and polls cancellation.
-    std::vector<int> order;
-    for (int i = 0; i < k; ++i) order.push_back(levels * k + i);
-    for (int level = levels - 1; level >= 0; --level)
-        for (int i = 0; i < k; ++i) order.push_back(level * k + i);
-    std::atomic<int> next{0}, done{0};
-    std::atomic<bool> stop{false};
-    const int threads = std::max(1, at::get_num_threads());
-    detail::parallelRows(0, threads, 1, [&](int, int) {
-        const bool caller = at::get_thread_num() == 0;
-        for (int t = next++; t < tasks && !stop; t = next++) {
-            runTask(order[std::size_t(t)]);
-            const int finished = ++done;
-            if (caller) {
-                progress.report(0.05 + 0.6 * double(finished) / tasks, "filling");
-                if (progress.isCancelled()) stop = true;
-            }
-        }
-    });
-    progress.checkCancelled();
-    std::vector<double> bytes(std::size_t(levels), 0.0);
-    for (int t = 0; t < levels * k; ++t) bytes[std::size_t(t / k)] += double(taskBytes[std::size_t(t)]);
-    double originalBytes = 0.0;
-    for (int i = 0; i < k; ++i) originalBytes += double(taskBytes[std::size_t(levels * k + i)]);
 
-    PicResult r;
-    r.originalBytes = originalBytes;
-    r.startBytes = bytes[0];
-    std::vector<double> similarityOf(std::size_t(levels), 0.0);
-    const std::size_t budget = detail::attributionMemoryBudget(options.compute.memoryBudgetBytes);
-    // Scores, emitted live: SIC y = (P − P_start)/(1 − P_start), AIC y = [P ≥ τ] (P_start < τ), each clipped and monotone.
-    double sicMax = 0.0, aicMax = 0.0;
-    auto normalisedInformation = [&](int level) {
-        const double d = originalBytes - bytes[0];
-        return d > 0.0 ? std::clamp((bytes[std::size_t(level)] - bytes[0]) / d, 0.0, 1.0) : 0.0;
-    };
-    const std::unique_ptr<Scorer> scorer = makeScorer(p, options, full, filled[0]); // the target score's 0: the random start
-    scoreInBatches(
-        p, *scorer, levels, [&](int level) { return filled[std::size_t(level)]; },
-        [&](int level, double score) {
-            similarityOf[std::size_t(level)] = score;
-            if (level == 0 || !onPoint) return;
-            const double start = similarityOf[0];
-            const double sic = start < 1.0 ? std::clamp((score - start) / (1.0 - start), 0.0, 1.0) : 0.0;
-            const double aic = start < options.aicThreshold ? (score >= options.aicThreshold ? 1.0 : 0.0) : 0.0;
-            sicMax = options.keepMonotone ? std::max(sicMax, sic) : sic;
-            aicMax = options.keepMonotone ? std::max(aicMax, aic) : aic;
-            const double x = normalisedInformation(level);
-            onPoint({"sic", level - 1, levels - 1, x, sicMax});
-            onPoint({"aic", level - 1, levels - 1, x, aicMax});
-        },
-        budget, progress, 0.65, 1.0, "scoring");
-    r.startSimilarity = similarityOf[0];
-    r.similarity.assign(similarityOf.begin() + 1, similarityOf.end());
-
-    std::vector<double> information, sic, aic;
-    for (int level = 1; level < levels; ++level) {
-        information.push_back(normalisedInformation(level));
-        sic.push_back((similarityOf[std::size_t(level)] - r.startSimilarity) / (1.0 - r.startSimilarity));
-        aic.push_back(similarityOf[std::size_t(level)] >= options.aicThreshold ? 1.0 : 0.0);
+    // Shared by every map set: the originals' sizes and the random start (level 0), its size and score.
+    // Lossless WebP is most of PIC's time, so every (level, input) pair is one task, run on every core.
+    const at::Tensor startKeep = randomKeep.to(at::kByte).contiguous();
+    const at::Tensor start = at::empty({k, 3, h, w}, at::TensorOptions().dtype(at::kFloat));
+    std::vector<std::size_t> sharedBytes(std::size_t(2 * k), 0);
+    {
+        std::vector<int> order;
+        for (int t = 0; t < 2 * k; ++t) order.push_back(t);
+        runTasksInParallel(
+            order,
+            [&](int t) {
+                if (t < k) {
+                    const std::vector<std::uint8_t>& codes = original[std::size_t(t)];
+                    sharedBytes[std::size_t(t)] = detail::losslessWebpBytes(codes.data(), w, h, options.webpMethod, options.webpQuality);
+                } else {
+                    sharedBytes[std::size_t(t)] = fillAndMeasure(t - k, startKeep.data_ptr<std::uint8_t>(), start[t - k]);
+                }
+            },
+            progress, 0.0, 0.1, "filling");
     }
-    auto skipped = [](const std::string& why) {
-        PicCurve c;
-        c.skipped = true;
-        c.skipReason = why;
-        return c;
-    };
-    const bool noInformation = bytes[0] >= originalBytes;
-    const std::string informationReason = "the random start compresses to as many bytes as the original (" +
-                                          std::to_string(std::llround(bytes[0])) + " ≥ " + std::to_string(std::llround(originalBytes)) + ")";
-    if (noInformation) r.sic = skipped(informationReason);
-    else if (r.startSimilarity >= 1.0) r.sic = skipped("the random start already gives the full output");
-    else r.sic = assemblePicCurve(options.thresholds, information, sic, options.keepMonotone, options.curvePoints);
-    if (noInformation) r.aic = skipped(informationReason);
-    else if (r.startSimilarity >= options.aicThreshold)
-        r.aic = skipped("the random start already reaches similarity " + std::to_string(r.startSimilarity) + " ≥ τ");
-    else r.aic = assemblePicCurve(options.thresholds, information, aic, options.keepMonotone, options.curvePoints);
-    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    return r;
+    double originalBytes = 0.0, startBytes = 0.0;
+    for (int i = 0; i < k; ++i) {
+        originalBytes += double(sharedBytes[std::size_t(i)]);
+        startBytes += double(sharedBytes[std::size_t(k + i)]);
+    }
+    const std::unique_ptr<Scorer> scorer = makeScorer(p, options, full, start); // the target score's 0: the random start
+    const double startScore = scorer->ends(start, p.x)[0];
+    const std::size_t budget = detail::attributionMemoryBudget(options.compute.memoryBudgetBytes);
+    const int levels = int(options.thresholds.size());
+    const std::size_t sets = importances.size();
+    std::vector<PicResult> results(sets);
+    for (std::size_t s = 0; s < sets; ++s) {
+        const double setBegin = 0.1 + 0.9 * double(s) / double(sets), setSpan = 0.9 / double(sets);
+        const at::Tensor importance = options.rankByMagnitude ? importances[s].abs() : importances[s];
+        // Quantiles of the saliency over all (input, pixel) pairs, numpy's 'linear' rule.
+        const at::Tensor sorted = std::get<0>(at::sort(importance.to(at::kDouble)));
+        const std::int64_t m = sorted.numel();
+        auto quantile = [&](double q) {
+            const double pos = q * double(m - 1);
+            const std::int64_t lo = std::int64_t(std::floor(pos)), hi = std::min(lo + 1, m - 1);
+            const double a = sorted[lo].item<double>(), b = sorted[hi].item<double>();
+            return a + (b - a) * (pos - double(lo));
+        };
+        const at::Tensor saliency = importance.to(at::kDouble).reshape({k, n});
+        std::vector<at::Tensor> keepMasks, filled;
+        for (int level = 0; level < levels; ++level) {
+            const at::Tensor keep = randomKeep.unsqueeze(0).expand({k, n}) | (saliency >= quantile(1.0 - options.thresholds[std::size_t(level)]));
+            keepMasks.push_back(keep.to(at::kByte).contiguous());
+            filled.push_back(at::empty({k, 3, h, w}, at::TensorOptions().dtype(at::kFloat)));
+        }
+        // Task t: level t / k, input t % k; the densest levels first (more kept pixels, more
+        // triangles and more bytes to encode).
+        std::vector<std::size_t> taskBytes(std::size_t(levels * k), 0);
+        std::vector<int> order;
+        for (int level = levels - 1; level >= 0; --level)
+            for (int i = 0; i < k; ++i) order.push_back(level * k + i);
+        runTasksInParallel(
+            order,
+            [&](int t) {
+                const int level = t / k, i = t % k;
+                taskBytes[std::size_t(t)] = fillAndMeasure(i, keepMasks[std::size_t(level)][i].data_ptr<std::uint8_t>(), filled[std::size_t(level)][i]);
+            },
+            progress, setBegin, setBegin + 0.6 * setSpan, "filling");
+        std::vector<double> bytes(std::size_t(levels), 0.0);
+        for (int t = 0; t < levels * k; ++t) bytes[std::size_t(t / k)] += double(taskBytes[std::size_t(t)]);
+
+        PicResult& r = results[s];
+        r.originalBytes = originalBytes;
+        r.startBytes = startBytes;
+        r.startSimilarity = startScore;
+        r.similarity.assign(std::size_t(levels), 0.0);
+        auto normalisedInformation = [&](int level) {
+            const double d = originalBytes - startBytes;
+            return d > 0.0 ? std::clamp((bytes[std::size_t(level)] - startBytes) / d, 0.0, 1.0) : 0.0;
+        };
+        // Scores, emitted live: SIC y = (P − P_start)/(1 − P_start), AIC y = [P ≥ τ] (P_start < τ), each clipped and monotone.
+        double sicMax = 0.0, aicMax = 0.0;
+        scoreInBatches(
+            p, *scorer, levels, [&](int level) { return filled[std::size_t(level)]; },
+            [&](int level, double score) {
+                r.similarity[std::size_t(level)] = score;
+                if (!onPoint) return;
+                const double sic = startScore < 1.0 ? std::clamp((score - startScore) / (1.0 - startScore), 0.0, 1.0) : 0.0;
+                const double aic = startScore < options.aicThreshold ? (score >= options.aicThreshold ? 1.0 : 0.0) : 0.0;
+                sicMax = options.keepMonotone ? std::max(sicMax, sic) : sic;
+                aicMax = options.keepMonotone ? std::max(aicMax, aic) : aic;
+                const double x = normalisedInformation(level);
+                onPoint({"sic", level, levels, x, sicMax, int(s)});
+                onPoint({"aic", level, levels, x, aicMax, int(s)});
+            },
+            budget, progress, setBegin + 0.6 * setSpan, setBegin + setSpan, "scoring");
+
+        std::vector<double> information, sic, aic;
+        for (int level = 0; level < levels; ++level) {
+            information.push_back(normalisedInformation(level));
+            sic.push_back((r.similarity[std::size_t(level)] - startScore) / (1.0 - startScore));
+            aic.push_back(r.similarity[std::size_t(level)] >= options.aicThreshold ? 1.0 : 0.0);
+        }
+        auto skipped = [](const std::string& why) {
+            PicCurve c;
+            c.skipped = true;
+            c.skipReason = why;
+            return c;
+        };
+        const bool noInformation = startBytes >= originalBytes;
+        const std::string informationReason = "the random start compresses to as many bytes as the original (" +
+                                              std::to_string(std::llround(startBytes)) + " ≥ " + std::to_string(std::llround(originalBytes)) + ")";
+        if (noInformation) r.sic = skipped(informationReason);
+        else if (startScore >= 1.0) r.sic = skipped("the random start already gives the full output");
+        else r.sic = assemblePicCurve(options.thresholds, information, sic, options.keepMonotone, options.curvePoints);
+        if (noInformation) r.aic = skipped(informationReason);
+        else if (startScore >= options.aicThreshold)
+            r.aic = skipped("the random start already reaches similarity " + std::to_string(startScore) + " ≥ τ");
+        else r.aic = assemblePicCurve(options.thresholds, information, aic, options.keepMonotone, options.curvePoints);
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (PicResult& r : results) r.seconds = seconds / double(sets);
+    return results;
+}
+
+DeletionInsertionResult deletionInsertionOn(const CurveInputs& inputs, const DeletionInsertionOptions& options, ProgressSink& progress,
+                                            const CurveCallback& onPoint)
+{
+    return deletionInsertionForEach(inputs, {inputs.importance}, options, progress, onPoint).front();
+}
+
+PicResult picCurvesOn(const CurveInputs& inputs, const PicOptions& options, ProgressSink& progress, const CurveCallback& onPoint)
+{
+    return picCurvesForEach(inputs, {inputs.importance}, options, progress, onPoint).front();
 }
 
 } // namespace detail
@@ -419,32 +513,38 @@ PicResult picCurves(const FusionModel& model, const std::vector<Image>& inputs, 
     return detail::picCurvesOn(prepare(model, inputs, modalities, maps, target, options), options, progress, onPoint);
 }
 
-AttributionCurves attributionCurves(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
-                                    const std::vector<Image>& maps, const AttributionTarget& target,
-                                    const AttributionCurvesOptions& options, ProgressSink& progress, const CurveCallback& onPoint)
+std::vector<AttributionCurves> attributionCurvesForEach(const FusionModel& model, const std::vector<Image>& inputs,
+                                                        const std::vector<Modality>& modalities,
+                                                        const std::vector<std::vector<Image>>& mapSets, const AttributionTarget& target,
+                                                        const AttributionCurvesOptions& options, ProgressSink& progress,
+                                                        const CurveCallback& onPoint)
 {
     const auto t0 = Clock::now();
     progress.report(0.0, "preparing");
     progress.checkCancelled();
-    AttributionCurves out;
-    if (!options.withDeletionInsertion && !options.withPic) return out;
+    std::vector<AttributionCurves> out(mapSets.size());
+    if (mapSets.empty() || (!options.withDeletionInsertion && !options.withPic)) return out;
     CurveOptions shared;
     shared.compute = options.compute;
-    const CurveInputs prepared = prepare(model, inputs, modalities, maps, target, shared);
+    const CurveInputs prepared = prepare(model, inputs, modalities, target, shared);
+    std::vector<at::Tensor> importances;
+    for (const std::vector<Image>& maps : mapSets) importances.push_back(importanceOf(maps, prepared));
     const double split = options.withDeletionInsertion && options.withPic ? 0.4 : (options.withPic ? 0.0 : 1.0);
     if (options.withDeletionInsertion) {
         DeletionInsertionOptions o = options.deletionInsertion;
         o.compute = options.compute;
         ProgressSpan span(progress, 0.0, split);
-        const DeletionInsertionResult r = detail::deletionInsertionOn(prepared, o, span, onPoint);
-        out.deletion = r.deletion;
-        out.insertion = r.insertion;
+        const std::vector<DeletionInsertionResult> r = detail::deletionInsertionForEach(prepared, importances, o, span, onPoint);
+        for (std::size_t s = 0; s < out.size(); ++s) {
+            out[s].deletion = r[s].deletion;
+            out[s].insertion = r[s].insertion;
+        }
     }
     if (options.withPic) {
         PicOptions o = options.pic;
         o.compute = options.compute;
         ProgressSpan span(progress, split, 1.0);
-        out.pic = detail::picCurvesOn(prepared, o, span, onPoint);
+        const std::vector<PicResult> r = detail::picCurvesForEach(prepared, importances, o, span, onPoint);
         auto curveOf = [](const PicCurve& c) {
             Curve curve;
             if (c.skipped) return curve;
@@ -453,12 +553,23 @@ AttributionCurves attributionCurves(const FusionModel& model, const std::vector<
             curve.auc = c.auc;
             return curve;
         };
-        out.sic = curveOf(out.pic.sic);
-        out.aic = curveOf(out.pic.aic);
+        for (std::size_t s = 0; s < out.size(); ++s) {
+            out[s].pic = r[s];
+            out[s].sic = curveOf(r[s].sic);
+            out[s].aic = curveOf(r[s].aic);
+        }
     }
     progress.report(1.0, "done");
-    out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (AttributionCurves& c : out) c.seconds = seconds / double(out.size());
     return out;
+}
+
+AttributionCurves attributionCurves(const FusionModel& model, const std::vector<Image>& inputs, const std::vector<Modality>& modalities,
+                                    const std::vector<Image>& maps, const AttributionTarget& target,
+                                    const AttributionCurvesOptions& options, ProgressSink& progress, const CurveCallback& onPoint)
+{
+    return attributionCurvesForEach(model, inputs, modalities, {maps}, target, options, progress, onPoint).front();
 }
 
 } // namespace fuselab::learn

@@ -7,6 +7,7 @@
 #include "fuselab/learn/attribution.hpp"
 
 #include <memory>
+#include <vector>
 
 namespace fuselab::learn::detail {
 
@@ -14,10 +15,25 @@ struct CurveInputs {
     at::Tensor x;             ///< [K,3,H,W] float, the full inputs
     at::Tensor importance;    ///< [K·H·W] float, the attribution of every (input, pixel) pair
     at::Tensor windowWeights; ///< [H−10,W−10] float, Σ = 1: where the SSIM score looks
+    bool meanTarget = false;  ///< the target is a (weighted) mean of the output, which a blur keeps
     std::shared_ptr<ImageFunction> image;
     FusionFunctions functions; ///< keeps a fusion engine alive when image comes from one
 };
 
+/// Scored by a mean target, curves start from removed pixels (the deletion value) instead of a
+/// blurred or interpolated image, which would keep the mean and leave nothing to score.
+bool startsFromRemovedPixels(const CurveInputs& inputs, const CurveOptions& options);
+
+/// The curves of several rankings of one scene (importances: [K·H·W] each; inputs.importance is
+/// not used): the fused reference, the starts, the ends and PIC's random start are computed once.
+/// onPoint's mapSet is the index into importances.
+std::vector<DeletionInsertionResult> deletionInsertionForEach(const CurveInputs& inputs, const std::vector<at::Tensor>& importances,
+                                                              const DeletionInsertionOptions& options, ProgressSink& progress,
+                                                              const CurveCallback& onPoint);
+std::vector<PicResult> picCurvesForEach(const CurveInputs& inputs, const std::vector<at::Tensor>& importances, const PicOptions& options,
+                                        ProgressSink& progress, const CurveCallback& onPoint);
+
+/// One ranking: inputs.importance.
 DeletionInsertionResult deletionInsertionOn(const CurveInputs& inputs, const DeletionInsertionOptions& options, ProgressSink& progress,
                                             const CurveCallback& onPoint);
 PicResult picCurvesOn(const CurveInputs& inputs, const PicOptions& options, ProgressSink& progress, const CurveCallback& onPoint);

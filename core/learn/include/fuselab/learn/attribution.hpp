@@ -244,31 +244,35 @@ struct CurvePointUpdate {
     std::string curve;
     int index = 0, count = 0;
     double x = 0.0, y = 0.0;
+    int mapSet = 0; ///< attributionCurvesForEach: which map set the point belongs to (0 for one set)
 };
 using CurveCallback = std::function<void(const CurvePointUpdate&)>;
 
 /// Scoring of partial inputs (deletion, insertion, PIC):
-///   Target: the explained target itself, f(partial), normalised so that the curve's starting
-///     point scores 0 and the full inputs score 1 — (f − f_start)/(f_full − f_start), with f_start
-///     the fully deleted inputs (deletion), the blurred canvas (insertion) or the random start
-///     (PIC). Not clipped (a partial input may overshoot); PIC clips its SIC. Well posed only for
-///     targets the start changes: a blur keeps a region's mean, so mean targets make insertion and
-///     PIC divide by almost nothing — refused (fuselab::Error) when |f_full − f_start| is below 1 %
-///     of |f_full|. Suits MEF-SSIM and loss-term targets.
-///   Ssim (the default): SSIM (Wang et al. 2004: Gaussian 11, σ 1.5, K1 0.01, K2 0.03 on 8-bit grey codes) of the
+///   Target (the default): the explained target itself, f(partial), normalised so that the
+///     curve's starting point scores 0 and the full inputs score 1 — (f − f_start)/(f_full −
+///     f_start), with f_start the fully deleted inputs (deletion), the blurred canvas (insertion)
+///     or the random start (PIC). Not clipped (a partial input may overshoot); PIC clips its SIC.
+///     A blur or PIC's interpolation keeps a region's mean, so for mean targets (rgb, luminance,
+///     a channel; any region) insertion starts from the deleted inputs and PIC fills the pixels
+///     it does not keep with the deletion value instead (both then start near f = 0). Still
+///     refused (fuselab::Error) when |f_full − f_start| is below 1 % of |f_full| (a region that
+///     is black in the full output).
+///   Ssim: SSIM (Wang et al. 2004: Gaussian 11, σ 1.5, K1 0.01, K2 0.03 on 8-bit grey codes) of the
 ///     fused output from the partial inputs against the fused output from the full inputs,
 ///     averaged over the target's region (window centres weighted by it; the whole image for
-///     quality and loss targets) — what an attribution of the target does not explain directly.
+///     quality and loss targets), with RISE's and PIC's own starts — how the curves' papers score
+///     images, which judges the whole output rather than what was explained.
 enum class CurveScore { Target, Ssim };
 struct CurveOptions {
     bool rankByMagnitude = true; ///< order (input, pixel) pairs by |attribution| (false: signed value)
-    CurveScore score = CurveScore::Ssim;
+    CurveScore score = CurveScore::Target;
+    double deletionValue = 0.0;  ///< removed pixels become this, in [0,1] (black): deletion, and mean targets' starts
     ComputeOptions compute;
 };
 
 struct DeletionInsertionOptions : CurveOptions {
     int steps = 20;                   ///< curve points 0, 1/steps, …, 1 of the (input, pixel) pairs
-    double deletionValue = 0.0;       ///< deleted pixels become this (black)
     double insertionBlurFraction = 0.025; ///< insertion canvas: Gaussian blur, σ as a fraction of the long side (RISE: σ 5 at 224 px)
 };
 
@@ -300,6 +304,10 @@ struct PicOptions : CurveOptions {
     std::uint64_t seed = 1;       ///< draws them; use one seed for every method on an image
     double aicThreshold = 0.9;    ///< AIC's success: similarity ≥ τ
     int webpMethod = 4;           ///< libwebp effort 0..6 (the reference's PIL default is 4)
+    /// libwebp's lossless quality (effort of the LZ77 search), 0..100. The reference saves with
+    /// quality 100; 75 encodes 5.7× faster (1.77 s → 0.31 s for 800×600) with sizes 0.7 % larger and
+    /// PIC AUCs within 0.005 of quality 100's (README "Evaluation curves" has the measurement).
+    int webpQuality = 75;
     int curvePoints = 1000;       ///< interpolation points on [0,1) (then 1.0)
     bool keepMonotone = true;
 };
@@ -370,9 +378,20 @@ AttributionCurves attributionCurves(const FusionModel& model, const std::vector<
                                     const std::vector<Image>& maps, const AttributionTarget& target,
                                     const AttributionCurvesOptions& options, ProgressSink& progress, const CurveCallback& onPoint);
 
-/// The curves' settings as parameters (ids stable for sessions and --param): curve_steps,
-/// deletion_value, insertion_blur (deletion/insertion), random_fraction, seed, aic_threshold,
-/// webp_method (PIC). Defaults are SPEC §7's and RISE's.
+/// The same for several map sets of one scene (e.g. one per attribution method): the fused
+/// reference, the curves' starts and ends, PIC's random start and the originals' sizes are
+/// computed once for all, so every method is scored against the same start. One result per set,
+/// in order; `seconds` is each set's share. onPoint tells the set by CurvePointUpdate::mapSet.
+std::vector<AttributionCurves> attributionCurvesForEach(const FusionModel& model, const std::vector<Image>& inputs,
+                                                        const std::vector<Modality>& modalities,
+                                                        const std::vector<std::vector<Image>>& mapSets, const AttributionTarget& target,
+                                                        const AttributionCurvesOptions& options, ProgressSink& progress,
+                                                        const CurveCallback& onPoint);
+
+/// The curves' settings as parameters (ids stable for sessions and --param): curve_score,
+/// deletion_value (all curves), curve_steps, insertion_blur (deletion/insertion), random_fraction,
+/// seed, aic_threshold, webp_method, webp_quality (PIC). Defaults are SPEC §7's and RISE's, but
+/// the target score and WebP quality 75 (see CurveOptions, PicOptions).
 std::vector<ParamSpec> attributionCurveParamSpecs();
 /// Reads the values of attributionCurveParamSpecs() (missing ids keep their defaults).
 AttributionCurvesOptions attributionCurvesOptionsFromValues(const ParamValues& values);

@@ -23,7 +23,7 @@
 namespace fuselab::learn {
 
 /// Bumped whenever LearnEntryPoints or a type it passes changes layout.
-inline constexpr int kLearnAbiVersion = 3;
+inline constexpr int kLearnAbiVersion = 4; // 4: attributionCurvesForEach, CurveOptions::deletionValue
 
 struct LearnEntryPoints {
     int abiVersion = 0;
@@ -55,6 +55,10 @@ struct LearnEntryPoints {
     AttributionCurves (*attributionCurves)(const FusionModel&, const std::vector<Image>& inputs, const std::vector<Modality>&,
                                            const std::vector<Image>& maps, const AttributionTarget&, const AttributionCurvesOptions&,
                                            ProgressSink&, const CurveCallback&) = nullptr;
+    std::vector<AttributionCurves> (*attributionCurvesForEach)(const FusionModel&, const std::vector<Image>& inputs,
+                                                               const std::vector<Modality>&, const std::vector<std::vector<Image>>& mapSets,
+                                                               const AttributionTarget&, const AttributionCurvesOptions&, ProgressSink&,
+                                                               const CurveCallback&) = nullptr;
     // --- end attribution ---
 };
 
