@@ -36,7 +36,9 @@ AttributionChart::AttributionChart(QWidget* parent) : QWidget(parent)
     x->setTitleText(tr("fraction of pixels · information (PIC)"));
     auto* y = new QValueAxis;
     y->setRange(0.0, 1.0);
-    y->setTitleText(tr("similarity · score (PIC)"));
+    // The explained target normalised from the curve's start (0) to the full inputs (1), or SSIM.
+    y->setTitleText(tr("score"));
+    m_yAxis = y;
     m_chart->addAxis(x, Qt::AlignBottom);
     m_chart->addAxis(y, Qt::AlignLeft);
     m_view = new QChartView(m_chart, this);
@@ -62,12 +64,22 @@ void AttributionChart::clear()
 {
     m_chart->removeAllSeries();
     m_series.clear();
+    m_yAxis->setRange(0.0, 1.0);
     m_auc.clear();
+}
+
+void AttributionChart::fitScore(double y)
+{
+    // A target score is not clipped: partial inputs may overshoot the full inputs' value.
+    if (!std::isfinite(y)) return;
+    if (y < m_yAxis->min()) m_yAxis->setMin(std::floor(y * 10.0) / 10.0);
+    if (y > m_yAxis->max()) m_yAxis->setMax(std::ceil(y * 10.0) / 10.0);
 }
 
 void AttributionChart::addPoint(const QString& curve, double x, double y)
 {
     series(curve)->append(x, y);
+    fitScore(y);
 }
 
 void AttributionChart::setCurve(const QString& curve, const std::vector<double>& x, const std::vector<double>& y, double auc)
@@ -75,7 +87,10 @@ void AttributionChart::setCurve(const QString& curve, const std::vector<double>&
     QLineSeries* s = series(curve);
     QList<QPointF> points;
     points.reserve(int(std::min(x.size(), y.size())));
-    for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) points.append(QPointF(x[i], y[i]));
+    for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        points.append(QPointF(x[i], y[i]));
+        fitScore(y[i]);
+    }
     s->replace(points);
     s->setName(tr("%1 %2").arg(legendName(curve)).arg(auc, 0, 'f', 3)); // the AUC: short enough for the legend
     m_auc[curve] = auc;

@@ -13,6 +13,7 @@
 class QChart;
 class QChartView;
 class QLineSeries;
+class QValueAxis;
 
 namespace fuselab::ui {
 
@@ -35,8 +36,10 @@ public:
 
 private:
     QLineSeries* series(const QString& curve);
+    void fitScore(double y); ///< widens the score axis beyond [0,1] to show y
 
     QChart* m_chart = nullptr;
+    QValueAxis* m_yAxis = nullptr;
     QChartView* m_view = nullptr;
     QMap<QString, QLineSeries*> m_series;
     QMap<QString, double> m_auc;
