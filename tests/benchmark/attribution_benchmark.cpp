@@ -120,7 +120,7 @@ int main(int argc, char** argv)
             o.compute = ig.compute;
             PicResult r;
             const double s = secondsOf([&] { r = picCurves(*model, inputs, modalities, igResult.maps, ig.target, o, progress, {}); }, runs);
-            std::printf("PIC (SIC + AIC, %zu thresholds) of the IG maps: %.2f s; start similarity %.4f; SIC AUC %s; AIC AUC %s\n",
+            std::printf("PIC (SIC + AIC, %zu thresholds) of the IG maps: %.2f s; start score %.4f; SIC AUC %s; AIC AUC %s\n",
                         o.thresholds.size(), s, r.startSimilarity,
                         r.sic.skipped ? ("skipped: " + r.sic.skipReason).c_str() : std::to_string(r.sic.auc).c_str(),
                         r.aic.skipped ? ("skipped: " + r.aic.skipReason).c_str() : std::to_string(r.aic.auc).c_str());
@@ -132,7 +132,7 @@ int main(int argc, char** argv)
             DeletionInsertionResult r;
             const double s =
                 secondsOf([&] { r = deletionInsertionCurves(*model, inputs, modalities, igResult.maps, ig.target, o, progress, {}); }, runs);
-            std::printf("deletion + insertion (%d steps each) of the IG maps: %.2f s; deletion AUC %.4f, insertion AUC %.4f (no target)\n",
+            std::printf("deletion + insertion (%d steps each) of the IG maps: %.2f s; deletion AUC %.4f, insertion AUC %.4f (no time target)\n",
                         o.steps, s, r.deletion.auc, r.insertion.auc);
         }
 

@@ -102,15 +102,21 @@ private:
     Similarity m_similarity;
 };
 
+// The explained target's values of a batch of partial inputs [B,K,C,H,W].
+std::vector<double> targetValues(const detail::ScalarFunction& function, const at::Tensor& items)
+{
+    const at::Tensor values = function.evaluate(items, detail::EvalRequest{}).values.to(at::kDouble).contiguous();
+    return std::vector<double>(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
+}
+
 // (f − f_start)/(f_full − f_start) of the explained target f.
 class TargetScorer final : public Scorer {
 public:
     TargetScorer(const CurveInputs& p, const at::Tensor& start) : m_function(p.functions.scalar)
     {
         if (!m_function) throw Error("this model offers no target function to score curves by; choose the SSIM score");
-        const std::vector<double> ends = raw(at::stack({p.x, start}));
-        m_full = ends[0];
-        m_start = ends[1];
+        m_full = p.full->target(p);
+        m_start = targetValues(*m_function, start.unsqueeze(0)).front();
         // A target the curve's start hardly changes (a region's mean under a blur) would divide by
         // almost nothing: every point would be noise magnified.
         if (!(std::fabs(m_full - m_start) >= 0.01 * std::fabs(m_full)) || m_full == m_start)
@@ -119,7 +125,7 @@ public:
     }
     std::vector<double> operator()(const at::Tensor& items) const override
     {
-        std::vector<double> v = raw(items);
+        std::vector<double> v = targetValues(*m_function, items);
         for (double& x : v) x = (x - m_start) / (m_full - m_start);
         return v;
     }
@@ -128,20 +134,15 @@ public:
     std::array<double, 2> ends(const at::Tensor&, const at::Tensor&) const override { return {0.0, 1.0}; }
 
 private:
-    std::vector<double> raw(const at::Tensor& items) const
-    {
-        const at::Tensor values = m_function->evaluate(items, detail::EvalRequest{}).values.to(at::kDouble).contiguous();
-        return std::vector<double>(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
-    }
     std::shared_ptr<detail::ScalarFunction> m_function;
     double m_full = 0.0, m_start = 0.0;
 };
 
 // The scorer `options` ask for; `start` [K,C,H,W] is the curve's starting point (target score 0).
-std::unique_ptr<Scorer> makeScorer(const CurveInputs& p, const CurveOptions& options, const at::Tensor& fullFused, const at::Tensor& start)
+std::shared_ptr<Scorer> makeScorer(const CurveInputs& p, const CurveOptions& options, const at::Tensor& start)
 {
-    if (options.score == CurveScore::Ssim) return std::make_unique<SsimScorer>(p, fullFused);
-    return std::make_unique<TargetScorer>(p, start);
+    if (options.score == CurveScore::Ssim) return std::make_shared<SsimScorer>(p, p.full->fused(p));
+    return std::make_shared<TargetScorer>(p, start);
 }
 
 // The fusion engine for curves over these inputs and target (importance left empty).
@@ -187,17 +188,20 @@ CurveInputs prepare(const FusionModel& model, const std::vector<Image>& inputs, 
     return p;
 }
 
-// Evaluates `count` partial inputs in batches and scores them; `done(i, score)` per point in order.
-void scoreInBatches(const CurveInputs& p, const Scorer& scorer, int count, const std::function<at::Tensor(int)>& make,
+// Evaluates `count` partial inputs in batches and scores them: `make(i, slot)` writes partial input
+// i into its slot of the batch ([K,C,H,W], like the inputs); `done(i, score)` per point in order.
+void scoreInBatches(const CurveInputs& p, const Scorer& scorer, int count, const std::function<void(int, at::Tensor)>& make,
                     const std::function<void(int, double)>& done, std::size_t budget, ProgressSink& progress, double begin, double end,
                     const char* stage)
 {
     const int batch = detail::batchSizeFor(scorer.bytesPerItem(p.x), budget, 16);
+    std::vector<std::int64_t> shape{batch};
+    for (std::int64_t d : p.x.sizes()) shape.push_back(d);
+    const at::Tensor items = at::empty(shape, p.x.options());
     for (int first = 0; first < count; first += batch) {
         const int n = std::min(batch, count - first);
-        std::vector<at::Tensor> items;
-        for (int i = 0; i < n; ++i) items.push_back(make(first + i));
-        const std::vector<double> scores = scorer(at::stack(items));
+        for (int i = 0; i < n; ++i) make(first + i, items[i]);
+        const std::vector<double> scores = scorer(items.narrow(0, 0, n));
         for (int i = 0; i < n; ++i) done(first + i, scores[std::size_t(i)]);
         progress.report(begin + (end - begin) * double(first + n) / double(count), stage);
         progress.checkCancelled();
@@ -221,6 +225,18 @@ bool startsFromRemovedPixels(const CurveInputs& inputs, const CurveOptions& opti
     return options.score == CurveScore::Target && inputs.meanTarget;
 }
 
+const at::Tensor& FullInputsMemo::fused(const CurveInputs& inputs)
+{
+    if (!m_fused.defined()) m_fused = inputs.image->fuse(inputs.x.unsqueeze(0))[0];
+    return m_fused;
+}
+
+double FullInputsMemo::target(const CurveInputs& inputs)
+{
+    if (!m_target) m_target = targetValues(*inputs.functions.scalar, inputs.x.unsqueeze(0)).front();
+    return *m_target;
+}
+
 std::vector<DeletionInsertionResult> deletionInsertionForEach(const CurveInputs& p, const std::vector<at::Tensor>& importances,
                                                               const DeletionInsertionOptions& options, ProgressSink& progress,
                                                               const CurveCallback& onPoint)
@@ -228,35 +244,42 @@ std::vector<DeletionInsertionResult> deletionInsertionForEach(const CurveInputs&
     const auto t0 = Clock::now();
     const detail::HeapReuseScope heap;
     if (options.steps < 1) throw Error("deletion/insertion curves need at least one step");
-    const at::Tensor full = p.image->fuse(p.x.unsqueeze(0))[0];
     const auto k = p.x.size(0), h = p.x.size(2), w = p.x.size(3);
     const std::int64_t total = p.x.size(0) * h * w;
     const at::Tensor deleted = at::full_like(p.x, options.deletionValue);
     // Insertion's canvas: blurred (RISE), or the deleted inputs when the target is a mean scored
     // by itself (a blur keeps a mean, so the curve would start where it ends).
-    const at::Tensor canvas = startsFromRemovedPixels(p, options)
-                                  ? deleted
-                                  : detail::gaussianBlur(p.x, options.insertionBlurFraction * double(std::max(h, w)));
+    const bool removedCanvas = startsFromRemovedPixels(p, options);
+    const at::Tensor canvas =
+        removedCanvas ? deleted : detail::gaussianBlur(p.x, options.insertionBlurFraction * double(std::max(h, w)));
+    // The target score's 0: everything deleted (deletion's end), the canvas (insertion's start).
+    const std::shared_ptr<Scorer> deletedScorer = makeScorer(p, options, deleted);
+    const std::shared_ptr<Scorer> canvasScorer = removedCanvas ? deletedScorer : makeScorer(p, options, canvas);
     const std::size_t budget = detail::attributionMemoryBudget(options.compute.memoryBudgetBytes);
     const int points = options.steps + 1;
     const std::size_t sets = importances.size();
+    // Each map set's ranking as every (input, pixel) pair's position in it (0: most important),
+    // so a step's mask is one comparison; ties keep their flattened order (a stable sort).
+    std::vector<at::Tensor> ranks;
+    for (const at::Tensor& importance : importances) {
+        const at::Tensor ranked = options.rankByMagnitude ? importance.abs() : importance;
+        const at::Tensor order = std::get<1>(at::sort(ranked, /*stable=*/true, /*dim=*/0, /*descending=*/true));
+        ranks.push_back(at::empty({total}, at::TensorOptions().dtype(at::kLong)).scatter_(0, order, at::arange(total, at::kLong)));
+    }
+    const at::Tensor deletedValue = at::full({}, options.deletionValue, p.x.options());
     std::vector<DeletionInsertionResult> results(sets);
     for (int curve = 0; curve < 2; ++curve) {
         const bool deletion = curve == 0;
         const char* name = deletion ? "deletion" : "insertion";
-        // The target score's 0: everything deleted (deletion's end), the canvas (insertion's start).
-        const std::unique_ptr<Scorer> scorer = makeScorer(p, options, full, deletion ? deleted : canvas);
+        const Scorer* scorer = deletion ? deletedScorer.get() : canvasScorer.get();
         // Step 0 and step N do not depend on the ranking: scored once for every map set.
         const std::array<double, 2> startAndFull = scorer->ends(deletion ? deleted : canvas, p.x);
         const double ends[2] = {deletion ? startAndFull[1] : startAndFull[0], deletion ? startAndFull[0] : startAndFull[1]};
         for (std::size_t s = 0; s < sets; ++s) {
-            const at::Tensor ranked = options.rankByMagnitude ? importances[s].abs() : importances[s];
-            const at::Tensor order = std::get<1>(at::sort(ranked, /*stable=*/true, /*dim=*/0, /*descending=*/true));
+            const at::Tensor& rank = ranks[s];
             auto maskOf = [&](int step) { // [K,1,H,W]: the top step/steps fraction of (input, pixel) pairs
                 const std::int64_t n = std::int64_t(std::llround(double(total) * step / options.steps));
-                at::Tensor flat = at::zeros({total}, at::TensorOptions().dtype(at::kBool));
-                if (n > 0) flat.index_fill_(0, order.narrow(0, 0, n), true);
-                return flat.reshape({k, 1, h, w});
+                return rank.lt(n).reshape({k, 1, h, w});
             };
             Curve& c = deletion ? results[s].deletion : results[s].insertion;
             c.x.resize(std::size_t(points));
@@ -270,9 +293,10 @@ std::vector<DeletionInsertionResult> deletionInsertionForEach(const CurveInputs&
             const double begin = (double(curve) + double(s) / double(sets)) / 2.0, end = (double(curve) + double(s + 1) / double(sets)) / 2.0;
             scoreInBatches(
                 p, *scorer, points - 2,
-                [&](int i) {
+                [&](int i, at::Tensor slot) {
                     const at::Tensor mask = maskOf(i + 1);
-                    return deletion ? at::where(mask, at::full({}, options.deletionValue, p.x.options()), p.x) : at::where(mask, p.x, canvas);
+                    if (deletion) at::where_out(slot, mask, deletedValue, p.x);
+                    else at::where_out(slot, mask, p.x, canvas);
                 },
                 [&](int i, double score) { emit(i + 1, score); }, budget, progress, begin, end, name);
             emit(points - 1, ends[1]);
@@ -322,7 +346,6 @@ std::vector<PicResult> picCurvesForEach(const CurveInputs& p, const std::vector<
         options.thresholds.front() <= 0.0 || options.thresholds.back() > 1.0)
         throw Error("PIC thresholds must be ascending fractions in (0,1]");
     if (!(options.randomFraction >= 0.0 && options.randomFraction < 1.0)) throw Error("the random fraction must be in [0,1)");
-    const at::Tensor full = p.image->fuse(p.x.unsqueeze(0))[0];
     const int k = int(p.x.size(0)), h = int(p.x.size(2)), w = int(p.x.size(3));
     const std::int64_t n = std::int64_t(h) * w;
     const bool removedFill = startsFromRemovedPixels(p, options);
@@ -386,7 +409,7 @@ std::vector<PicResult> picCurvesForEach(const CurveInputs& p, const std::vector<
         originalBytes += double(sharedBytes[std::size_t(i)]);
         startBytes += double(sharedBytes[std::size_t(k + i)]);
     }
-    const std::unique_ptr<Scorer> scorer = makeScorer(p, options, full, start); // the target score's 0: the random start
+    const std::shared_ptr<Scorer> scorer = makeScorer(p, options, start); // the target score's 0: the random start
     const double startScore = scorer->ends(start, p.x)[0];
     const std::size_t budget = detail::attributionMemoryBudget(options.compute.memoryBudgetBytes);
     const int levels = int(options.thresholds.size());
@@ -439,7 +462,7 @@ std::vector<PicResult> picCurvesForEach(const CurveInputs& p, const std::vector<
         // Scores, emitted live: SIC y = (P − P_start)/(1 − P_start), AIC y = [P ≥ τ] (P_start < τ), each clipped and monotone.
         double sicMax = 0.0, aicMax = 0.0;
         scoreInBatches(
-            p, *scorer, levels, [&](int level) { return filled[std::size_t(level)]; },
+            p, *scorer, levels, [&](int level, at::Tensor slot) { slot.copy_(filled[std::size_t(level)]); },
             [&](int level, double score) {
                 r.similarity[std::size_t(level)] = score;
                 if (!onPoint) return;

@@ -7,9 +7,25 @@
 #include "fuselab/learn/attribution.hpp"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace fuselab::learn::detail {
+
+struct CurveInputs;
+
+/// What the full inputs give — their fused output (the SSIM score's reference) and the explained
+/// target's value (the target score's 1) — evaluated on first use and then shared by every curve
+/// of the scene. Not thread-safe: a scene's curves ask for them from one thread.
+class FullInputsMemo {
+public:
+    const at::Tensor& fused(const CurveInputs& inputs); ///< [3,H,W]
+    double target(const CurveInputs& inputs);
+
+private:
+    at::Tensor m_fused;
+    std::optional<double> m_target;
+};
 
 struct CurveInputs {
     at::Tensor x;             ///< [K,3,H,W] float, the full inputs
@@ -18,6 +34,7 @@ struct CurveInputs {
     bool meanTarget = false;  ///< the target is a (weighted) mean of the output, which a blur keeps
     std::shared_ptr<ImageFunction> image;
     FusionFunctions functions; ///< keeps a fusion engine alive when image comes from one
+    std::shared_ptr<FullInputsMemo> full = std::make_shared<FullInputsMemo>();
 };
 
 /// Scored by a mean target, curves start from removed pixels (the deletion value) instead of a

@@ -305,8 +305,8 @@ struct PicOptions : CurveOptions {
     double aicThreshold = 0.9;    ///< AIC's success: similarity ≥ τ
     int webpMethod = 4;           ///< libwebp effort 0..6 (the reference's PIL default is 4)
     /// libwebp's lossless quality (effort of the LZ77 search), 0..100. The reference saves with
-    /// quality 100; 75 encodes 5.7× faster (1.77 s → 0.31 s for 800×600) with sizes 0.7 % larger and
-    /// PIC AUCs within 0.005 of quality 100's (README "Evaluation curves" has the measurement).
+    /// quality 100; 75 encodes 3–5× faster (0.8–1.2 s → 0.26 s for an 800×600 scene) with sizes 0.7–1.4 %
+    /// larger; SIC/AIC medians move by up to 0.03 but rank the methods alike (README "Evaluation curves").
     int webpQuality = 75;
     int curvePoints = 1000;       ///< interpolation points on [0,1) (then 1.0)
     bool keepMonotone = true;
