@@ -7,6 +7,10 @@
 
 #include "fuselab/learn/evaluation.hpp"
 #include "fuselab/learn/training_params.hpp"
+#include "fuselab/mertens.hpp"
+#include "fuselab/metrics.hpp"
+#include "fuselab/stack_io.hpp"
+#include "test_support.hpp"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -356,4 +360,36 @@ TEST(TorchLossTerms, SettingsDefaultsAgreeWithTheirSpecs)
     EXPECT_EQ(plain.validateEvery, fromSpecs.validateEvery);
     EXPECT_EQ(plain.checkpointEvery, fromSpecs.checkpointEvery);
     EXPECT_EQ(plain.nanLearningRateFactor, fromSpecs.nanLearningRateFactor);
+}
+
+// One MEF-SSIM of record: the core metric (fuselab::mefSsim, checked against the authors' MATLAB
+// in the metric tests) scores the bench tables; the torch evaluation (the trainer's validation)
+// and the training term must compute the same number, or the model is chosen and trained on
+// another quantity than the one it is judged by. A real bracket, fused by Mertens.
+TEST(TorchLossTerms, MefSsimTermsAgreeWithTheMetricOfRecordOnARealBracket)
+{
+    const std::string dir = fuselab::test::sharedDataDir();
+    if (dir.empty()) GTEST_SKIP() << "../shared/data is not here";
+    const FolderListing listing = listStackFolder(dir + "/real/brackets/merianos-flowers");
+    const ExposureStack stack = loadStack(listing.files, StackLoadOptions{}).stack;
+    NullProgress progress;
+    const SampleImage fused = fuseMertens(stack, MertensParams{}, FusionOptions{}, progress).fused;
+    const MefSsimResult record = fuselab::mefSsim(fused, stack, MefSsimParams{}, progress);
+
+    std::vector<Image> inputs;
+    for (const StackFrame& f : stack.frames) inputs.push_back(f.pixels.toFloat());
+    const Image fusedFloat = fused.toFloat();
+    const MefSsimScore evaluation = learn::mefSsim(inputs, fusedFloat);
+    EXPECT_NEAR(evaluation.singleScale, record.singleScale, 1e-9);
+    EXPECT_NEAR(evaluation.multiScale, record.score, 1e-9);
+
+    // The training term: the same grey codes, batch of one, every window (stride 1).
+    std::vector<at::Tensor> greys;
+    for (const Image& im : inputs) greys.push_back(greyCodesOf(imageToTensor(im, 3, c10::Device(c10::kCPU)).to(at::kDouble)));
+    const at::Tensor x = at::stack(greys).unsqueeze(0);
+    const at::Tensor f = greyCodesOf(imageToTensor(fusedFloat, 3, c10::Device(c10::kCPU)).to(at::kDouble)).unsqueeze(0);
+    EXPECT_NEAR(mefSsimScore(x, f, 1).item<double>(), record.singleScale, 1e-9);
+    EXPECT_NEAR(mefSsimMultiScaleScore(x, f, 1).item<double>(), record.score, 1e-9);
+    // Training runs in float: the fused side loses precision, the inputs' side is computed in double.
+    EXPECT_NEAR(mefSsimMultiScaleScore(x.to(at::kFloat), f.to(at::kFloat), 1).item<double>(), record.score, 1e-5);
 }

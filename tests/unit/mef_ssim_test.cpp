@@ -242,6 +242,36 @@ TEST(MefSsim, ConstantImagesScoreExactlyOne)
     EXPECT_EQ(r.score, 1.0);
 }
 
+TEST(MefSsim, StructuresThatCancelExactlyGiveAFlatDesiredPatch)
+{
+    // Two frames whose variations are exact negatives with equal contrast (1 grey level, as in
+    // clipped sky on merianos-flowers) and a flat third: R = (0 + eps)/(2‖y‖ + eps), p ≈ 0, equal
+    // weights, so s = Σ w_k (x_k − μ_k)/c_k = 0 exactly and the desired patch is flat. Then
+    // σ_r = σ_rf = 0 and q = C/(σ_f² + C) with σ_f² the Gaussian variance of the fused window.
+    // (Before the rule, rounding left in ‖s‖ was scaled up to the largest contrast: q was 0.0009.)
+    Image a(11, 11, 1), b(11, 11, 1), c(11, 11, 1), f(11, 11, 1);
+    c.fill(255);
+    for (int y = 0; y < 11; ++y)
+        for (int x = 0; x < 11; ++x) {
+            const int step = (x + 2 * y) % 7 == 0 ? 1 : 0;
+            a.at(x, y) = float(183 + step);
+            b.at(x, y) = float(254 - step);
+            f.at(x, y) = float(233 + (x * y) % 3);
+        }
+    double g[11], gs = 0.0;
+    for (int i = 0; i < 11; ++i) gs += g[i] = std::exp(-double((i - 5) * (i - 5)) / (2.0 * 1.5 * 1.5));
+    double m = 0.0, m2 = 0.0;
+    for (int y = 0; y < 11; ++y)
+        for (int x = 0; x < 11; ++x) {
+            const double w = g[x] * g[y] / (gs * gs), v = f.at(x, y);
+            m += w * v;
+            m2 += w * v * v;
+        }
+    const double cc = (0.03 * 255) * (0.03 * 255);
+    const MefSsimResult r = fast(f, {a, b, c}, 1);
+    EXPECT_NEAR(r.singleScale, cc / (m2 - m * m + cc), 1e-9);
+}
+
 TEST(MefSsim, FusedEqualToEverySourceScoresOne)
 {
     // All K sources equal x and f = x: R = K‖y‖/(K‖y‖) = 1, so p = 10 and the weights are equal;

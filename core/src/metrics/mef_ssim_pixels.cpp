@@ -29,9 +29,9 @@ double mefSsimSegment(const metrics_detail::MefQuantityLayout& L, const metrics_
     // far below the 1e-6 the results are checked to; vector divisions are the slow part here).
     const double invN = 1.0 / N, invWindowPx = 1.0 / c.windowPx;
 
-    // Scratch: M (P rows), ed, a/b, notFlat (K rows each), and 9 single rows.
+    // Scratch: M (P rows), ed, a/b, notFlat (K rows each), and 10 single rows.
     thread_local std::vector<double> scratch;
-    scratch.resize(std::size_t(P + 3 * K + 9) * n);
+    scratch.resize(std::size_t(P + 3 * K + 10) * n);
     double* M = scratch.data();
     double* ed = M + std::size_t(P) * n;
     double* coef = ed + std::size_t(K) * n;
@@ -45,6 +45,7 @@ double mefSsimSegment(const metrics_detail::MefQuantityLayout& L, const metrics_
     double* varR = normSq + n;
     double* covRF = varR + n;
     double* score = covRF + n;
+    double* termEnergy = score + n;
 
     // Box statistics: M_kl = N·Q_kl − S_k·S_l, exact.
     for (int p = 0; p < P; ++p) {
@@ -105,7 +106,18 @@ double mefSsimSegment(const metrics_detail::MefQuantityLayout& L, const metrics_
     }
     // ‖s‖² = Σ a_k a_l M_kl / N; b_k = a_k·maxEd/‖s‖ (0 for a frame flat in the window, whose
     // x_k − μ_k is exactly 0 and so contributes nothing to the patch).
+    //
+    // Where the weighted structures cancel — two frames whose variations are exact negatives of
+    // each other with equal contrast, as in clipped, nearly flat sky — s is 0 in exact arithmetic
+    // and only rounding is left (relative to its terms' energy Σ a_k² M_kk / N, below 1e-20 here).
+    // The reference then scales that rounding noise up to the largest contrast, and the window's
+    // score depends on how the arithmetic was ordered (its per-pixel loops, these moments and the
+    // torch loss each gave another value: 0.9988, 0.0009, 1.02 on a window of merianos-flowers).
+    // Below kCancelledStructure of the energy the desired patch is taken as flat, what the
+    // formula gives exactly (the reference's own guard for ‖s‖ = 0).
+    constexpr double kCancelledStructure = 1e-10;
     std::fill_n(normSq, n, 0.0);
+    std::fill_n(termEnergy, n, 0.0);
     for (int p = 0; p < P; ++p) {
         const int k = L.pairFirst[std::size_t(p)], l = L.pairSecond[std::size_t(p)];
         const double twice = k == l ? 1.0 : 2.0;
@@ -113,10 +125,13 @@ double mefSsimSegment(const metrics_detail::MefQuantityLayout& L, const metrics_
         const double* __restrict ak = coef + std::size_t(k) * n;
         const double* __restrict al = coef + std::size_t(l) * n;
         for (std::size_t i = 0; i < n; ++i) normSq[i] += twice * ak[i] * al[i] * m[i];
+        if (k == l)
+            for (std::size_t i = 0; i < n; ++i) termEnergy[i] += ak[i] * ak[i] * m[i];
     }
     for (std::size_t i = 0; i < n; ++i) {
         const double s = normSq[i] * invN;
-        normSq[i] = s > 0.0 ? maxEd[i] / std::sqrt(s) : 0.0; // now the scale maxEd/‖s‖
+        const bool structure = s > kCancelledStructure * termEnergy[i] * invN;
+        normSq[i] = structure ? maxEd[i] / std::sqrt(s) : 0.0; // now the scale maxEd/‖s‖
     }
     for (int k = 0; k < K; ++k) {
         double* __restrict b = coef + std::size_t(k) * n;

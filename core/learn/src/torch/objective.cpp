@@ -13,6 +13,8 @@ namespace {
 
 constexpr int kWindow = 11;
 constexpr double kMatlabEps = 2.220446049250313e-16;
+constexpr double kCancelledStructure = 1e-10; // of the terms' energy; see mefSsimMap
+constexpr double kGreyCentre = 128.0;
 
 // Uniform 11×11 mean, 'valid', at windows `stride` apart: [B,M,H,W] → [B,M,(H−11)/s+1,(W−11)/s+1].
 at::Tensor boxValid(const at::Tensor& x, int stride)
@@ -69,8 +71,12 @@ at::Tensor mefSsimMap(const at::Tensor& xIn, const at::Tensor& fIn, double c, in
         throw Error("MEF-SSIM: inputs [B,K,H,W] and fused [B,H,W] of one size expected");
     if (xIn.size(2) < kWindow || xIn.size(3) < kWindow) throw Error("MEF-SSIM needs images of at least 11×11 pixels");
     const int k = int(xIn.size(1));
-    const at::Tensor x = xIn.detach();
-    const at::Tensor f = fIn.unsqueeze(1);
+    // Everything that depends on the inputs alone (constants of the loss) in double, as the metric
+    // of record computes it: near-flat windows subtract nearly equal squares of grey levels.
+    // Grey levels about 128: no variance or covariance changes, and the squares that cancel in
+    // them are 4× smaller (the core metric does the same).
+    const at::Tensor x = xIn.detach().to(at::kDouble) - kGreyCentre;
+    const at::Tensor f = fIn.unsqueeze(1) - kGreyCentre;
     const double n = double(kWindow * kWindow);
     const auto pairs = upperPairs(k);
 
@@ -80,10 +86,20 @@ at::Tensor mefSsimMap(const at::Tensor& xIn, const at::Tensor& fIn, double c, in
     const at::Tensor prod = at::stack(products, 1);          // [B,P,H,W]
     const at::Tensor mu = boxValid(x, stride);                        // [B,K,h,w]
     const at::Tensor boxProd = boxValid(prod, stride);                // [B,P,h,w]
+    // Where a frame is exactly flat in the window its x_k − μ_k is exactly 0, so its covariances
+    // are 0, and it must not enter the desired patch: its c_k is 0.001, its coefficient can reach
+    // 1e6, and squared it would multiply the rounding left in E[x²] − μ² (a clipped frame beside
+    // frames that vary by one grey level scored −0.03 instead of the reference's 0.999). The core
+    // metric (core/src/metrics/mef_ssim.cpp) applies the same rule; the test
+    // MefSsimTermsAgreeWithTheMetricOfRecordOnARealBracket holds the two together.
+    const at::Tensor varies = at::max_pool2d(x, {kWindow, kWindow}, {stride, stride})
+                                  .gt(-at::max_pool2d(-x, {kWindow, kWindow}, {stride, stride}))
+                                  .to(x.scalar_type()); // [B,K,h,w]: 1 where frame k is not flat
     std::vector<std::vector<at::Tensor>> cov(static_cast<std::size_t>(k), std::vector<at::Tensor>(static_cast<std::size_t>(k)));
     for (std::size_t p = 0; p < pairs.size(); ++p) {
         const auto [i, j] = pairs[p];
-        const at::Tensor cv = boxProd.select(1, int64_t(p)) - mu.select(1, i) * mu.select(1, j);
+        const at::Tensor cv =
+            (boxProd.select(1, int64_t(p)) - mu.select(1, i) * mu.select(1, j)) * varies.select(1, i) * varies.select(1, j);
         cov[std::size_t(i)][std::size_t(j)] = cv;
         cov[std::size_t(j)][std::size_t(i)] = cv;
     }
@@ -114,31 +130,37 @@ at::Tensor mefSsimMap(const at::Tensor& xIn, const at::Tensor& fIn, double c, in
         for (int j = 0; j < k; ++j)
             nr2 = nr2 + bk.select(1, i) * bk.select(1, j) * cov[std::size_t(i)][std::size_t(j)];
     const at::Tensor nr = at::sqrt(at::clamp_min(nr2 * n, 0.0));
+    // Structures that cancel exactly leave only rounding in ‖s‖: the desired patch is then flat,
+    // as in the metric of record (core/src/metrics/mef_ssim_pixels.cpp, kCancelledStructure).
+    at::Tensor termEnergy = at::zeros_like(nr2);
+    for (int i = 0; i < k; ++i) termEnergy = termEnergy + bk.select(1, i) * bk.select(1, i) * cov[std::size_t(i)][std::size_t(i)];
+    const at::Tensor structure = nr2 > kCancelledStructure * termEnergy;
     const at::Tensor maxStrength = std::get<0>(strength.max(1));
-    const at::Tensor scale = at::where(nr > 0, maxStrength / at::clamp_min(nr, std::numeric_limits<float>::min()), at::zeros_like(nr));
-    const at::Tensor a = bk * scale.unsqueeze(1); // desired patch r(u) = Σ_k a_k (x_k(u) − μ_k)
+    const at::Tensor scale =
+        at::where(structure & (nr > 0), maxStrength / at::clamp_min(nr, std::numeric_limits<float>::min()), at::zeros_like(nr));
+    const at::Tensor a = bk * scale.unsqueeze(1) * varies; // desired patch r(u) = Σ_k a_k (x_k(u) − μ_k)
 
-    // Gaussian moments of the desired patch and of the fused image.
+    // Gaussian moments of the desired patch r = Σ_k a_k x_k + const and of the fused image, as
+    // central moments: σ_r² = Σ_kl a_k a_l (G_kl − m_k m_l), σ_rf = Σ_k a_k (G_kf − m_k m_f).
     const at::Tensor gx = gaussValid(x, stride);
     const at::Tensor gprod = gaussValid(prod, stride);
-    at::Tensor muR = at::zeros_like(sumCov);
-    for (int i = 0; i < k; ++i) muR = muR + a.select(1, i) * (gx.select(1, i) - mu.select(1, i));
-    at::Tensor er2 = at::zeros_like(sumCov);
+    at::Tensor varRDouble = at::zeros_like(sumCov);
     for (std::size_t p = 0; p < pairs.size(); ++p) {
         const auto [i, j] = pairs[p];
-        const at::Tensor term = gprod.select(1, int64_t(p)) - mu.select(1, j) * gx.select(1, i) - mu.select(1, i) * gx.select(1, j) +
-                                mu.select(1, i) * mu.select(1, j);
-        er2 = er2 + (i == j ? 1.0 : 2.0) * a.select(1, i) * a.select(1, j) * term;
+        varRDouble = varRDouble + (i == j ? 1.0 : 2.0) * a.select(1, i) * a.select(1, j) *
+                                      (gprod.select(1, int64_t(p)) - gx.select(1, i) * gx.select(1, j));
     }
-    const at::Tensor varR = er2 - muR * muR;
+    // What involves the fused image (and carries its gradient) in the fused image's own type.
+    const at::ScalarType type = f.scalar_type();
+    const at::Tensor varR = varRDouble.to(type);
+    const at::Tensor aF = a.to(type), gxF = gx.to(type);
 
     const at::Tensor gf = gaussValid(f, stride).squeeze(1);
     const at::Tensor gff = gaussValid(f * f, stride).squeeze(1);
-    const at::Tensor gxf = gaussValid(x * f, stride); // [B,K,h,w]
+    const at::Tensor gxf = gaussValid(x.to(type) * f, stride); // [B,K,h,w]
     const at::Tensor varF = gff - gf * gf;
-    at::Tensor erf = at::zeros_like(gf);
-    for (int i = 0; i < k; ++i) erf = erf + a.select(1, i) * (gxf.select(1, i) - mu.select(1, i) * gf);
-    const at::Tensor covRf = erf - muR * gf;
+    at::Tensor covRf = at::zeros_like(gf);
+    for (int i = 0; i < k; ++i) covRf = covRf + aF.select(1, i) * (gxf.select(1, i) - gxF.select(1, i) * gf);
     return (2.0 * covRf + c) / (varR + varF + c);
 }
 
