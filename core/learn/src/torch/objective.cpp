@@ -86,23 +86,26 @@ at::Tensor mefSsimMap(const at::Tensor& xIn, const at::Tensor& fIn, double c, in
     const at::Tensor prod = at::stack(products, 1);          // [B,P,H,W]
     const at::Tensor mu = boxValid(x, stride);                        // [B,K,h,w]
     const at::Tensor boxProd = boxValid(prod, stride);                // [B,P,h,w]
+    std::vector<std::vector<at::Tensor>> cov(static_cast<std::size_t>(k), std::vector<at::Tensor>(static_cast<std::size_t>(k)));
+    for (std::size_t p = 0; p < pairs.size(); ++p) {
+        const auto [i, j] = pairs[p];
+        const at::Tensor cv = boxProd.select(1, int64_t(p)) - mu.select(1, i) * mu.select(1, j);
+        cov[std::size_t(i)][std::size_t(j)] = cv;
+        cov[std::size_t(j)][std::size_t(i)] = cv;
+    }
     // Where a frame is exactly flat in the window its x_k − μ_k is exactly 0, so its covariances
     // are 0, and it must not enter the desired patch: its c_k is 0.001, its coefficient can reach
     // 1e6, and squared it would multiply the rounding left in E[x²] − μ² (a clipped frame beside
     // frames that vary by one grey level scored −0.03 instead of the reference's 0.999). The core
     // metric (core/src/metrics/mef_ssim.cpp) applies the same rule; the test
-    // MefSsimTermsAgreeWithTheMetricOfRecordOnARealBracket holds the two together.
-    const at::Tensor varies = at::max_pool2d(x, {kWindow, kWindow}, {stride, stride})
-                                  .gt(-at::max_pool2d(-x, {kWindow, kWindow}, {stride, stride}))
-                                  .to(x.scalar_type()); // [B,K,h,w]: 1 where frame k is not flat
-    std::vector<std::vector<at::Tensor>> cov(static_cast<std::size_t>(k), std::vector<at::Tensor>(static_cast<std::size_t>(k)));
-    for (std::size_t p = 0; p < pairs.size(); ++p) {
-        const auto [i, j] = pairs[p];
-        const at::Tensor cv =
-            (boxProd.select(1, int64_t(p)) - mu.select(1, i) * mu.select(1, j)) * varies.select(1, i) * varies.select(1, j);
-        cov[std::size_t(i)][std::size_t(j)] = cv;
-        cov[std::size_t(j)][std::size_t(i)] = cv;
-    }
+    // MefSsimTermsAgreeWithTheMetricOfRecordOnARealBracket holds the two together. Grey levels
+    // are multiples of 1/4^level, so in double a flat window's box mean and mean square are exact
+    // and its variance is exactly 0, while any variation gives at least (1/16)²/121.
+    std::vector<at::Tensor> variesK;
+    for (int i = 0; i < k; ++i) variesK.push_back(cov[std::size_t(i)][std::size_t(i)].ne(0.0).to(x.scalar_type()));
+    const at::Tensor varies = at::stack(variesK, 1); // [B,K,h,w]: 1 where frame k is not flat
+    for (int i = 0; i < k; ++i)
+        for (int j = 0; j < k; ++j) cov[std::size_t(i)][std::size_t(j)] = cov[std::size_t(i)][std::size_t(j)] * variesK[std::size_t(i)] * variesK[std::size_t(j)];
     std::vector<at::Tensor> norms, strengths;
     for (int i = 0; i < k; ++i) {
         const at::Tensor nrm = at::sqrt(at::clamp_min(cov[std::size_t(i)][std::size_t(i)] * n, 0.0));
