@@ -194,7 +194,8 @@ void scoreInBatches(const CurveInputs& p, const Scorer& scorer, int count, const
                     const std::function<void(int, double)>& done, std::size_t budget, ProgressSink& progress, double begin, double end,
                     const char* stage)
 {
-    const int batch = detail::batchSizeFor(scorer.bytesPerItem(p.x), budget, 16);
+    if (count < 1) return;
+    const int batch = std::min(count, detail::batchSizeFor(scorer.bytesPerItem(p.x), budget, 16));
     std::vector<std::int64_t> shape{batch};
     for (std::int64_t d : p.x.sizes()) shape.push_back(d);
     const at::Tensor items = at::empty(shape, p.x.options());
