@@ -116,6 +116,8 @@ public:
             }
             // One item per thread (their many short row loops then run inline): on curve batches
             // of 800×600 stacks this spends less time in OpenMP barriers than row-parallel items.
+            // Each item holds its full-resolution pyramids, so large images keep one at a time.
+            constexpr std::size_t kItemParallelMaxPixels = std::size_t(1) << 21; // 2 MP
             std::vector<std::vector<Plane>> aPlanes, bPlanes;
             for (std::int64_t i = 0; i < b; ++i) {
                 aPlanes.push_back(planesOf(meanA[i]));
@@ -124,13 +126,15 @@ public:
             std::vector<double> values(static_cast<std::size_t>(b));
             const float* xData = x.data_ptr<float>();
             const std::size_t itemFloats = std::size_t(k) * 3 * full;
-            at::parallel_for(0, b, 1, [&](std::int64_t i0, std::int64_t i1) {
+            auto evaluateItems = [&](std::int64_t i0, std::int64_t i1) {
                 for (std::int64_t i = i0; i < i1; ++i) {
                     SplitSample sample(m_geometry, m_detail, xData + std::size_t(i) * itemFloats, int(k),
                                        std::move(aPlanes[std::size_t(i)]), std::move(bPlanes[std::size_t(i)]));
                     values[std::size_t(i)] = valueOf(sample);
                 }
-            });
+            };
+            if (full <= kItemParallelMaxPixels) at::parallel_for(0, b, 1, evaluateItems);
+            else evaluateItems(0, b);
             for (std::int64_t i = 0; i < b; ++i) out.values[i] = values[std::size_t(i)];
             return out;
         }
