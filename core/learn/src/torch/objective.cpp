@@ -101,11 +101,16 @@ at::Tensor mefSsimMap(const at::Tensor& xIn, const at::Tensor& fIn, double c, in
     // MefSsimTermsAgreeWithTheMetricOfRecordOnARealBracket holds the two together. Grey levels
     // are multiples of 1/4^level, so in double a flat window's box mean and mean square are exact
     // and its variance is exactly 0, while any variation gives at least (1/16)²/121.
+    // A flat frame's own variance is already 0; only its covariances with the others carry rounding.
     std::vector<at::Tensor> variesK;
     for (int i = 0; i < k; ++i) variesK.push_back(cov[std::size_t(i)][std::size_t(i)].ne(0.0).to(x.scalar_type()));
     const at::Tensor varies = at::stack(variesK, 1); // [B,K,h,w]: 1 where frame k is not flat
-    for (int i = 0; i < k; ++i)
-        for (int j = 0; j < k; ++j) cov[std::size_t(i)][std::size_t(j)] = cov[std::size_t(i)][std::size_t(j)] * variesK[std::size_t(i)] * variesK[std::size_t(j)];
+    for (const auto& [i, j] : pairs) {
+        if (i == j) continue;
+        const at::Tensor masked = cov[std::size_t(i)][std::size_t(j)] * (variesK[std::size_t(i)] * variesK[std::size_t(j)]);
+        cov[std::size_t(i)][std::size_t(j)] = masked;
+        cov[std::size_t(j)][std::size_t(i)] = masked;
+    }
     std::vector<at::Tensor> norms, strengths;
     for (int i = 0; i < k; ++i) {
         const at::Tensor nrm = at::sqrt(at::clamp_min(cov[std::size_t(i)][std::size_t(i)] * n, 0.0));
