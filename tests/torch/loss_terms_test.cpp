@@ -368,9 +368,8 @@ TEST(TorchLossTerms, SettingsDefaultsAgreeWithTheirSpecs)
 // another quantity than the one it is judged by. A real bracket, fused by Mertens.
 TEST(TorchLossTerms, MefSsimTermsAgreeWithTheMetricOfRecordOnARealBracket)
 {
-    const std::string dir = fuselab::test::sharedDataDir();
-    if (dir.empty()) GTEST_SKIP() << "../shared/data is not here";
-    const FolderListing listing = listStackFolder(dir + "/real/brackets/merianos-flowers");
+    FUSELAB_REQUIRE_SHARED("real/brackets/merianos-flowers");
+    const FolderListing listing = listStackFolder(fuselab::test::sharedFile("real/brackets/merianos-flowers"));
     const ExposureStack stack = loadStack(listing.files, StackLoadOptions{}).stack;
     NullProgress progress;
     const SampleImage fused = fuseMertens(stack, MertensParams{}, FusionOptions{}, progress).fused;
