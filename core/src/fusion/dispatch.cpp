@@ -26,6 +26,16 @@ bool useIsaV3()
 #endif
 }
 
+void validateMertensParams(const MertensParams& p)
+{
+    auto nonNegative = [](double v) { return std::isfinite(v) && v >= 0.0; };
+    if (!nonNegative(p.contrastExponent) || !nonNegative(p.saturationExponent) || !nonNegative(p.exposednessExponent))
+        throw Error("fusion weight exponents must be finite and ≥ 0");
+    if (!(p.sigma > 0.0) || !(p.optimum >= 0.0 && p.optimum <= 1.0)) throw Error("fusion needs σ > 0 and an optimum in [0,1]");
+    if (p.levels < 0) throw Error("pyramid levels must be ≥ 0 (0 = automatic)");
+    if (!(p.qualityFloor >= 0.0) || p.qualityFloor > 1.0) throw Error("the quality floor must be in [0, 1]");
+}
+
 namespace {
 void validate(const ExposureStack& stack, const MertensParams& p)
 {
@@ -35,12 +45,7 @@ void validate(const ExposureStack& stack, const MertensParams& p)
         if (f.pixels.width() != w || f.pixels.height() != h || f.pixels.channels() != ch)
             throw Error(f.path, "differs in size or channels from the first frame of the stack");
     if (ch == 2) throw Error("two-channel images cannot be fused");
-    auto nonNegative = [](double v) { return std::isfinite(v) && v >= 0.0; };
-    if (!nonNegative(p.contrastExponent) || !nonNegative(p.saturationExponent) || !nonNegative(p.exposednessExponent))
-        throw Error("fusion weight exponents must be finite and ≥ 0");
-    if (!(p.sigma > 0.0) || !(p.optimum >= 0.0 && p.optimum <= 1.0)) throw Error("fusion needs σ > 0 and an optimum in [0,1]");
-    if (p.levels < 0) throw Error("pyramid levels must be ≥ 0 (0 = automatic)");
-    if (!(p.qualityFloor >= 0.0) || p.qualityFloor > 1.0) throw Error("the quality floor must be in [0, 1]");
+    validateMertensParams(p);
 }
 } // namespace
 

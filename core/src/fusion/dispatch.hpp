@@ -2,11 +2,15 @@
 // kernels. FUSELAB_ISA=base in the environment forces the baseline (tests compare both).
 #pragma once
 
+#include "fuselab/banded_fusion.hpp"
 #include "fuselab/mertens.hpp"
 
 #include <vector>
 
 namespace fuselab {
+
+/// Throws fuselab::Error for exponents, σ, optimum, levels or floor out of range.
+void validateMertensParams(const MertensParams& params);
 
 /// True when the CPU supports x86-64-v3, the v3 copy was built, and FUSELAB_ISA≠base.
 bool useIsaV3();
@@ -16,6 +20,9 @@ bool useIsaV3();
     Image pyramidBlendImpl(const std::vector<Image>& images, const std::vector<Image>& weights, int levels);        \
     FusionResult fuseMertensImpl(const ExposureStack& stack, const MertensParams& params, const FusionOptions& options, \
                                  ProgressSink& progress);                                                            \
+    void fuseMertensBandedImpl(const std::vector<FrameRowReader*>& frames, const MertensParams& params,               \
+                               const BandedFusionPlan& plan, FusedSampleType outputType, FusedRowWriter& out,         \
+                               ProgressSink& progress);                                                               \
     }
 
 FUSELAB_DECLARE_KERNELS(isa_base)

@@ -9,6 +9,7 @@
 #include "fuselab/parallel.hpp"
 #include "fuselab/pyramid.hpp"
 #include "planar_pyramid.hpp"
+#include "mertens_rows.hpp"
 #include "pyramid_rows.hpp"
 
 #include <algorithm>
@@ -22,198 +23,24 @@
 namespace fuselab::FUSELAB_ISA {
 namespace {
 
-constexpr float kWeightEpsilon = 1e-12f;
-constexpr float kWeightScale = 65535.0f; // level-0 weights in 16-bit fixed point
-
-template <typename T>
-constexpr float normaliser()
-{
-    if constexpr (std::is_same_v<T, std::uint8_t>) return 1.0f / 255.0f;
-    else if constexpr (std::is_same_v<T, std::uint16_t>) return 1.0f / 65535.0f;
-    else return 1.0f;
-}
-
-template <typename T, int Channels>
-void deinterleave(const T* __restrict src, int w, float* __restrict r, float* __restrict g, float* __restrict b)
-{
-    // The channel count is a compile-time constant so the strided loads vectorise.
-    constexpr float s = normaliser<T>();
-    for (int x = 0; x < w; ++x) {
-        r[x] = float(src[x * Channels]) * s;
-        g[x] = float(src[x * Channels + 1]) * s;
-        b[x] = float(src[x * Channels + 2]) * s;
-    }
-}
+using detail::kWeightScale;
+using detail::QualityModel;
+using detail::RowScratch;
 
 // Row y of a frame as planar rows of float [0,1] samples (alpha dropped).
 template <typename T>
-void loadPlanes(const ImageBuffer<T>& img, int y, int planes, float* const* dst)
+void loadPlanes(const ImageBuffer<T>& img, int y, float* const* dst)
 {
-    const T* __restrict src = img.row(y);
-    const int w = img.width();
-    constexpr float s = normaliser<T>();
-    switch (img.channels()) {
-    case 1: {
-        float* __restrict d = dst[0];
-        for (int x = 0; x < w; ++x) d[x] = float(src[x]) * s;
-        break;
-    }
-    case 3: deinterleave<T, 3>(src, w, dst[0], dst[1], dst[2]); break;
-    default: deinterleave<T, 4>(src, w, dst[0], dst[1], dst[2]); break;
-    }
-    (void)planes;
+    detail::loadPlanes(img.row(y), img.width(), img.channels(), dst);
 }
 
-// Per-row scratch: planar colour rows and grey rows with a one-row halo.
-struct RowScratch {
-    std::vector<float> colour; // 3 × w
-    std::vector<float> grey;   // (rows + 2) × w
-    std::vector<float> terms;  // 2 × w
-    float* plane(int c, int w) { return colour.data() + std::size_t(c) * w; }
-};
-
-struct QualityModel {
-    float wc, ws, we, optimum, twoSigmaSq, floor;
-    std::vector<float> exposednessTable; // per code value, already raised to we
-
-    float exposedness(float v) const
-    {
-        const float d = v - optimum;
-        return std::exp(-we * d * d / twoSigmaSq);
-    }
-};
-
-template <typename T>
-QualityModel makeQualityModel(const MertensParams& p)
-{
-    QualityModel q{float(p.contrastExponent), float(p.saturationExponent), float(p.exposednessExponent), float(p.optimum),
-                   float(2.0 * p.sigma * p.sigma), float(p.qualityFloor), {}};
-    if constexpr (!std::is_same_v<T, float>) {
-        const std::size_t codes = std::size_t(1) << (8 * sizeof(T));
-        q.exposednessTable.resize(codes);
-        for (std::size_t i = 0; i < codes; ++i) q.exposednessTable[i] = q.exposedness(float(i) * normaliser<T>());
-    }
-    return q;
-}
-
-void raiseInPlace(float* v, int n, float exponent)
-{
-    if (exponent == 1.0f) return;
-    if (exponent == 0.0f) {
-        std::fill(v, v + n, 1.0f);
-        return;
-    }
-    for (int i = 0; i < n; ++i) v[i] = v[i] > 0.0f ? std::pow(v[i], exponent) : 0.0f;
-}
-
-// Saturation S = sqrt(Σ_c (c − mean)²) (OpenCV's scale: √3 × the standard deviation; the factor
-// cancels in the normalisation except against the 1e-12 epsilon). Computed in MergeMertens's own
-// order — mean = ((r + g) + b) · (1/3), then ((dr² + dg²) + db²) — and without FMA contraction, so
-// that it rounds as the reference does: for a neutral pixel the mean of three equal floats is
-// often not exactly that float, which leaves S at ~1e-8 instead of 0, and where every frame's
-// weight is that small (a grey, well-exposed pixel beside a nearly black one) this rounding is
-// what decides between the frames. Measured on a real pair: exact zeros there moved weights by
-// up to 0.88 and the fused result by 0.12 against MergeMertens.
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-void saturationRow(const float* __restrict r, const float* __restrict g, const float* __restrict b, int w, float floor,
-                   float* __restrict out)
-{
-    for (int x = 0; x < w; ++x) {
-        const float m = ((r[x] + g[x]) + b[x]) * (1.0f / 3.0f);
-        const float dr = r[x] - m, dg = g[x] - m, db = b[x] - m;
-        out[x] = std::sqrt((dr * dr + dg * dg) + db * db) + floor;
-    }
-}
-
-// Grey with Rec. 601 weights, as OpenCV's RGB2GRAY. Also without contraction: in smooth gradients
-// the Laplacian is itself at the rounding level, and FMA in one instruction set but not the other
-// would let the two kernels pick different frames there.
-void greyRow(const float* __restrict r, const float* __restrict g, const float* __restrict b, int w, float* __restrict out)
-{
-    for (int x = 0; x < w; ++x) out[x] = 0.299f * r[x] + 0.587f * g[x] + 0.114f * b[x];
-}
-#pragma GCC pop_options
-
-template <typename T, int Channels>
-void exposednessProduct(const T* __restrict src, int w, const float* __restrict table, float* __restrict out)
-{
-    for (int x = 0; x < w; ++x) {
-        float e = table[src[x * Channels]];
-        for (int c = 1; c < std::min(Channels, 3); ++c) e *= table[src[x * Channels + c]];
-        out[x] = e;
-    }
-}
-
-// Raw (unnormalised) weights W = C^wc · S^ws · E^we + ε of rows [y0, y1) into out. Each
-// frame row is converted once: its grey feeds the contrast of the rows around it, its
-// colour the saturation and well-exposedness of its own row.
+// Raw weights of rows [y0, y1) of a whole frame (rows above and below mirrored).
 template <typename T>
 void computeWeightRows(const ImageBuffer<T>& img, int planes, const QualityModel& q, int y0, int y1, float* out, RowScratch& s)
 {
-    const int w = img.width(), h = img.height(), ch = img.channels();
-    const int greyRows = y1 - y0 + 2;
-    s.colour.resize(std::size_t(3) * w);
-    s.grey.resize(std::size_t(greyRows) * w);
-    s.terms.resize(std::size_t(2) * w);
-    float* const planePtrs[3] = {s.plane(0, w), s.plane(1, w), s.plane(2, w)};
-    float* __restrict saturation = s.terms.data() + w;
-    for (int r = 0; r < greyRows; ++r) {
-        const int y = reflect101(y0 - 1 + r, h);
-        loadPlanes(img, y, planes, planePtrs);
-        float* __restrict g = s.grey.data() + std::size_t(r) * w;
-        const float* __restrict pr = planePtrs[0];
-        if (planes == 3) {
-            greyRow(pr, planePtrs[1], planePtrs[2], w, g);
-        } else {
-            std::copy(pr, pr + w, g);
-        }
-        const bool ownRow = r >= 1 && r <= y1 - y0;
-        if (!ownRow) continue;
-        float* __restrict o = out + std::size_t(r - 1) * w;
-        const T* __restrict src = img.row(y);
-        // Well-exposedness: product over channels, tabulated per code for integer samples.
-        if constexpr (!std::is_same_v<T, float>) {
-            const float* table = q.exposednessTable.data();
-            if (ch == 1) exposednessProduct<T, 1>(src, w, table, o);
-            else if (ch == 3) exposednessProduct<T, 3>(src, w, table, o);
-            else exposednessProduct<T, 4>(src, w, table, o);
-        } else {
-            for (int x = 0; x < w; ++x) {
-                float e = 1.0f;
-                for (int c = 0; c < planes; ++c) e *= q.exposedness(src[x * ch + c]);
-                o[x] = e;
-            }
-        }
-        if (planes == 3) {
-            saturationRow(pr, planePtrs[1], planePtrs[2], w, q.floor, saturation);
-            raiseInPlace(saturation, w, q.ws);
-            for (int x = 0; x < w; ++x) o[x] *= saturation[x];
-        }
-    }
-    float* __restrict contrast = s.terms.data();
-    for (int y = y0; y < y1; ++y) {
-        const int r = y - y0 + 1;
-        const float* __restrict gm = s.grey.data() + std::size_t(r - 1) * w;
-        const float* __restrict g0 = s.grey.data() + std::size_t(r) * w;
-        const float* __restrict gp = s.grey.data() + std::size_t(r + 1) * w;
-        // Contrast: |4-neighbour Laplacian| (kernel [0 1 0; 1 −4 1; 0 1 0], mirrored edges),
-        // summed as differences from the centre: exactly 0 where the grey is flat, whatever
-        // the rounding or FMA contraction, so flat regions tie exactly in every instruction set.
-        const float floor = q.floor;
-        for (int x = 1; x < w - 1; ++x) {
-            const float c = g0[x];
-            contrast[x] = std::fabs(((gm[x] - c) + (gp[x] - c)) + ((g0[x - 1] - c) + (g0[x + 1] - c))) + floor;
-        }
-        for (int x : {0, w - 1}) {
-            const int xl = reflect101(x - 1, w), xr = reflect101(x + 1, w);
-            const float c = g0[x];
-            contrast[x] = std::fabs(((gm[x] - c) + (gp[x] - c)) + ((g0[xl] - c) + (g0[xr] - c))) + floor;
-        }
-        raiseInPlace(contrast, w, q.wc);
-        float* __restrict o = out + std::size_t(y - y0) * w;
-        for (int x = 0; x < w; ++x) o[x] = contrast[x] * o[x] + kWeightEpsilon;
-    }
+    std::vector<const T*> rows;
+    for (int y = y0 - 1; y <= y1; ++y) rows.push_back(img.row(reflect101(y, img.height())));
+    detail::computeWeightRows(rows.data(), img.width(), img.channels(), planes, q, y1 - y0, out, s);
 }
 
 // A frame's level-1 image kept for the final pass: 16-bit fixed point when the frame has
@@ -237,8 +64,8 @@ struct Level1Frame {
 class FusionEngine {
 public:
     FusionEngine(const ExposureStack& stack, const MertensParams& params, const FusionOptions& options, ProgressSink& progress)
-        : m_stack(stack), m_options(options), m_progress(progress), m_q8(makeQualityModel<std::uint8_t>(params)),
-          m_q16(makeQualityModel<std::uint16_t>(params)), m_qf(makeQualityModel<float>(params))
+        : m_stack(stack), m_options(options), m_progress(progress), m_q8(detail::makeQualityModel<std::uint8_t>(params)),
+          m_q16(detail::makeQualityModel<std::uint16_t>(params)), m_qf(detail::makeQualityModel<float>(params))
     {
         m_w = stack.width();
         m_h = stack.height();
@@ -321,7 +148,7 @@ private:
                 for (int y = y0; y < y1; ++y) {
                     const float* __restrict src = p.row(y);
                     std::uint16_t* __restrict dst = q.row(y);
-                    for (int x = 0; x < w; ++x) dst[x] = std::uint16_t(int(std::min(std::max(src[x], 0.0f), 1.0f) * 65535.0f + 0.5f));
+                    for (int x = 0; x < w; ++x) dst[x] = detail::toFixed16(src[x]);
                 }
             });
             out.fixed.push_back(q);
@@ -345,6 +172,8 @@ private:
         const int w = m_w, frames = m_k;
         parallelFor(0, strips, 1, [&](int s0, int s1) {
             std::vector<float> raw(std::size_t(frames) * frameStride), sum(static_cast<std::size_t>(w));
+            std::vector<const float*> rawRows(static_cast<std::size_t>(frames));
+            std::vector<std::uint16_t*> dstRows(static_cast<std::size_t>(frames));
             RowScratch scratch;
             for (int s = s0; s < s1; ++s) {
                 checkCancelledInWorker();
@@ -357,28 +186,11 @@ private:
                     });
                 for (int y = y0; y < y1; ++y) {
                     const std::size_t rowOffset = std::size_t(y - y0) * w;
-                    float* __restrict total = sum.data();
-                    std::fill(total, total + w, 0.0f);
                     for (int f = 0; f < frames; ++f) {
-                        const float* __restrict r = raw.data() + std::size_t(f) * frameStride + rowOffset;
-                        for (int x = 0; x < w; ++x) total[x] += r[x];
+                        rawRows[std::size_t(f)] = raw.data() + std::size_t(f) * frameStride + rowOffset;
+                        dstRows[std::size_t(f)] = maps[std::size_t(f)].row(y);
                     }
-                    for (int x = 0; x < w; ++x) total[x] = kWeightScale / total[x];
-                    const float* m = motion ? motion->row(y) : nullptr;
-                    for (int f = 0; f < frames; ++f) {
-                        const float* __restrict r = raw.data() + std::size_t(f) * frameStride + rowOffset;
-                        std::uint16_t* __restrict dst = maps[std::size_t(f)].row(y);
-                        if (!m) {
-                            for (int x = 0; x < w; ++x) dst[x] = std::uint16_t(int(r[x] * total[x] + 0.5f));
-                        } else {
-                            // Moving pixels take the reference frame only (SPEC §1b).
-                            const float target = f == reference ? kWeightScale : 0.0f;
-                            for (int x = 0; x < w; ++x) {
-                                const float moving = std::min(std::max(m[x], 0.0f), 1.0f);
-                                dst[x] = std::uint16_t(int((1.0f - moving) * r[x] * total[x] + moving * target + 0.5f));
-                            }
-                        }
-                    }
+                    detail::normaliseWeightRow(rawRows.data(), frames, w, motion ? motion->row(y) : nullptr, reference, sum.data(), dstRows.data());
                 }
             }
         });
@@ -403,7 +215,7 @@ private:
                     auto planeRow = [&](int fineIndex, int c) { return rows.data() + (std::size_t(fineIndex) * m_planes + c) * m_w; };
                     for (int i = 0; i < fineCount; ++i) {
                         float* ptrs[3] = {planeRow(i, 0), m_planes > 1 ? planeRow(i, 1) : nullptr, m_planes > 2 ? planeRow(i, 2) : nullptr};
-                        loadPlanes(img, reflect101(firstFine + i, m_h), m_planes, ptrs);
+                        loadPlanes(img, reflect101(firstFine + i, m_h), ptrs);
                     }
                     for (int y = y0; y < y1; ++y)
                         for (int c = 0; c < m_planes; ++c) {
@@ -444,21 +256,6 @@ private:
         return out;
     }
 
-    template <typename Out>
-    void storeRow(float* const* acc, Out* __restrict dst) const
-    {
-        const int w = m_w, p = m_planes;
-        for (int c = 0; c < p; ++c) {
-            const float* __restrict a = acc[c];
-            if constexpr (std::is_same_v<Out, float>) {
-                for (int x = 0; x < w; ++x) dst[x * p + c] = a[x];
-            } else {
-                constexpr float maxCode = std::is_same_v<Out, std::uint8_t> ? 255.0f : 65535.0f;
-                for (int x = 0; x < w; ++x) dst[x * p + c] = Out(int(std::min(std::max(a[x], 0.0f), 1.0f) * maxCode + 0.5f));
-            }
-        }
-    }
-
     // out(y) = Σ_k Ŵ_k(y) · (I_k(y) − up(G1_k)(y)) + up(coarse)(y). Fine rows go in pairs
     // (2i, 2i+1), which share the coarse rows i−1 … i+1, so each is converted once.
     template <typename Out>
@@ -490,7 +287,7 @@ private:
                     for (int r = 0; r < rows; ++r) {
                         float* planes[3] = {cur(r, 0), p > 1 ? cur(r, 1) : nullptr, p > 2 ? cur(r, 2) : nullptr};
                         withFrame(f, [&](const auto& img) {
-                            loadPlanes(img, 2 * i + r, p, planes);
+                            loadPlanes(img, 2 * i + r, planes);
                             return 0;
                         });
                         const std::uint16_t* __restrict wt = weights[std::size_t(f)].row(2 * i + r);
@@ -529,7 +326,7 @@ private:
                             float* __restrict a = accRow[c];
                             for (int x = 0; x < w; ++x) a[x] += up[x];
                         }
-                    storeRow(accRow, out.row(2 * i + r));
+                    detail::storeRow(accRow, p, w, out.row(2 * i + r));
                 }
             }
         });

@@ -1,0 +1,79 @@
+// Exposure fusion in row bands with bounded memory (issue 21): the same Mertens fusion as
+// fuseMertens (mertens.hpp) and the same output bit for bit, computed band by band so that peak
+// memory follows a budget instead of the image size. Frames are read from top to bottom twice:
+// once for the coarse pyramid levels, which are kept whole (they are small), once for the fine
+// levels, which live only for the band being written, each level's band widened by the 5-tap
+// kernel's reach so that every written row sees exactly the samples the whole image would.
+#pragma once
+
+#include "fuselab/mertens.hpp"
+#include "fuselab/progress.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fuselab {
+
+enum class RowSampleType { U8, U16, Float };
+
+/// Bytes of one sample of the type.
+int bytesPerSample(RowSampleType type);
+
+/// A frame read from top to bottom, one row at a time. Display-encoded samples (8/16-bit codes or
+/// float [0,1]); 1, 3 or 4 channels (alpha is not fused). Used from one thread at a time.
+class FrameRowReader {
+public:
+    virtual ~FrameRowReader() = default;
+    virtual int widthPx() const = 0;
+    virtual int heightPx() const = 0;
+    virtual int channels() const = 0;
+    virtual RowSampleType sampleType() const = 0;
+    /// The file, for messages.
+    virtual const std::string& path() const = 0;
+    /// Back to row 0 (the engine reads each frame twice).
+    virtual void restart() = 0;
+    /// The next row: widthPx() × channels() samples into dst. Throws fuselab::Error naming the
+    /// file on corrupt or truncated data.
+    virtual void readRow(void* dst) = 0;
+};
+
+/// Receives the fused rows in order 0 … height − 1 (interleaved, the output type's samples).
+class FusedRowWriter {
+public:
+    virtual ~FusedRowWriter() = default;
+    virtual void writeRow(const void* row) = 0;
+};
+
+struct BandedFusionOptions {
+    std::size_t memoryBudgetBytes = std::size_t(1) << 30; ///< what the engine may hold at once
+    FusedSampleType outputType = FusedSampleType::U8;    ///< integers clipped to [0,1] and rounded
+    int bandRows = 0;    ///< output rows per band; 0 = as many as the budget allows
+    int coarseLevel = 0; ///< first pyramid level kept whole (≥ 1); 0 = the finest that fits a quarter of the budget
+};
+
+/// How a fusion is cut up, and what it is expected to hold at its peak.
+struct BandedFusionPlan {
+    int levels = 0;      ///< pyramid levels (as fuseMertens)
+    int coarseLevel = 0; ///< levels ≥ this are computed whole; 0 when there is no pyramid
+    int bandRows = 0;    ///< output rows per band
+    int bands = 0;
+    int marginRows = 0;  ///< extra level-0 rows each band reads above and below
+    std::size_t estimatedPeakBytes = 0;
+};
+
+/// The plan fuseMertensBanded would follow (no pixels touched). Throws fuselab::Error when even
+/// one-row bands do not fit the budget.
+BandedFusionPlan planBandedFusion(int widthPx, int heightPx, int frames, int channels, RowSampleType sampleType,
+                                  const MertensParams& params, const BandedFusionOptions& options);
+
+/// Fuses the frames (equal sizes and channel counts) into `out`; equals fuseMertens on the same
+/// frames (no motion mask) bit for bit. Progress per band; throws fuselab::Cancelled when asked.
+BandedFusionPlan fuseMertensBanded(const std::vector<FrameRowReader*>& frames, const MertensParams& params,
+                                   const BandedFusionOptions& options, FusedRowWriter& out, ProgressSink& progress);
+
+/// Rows of a decoded image (a file that cannot be read in parts, and the tests). Shares pixels.
+std::unique_ptr<FrameRowReader> frameRowsOf(const SampleImage& image, std::string path);
+
+} // namespace fuselab

@@ -1,0 +1,175 @@
+// Planning, validation and dispatch of the banded fusion (banded_fusion.hpp); the engine is
+// mertens_bands.cpp.
+#include "fuselab/banded_fusion.hpp"
+
+#include "band_rows.hpp"
+#include "dispatch.hpp"
+#include "fuselab/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace fuselab {
+
+int bytesPerSample(RowSampleType type)
+{
+    switch (type) {
+    case RowSampleType::U8: return 1;
+    case RowSampleType::U16: return 2;
+    case RowSampleType::Float: break;
+    }
+    return 4;
+}
+
+namespace {
+
+std::vector<int> levelHeights(int heightPx, int count)
+{
+    std::vector<int> h;
+    for (int j = 0, v = heightPx; j < count; ++j, v = (v + 1) / 2) h.push_back(v);
+    return h;
+}
+
+std::size_t levelArea(int widthPx, int heightPx, int level)
+{
+    for (int j = 0; j < level; ++j) {
+        widthPx = (widthPx + 1) / 2;
+        heightPx = (heightPx + 1) / 2;
+    }
+    return std::size_t(widthPx) * std::size_t(heightPx);
+}
+
+// What the engine holds whole: level L0 of every frame and weight pyramid (pass 1), and the
+// blend of the levels ≥ L0 with its working copies (about two more pyramids of level L0).
+std::size_t keptBytes(int widthPx, int heightPx, int frames, int planes, int coarseLevel)
+{
+    if (coarseLevel == 0) return 0;
+    const std::size_t area = levelArea(widthPx, heightPx, coarseLevel);
+    return area * sizeof(float) * (std::size_t(frames) * std::size_t(planes + 1) + std::size_t(3 * planes + 2));
+}
+
+// Per level-0 row a band spans: the frames' rows and 16-bit weights; one frame's Gaussian and
+// weight bands of levels ≥ 1 (a third of a row each, summed over levels), level 1 again in its
+// 16-bit form; the accumulators of every level and the collapse (about 4·planes/3 floats).
+std::size_t bytesPerBandRow(int widthPx, int frames, int channels, RowSampleType type, int planes)
+{
+    const double perPixel = double(frames) * (channels * bytesPerSample(type) + 2) + 4.0 * planes / 3.0 + 4.0 / 3.0 +
+                            4.0 * planes / 4.0 + 4.0 * planes + 2.0 * 4.0 * planes / 3.0;
+    return std::size_t(std::ceil(perPixel * widthPx));
+}
+
+// Per-thread scratch: the weight strips (16 rows of every frame) and row buffers.
+std::size_t scratchBytes(int widthPx, int frames)
+{
+    return std::size_t(widthPx) * sizeof(float) * (std::size_t(frames) * 16 + 64) * 2;
+}
+
+} // namespace
+
+BandedFusionPlan planBandedFusion(int widthPx, int heightPx, int frames, int channels, RowSampleType sampleType,
+                                  const MertensParams& params, const BandedFusionOptions& options)
+{
+    if (widthPx < 1 || heightPx < 1 || frames < 1) throw Error("banded fusion needs at least one non-empty frame");
+    if (channels != 1 && channels != 3 && channels != 4) throw Error("banded fusion takes 1, 3 or 4 channels");
+    const int planes = channels >= 3 ? 3 : 1;
+    BandedFusionPlan plan;
+    const int maxLevels = mertensPyramidLevels(widthPx, heightPx);
+    plan.levels = params.levels > 0 ? std::min(params.levels, maxLevels) : maxLevels;
+    const std::size_t budget = options.memoryBudgetBytes;
+    if (plan.levels > 1) {
+        if (options.coarseLevel > 0) {
+            plan.coarseLevel = std::min(options.coarseLevel, plan.levels - 1);
+        } else {
+            plan.coarseLevel = 1;
+            while (plan.coarseLevel < plan.levels - 1 && keptBytes(widthPx, heightPx, frames, planes, plan.coarseLevel) > budget / 4)
+                ++plan.coarseLevel;
+        }
+    }
+    const std::vector<int> heights = levelHeights(heightPx, std::max(1, plan.coarseLevel) + 1);
+    // The widest margin any band sees: a band in the middle of the image (edges mirror inwards).
+    const int probeRows = std::min(heightPx, 64);
+    const int probeBegin = std::max(0, std::min(heightPx - probeRows, heightPx / 2));
+    const detail::RowRange probe{probeBegin, probeBegin + probeRows};
+    const detail::RowRange spans = detail::rowsForOutputBand(probe, heights, plan.coarseLevel).frames;
+    plan.marginRows = std::max(probe.begin - spans.begin, spans.end - probe.end);
+    const std::size_t fixed = keptBytes(widthPx, heightPx, frames, planes, plan.coarseLevel) + scratchBytes(widthPx, frames);
+    const std::size_t perRow = bytesPerBandRow(widthPx, frames, channels, sampleType, planes);
+    if (options.bandRows > 0) {
+        plan.bandRows = std::min(options.bandRows, heightPx);
+    } else {
+        const std::size_t left = budget > fixed ? budget - fixed : 0;
+        const long long rows = (long long)(left / perRow) - 2LL * plan.marginRows;
+        if (rows < 1)
+            throw Error("a memory budget of " + std::to_string(budget >> 20) + " MiB is too small to fuse " + std::to_string(frames) +
+                        " frames of " + std::to_string(widthPx) + "×" + std::to_string(heightPx) + " in bands (at least " +
+                        std::to_string((fixed + perRow * std::size_t(2 * plan.marginRows + 1)) >> 20) + " MiB)");
+        plan.bandRows = int(std::min<long long>(rows, heightPx));
+    }
+    plan.bands = (heightPx + plan.bandRows - 1) / plan.bandRows;
+    plan.estimatedPeakBytes = fixed + perRow * std::size_t(std::min(heightPx, plan.bandRows + 2 * plan.marginRows));
+    return plan;
+}
+
+BandedFusionPlan fuseMertensBanded(const std::vector<FrameRowReader*>& frames, const MertensParams& params,
+                                   const BandedFusionOptions& options, FusedRowWriter& out, ProgressSink& progress)
+{
+    if (frames.empty()) throw Error("exposure fusion needs at least one frame");
+    const FrameRowReader& first = *frames.front();
+    for (const FrameRowReader* f : frames)
+        if (f->widthPx() != first.widthPx() || f->heightPx() != first.heightPx() || f->channels() != first.channels())
+            throw Error(f->path(), "differs in size or channels from the first frame of the stack (" + first.path() + ")");
+    validateMertensParams(params);
+    RowSampleType widest = RowSampleType::U8;
+    for (const FrameRowReader* f : frames)
+        if (bytesPerSample(f->sampleType()) > bytesPerSample(widest)) widest = f->sampleType();
+    const BandedFusionPlan plan =
+        planBandedFusion(first.widthPx(), first.heightPx(), int(frames.size()), first.channels(), widest, params, options);
+    progress.checkCancelled();
+    const auto runEngine = [&] { FUSELAB_DISPATCH(return, fuseMertensBandedImpl(frames, params, plan, options.outputType, out, progress)); };
+    runEngine();
+    progress.report(1.0, "done");
+    return plan;
+}
+
+namespace {
+
+class ImageRows final : public FrameRowReader {
+public:
+    ImageRows(SampleImage image, std::string path) : m_image(std::move(image)), m_path(std::move(path)) {}
+    int widthPx() const override { return m_image.width(); }
+    int heightPx() const override { return m_image.height(); }
+    int channels() const override { return m_image.channels(); }
+    RowSampleType sampleType() const override
+    {
+        return m_image.as8() ? RowSampleType::U8 : m_image.as16() ? RowSampleType::U16 : RowSampleType::Float;
+    }
+    const std::string& path() const override { return m_path; }
+    void restart() override { m_next = 0; }
+    void readRow(void* dst) override
+    {
+        if (m_next >= heightPx()) throw Error(m_path, "read past the last row (" + std::to_string(m_next) + " of " + std::to_string(heightPx()) + ")");
+        const std::size_t bytes = std::size_t(widthPx()) * channels() * bytesPerSample(sampleType());
+        const void* src = m_image.as8()    ? static_cast<const void*>(m_image.as8()->row(m_next))
+                          : m_image.as16() ? static_cast<const void*>(m_image.as16()->row(m_next))
+                                           : static_cast<const void*>(m_image.asFloat()->row(m_next));
+        std::memcpy(dst, src, bytes);
+        ++m_next;
+    }
+
+private:
+    SampleImage m_image;
+    std::string m_path;
+    int m_next = 0;
+};
+
+} // namespace
+
+std::unique_ptr<FrameRowReader> frameRowsOf(const SampleImage& image, std::string path)
+{
+    if (image.encoding() == ColourEncoding::Linear)
+        throw Error(path, "holds linear light; banded fusion takes display-encoded frames (fuse it whole)");
+    return std::make_unique<ImageRows>(image, std::move(path));
+}
+
+} // namespace fuselab

@@ -1,0 +1,281 @@
+// Banded (bounded-memory) exposure fusion against the whole-image engine: the same output bit
+// for bit at band heights and coarse levels that cut every pyramid level unevenly, on generated
+// stacks of every sample type and channel count and on a real photographed bracket.
+#include "test_support.hpp"
+
+#include "../../core/src/fusion/dispatch.hpp"
+
+#include "fuselab/banded_fusion.hpp"
+#include "fuselab/error.hpp"
+#include "fuselab/mertens.hpp"
+#include "fuselab/stack_io.hpp"
+#include "fuselab/synthetic.hpp"
+
+#include <cstring>
+#include <limits>
+#include <type_traits>
+#include <filesystem>
+
+using namespace fuselab;
+using namespace fuselab::test;
+
+namespace {
+
+// The frame with 1 channel (its green) or 4 (an opaque alpha added).
+template <typename T>
+ImageBuffer<T> withChannels(const ImageBuffer<T>& rgb, int channels)
+{
+    ImageBuffer<T> out = ImageBuffer<T>::uninitialised(rgb.width(), rgb.height(), channels, rgb.encoding());
+    T opaque = T(1);
+    if constexpr (!std::is_same_v<T, float>) opaque = std::numeric_limits<T>::max();
+    for (int y = 0; y < rgb.height(); ++y)
+        for (int x = 0; x < rgb.width(); ++x)
+            for (int c = 0; c < channels; ++c) out.row(y)[x * channels + c] = channels == 1 ? rgb.row(y)[x * 3 + 1] : c < 3 ? rgb.row(y)[x * 3 + c] : opaque;
+    return out;
+}
+
+SampleImage withChannels(const SampleImage& rgb, int channels)
+{
+    if (const Image8* p = rgb.as8()) return SampleImage(withChannels(*p, channels));
+    if (const Image16* p = rgb.as16()) return SampleImage(withChannels(*p, channels));
+    return SampleImage(withChannels(*rgb.asFloat(), channels));
+}
+
+ExposureStack generatedStack(int w, int h, int bits, int channels, std::uint64_t seed)
+{
+    const Image scene = makeSyntheticScene({"interior", w, h, seed});
+    ExposureSimulation sim;
+    sim.stops = {-2.0, 0.0, 2.0};
+    sim.exposureScale = autoExposureScale(scene);
+    sim.bitDepth = bits == 32 ? 16 : bits;
+    ExposureStack stack;
+    for (const SimulatedFrame& f : exposeScene(scene, sim)) {
+        StackFrame frame;
+        frame.path = "generated";
+        frame.pixels = f.pixels;
+        if (bits == 32) { // display-encoded float frames
+            const Image16& codes = *f.pixels.as16();
+            Image floats = Image::uninitialised(codes.width(), codes.height(), codes.channels(), codes.encoding());
+            for (int y = 0; y < codes.height(); ++y)
+                for (int i = 0; i < codes.width() * codes.channels(); ++i) floats.row(y)[i] = float(codes.row(y)[i]) / 65535.0f;
+            frame.pixels = SampleImage(floats);
+        }
+        if (channels != 3) frame.pixels = withChannels(f.pixels, channels);
+        stack.frames.push_back(frame);
+    }
+    return stack;
+}
+
+// Collects the rows; counts them so a missing or extra row fails.
+class CollectRows final : public FusedRowWriter {
+public:
+    explicit CollectRows(std::size_t rowBytes) : m_rowBytes(rowBytes) {}
+    void writeRow(const void* row) override
+    {
+        const auto* p = static_cast<const std::uint8_t*>(row);
+        bytes.insert(bytes.end(), p, p + m_rowBytes);
+        ++rows;
+    }
+    std::vector<std::uint8_t> bytes;
+    int rows = 0;
+
+private:
+    std::size_t m_rowBytes;
+};
+
+std::vector<std::uint8_t> bytesOf(const SampleImage& image)
+{
+    std::vector<std::uint8_t> out;
+    for (int y = 0; y < image.height(); ++y) {
+        const std::size_t n = std::size_t(image.width()) * image.channels() * (image.bitDepth() / 8);
+        const auto* p = image.as8()    ? reinterpret_cast<const std::uint8_t*>(image.as8()->row(y))
+                        : image.as16() ? reinterpret_cast<const std::uint8_t*>(image.as16()->row(y))
+                                       : reinterpret_cast<const std::uint8_t*>(image.asFloat()->row(y));
+        out.insert(out.end(), p, p + n);
+    }
+    return out;
+}
+
+struct Banded {
+    std::vector<std::uint8_t> bytes;
+    BandedFusionPlan plan;
+};
+
+Banded fuseInBands(const ExposureStack& stack, FusedSampleType type, int bandRows, int coarseLevel, const MertensParams& params = {})
+{
+    std::vector<std::unique_ptr<FrameRowReader>> readers;
+    std::vector<FrameRowReader*> frames;
+    for (const StackFrame& f : stack.frames) {
+        readers.push_back(frameRowsOf(f.pixels, f.path));
+        frames.push_back(readers.back().get());
+    }
+    const int planes = stack.channels() >= 3 ? 3 : 1;
+    const int bytes = type == FusedSampleType::U8 ? 1 : type == FusedSampleType::U16 ? 2 : 4;
+    CollectRows out(std::size_t(stack.width()) * planes * bytes);
+    BandedFusionOptions options;
+    options.outputType = type;
+    options.bandRows = bandRows;
+    options.coarseLevel = coarseLevel;
+    NullProgress progress;
+    Banded b;
+    b.plan = fuseMertensBanded(frames, params, options, out, progress);
+    EXPECT_EQ(out.rows, stack.height());
+    b.bytes = std::move(out.bytes);
+    return b;
+}
+
+std::vector<std::uint8_t> fuseWhole(const ExposureStack& stack, FusedSampleType type, const MertensParams& params = {})
+{
+    FusionOptions options;
+    options.outputType = type;
+    NullProgress progress;
+    return bytesOf(fuseMertens(stack, params, options, progress).fused);
+}
+
+std::size_t firstDifference(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b)
+{
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return i;
+    return a.size() == b.size() ? std::size_t(-1) : n;
+}
+
+} // namespace
+
+TEST(BandedFusion, EqualsTheWholeImageAtBandsThatCutEveryLevelUnevenly)
+{
+    // 301 × 217: odd at every level (217 → 109 → 55 → 28 → 14 → 7 → 4 → 2 → 1), so bands of
+    // 1, 7, 37 and 100 rows start at every parity of every level.
+    const ExposureStack stack = generatedStack(301, 217, 8, 3, 5);
+    for (FusedSampleType type : {FusedSampleType::U8, FusedSampleType::Float}) {
+        const std::vector<std::uint8_t> whole = fuseWhole(stack, type);
+        for (int coarse : {1, 2, 3, 5, 7})
+            for (int rows : {1, 7, 37, 100, 217}) {
+                const Banded b = fuseInBands(stack, type, rows, coarse);
+                EXPECT_EQ(b.plan.coarseLevel, coarse);
+                EXPECT_EQ(b.plan.bands, (217 + rows - 1) / rows);
+                ASSERT_EQ(firstDifference(b.bytes, whole), std::size_t(-1))
+                    << "coarse level " << coarse << ", " << rows << "-row bands, " << (type == FusedSampleType::U8 ? "8-bit" : "float");
+            }
+    }
+}
+
+TEST(BandedFusion, EqualsTheWholeImageForEverySampleTypeAndChannelCount)
+{
+    for (int bits : {8, 16, 32})
+        for (int channels : {1, 3, 4}) {
+            const ExposureStack stack = generatedStack(123, 97, bits, channels, 7);
+            for (FusedSampleType type : {FusedSampleType::U8, FusedSampleType::U16, FusedSampleType::Float}) {
+                const Banded b = fuseInBands(stack, type, 13, 3);
+                EXPECT_EQ(firstDifference(b.bytes, fuseWhole(stack, type)), std::size_t(-1))
+                    << bits << "-bit frames, " << channels << " channels, output type " << int(type);
+            }
+        }
+}
+
+TEST(BandedFusion, EqualsTheWholeImageWithFewerLevelsAndOtherWeights)
+{
+    const ExposureStack stack = generatedStack(160, 90, 8, 3, 9);
+    MertensParams params;
+    params.levels = 3;
+    params.contrastExponent = 0.5;
+    params.exposednessExponent = 2.0;
+    EXPECT_EQ(firstDifference(fuseInBands(stack, FusedSampleType::Float, 11, 0, params).bytes, fuseWhole(stack, FusedSampleType::Float, params)),
+              std::size_t(-1));
+    params.levels = 1; // no pyramid: a per-pixel weighted mean
+    const Banded flat = fuseInBands(stack, FusedSampleType::Float, 11, 0, params);
+    EXPECT_EQ(flat.plan.coarseLevel, 0);
+    EXPECT_EQ(firstDifference(flat.bytes, fuseWhole(stack, FusedSampleType::Float, params)), std::size_t(-1));
+}
+
+TEST(BandedFusion, EqualsTheWholeImageOnARealBracket)
+{
+    FUSELAB_REQUIRE_SHARED("real/brackets/hdrps-bandon-sunset-1");
+    const LoadedStack loaded = loadStack({sharedFile("real/brackets/hdrps-bandon-sunset-1")}, StackLoadOptions{});
+    const std::vector<std::uint8_t> whole = fuseWhole(loaded.stack, FusedSampleType::U8);
+    const Banded b = fuseInBands(loaded.stack, FusedSampleType::U8, 61, 4);
+    EXPECT_EQ(firstDifference(b.bytes, whole), std::size_t(-1));
+    EXPECT_GT(b.plan.bands, 5);
+}
+
+TEST(BandedFusion, BothInstructionSetsGiveTheSameBandsAsTheirWholeImage)
+{
+    const ExposureStack stack = generatedStack(200, 150, 8, 3, 4);
+    std::vector<std::unique_ptr<FrameRowReader>> readers;
+    std::vector<FrameRowReader*> frames;
+    for (const StackFrame& f : stack.frames) {
+        readers.push_back(frameRowsOf(f.pixels, f.path));
+        frames.push_back(readers.back().get());
+    }
+    BandedFusionOptions options;
+    options.outputType = FusedSampleType::Float;
+    options.bandRows = 23;
+    options.coarseLevel = 2;
+    const BandedFusionPlan plan = planBandedFusion(200, 150, 3, 3, RowSampleType::U8, MertensParams{}, options);
+    NullProgress p;
+    FusionOptions whole;
+    CollectRows base(200 * 3 * 4);
+    isa_base::fuseMertensBandedImpl(frames, {}, plan, FusedSampleType::Float, base, p);
+    EXPECT_EQ(firstDifference(base.bytes, bytesOf(isa_base::fuseMertensImpl(stack, {}, whole, p).fused)), std::size_t(-1));
+#ifdef FUSELAB_HAVE_ISA_V3
+    if (!useIsaV3()) GTEST_SKIP() << "this CPU has no x86-64-v3 (AVX2/FMA)";
+    for (FrameRowReader* f : frames) f->restart();
+    CollectRows v3(200 * 3 * 4);
+    isa_v3::fuseMertensBandedImpl(frames, {}, plan, FusedSampleType::Float, v3, p);
+    EXPECT_EQ(firstDifference(v3.bytes, bytesOf(isa_v3::fuseMertensImpl(stack, {}, whole, p).fused)), std::size_t(-1));
+#endif
+}
+
+TEST(BandedFusion, ThePlanFollowsTheBudget)
+{
+    // 12000 × 9000 × 4 frames of 8-bit RGB, as issue 21's 108 MP stack.
+    BandedFusionOptions options;
+    options.memoryBudgetBytes = std::size_t(1) << 30;
+    const BandedFusionPlan plan = planBandedFusion(12000, 9000, 4, 3, RowSampleType::U8, MertensParams{}, options);
+    EXPECT_LE(plan.estimatedPeakBytes, options.memoryBudgetBytes);
+    EXPECT_GE(plan.coarseLevel, 2); // level 1 kept whole would take more than a quarter of 1 GiB
+    EXPECT_GT(plan.bands, 1);
+    EXPECT_GE(plan.bandRows, 4 * plan.marginRows) << "bands much taller than their margins";
+    options.memoryBudgetBytes = std::size_t(64) << 20;
+    EXPECT_THROW(planBandedFusion(12000, 9000, 4, 3, RowSampleType::U8, MertensParams{}, options), Error);
+}
+
+TEST(BandedFusion, FramesOfAnotherSizeAreNamed)
+{
+    const ExposureStack a = generatedStack(64, 48, 8, 3, 1), b = generatedStack(64, 47, 8, 3, 1);
+    const auto first = frameRowsOf(a.frames[0].pixels, "first.jpg");
+    const auto second = frameRowsOf(b.frames[1].pixels, "second.jpg");
+    std::vector<FrameRowReader*> frames{first.get(), second.get()};
+    CollectRows out(64 * 3);
+    NullProgress p;
+    try {
+        fuseMertensBanded(frames, {}, BandedFusionOptions{}, out, p);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("second.jpg"), std::string::npos) << e.what();
+    }
+}
+
+TEST(BandedFusion, CancelStopsBetweenBands)
+{
+    class CancelAfterFirst final : public ProgressSink {
+    public:
+        void report(double, std::string_view) override { m_reports++; }
+        bool isCancelled() const override { return m_reports > 0; }
+
+    private:
+        int m_reports = 0;
+    } progress;
+    const ExposureStack stack = generatedStack(64, 64, 8, 3, 2);
+    std::vector<std::unique_ptr<FrameRowReader>> readers;
+    std::vector<FrameRowReader*> frames;
+    for (const StackFrame& f : stack.frames) {
+        readers.push_back(frameRowsOf(f.pixels, f.path));
+        frames.push_back(readers.back().get());
+    }
+    BandedFusionOptions options;
+    options.bandRows = 8;
+    CollectRows out(64 * 3);
+    EXPECT_THROW(fuseMertensBanded(frames, {}, options, out, progress), Cancelled);
+    EXPECT_LT(out.rows, 64);
+}
