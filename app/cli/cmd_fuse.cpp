@@ -2,6 +2,7 @@
 // fuselab-cli fuse --frame F --events E --method learned [--model FILE] [--reference R]
 //                  [--window-us N | --count N] [--start-us N] [--param ID=VALUE ...] -o OUT
 #include "cli_support.hpp"
+#include "fuse_banded.hpp"
 #include "command.hpp"
 #include "output_options.hpp"
 #include "stack_options.hpp"
@@ -22,6 +23,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 namespace fuselab::cli {
 namespace {
@@ -47,6 +49,11 @@ public:
 #endif
         m_stack.attach(*sub);
         m_out.attach(*sub);
+        sub->add_option("--memory-mb", m_memoryMb,
+                        "Fuse in row bands within this many MiB (Mertens to TIFF, without --align and deghosting: add --no-deghost); "
+                        "frames are read by scanlines where their format allows. Without it, stacks too large for half of the "
+                        "available memory are fused in bands when they can be")
+            ->check(CLI::Range(64, 1 << 24));
         sub->add_flag("--json", m_json, "Print what was written (path, size, depth, colour space, sidecar) as JSON on stdout");
         addCommonOptions(*sub, m_common);
         return sub;
@@ -63,6 +70,7 @@ public:
         ParamValues overrides = parseParamArguments(op, m_params);
         m_stack.applyDeghostFlags(overrides);
         const ParamValues values = resolveParamValues(op.params(), overrides);
+        if (const std::optional<BandedFuseRequest> banded = bandedRequest(op, values)) return runBandedFuse(*banded, m_out);
         // Probe the output before the work: a bad path or format fails in milliseconds.
         const WriteOptions writeOptions = m_out.toWriteOptions();
         if (formatFromExtension(m_output) == FileFormat::Unknown || formatFromExtension(m_output) == FileFormat::CameraRaw)
@@ -104,6 +112,51 @@ public:
     }
 
 private:
+    // Fusion in row bands when --memory-mb asks for it, or when the whole-image fusion would not
+    // fit the default budget and nothing needs whole images; nothing otherwise.
+    std::optional<BandedFuseRequest> bandedRequest(const Operator& op, const ParamValues& values) const
+    {
+        if (m_memoryMb == 0 && m_inputs.empty()) return std::nullopt;
+        std::string needsWhole;
+        if (m_stack.align != "none") needsWhole = "alignment (--align)";
+        else if (values.flag("deghost") || !m_stack.deghostMask.empty()) needsWhole = "deghosting (add --no-deghost)";
+        else if (!m_stack.ev.empty() || !m_stack.times.empty()) needsWhole = "--ev/--times";
+        else if (formatFromExtension(m_output) != FileFormat::Tiff) needsWhole = "an output other than TIFF";
+        BandedFuseRequest request;
+        request.inputs = m_inputs;
+        request.output = m_output;
+        request.op = &op;
+        request.values = values;
+        request.quiet = m_common.quiet;
+        request.json = m_json;
+        if (m_memoryMb > 0) {
+            if (!needsWhole.empty()) throw UsageError("--memory-mb fuses in row bands, which cannot do " + needsWhole);
+            request.budgetBytes = std::size_t(m_memoryMb) << 20;
+            request.budgetOrigin = "--memory-mb";
+            return request;
+        }
+        const std::vector<std::string> files = expandStackInputs(m_inputs);
+        if (files.size() < 2) return std::nullopt;
+        ImageHeader header;
+        try {
+            header = probeImage(files.front());
+        } catch (const Error&) {
+            return std::nullopt; // the whole-image path reports the problem with its usual message
+        }
+        const std::size_t whole = wholeFusionBytes(header.width, header.height, int(files.size()), header.channels, header.bitDepth / 8);
+        const std::size_t budget = defaultMemoryBudgetBytes();
+        if (whole <= budget) return std::nullopt;
+        if (!needsWhole.empty()) {
+            printWarning("fusing these " + std::to_string(files.size()) + " frames whole needs about " + std::to_string(whole >> 20) +
+                         " MiB, more than half of the available memory; fusion in row bands (--memory-mb) would not, but it cannot do " +
+                         needsWhole);
+            return std::nullopt;
+        }
+        request.budgetBytes = budget;
+        request.budgetOrigin = "half of the available memory";
+        return request;
+    }
+
     // The learned operator through the registry (the shipped model) or for --model FILE; its
     // output is float and is written like any operator result.
     int runLearned()
@@ -227,6 +280,7 @@ private:
     OutputOptions m_out;
     CommonOptions m_common;
     bool m_json = false;
+    int m_memoryMb = 0;
 };
 
 } // namespace

@@ -149,6 +149,21 @@ WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage&
     return {path, colourSpaceOf(path, image.encoding(), w), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
 }
 
+WrittenOutput writeSidecarForRows(const std::string& path, int widthPx, int heightPx, int channels, int integerSampleBits,
+                                  const OutputOptions& options, Sidecar sidecar)
+{
+    const WriteOptions w = options.toWriteOptions();
+    sidecar.outputWidth = widthPx;
+    sidecar.outputHeight = heightPx;
+    sidecar.outputChannels = channels;
+    sidecar.outputBitDepth = fileBitDepth(path, w, integerSampleBits);
+    if (sidecar.command.empty()) sidecar.command = commandLine();
+    if (formatFromExtension(path) == FileFormat::Tiff) sidecar.notes["tiff_compression"] = options.tiffCompression;
+    sidecar.notes["encoding"] = std::string(toString(ColourEncoding::Srgb));
+    writeSidecar(path, sidecar);
+    return {path, colourSpaceOf(path, ColourEncoding::Srgb, w), sidecarPath(path), widthPx, heightPx, channels, sidecar.outputBitDepth};
+}
+
 FusedSampleTypeChoice sampleTypeFor(const std::string& path, const OutputOptions& options)
 {
     const FileFormat f = formatFromExtension(path);

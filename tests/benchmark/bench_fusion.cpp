@@ -2,6 +2,8 @@
 // the same stack, in one process, run after run; plus the proxy-preview refusion time.
 //
 //   fuselab-bench-fusion [--stack DIR] [--runs N]        paired comparison, prints medians and ratios
+//   fuselab-bench-fusion --only upscale --size 12000x9000 [--stack DIR] -o DIR
+//                                                       the stack scaled up, as JPEGs (memory benchmark)
 //   fuselab-bench-fusion --only decode|opencv [--stack DIR] -o OUT.tif
 //                                                       one job as a whole process (for peak memory,
 //                                                       see compare_peers.sh)
@@ -15,6 +17,7 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 
 #include <algorithm>
@@ -72,8 +75,25 @@ std::vector<cv::Mat> toOpenCv(const ExposureStack& stack)
     return out;
 }
 
-int runOnly(const std::string& what, const std::vector<std::string>& files, const std::string& output)
+// The stack scaled to width × height (bicubic) as baseline JPEGs of quality 95 in folder `output`:
+// the large brackets of the memory benchmark, made from a real one.
+int writeUpscaled(const std::vector<std::string>& files, int width, int height, const std::string& output)
 {
+    std::filesystem::create_directories(output);
+    for (const std::string& f : files) {
+        const cv::Mat m = cv::imread(f, cv::IMREAD_COLOR);
+        if (m.empty()) return 1;
+        cv::Mat big;
+        cv::resize(m, big, cv::Size(width, height), 0, 0, cv::INTER_CUBIC);
+        const std::string name = output + "/" + std::filesystem::path(f).stem().string() + ".jpg";
+        if (!cv::imwrite(name, big, {cv::IMWRITE_JPEG_QUALITY, 95})) return 1;
+    }
+    return 0;
+}
+
+int runOnly(const std::string& what, const std::vector<std::string>& files, const std::string& output, int width, int height)
+{
+    if (what == "upscale") return writeUpscaled(files, width, height, output);
     if (what == "decode") {
         // The floor: decoding the JPEGs one after another, as any tool must.
         for (const std::string& f : files) {
@@ -100,15 +120,16 @@ int main(int argc, char** argv)
 {
     std::string stackDir = std::string(FUSELAB_SHARED_DATA_DIR) + "/brackets/meflut-1";
     std::string only, output;
-    int runs = 5;
+    int runs = 5, width = 12000, height = 9000;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--stack" && i + 1 < argc) stackDir = argv[++i];
         else if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
         else if (a == "--only" && i + 1 < argc) only = argv[++i];
         else if (a == "-o" && i + 1 < argc) output = argv[++i];
+        else if (a == "--size" && i + 1 < argc && std::sscanf(argv[i + 1], "%dx%d", &width, &height) == 2) ++i;
         else {
-            std::fprintf(stderr, "usage: fuselab-bench-fusion [--stack DIR] [--runs N] [--only decode|opencv -o OUT]\n");
+            std::fprintf(stderr, "usage: fuselab-bench-fusion [--stack DIR] [--runs N] [--only decode|opencv -o OUT] [--only upscale --size WxH -o DIR]\n");
             return 2;
         }
     }
@@ -118,7 +139,7 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "fuselab-bench-fusion: %s is absent\n", stackDir.c_str());
             return 1;
         }
-        return runOnly(only, stackFiles(stackDir), output);
+        return runOnly(only, stackFiles(stackDir), output, width, height);
     }
 
     setWorkerThreads(0);

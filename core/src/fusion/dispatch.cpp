@@ -62,12 +62,10 @@ int mertensPyramidLevels(int widthPx, int heightPx)
     return levels;
 }
 
-namespace {
-
 // Mertens's measures are defined on display values (well-exposedness around 0.5 of the
 // display range): frames that hold linear light — camera RAW developed linearly, linear EXR —
 // go through the sRGB transfer curve first, in their own sample type.
-SampleImage displayEncoded(const SampleImage& frame)
+SampleImage displayEncodedFrame(const SampleImage& frame)
 {
     if (const Image16* p = frame.as16()) {
         static const std::vector<std::uint16_t> table = [] {
@@ -94,8 +92,6 @@ SampleImage displayEncoded(const SampleImage& frame)
     return SampleImage(withEncoding(*frame.asFloat(), ColourEncoding::Srgb));
 }
 
-} // namespace
-
 FusionResult fuseMertens(const ExposureStack& stack, const MertensParams& params, const FusionOptions& options, ProgressSink& progress)
 {
     validate(stack, params);
@@ -105,7 +101,7 @@ FusionResult fuseMertens(const ExposureStack& stack, const MertensParams& params
     if (anyLinear) {
         ExposureStack displayed = stack;
         for (StackFrame& f : displayed.frames)
-            if (f.pixels.encoding() == ColourEncoding::Linear) f.pixels = displayEncoded(f.pixels);
+            if (f.pixels.encoding() == ColourEncoding::Linear) f.pixels = displayEncodedFrame(f.pixels);
         FUSELAB_DISPATCH(return, fuseMertensImpl(displayed, params, options, progress));
     }
     FUSELAB_DISPATCH(return, fuseMertensImpl(stack, params, options, progress));

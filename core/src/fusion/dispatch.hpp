@@ -12,6 +12,10 @@ namespace fuselab {
 /// Throws fuselab::Error for exponents, σ, optimum, levels or floor out of range.
 void validateMertensParams(const MertensParams& params);
 
+/// A linear-light frame through the sRGB transfer curve, in its own sample type (Mertens's
+/// measures are defined on display values); other frames as they are.
+SampleImage displayEncodedFrame(const SampleImage& frame);
+
 /// True when the CPU supports x86-64-v3, the v3 copy was built, and FUSELAB_ISA≠base.
 bool useIsaV3();
 

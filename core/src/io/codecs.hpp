@@ -8,12 +8,38 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <memory>
 #include <vector>
 
 namespace fuselab::detail {
 
 /// libjpeg-turbo; corrupt-data warnings are errors (no silently grey-filled images).
 SampleImage decodeJpeg(const std::uint8_t* data, std::size_t size);
+
+/// A JPEG decoded one scanline at a time (the same samples as decodeJpeg), from its bytes held in
+/// memory. A progressive JPEG makes libjpeg buffer every coefficient (about 2 bytes per
+/// sample): such a file is not started, and callers check progressive() first. Throws fuselab::Error.
+class JpegScanlineReader {
+public:
+    struct State;
+    explicit JpegScanlineReader(std::vector<std::uint8_t> bytes);
+    ~JpegScanlineReader();
+    JpegScanlineReader(const JpegScanlineReader&) = delete;
+    JpegScanlineReader& operator=(const JpegScanlineReader&) = delete;
+    int width() const { return m_width; }
+    int height() const { return m_height; }
+    int channels() const { return m_channels; }
+    bool progressive() const { return m_progressive; }
+    /// Back to the first scanline.
+    void restart();
+    void readRow(std::uint8_t* dst);
+
+private:
+    std::vector<std::uint8_t> m_bytes;
+    std::unique_ptr<State> m_state;
+    int m_width = 0, m_height = 0, m_channels = 0;
+    bool m_progressive = false;
+};
 /// PNG, TIFF, Radiance HDR through OpenCV's codecs; channels reordered to RGB(A). OpenCV's
 /// imgcodecs lives in the companion library libfuselab_opencv_codecs.so, loaded on the first
 /// call (companion_library.hpp says why); throws fuselab::Error when it cannot be loaded.
@@ -39,6 +65,23 @@ inline constexpr int kOpenCvCodecAbiVersion = 1;
 std::optional<SampleImage> decodeTiffDirect(const std::uint8_t* data, std::size_t size);
 /// Writes a TIFF file at `path` (the caller's temporary) with libtiff: 8/16-bit or float;
 /// `icc` (when not empty) goes into the ICC profile tag.
+/// A TIFF written scanline by scanline (rows in order), in strips of about 1 MB.
+class TiffScanlineWriter {
+public:
+    TiffScanlineWriter(const std::string& path, int widthPx, int heightPx, int channels, int bitDepth, TiffCompression compression,
+                       const std::vector<std::uint8_t>& icc);
+    ~TiffScanlineWriter();
+    TiffScanlineWriter(const TiffScanlineWriter&) = delete;
+    TiffScanlineWriter& operator=(const TiffScanlineWriter&) = delete;
+    void writeRow(const void* row);
+    /// Flushes and closes; throws when rows are missing or libtiff reports an error.
+    void close();
+
+private:
+    void* m_tif = nullptr;
+    std::size_t m_rowBytes;
+    int m_height, m_next = 0;
+};
 void writeTiff(const std::string& path, const SampleImage& image, const WriteOptions& options, const std::vector<std::uint8_t>& icc);
 /// Writes an OpenEXR file at `path` (the caller's temporary); its chromaticities attribute
 /// names `primaries` (the linear values' RGB; nothing written when empty).

@@ -34,14 +34,6 @@ void collectTiffError(const char* module, const char* fmt, va_list args)
 
 void quietTiffWarnings(const char*, const char*, va_list) {}
 
-template <typename T>
-void writeScanlines(TIFF* tif, const ImageBuffer<T>& img)
-{
-    for (int y = 0; y < img.height(); ++y)
-        if (TIFFWriteScanline(tif, const_cast<T*>(img.row(y)), std::uint32_t(y), 0) < 0)
-            throw Error("TIFF write failed at row " + std::to_string(y) + (t_tiffError.empty() ? "" : " (" + t_tiffError + ")"));
-}
-
 // libtiff client I/O over a buffer in memory (the file is already read and checked).
 struct MemoryTiff {
     const std::uint8_t* data;
@@ -145,43 +137,70 @@ std::vector<std::uint8_t> tiffIccProfile(const std::uint8_t* data, std::size_t s
     return std::vector<std::uint8_t>(bytes, bytes + length);
 }
 
-void writeTiff(const std::string& path, const SampleImage& image, const WriteOptions& options, const std::vector<std::uint8_t>& icc)
+TiffScanlineWriter::TiffScanlineWriter(const std::string& path, int widthPx, int heightPx, int channels, int bitDepth,
+                                       TiffCompression compressionChoice, const std::vector<std::uint8_t>& icc)
+    : m_rowBytes(std::size_t(widthPx) * channels * (bitDepth / 8)), m_height(heightPx)
 {
     installHandlers();
     t_tiffError.clear();
-    std::unique_ptr<TIFF, void (*)(TIFF*)> tif(TIFFOpen(path.c_str(), "w"), &TIFFClose);
-    if (!tif) throw Error("cannot open for TIFF writing" + (t_tiffError.empty() ? std::string() : " (" + t_tiffError + ")"));
-    const int ch = image.channels();
-    const int bits = image.bitDepth();
-    TIFFSetField(tif.get(), TIFFTAG_IMAGEWIDTH, std::uint32_t(image.width()));
-    TIFFSetField(tif.get(), TIFFTAG_IMAGELENGTH, std::uint32_t(image.height()));
-    TIFFSetField(tif.get(), TIFFTAG_SAMPLESPERPIXEL, std::uint16_t(ch));
-    TIFFSetField(tif.get(), TIFFTAG_BITSPERSAMPLE, std::uint16_t(bits));
-    TIFFSetField(tif.get(), TIFFTAG_SAMPLEFORMAT, std::uint16_t(bits == 32 ? SAMPLEFORMAT_IEEEFP : SAMPLEFORMAT_UINT));
-    TIFFSetField(tif.get(), TIFFTAG_PLANARCONFIG, std::uint16_t(PLANARCONFIG_CONTIG));
-    TIFFSetField(tif.get(), TIFFTAG_PHOTOMETRIC, std::uint16_t(ch >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK));
-    if (ch == 4) {
+    m_tif = TIFFOpen(path.c_str(), "w");
+    if (!m_tif) throw Error("cannot open for TIFF writing" + (t_tiffError.empty() ? std::string() : " (" + t_tiffError + ")"));
+    TIFF* tif = static_cast<TIFF*>(m_tif);
+    TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, std::uint32_t(widthPx));
+    TIFFSetField(tif, TIFFTAG_IMAGELENGTH, std::uint32_t(heightPx));
+    TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, std::uint16_t(channels));
+    TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, std::uint16_t(bitDepth));
+    TIFFSetField(tif, TIFFTAG_SAMPLEFORMAT, std::uint16_t(bitDepth == 32 ? SAMPLEFORMAT_IEEEFP : SAMPLEFORMAT_UINT));
+    TIFFSetField(tif, TIFFTAG_PLANARCONFIG, std::uint16_t(PLANARCONFIG_CONTIG));
+    TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, std::uint16_t(channels >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK));
+    if (channels == 4) {
         const std::uint16_t extra = EXTRASAMPLE_UNASSALPHA;
-        TIFFSetField(tif.get(), TIFFTAG_EXTRASAMPLES, std::uint16_t(1), &extra);
+        TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, std::uint16_t(1), &extra);
     }
-    const std::uint16_t compression = options.tiffCompression == TiffCompression::Lzw       ? COMPRESSION_LZW
-                                      : options.tiffCompression == TiffCompression::Deflate ? COMPRESSION_ADOBE_DEFLATE
-                                                                                            : COMPRESSION_NONE;
-    TIFFSetField(tif.get(), TIFFTAG_COMPRESSION, compression);
+    const std::uint16_t compression = compressionChoice == TiffCompression::Lzw       ? COMPRESSION_LZW
+                                      : compressionChoice == TiffCompression::Deflate ? COMPRESSION_ADOBE_DEFLATE
+                                                                                      : COMPRESSION_NONE;
+    TIFFSetField(tif, TIFFTAG_COMPRESSION, compression);
     if (compression != COMPRESSION_NONE)
-        TIFFSetField(tif.get(), TIFFTAG_PREDICTOR, std::uint16_t(bits == 32 ? PREDICTOR_FLOATINGPOINT : PREDICTOR_HORIZONTAL));
+        TIFFSetField(tif, TIFFTAG_PREDICTOR, std::uint16_t(bitDepth == 32 ? PREDICTOR_FLOATINGPOINT : PREDICTOR_HORIZONTAL));
     // Strips of about 1 MB keep memory flat and compression effective.
-    const std::size_t rowBytes = std::size_t(image.width()) * ch * (bits / 8);
-    TIFFSetField(tif.get(), TIFFTAG_ROWSPERSTRIP, std::uint32_t(std::max<std::size_t>(1, (1u << 20) / std::max<std::size_t>(rowBytes, 1))));
-    TIFFSetField(tif.get(), TIFFTAG_SOFTWARE, "FuseLab");
-    if (!icc.empty()) TIFFSetField(tif.get(), TIFFTAG_ICCPROFILE, std::uint32_t(icc.size()), icc.data());
-    if (const Image8* p8 = image.as8()) writeScanlines(tif.get(), *p8);
-    else if (const Image16* p16 = image.as16()) writeScanlines(tif.get(), *p16);
-    else writeScanlines(tif.get(), *image.asFloat());
-    TIFF* raw = tif.release();
+    TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, std::uint32_t(std::max<std::size_t>(1, (1u << 20) / std::max<std::size_t>(m_rowBytes, 1))));
+    TIFFSetField(tif, TIFFTAG_SOFTWARE, "FuseLab");
+    if (!icc.empty()) TIFFSetField(tif, TIFFTAG_ICCPROFILE, std::uint32_t(icc.size()), icc.data());
+}
+
+TiffScanlineWriter::~TiffScanlineWriter()
+{
+    if (m_tif) TIFFClose(static_cast<TIFF*>(m_tif));
+}
+
+void TiffScanlineWriter::writeRow(const void* row)
+{
+    if (m_next >= m_height) throw Error("TIFF write past the last row");
+    if (TIFFWriteScanline(static_cast<TIFF*>(m_tif), const_cast<void*>(row), std::uint32_t(m_next), 0) < 0)
+        throw Error("TIFF write failed at row " + std::to_string(m_next) + (t_tiffError.empty() ? "" : " (" + t_tiffError + ")"));
+    ++m_next;
+}
+
+void TiffScanlineWriter::close()
+{
+    if (m_next != m_height) throw Error("TIFF closed after " + std::to_string(m_next) + " of " + std::to_string(m_height) + " rows");
+    TIFF* raw = static_cast<TIFF*>(m_tif);
+    m_tif = nullptr;
     t_tiffError.clear();
     TIFFClose(raw);
     if (!t_tiffError.empty()) throw Error("TIFF write failed when closing (" + t_tiffError + ")");
+}
+
+void writeTiff(const std::string& path, const SampleImage& image, const WriteOptions& options, const std::vector<std::uint8_t>& icc)
+{
+    TiffScanlineWriter out(path, image.width(), image.height(), image.channels(), image.bitDepth(), options.tiffCompression, icc);
+    for (int y = 0; y < image.height(); ++y) {
+        if (const Image8* p8 = image.as8()) out.writeRow(p8->row(y));
+        else if (const Image16* p16 = image.as16()) out.writeRow(p16->row(y));
+        else out.writeRow(image.asFloat()->row(y));
+    }
+    out.close();
 }
 
 } // namespace fuselab::detail

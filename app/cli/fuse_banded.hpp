@@ -1,0 +1,41 @@
+// `fuselab-cli fuse` in row bands with a memory budget (issue 21): Mertens fusion of files read
+// by scanlines where their format allows, written to TIFF strips as the bands are finished.
+#pragma once
+
+#include "output_options.hpp"
+
+#include "fuselab/operator.hpp"
+#include "fuselab/params.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace fuselab::cli {
+
+/// Half of the memory the kernel reports available (MemAvailable), at least 256 MiB: the
+/// default budget of a fusion.
+std::size_t defaultMemoryBudgetBytes();
+
+/// What the whole-image Mertens engine holds at its peak for these frames (measured: 34 bytes
+/// per output pixel for four 8-bit RGB frames of 108 MP): the frames, their 16-bit weights and
+/// level-1 images, the output and the coarse levels.
+std::size_t wholeFusionBytes(int widthPx, int heightPx, int frames, int channels, int bytesPerSample);
+
+struct BandedFuseRequest {
+    std::vector<std::string> inputs; ///< files or folders, as typed
+    std::string output;              ///< .tif/.tiff
+    std::size_t budgetBytes = 0;
+    std::string budgetOrigin;        ///< "--memory-mb" or "half of the available memory"
+    const Operator* op = nullptr;    ///< the Mertens operator (id, version, values for the sidecar)
+    ParamValues values;
+    bool quiet = false, json = false;
+};
+
+/// Runs the banded fusion and writes the output with its sidecar; returns the exit code.
+int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out);
+
+/// The image files the inputs name (folders expanded in name order, as loadStack does).
+std::vector<std::string> expandStackInputs(const std::vector<std::string>& inputs);
+
+} // namespace fuselab::cli
