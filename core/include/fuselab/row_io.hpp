@@ -18,7 +18,8 @@ enum class RowReadMode {
 
 /// Opens an image file (format by content) as rows for fuseMertensBanded. A baseline JPEG with no
 /// rotation in its EXIF, no ICC profile and no Adobe RGB mark, read into the Rec. 709 working
-/// space, is decoded by scanlines — the same samples readImage gives. Any other file (PNG, TIFF,
+/// space, is decoded by scanlines — the same samples readImage gives — at any size (nothing is
+/// allocated per image, so options.maxPixels does not apply). Any other file (PNG, TIFF,
 /// EXR, RAW, progressive or tagged JPEG) is read whole with readImage (colour management,
 /// orientation, RAW development as usual), display-encoded when linear, written to an unnamed
 /// temporary file and dropped, then read back row by row. Throws fuselab::Error naming the file.

@@ -19,6 +19,11 @@ namespace fuselab::detail {
 /// embeds no profile.
 void manageReadColour(LoadedImage& loaded, const std::uint8_t* data, std::size_t size, const ReadOptions& options, bool exifAdobeRgb);
 
+/// Whether reading an 8/16-bit file with these tags keeps its samples exactly as decoded, sRGB-
+/// encoded (untagged, sRGB-tagged, or a profile equal to the working space) — the samples a
+/// row-by-row reader that skips colour management may hand out.
+bool integerSamplesReadAsStored(const FileColour& tags, int channels, RgbPrimaries working);
+
 /// What a written file says about its colour.
 struct OutputColourTag {
     std::vector<std::uint8_t> icc;

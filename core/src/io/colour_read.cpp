@@ -250,6 +250,53 @@ SourceSpace integerSource(const FileColour& tags, bool grey, std::string& note, 
     return {};
 }
 
+struct IntegerColourPlan {
+    ColourEncoding encoding = ColourEncoding::Srgb; ///< the tag the samples get
+    Profile from, to;                               ///< set when the samples are transformed
+    const void* transform = nullptr;                ///< non-null when they are
+    std::string note, warning;
+};
+
+// What reading does to an integer file's samples: nothing (a note), a new encoding tag, or a
+// transform from the file's space into the working space.
+IntegerColourPlan planIntegerColour(const FileColour& tags, bool grey, RgbPrimaries working)
+{
+    IntegerColourPlan plan;
+    std::string note;
+    SourceSpace source = integerSource(tags, grey, note, plan.warning);
+    if (source.profile) {
+        const cmsColorSpaceSignature space = cmsGetColorSpace(source.profile.get());
+        if ((space == cmsSigGrayData) != grey || (space != cmsSigGrayData && space != cmsSigRgbData)) {
+            note = source.name + " describes " + (space == cmsSigGrayData ? "grey" : space == cmsSigRgbData ? "RGB" : "non-RGB") +
+                   " data, not this " + (grey ? "grey" : "colour") + " image; ignored, sRGB assumed";
+            plan.warning = note;
+            source.profile.reset();
+        }
+    }
+    if (!source.profile) {
+        if (working == RgbPrimaries::Rec709 || grey) {
+            plan.note = note + (note.find("assumed") == std::string::npos ? ", the working space" : "") + "; samples as stored";
+            return plan;
+        }
+        source.profile = makeRgbProfile(RgbPrimaries::Rec709, TransferCurve::Srgb);
+        source.name = note;
+    }
+    const bool linear = hasLinearCurves(source.profile.get());
+    const TransferCurve curve = linear ? TransferCurve::Linear : TransferCurve::Srgb;
+    Profile to = grey ? makeGreyProfile(curve) : makeRgbProfile(working, curve);
+    plan.encoding = linear ? ColourEncoding::Linear : ColourEncoding::Srgb;
+    const Transform probe = makeTransform(source.profile.get(), grey ? TYPE_GRAY_16 : TYPE_RGB_16, to.get(), grey ? TYPE_GRAY_16 : TYPE_RGB_16);
+    if (isIdentity(probe.get(), grey)) {
+        plan.note = source.name + ": " + workingName(working, linear) + "; samples as stored";
+        return plan;
+    }
+    plan.note = source.name + ", converted to " + workingName(working, linear) + ", 16-bit";
+    plan.from = std::move(source.profile);
+    plan.to = std::move(to);
+    plan.transform = plan.from.get();
+    return plan;
+}
+
 void manageInteger(LoadedImage& loaded, const FileColour& tags, RgbPrimaries working)
 {
     const int ch = loaded.pixels.channels();
@@ -264,41 +311,27 @@ void manageInteger(LoadedImage& loaded, const FileColour& tags, RgbPrimaries wor
         return;
     }
 
-    std::string note;
-    SourceSpace source = integerSource(tags, grey, note, loaded.colourWarning);
-    if (source.profile) {
-        const cmsColorSpaceSignature space = cmsGetColorSpace(source.profile.get());
-        if ((space == cmsSigGrayData) != grey || (space != cmsSigGrayData && space != cmsSigRgbData)) {
-            note = source.name + " describes " + (space == cmsSigGrayData ? "grey" : space == cmsSigRgbData ? "RGB" : "non-RGB") +
-                   " data, not this " + (grey ? "grey" : "colour") + " image; ignored, sRGB assumed";
-            loaded.colourWarning = note;
-            source.profile.reset();
-        }
-    }
-    if (!source.profile) {
-        if (working == RgbPrimaries::Rec709 || grey) {
-            loaded.colourNote = note + (note.find("assumed") == std::string::npos ? ", the working space" : "") + "; samples as stored";
-            return;
-        }
-        source.profile = makeRgbProfile(RgbPrimaries::Rec709, TransferCurve::Srgb);
-        source.name = note;
-    }
-    const bool linear = hasLinearCurves(source.profile.get());
-    const TransferCurve curve = linear ? TransferCurve::Linear : TransferCurve::Srgb;
-    const Profile to = grey ? makeGreyProfile(curve) : makeRgbProfile(working, curve);
-    const ColourEncoding encoding = linear ? ColourEncoding::Linear : ColourEncoding::Srgb;
-    const Transform probe = makeTransform(source.profile.get(), grey ? TYPE_GRAY_16 : TYPE_RGB_16, to.get(), grey ? TYPE_GRAY_16 : TYPE_RGB_16);
-    if (isIdentity(probe.get(), grey)) {
-        loaded.pixels = retagged(loaded.pixels, encoding);
-        loaded.colourNote = source.name + ": " + workingName(working, linear) + "; samples as stored";
+    IntegerColourPlan plan = planIntegerColour(tags, grey, working);
+    loaded.colourWarning = plan.warning;
+    loaded.colourNote = plan.note;
+    if (plan.transform == nullptr) {
+        if (plan.encoding != ColourEncoding::Srgb) loaded.pixels = retagged(loaded.pixels, plan.encoding);
         return;
     }
-    loaded.pixels = transformInteger(loaded.pixels, source.profile.get(), to.get(), encoding);
+    loaded.pixels = transformInteger(loaded.pixels, plan.from.get(), plan.to.get(), plan.encoding);
     loaded.colourConverted = true;
-    loaded.colourNote = source.name + ", converted to " + workingName(working, linear) + ", 16-bit";
 }
 
+
 } // namespace
+
+bool integerSamplesReadAsStored(const FileColour& tags, int channels, RgbPrimaries working)
+{
+    if (tags.cicp && isHdrTransfer(tags.cicp->transfer)) return false;
+    const IntegerColourPlan plan = planIntegerColour(tags, channels <= 2, working);
+    return plan.transform == nullptr && plan.encoding == ColourEncoding::Srgb;
+}
+
 
 void manageReadColour(LoadedImage& loaded, const std::uint8_t* data, std::size_t size, const ReadOptions& options, bool exifAdobeRgb)
 {

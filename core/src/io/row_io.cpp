@@ -103,16 +103,15 @@ private:
 };
 
 // A JPEG read by scanlines gives exactly readImage's pixels only when readImage would do nothing
-// after decoding: no rotation, no colour conversion (untagged means sRGB, the Rec. 709 space).
-bool jpegReadsAsStored(const std::vector<std::uint8_t>& bytes, const ReadOptions& options)
+// after decoding: no rotation, no colour conversion (the same decision colour management makes).
+bool jpegReadsAsStored(const std::vector<std::uint8_t>& bytes, int channels, const ReadOptions& options)
 {
-    if (options.workingPrimaries != RgbPrimaries::Rec709 && options.manageColour) return false;
     const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
     if (options.readExif && exif.orientation != 1) return false;
     if (!options.manageColour) return true;
-    if (exif.adobeRgb) return false;
-    const detail::FileColour tags = detail::readFileColour(FileFormat::Jpeg, bytes.data(), bytes.size());
-    return tags.icc.empty();
+    detail::FileColour tags = detail::readFileColour(FileFormat::Jpeg, bytes.data(), bytes.size());
+    tags.exifAdobeRgb = exif.adobeRgb;
+    return detail::integerSamplesReadAsStored(tags, channels, options.workingPrimaries);
 }
 
 } // namespace
@@ -121,16 +120,14 @@ std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const Rea
 {
     if (formatFromContent(path) == FileFormat::Jpeg) {
         std::vector<std::uint8_t> bytes = fileBytes(path);
-        if (jpegReadsAsStored(bytes, options)) {
-            std::unique_ptr<detail::JpegScanlineReader> jpeg;
-            try {
-                jpeg = std::make_unique<detail::JpegScanlineReader>(std::move(bytes));
-            } catch (const Error& e) {
-                throw e.withFile(path);
-            }
-            if (std::uint64_t(jpeg->width()) * std::uint64_t(jpeg->height()) > options.maxPixels)
-                throw Error(path, "is " + std::to_string(jpeg->width()) + "×" + std::to_string(jpeg->height()) +
-                                      ", above the pixel limit of the read options");
+        std::unique_ptr<detail::JpegScanlineReader> jpeg;
+        try {
+            jpeg = std::make_unique<detail::JpegScanlineReader>(bytes);
+        } catch (const Error& e) {
+            throw e.withFile(path);
+        }
+        if (jpegReadsAsStored(bytes, jpeg->channels(), options)) {
+            // No pixel limit here: nothing is allocated per image (libjpeg's own limit, 65500 px a side, applies).
             if (!jpeg->progressive()) {
                 if (mode) *mode = RowReadMode::Scanlines;
                 return std::make_unique<JpegRows>(path, std::move(jpeg));

@@ -1,0 +1,111 @@
+// fuselab-cli fuse --memory-mb: the banded fusion through the command line — the same pixels as
+// the whole-image fusion from JPEG scanlines and from spooled PNGs, what it refuses, and an
+// existing output kept when a frame turns out to be corrupt half-way.
+#include "cli_runner.hpp"
+#include "test_support.hpp"
+
+#include "fuselab/io.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+using namespace fuselab;
+using namespace fuselab::test;
+
+namespace {
+
+std::vector<std::string> synthFrames(const TempDir& dir, const std::string& sub, const std::string& extension)
+{
+    const std::string folder = dir.file(sub);
+    const CliRun r = runCli({"synth", "--size", "211x157", "--exposures", "3", "--quiet", "-o", folder});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    std::vector<std::string> files;
+    for (int k = 0; k < 3; ++k) {
+        const std::string png = folder + "/exposure_0" + std::to_string(k) + ".png";
+        if (extension == ".png") {
+            files.push_back(png);
+        } else {
+            files.push_back(folder + "/frame_" + std::to_string(k) + extension);
+            writeImage(files.back(), readImage(png).pixels);
+        }
+    }
+    return files;
+}
+
+CliRun fuse(const std::vector<std::string>& frames, const std::string& out, std::vector<std::string> extra)
+{
+    std::vector<std::string> args = {"fuse", "--quiet", "--no-deghost", "-o", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), frames.begin(), frames.end());
+    return runCli(args);
+}
+
+} // namespace
+
+TEST(CliBandedFuse, GivesTheWholeImageFusionsPixelsFromJpegScanlinesAndSpooledPngs)
+{
+    TempDir dir;
+    for (const std::string extension : {".jpg", ".png"}) {
+        const auto frames = synthFrames(dir, "stack" + extension, extension);
+        const std::string whole = dir.file("whole" + extension + ".tif"), banded = dir.file("banded" + extension + ".tif");
+        ASSERT_EQ(fuse(frames, whole, {}).exitCode, 0);
+        const CliRun r = fuse(frames, banded, {"--memory-mb", "64"});
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        const LoadedImage a = readImage(whole), b = readImage(banded);
+        ASSERT_EQ(b.header.width, 211);
+        ASSERT_EQ(b.header.height, 157);
+        const Image8& pa = *a.pixels.as8();
+        const Image8& pb = *b.pixels.as8();
+        int differing = 0;
+        for (int y = 0; y < 157; ++y)
+            for (int i = 0; i < 211 * 3; ++i) differing += pa.row(y)[i] != pb.row(y)[i];
+        EXPECT_EQ(differing, 0) << extension;
+        const auto sidecar = nlohmann::json::parse(readBytes(banded + ".json"));
+        EXPECT_EQ(sidecar["operators"][0]["id"], "mertens");
+        EXPECT_EQ(sidecar["numbers"]["memory_budget_mb"], 64);
+        EXPECT_GE(sidecar["numbers"]["bands"].get<int>(), 1);
+        const std::string how = sidecar["notes"]["fusion"];
+        EXPECT_NE(how.find(extension == ".jpg" ? "3 of 3 frames read by scanlines" : "0 of 3 frames read by scanlines"), std::string::npos)
+            << how;
+    }
+}
+
+TEST(CliBandedFuse, RefusesWhatNeedsWholeImages)
+{
+    TempDir dir;
+    const auto frames = synthFrames(dir, "stack", ".png");
+    const std::string out = dir.file("out.tif");
+    // Deghosting is on by default and works on whole images: the message says how to turn it off.
+    std::vector<std::string> args = {"fuse", "--quiet", "--memory-mb", "64", "-o", out};
+    args.insert(args.end(), frames.begin(), frames.end());
+    const CliRun deghost = runCli(args);
+    EXPECT_EQ(deghost.exitCode, 2);
+    EXPECT_NE(deghost.err.find("--no-deghost"), std::string::npos) << deghost.err;
+    const CliRun aligned = fuse(frames, out, {"--memory-mb", "64", "--align", "mtb"});
+    EXPECT_EQ(aligned.exitCode, 2);
+    EXPECT_NE(aligned.err.find("--align"), std::string::npos) << aligned.err;
+    const CliRun png = fuse(frames, dir.file("out.png"), {"--memory-mb", "64"});
+    EXPECT_EQ(png.exitCode, 2);
+    EXPECT_NE(png.err.find("TIFF"), std::string::npos) << png.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(CliBandedFuse, AnExistingOutputSurvivesAFrameThatBreaksHalfWay)
+{
+    TempDir dir;
+    const auto frames = synthFrames(dir, "stack", ".jpg");
+    const std::string out = dir.file("keep.tif");
+    ASSERT_EQ(fuse(frames, out, {"--memory-mb", "64"}).exitCode, 0);
+    const auto before = readBytes(out);
+    // The last frame cut in the middle of its entropy-coded data: its header reads, its rows do not.
+    auto bytes = readBytes(frames[2]);
+    bytes.resize(bytes.size() / 2);
+    writeBytes(dir.file("cut.jpg"), bytes);
+    const CliRun r = fuse({frames[0], frames[1], dir.file("cut.jpg")}, out, {"--memory-mb", "64"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("cut.jpg"), std::string::npos) << r.err;
+    EXPECT_EQ(readBytes(out), before);
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << "temporary left behind: " << e.path();
+}
