@@ -6,6 +6,7 @@
 // kernel's reach so that every written row sees exactly the samples the whole image would.
 #pragma once
 
+#include "fuselab/frame_rows.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/progress.hpp"
 
@@ -15,36 +16,6 @@
 #include <vector>
 
 namespace fuselab {
-
-enum class RowSampleType { U8, U16, Float };
-
-/// Bytes of one sample of the type.
-int bytesPerSample(RowSampleType type);
-
-/// A frame read from top to bottom, one row at a time. Display-encoded samples (8/16-bit codes or
-/// float [0,1]); 1, 3 or 4 channels (alpha is not fused). Used from one thread at a time.
-class FrameRowReader {
-public:
-    virtual ~FrameRowReader() = default;
-    virtual int widthPx() const = 0;
-    virtual int heightPx() const = 0;
-    virtual int channels() const = 0;
-    virtual RowSampleType sampleType() const = 0;
-    /// The file, for messages.
-    virtual const std::string& path() const = 0;
-    /// Back to row 0 (the engine reads each frame twice).
-    virtual void restart() = 0;
-    /// The next row: widthPx() × channels() samples into dst. Throws fuselab::Error naming the
-    /// file on corrupt or truncated data.
-    virtual void readRow(void* dst) = 0;
-};
-
-/// Receives the fused rows in order 0 … height − 1 (interleaved, the output type's samples).
-class FusedRowWriter {
-public:
-    virtual ~FusedRowWriter() = default;
-    virtual void writeRow(const void* row) = 0;
-};
 
 struct BandedFusionOptions {
     std::size_t memoryBudgetBytes = std::size_t(1) << 30; ///< what the engine may hold at once

@@ -15,6 +15,11 @@
 // Thread safety: every function here is reentrant; they use fuselab::parallelFor inside.
 #pragma once
 
+#include "fuselab/frame_rows.hpp"
+
+#include <cstdint>
+#include <memory>
+
 #include "fuselab/deghost.hpp"
 #include "fuselab/exposure.hpp"
 #include "fuselab/image.hpp"
@@ -124,6 +129,39 @@ struct MergeStats {
 /// mismatched frames or mask) and fuselab::Cancelled.
 Image mergeRadiance(const ExposureStack& stack, const CameraResponse& response, const MergeParams& params,
                     ProgressSink& progress, MergeStats* stats = nullptr);
+
+/// Clipped and black samples a merge met (MergeStats as counts).
+struct MergeCounts {
+    std::int64_t clippedEverywhere = 0;
+    std::int64_t blackEverywhere = 0;
+};
+
+/// mergeRadiance one row at a time, for frames that are never held whole (fuselab-cli merge
+/// --memory-mb); mergeRadiance runs it over whole frames, so both give the same samples.
+/// Construction builds the tables; mergeRow is const and may run on many threads at once.
+class RadianceRowMerger {
+public:
+    struct FrameInfo {
+        RowSampleType sampleType;
+        double relativeTime; ///< Δt relative to the others (ExposureStack::relativeExposureTimes), > 0
+    };
+    /// `channels`: every frame's channel count (1–4; alpha is dropped). motionReferenceIndex: the
+    /// frame (caller's order) that masked pixels come from, or −1 (params.motion is not read).
+    RadianceRowMerger(const std::vector<FrameInfo>& frames, int channels, const CameraResponse& response, const MergeParams& params,
+                      int motionReferenceIndex = -1);
+    ~RadianceRowMerger();
+    RadianceRowMerger(const RadianceRowMerger&) = delete;
+    RadianceRowMerger& operator=(const RadianceRowMerger&) = delete;
+    /// 3, or 1 for grey frames.
+    int outputChannels() const;
+    /// rows[j]: row of frame j (caller's order, widthPx × channels samples); motionRow: the
+    /// motion mask's row or nullptr; dst: widthPx × outputChannels() floats of radiance.
+    void mergeRow(const void* const* rows, int widthPx, const float* motionRow, float* dst, MergeCounts& counts) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
 
 /// ln f⁻¹(z/(codes−1)) for z = 0..codes−1 of one channel, finite everywhere (f⁻¹(0) = 0 is
 /// replaced as in mergeRadiance). Non-decreasing for any valid response.

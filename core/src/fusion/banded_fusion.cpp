@@ -12,16 +12,6 @@
 
 namespace fuselab {
 
-int bytesPerSample(RowSampleType type)
-{
-    switch (type) {
-    case RowSampleType::U8: return 1;
-    case RowSampleType::U16: return 2;
-    case RowSampleType::Float: break;
-    }
-    return 4;
-}
-
 namespace {
 
 std::vector<int> levelHeights(int heightPx, int count)
@@ -140,20 +130,14 @@ public:
     int widthPx() const override { return m_image.width(); }
     int heightPx() const override { return m_image.height(); }
     int channels() const override { return m_image.channels(); }
-    RowSampleType sampleType() const override
-    {
-        return m_image.as8() ? RowSampleType::U8 : m_image.as16() ? RowSampleType::U16 : RowSampleType::Float;
-    }
+    RowSampleType sampleType() const override { return rowSampleTypeOf(m_image); }
     const std::string& path() const override { return m_path; }
     void restart() override { m_next = 0; }
     void readRow(void* dst) override
     {
         if (m_next >= heightPx()) throw Error(m_path, "read past the last row (" + std::to_string(m_next) + " of " + std::to_string(heightPx()) + ")");
         const std::size_t bytes = std::size_t(widthPx()) * channels() * bytesPerSample(sampleType());
-        const void* src = m_image.as8()    ? static_cast<const void*>(m_image.as8()->row(m_next))
-                          : m_image.as16() ? static_cast<const void*>(m_image.as16()->row(m_next))
-                                           : static_cast<const void*>(m_image.asFloat()->row(m_next));
-        std::memcpy(dst, src, bytes);
+        std::memcpy(dst, rowOf(m_image, m_next), bytes);
         ++m_next;
     }
 

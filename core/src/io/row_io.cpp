@@ -63,15 +63,12 @@ public:
         m_width = pixels.width();
         m_height = pixels.height();
         m_channels = pixels.channels();
-        m_type = pixels.as8() ? RowSampleType::U8 : pixels.as16() ? RowSampleType::U16 : RowSampleType::Float;
+        m_type = rowSampleTypeOf(pixels);
         m_rowBytes = std::size_t(m_width) * m_channels * bytesPerSample(m_type);
         m_file = std::tmpfile();
         if (!m_file) throw Error(m_path, "no temporary file for its decoded rows (is the temporary folder writable and not full?)");
         for (int y = 0; y < m_height; ++y) {
-            const void* row = pixels.as8()    ? static_cast<const void*>(pixels.as8()->row(y))
-                              : pixels.as16() ? static_cast<const void*>(pixels.as16()->row(y))
-                                              : static_cast<const void*>(pixels.asFloat()->row(y));
-            if (std::fwrite(row, 1, m_rowBytes, m_file) != m_rowBytes)
+            if (std::fwrite(rowOf(pixels, y), 1, m_rowBytes, m_file) != m_rowBytes)
                 throw Error(m_path, "writing its decoded rows to a temporary file failed (disk full?)");
         }
         restart();

@@ -97,7 +97,7 @@ CodeTables makeTables(int codes, const CameraResponse& response, MergeWeighting 
 }
 
 struct FrameView {
-    const SampleImage* pixels = nullptr;
+    RowSampleType type = RowSampleType::U8;
     const CodeTables* tables = nullptr;
     float lnTime = 0.0f;
     int top = 255;               // the clipped code
@@ -111,21 +111,22 @@ struct RowCodes {
     const std::uint16_t* codes16 = nullptr;
 };
 
-RowCodes rowCodes(const FrameView& f, int y, std::vector<std::uint16_t>& scratch)
+RowCodes rowCodes(const FrameView& f, const void* row, std::size_t samples, std::vector<std::uint16_t>& scratch)
 {
     RowCodes r;
-    if (const Image8* p8 = f.pixels->as8()) {
-        r.codes8 = p8->row(y);
-    } else if (const Image16* p16 = f.pixels->as16()) {
-        r.codes16 = p16->row(y);
-    } else if (const Image* pf = f.pixels->asFloat()) {
-        const float* src = pf->row(y);
-        scratch.resize(std::size_t(pf->width()) * std::size_t(pf->channels()));
-        for (std::size_t i = 0; i < scratch.size(); ++i) {
+    switch (f.type) {
+    case RowSampleType::U8: r.codes8 = static_cast<const std::uint8_t*>(row); break;
+    case RowSampleType::U16: r.codes16 = static_cast<const std::uint16_t*>(row); break;
+    case RowSampleType::Float: {
+        const float* src = static_cast<const float*>(row);
+        scratch.resize(samples);
+        for (std::size_t i = 0; i < samples; ++i) {
             const float v = src[i];
             scratch[i] = v > 0.0f ? std::uint16_t(std::lround(std::min(v, 1.0f) * 65535.0f)) : std::uint16_t(0);
         }
         r.codes16 = scratch.data();
+        break;
+    }
     }
     return r;
 }
@@ -282,6 +283,106 @@ std::vector<int> framesByDistanceFrom(const std::vector<FrameView>& frames, int 
 
 } // namespace
 
+struct RadianceRowMerger::Impl {
+    int channels = 3, stride = 3;
+    bool allEightBit = false, check = true;
+    CodeTables tables8, tables16;
+    std::vector<FrameView> frames;   // darkest first
+    std::vector<std::size_t> order;  // frames[k] is the caller's frame order[k]
+    std::vector<float> eightBitTables;
+    std::vector<int> fallbackOrder;  // with a motion reference
+};
+
+RadianceRowMerger::RadianceRowMerger(const std::vector<FrameInfo>& frames, int channels, const CameraResponse& response,
+                                     const MergeParams& params, int motionReferenceIndex)
+    : m(std::make_unique<Impl>())
+{
+    if (frames.empty()) throw Error("radiance merge needs at least one frame");
+    m->channels = merge_detail::colourChannels(channels);
+    m->stride = channels;
+    // Frames darkest first (the saturation check and the clipped fallback rely on it).
+    m->order.resize(frames.size());
+    std::iota(m->order.begin(), m->order.end(), std::size_t(0));
+    std::stable_sort(m->order.begin(), m->order.end(), [&](std::size_t a, std::size_t b) { return frames[a].relativeTime < frames[b].relativeTime; });
+
+    // Radiance in units of the middle exposure: 1.0 is what saturates the middle frame. EXIF
+    // times give absolute exposures around 2^-16 (1/1000 s at f/8), and E = X/Δt in those units
+    // overflows half-float EXR (65504) for any bright highlight.
+    const double lnReferenceTime = std::log(frames[m->order[(m->order.size() - 1) / 2]].relativeTime);
+
+    // Tables per code count in use (8-bit frames: 256; 16-bit and float frames: 65536).
+    m->frames.resize(frames.size());
+    int motionReference = -1;
+    for (std::size_t k = 0; k < m->order.size(); ++k) {
+        const std::size_t j = m->order[k];
+        if (int(j) == motionReferenceIndex) motionReference = int(k);
+        const bool eightBit = frames[j].sampleType == RowSampleType::U8;
+        CodeTables& t = eightBit ? m->tables8 : m->tables16;
+        if (t.codes == 0) t = makeTables(eightBit ? 256 : 65536, response, params.weighting, m->channels);
+        FrameView& f = m->frames[k];
+        f.type = frames[j].sampleType;
+        f.tables = &t;
+        f.lnTime = float(std::log(frames[j].relativeTime) - lnReferenceTime);
+        f.top = t.codes - 1;
+        for (int c = 0; c < m->channels; ++c)
+            f.saturatedLn[c] = t.logInv[std::size_t(c)][std::size_t(f.top)] - f.lnTime + float(kSaturationMarginLn);
+    }
+    m->allEightBit = m->frames.size() <= std::size_t(kMaxFastFrames);
+    for (const FrameView& f : m->frames) m->allEightBit = m->allEightBit && f.type == RowSampleType::U8;
+    if (m->allEightBit) m->eightBitTables = makeEightBitTables(m->frames, m->channels);
+    if (motionReference >= 0) m->fallbackOrder = framesByDistanceFrom(m->frames, motionReference);
+    m->check = params.saturationCheck && m->frames.size() <= std::size_t(kMaxFastFrames);
+}
+
+RadianceRowMerger::~RadianceRowMerger() = default;
+
+int RadianceRowMerger::outputChannels() const { return m->channels; }
+
+void RadianceRowMerger::mergeRow(const void* const* rows, int width, const float* motionRow, float* dst, MergeCounts& counts) const
+{
+    const std::vector<FrameView>& frames = m->frames;
+    const int channels = m->channels, stride = m->stride;
+    thread_local std::vector<std::vector<std::uint16_t>> scratch;
+    scratch.resize(frames.size());
+    std::vector<RowCodes> codes(frames.size());
+    for (std::size_t k = 0; k < frames.size(); ++k)
+        codes[k] = rowCodes(frames[k], rows[m->order[k]], std::size_t(width) * std::size_t(stride), scratch[k]);
+    if (m->allEightBit) {
+        EightBitSource source;
+        source.channels = channels;
+        source.tables = m->eightBitTables.data();
+        for (std::size_t k = 0; k < frames.size(); ++k) source.row[k] = codes[k].codes8;
+        mergeRowLog(source, channels, m->check, frames, codes, width, stride, dst, counts.clippedEverywhere, counts.blackEverywhere);
+    } else {
+        mergeRowLog(GenericSource{&frames, &codes}, channels, m->check, frames, codes, width, stride, dst, counts.clippedEverywhere,
+                    counts.blackEverywhere);
+    }
+    expInPlace(dst, std::size_t(width) * std::size_t(channels));
+    if (!motionRow || m->fallbackOrder.empty()) return;
+    for (int x = 0; x < width; ++x) {
+        const float mx = std::min(1.0f, motionRow[x]);
+        if (!(mx > 0.0f)) continue;
+        // The reference alone, or the nearest frame that is well exposed here.
+        const std::size_t src = std::size_t(x) * std::size_t(stride);
+        for (int j : m->fallbackOrder) {
+            const FrameView& f = frames[std::size_t(j)];
+            float lnE[3];
+            bool usable = true;
+            for (int c = 0; c < channels && usable; ++c) {
+                const int z = codeOf(codes[std::size_t(j)], src + std::size_t(c));
+                usable = z > 0 && z < f.top;
+                lnE[c] = f.tables->logInv[std::size_t(c)][std::size_t(z)] - f.lnTime;
+            }
+            if (!usable) continue;
+            for (int c = 0; c < channels; ++c) {
+                float& v = dst[std::size_t(x) * std::size_t(channels) + std::size_t(c)];
+                v = (1.0f - mx) * v + mx * fastExp(lnE[c]);
+            }
+            break;
+        }
+    }
+}
+
 Image mergeRadiance(const ExposureStack& stack, const CameraResponse& response, const MergeParams& params,
                     ProgressSink& progress, MergeStats* stats)
 {
@@ -289,7 +390,6 @@ Image mergeRadiance(const ExposureStack& stack, const CameraResponse& response, 
     merge_detail::validateFrames(stack, 1, "radiance merge");
     const std::vector<double> times = stack.relativeExposureTimes();
     const int width = stack.width(), height = stack.height();
-    const int channels = merge_detail::colourChannels(stack.channels());
     const MotionMask* motion = params.motion;
     if (motion) {
         if (motion->mask.width() != width || motion->mask.height() != height || motion->mask.channels() != 1)
@@ -298,102 +398,32 @@ Image mergeRadiance(const ExposureStack& stack, const CameraResponse& response, 
         if (motion->referenceIndex < 0 || motion->referenceIndex >= int(stack.size()))
             throw Error("the motion mask's reference frame " + std::to_string(motion->referenceIndex) + " is not in the stack");
     }
-
-    // Frames darkest first (the saturation check and the clipped fallback rely on it).
-    std::vector<std::size_t> order(stack.size());
-    std::iota(order.begin(), order.end(), std::size_t(0));
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
-
-    // Radiance in units of the middle exposure: 1.0 is what saturates the middle frame. EXIF
-    // times give absolute exposures around 2^-16 (1/1000 s at f/8), and E = X/Δt in those units
-    // overflows half-float EXR (65504) for any bright highlight.
-    const double lnReferenceTime = std::log(times[order[(order.size() - 1) / 2]]);
-
-    // Tables per code count in use (8-bit frames: 256; 16-bit and float frames: 65536).
-    CodeTables tables8, tables16;
-    std::vector<FrameView> frames(stack.size());
-    int motionReference = -1;
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        const std::size_t j = order[k];
-        if (motion && int(j) == motion->referenceIndex) motionReference = int(k);
-        const SampleImage& px = stack.frames[j].pixels;
-        const bool eightBit = px.as8() != nullptr;
-        CodeTables& t = eightBit ? tables8 : tables16;
-        if (t.codes == 0) t = makeTables(eightBit ? 256 : 65536, response, params.weighting, channels);
-        FrameView& f = frames[k];
-        f.pixels = &px;
-        f.tables = &t;
-        f.lnTime = float(std::log(times[j]) - lnReferenceTime);
-        f.top = t.codes - 1;
-        for (int c = 0; c < channels; ++c)
-            f.saturatedLn[c] = t.logInv[std::size_t(c)][std::size_t(f.top)] - f.lnTime + float(kSaturationMarginLn);
-    }
-    bool allEightBit = frames.size() <= std::size_t(kMaxFastFrames);
-    for (const FrameView& f : frames) allEightBit = allEightBit && f.pixels->as8() != nullptr;
-    const std::vector<float> eightBitTables = allEightBit ? makeEightBitTables(frames, channels) : std::vector<float>();
-    const std::vector<int> fallbackOrder = motion ? framesByDistanceFrom(frames, motionReference) : std::vector<int>();
+    std::vector<RadianceRowMerger::FrameInfo> info;
+    for (std::size_t j = 0; j < stack.size(); ++j) info.push_back({rowSampleTypeOf(stack.frames[j].pixels), times[j]});
+    const RadianceRowMerger merger(info, stack.channels(), response, params, motion ? motion->referenceIndex : -1);
     progress.report(0.02, "merging radiance");
     progress.checkCancelled();
 
-    Image out = Image::uninitialised(width, height, channels, ColourEncoding::Linear);
-    const int stride = stack.channels();
-    const bool check = params.saturationCheck && frames.size() <= std::size_t(kMaxFastFrames);
+    Image out = Image::uninitialised(width, height, merger.outputChannels(), ColourEncoding::Linear);
     std::atomic<std::int64_t> clippedEverywhere{0}, blackEverywhere{0};
     const int band = std::max(32, height / 16);
     for (int y0 = 0; y0 < height; y0 += band) {
         const int y1 = std::min(height, y0 + band);
         parallelFor(y0, y1, 4, [&](int r0, int r1) {
-            std::vector<std::vector<std::uint16_t>> scratch(frames.size());
-            std::vector<RowCodes> rows(frames.size());
-            std::int64_t clipped = 0, black = 0;
-            const std::size_t n = std::size_t(width) * std::size_t(channels);
+            std::vector<const void*> rows(stack.size());
+            MergeCounts counts;
             for (int y = r0; y < r1; ++y) {
-                for (std::size_t j = 0; j < frames.size(); ++j) rows[j] = rowCodes(frames[j], y, scratch[j]);
-                float* dst = out.row(y);
-                if (allEightBit) {
-                    EightBitSource source;
-                    source.channels = channels;
-                    source.tables = eightBitTables.data();
-                    for (std::size_t j = 0; j < frames.size(); ++j) source.row[j] = rows[j].codes8;
-                    mergeRowLog(source, channels, check, frames, rows, width, stride, dst, clipped, black);
-                } else {
-                    mergeRowLog(GenericSource{&frames, &rows}, channels, check, frames, rows, width, stride, dst, clipped,
-                                black);
-                }
-                expInPlace(dst, n);
-                if (!motion) continue;
-                const float* m = motion->mask.row(y);
-                for (int x = 0; x < width; ++x) {
-                    const float mx = std::min(1.0f, m[x]);
-                    if (!(mx > 0.0f)) continue;
-                    // The reference alone, or the nearest frame that is well exposed here.
-                    const std::size_t src = std::size_t(x) * std::size_t(stride);
-                    for (int j : fallbackOrder) {
-                        const FrameView& f = frames[std::size_t(j)];
-                        float lnE[3];
-                        bool usable = true;
-                        for (int c = 0; c < channels && usable; ++c) {
-                            const int z = codeOf(rows[std::size_t(j)], src + std::size_t(c));
-                            usable = z > 0 && z < f.top;
-                            lnE[c] = f.tables->logInv[std::size_t(c)][std::size_t(z)] - f.lnTime;
-                        }
-                        if (!usable) continue;
-                        for (int c = 0; c < channels; ++c) {
-                            float& v = dst[std::size_t(x) * std::size_t(channels) + std::size_t(c)];
-                            v = (1.0f - mx) * v + mx * fastExp(lnE[c]);
-                        }
-                        break;
-                    }
-                }
+                for (std::size_t j = 0; j < stack.size(); ++j) rows[j] = rowOf(stack.frames[j].pixels, y);
+                merger.mergeRow(rows.data(), width, motion ? motion->mask.row(y) : nullptr, out.row(y), counts);
             }
-            clippedEverywhere += clipped;
-            blackEverywhere += black;
+            clippedEverywhere += counts.clippedEverywhere;
+            blackEverywhere += counts.blackEverywhere;
         });
         progress.report(0.02 + 0.98 * double(y1) / double(height), "merging radiance");
         progress.checkCancelled();
     }
     if (stats) {
-        const double total = double(width) * double(height) * double(channels);
+        const double total = double(width) * double(height) * double(merger.outputChannels());
         stats->clippedEverywhereFraction = double(clippedEverywhere.load()) / total;
         stats->blackEverywhereFraction = double(blackEverywhere.load()) / total;
     }
