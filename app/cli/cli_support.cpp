@@ -197,4 +197,9 @@ std::pair<int, int> parseShard(const std::string& text)
     return {i, n};
 }
 
+bool endsWith(const std::string& s, const std::string& suffix)
+{
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 } // namespace fuselab::cli

@@ -43,6 +43,9 @@ void applyThreads(const CommonOptions& options);
 void printError(const std::string& message);
 void printWarning(const std::string& message);
 
+/// Whether `s` ends with `suffix` (case-sensitive).
+bool endsWith(const std::string& s, const std::string& suffix);
+
 /// readImage for a single input file, printing the file's content note (a JPEG named .png is
 /// read as JPEG) once as a warning.
 LoadedImage readInputImage(const std::string& path, const ReadOptions& options = {});

@@ -1,6 +1,8 @@
 // fuselab-cli merge [--ev LIST | --times LIST] [--response debevec|robertson|linear|gamma|srgb|FILE.csv]
 //                   [--response-out FILE.csv] [--align none|mtb|homography] -o OUT.exr|OUT.hdr IMAGE...
 #include "cli_support.hpp"
+#include "fuse_banded.hpp"
+#include "merge_banded.hpp"
 #include "command.hpp"
 #include "output_options.hpp"
 #include "stack_options.hpp"
@@ -8,6 +10,7 @@
 #include "fuselab/deghost_params.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/hdr_merge.hpp"
+#include "fuselab/merge_operators.hpp"
 #include "fuselab/io.hpp"
 
 #include <algorithm>
@@ -15,11 +18,6 @@
 
 namespace fuselab::cli {
 namespace {
-
-bool endsWith(const std::string& s, const std::string& suffix)
-{
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 class MergeCommand final : public Command {
 public:
@@ -38,6 +36,10 @@ public:
         addRepeatableOption(*sub, "--param", m_params, "Parameter ID=VALUE of the merge operator (repeatable; 'fuselab-cli ops --category merge')");
         m_stack.attach(*sub);
         m_out.attach(*sub);
+        sub->add_option("--memory-mb", m_memoryMb,
+                        "Merge row by row within this many MiB (to .exr, without --align and deghosting: add --no-deghost); "
+                        "frames are read by scanlines where their format allows, the response from sample pixels gathered on the way")
+            ->check(CLI::Range(64, 1 << 24));
         sub->add_flag("--json", m_json, "Print what was written (path, size, depth, colour space, sidecar) as JSON on stdout");
         addCommonOptions(*sub, m_common);
         return sub;
@@ -51,6 +53,7 @@ public:
         const std::vector<std::string> known = {"debevec", "robertson", "linear", "gamma", "srgb"};
         if (!m_response.empty() && !endsWith(m_response, ".csv") && std::find(known.begin(), known.end(), m_response) == known.end())
             throw UsageError("--response must be debevec, robertson, linear, gamma, srgb or a FILE.csv (got '" + m_response + "')");
+        if (m_memoryMb > 0) return runRowByRow();
 
         ConsoleProgress progress("merge", m_common.quiet);
         std::vector<std::string> files;
@@ -67,17 +70,8 @@ public:
             response = linear ? "linear" : "debevec";
         }
         const bool fromFile = endsWith(response, ".csv");
-        const std::string opId = response == "debevec" ? "merge-debevec" : response == "robertson" ? "merge-robertson" : "merge-response";
-        const Operator& op = m_registry.get(opId);
-        ParamValues overrides = parseParamArguments(op, m_params);
-        if (opId == "merge-response" && !fromFile) overrides.set("response", response);
-        m_stack.applyDeghostFlags(overrides);
-        ParamValues values;
-        try {
-            values = resolveParamValues(op.params(), overrides);
-        } catch (const Error& e) {
-            throw UsageError(e.problem());
-        }
+        const auto [opPointer, values] = mergeOperatorFor(response);
+        const Operator& op = *opPointer;
         const CameraResponse fileResponse = fromFile ? readResponseCsv(response) : CameraResponse::linear();
         ProgressSpan mergeSpan(progress, 0.3, 0.9);
         const std::optional<Image8> painted = m_stack.paintedSources(stack.width(), stack.height());
@@ -85,9 +79,7 @@ public:
         std::optional<DeghostOutcome> fileDeghost;
         if (fromFile) {
             // A response from a file: the known-response operator's weighting, check and deghosting.
-            MergeParams mp;
-            mp.weighting = mergeWeightingFromString(values.choice("weighting"));
-            mp.saturationCheck = values.flag("saturation_check");
+            const MergeParams mp = mergeParamsFromValues(values);
             ProgressSpan deghostSpan(mergeSpan, 0.0, 0.3);
             fileDeghost = deghostFromValues(stack, values, painted ? &*painted : nullptr, deghostSpan);
             ProgressSpan radianceSpan(mergeSpan, 0.3, 1.0);
@@ -127,6 +119,54 @@ public:
     }
 
 private:
+    // The operator a --response names (a CSV file: the known-response operator's weighting,
+    // check and deghosting) with its values from --param and the deghosting flags.
+    std::pair<const Operator*, ParamValues> mergeOperatorFor(const std::string& response) const
+    {
+        const bool fromFile = endsWith(response, ".csv");
+        const std::string opId = response == "debevec" ? "merge-debevec" : response == "robertson" ? "merge-robertson" : "merge-response";
+        const Operator& op = m_registry.get(opId);
+        ParamValues overrides = parseParamArguments(op, m_params);
+        if (opId == "merge-response" && !fromFile) overrides.set("response", response);
+        m_stack.applyDeghostFlags(overrides);
+        try {
+            return {&op, resolveParamValues(op.params(), overrides)};
+        } catch (const Error& e) {
+            throw UsageError(e.problem());
+        }
+    }
+
+    // --memory-mb: frames read row by row, the response from gathered sample pixels, OpenEXR
+    // written in bands (merge_banded.hpp).
+    int runRowByRow()
+    {
+        if (!endsWith(m_output, ".exr") && !endsWith(m_output, ".EXR")) throw UsageError("--memory-mb writes OpenEXR (.exr) row by row");
+        if (m_stack.align != "none") throw UsageError("--memory-mb merges row by row, which cannot do alignment (--align)");
+        if (!m_stack.deghostMask.empty()) throw UsageError("--memory-mb merges row by row, which cannot do deghosting (--deghost-mask)");
+        std::string response = m_response;
+        if (response.empty()) { // camera RAW frames are developed linearly, as in the whole-image merge
+            const std::vector<std::string> files = expandStackInputs(m_inputs);
+            const bool raw = std::all_of(files.begin(), files.end(), [](const std::string& f) { return formatFromContent(f) == FileFormat::CameraRaw; });
+            response = raw ? "linear" : "debevec";
+        }
+        const auto [op, values] = mergeOperatorFor(response);
+        if (values.flag("deghost")) throw UsageError("--memory-mb merges row by row, which cannot do deghosting (add --no-deghost)");
+        BandedMergeRequest request;
+        request.inputs = m_inputs;
+        request.output = m_output;
+        request.budgetBytes = std::size_t(m_memoryMb) << 20;
+        request.response = response;
+        request.op = op;
+        request.values = values;
+        if (!m_stack.ev.empty()) request.evs = parseNumberList(m_stack.ev, "--ev");
+        if (!m_stack.times.empty()) request.timesS = parseNumberList(m_stack.times, "--times");
+        if (!request.evs.empty() && !request.timesS.empty()) throw UsageError("give either --ev or --times, not both");
+        request.responseOut = m_responseOut;
+        request.quiet = m_common.quiet;
+        request.json = m_json;
+        return runBandedMerge(request, m_out);
+    }
+
     const OperatorRegistry& m_registry;
     std::vector<std::string> m_inputs, m_params;
     std::string m_output, m_response, m_responseOut; ///< m_response empty: chosen by the frames (see --response)
@@ -134,6 +174,7 @@ private:
     OutputOptions m_out;
     CommonOptions m_common;
     bool m_json = false;
+    int m_memoryMb = 0;
 };
 
 } // namespace

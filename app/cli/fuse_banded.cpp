@@ -67,10 +67,10 @@ int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out)
     int scanlines = 0;
     bool deeper = false;
     for (const std::string& f : files) {
-        RowReadMode mode = RowReadMode::Spooled;
-        readers.push_back(openFrameRows(f, read, &mode));
+        FrameRowsInfo info;
+        readers.push_back(openFrameRows(f, read, RowPurpose::Fusion, &info));
         frames.push_back(readers.back().get());
-        if (mode == RowReadMode::Scanlines) ++scanlines;
+        if (info.mode == RowReadMode::Scanlines) ++scanlines;
         if (readers.back()->sampleType() != RowSampleType::U8) deeper = true;
         progress.checkCancelled();
     }
@@ -86,7 +86,7 @@ int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out)
     case FusedSampleTypeChoice::Float: options.outputType = FusedSampleType::Float; break;
     }
     const WriteOptions write = out.toWriteOptions();
-    TiffRowFile file(request.output, first.widthPx(), first.heightPx(), planes, options.outputType, write);
+    ImageRowFile file(request.output, first.widthPx(), first.heightPx(), planes, options.outputType, write);
     ProgressSpan fusing(progress, 0.0, 0.98);
     const BandedFusionPlan plan = fuseMertensBanded(frames, mertensParamsFromValues(request.values), options, file, fusing);
     progress.report(0.98, "writing");
@@ -104,7 +104,7 @@ int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out)
                               "); equal to the whole-image fusion; " + std::to_string(scanlines) + " of " + std::to_string(files.size()) +
                               " frames read by scanlines, the others read whole once";
     const int bits = options.outputType == FusedSampleType::U8 ? 8 : options.outputType == FusedSampleType::U16 ? 16 : 0;
-    const WrittenOutput written = writeSidecarForRows(request.output, first.widthPx(), first.heightPx(), planes, bits, out, sidecar);
+    const WrittenOutput written = writeSidecarForRows(request.output, first.widthPx(), first.heightPx(), planes, bits, ColourEncoding::Srgb, out, sidecar);
     progress.report(1.0, "done");
     progress.finish();
     if (!request.quiet)

@@ -150,7 +150,7 @@ WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage&
 }
 
 WrittenOutput writeSidecarForRows(const std::string& path, int widthPx, int heightPx, int channels, int integerSampleBits,
-                                  const OutputOptions& options, Sidecar sidecar)
+                                  ColourEncoding encoding, const OutputOptions& options, Sidecar sidecar)
 {
     const WriteOptions w = options.toWriteOptions();
     sidecar.outputWidth = widthPx;
@@ -159,9 +159,13 @@ WrittenOutput writeSidecarForRows(const std::string& path, int widthPx, int heig
     sidecar.outputBitDepth = fileBitDepth(path, w, integerSampleBits);
     if (sidecar.command.empty()) sidecar.command = commandLine();
     if (formatFromExtension(path) == FileFormat::Tiff) sidecar.notes["tiff_compression"] = options.tiffCompression;
-    sidecar.notes["encoding"] = std::string(toString(ColourEncoding::Srgb));
+    if (formatFromExtension(path) == FileFormat::Exr) {
+        sidecar.notes["exr_type"] = options.exrType;
+        sidecar.notes["exr_compression"] = options.exrCompression;
+    }
+    sidecar.notes["encoding"] = std::string(toString(encoding));
     writeSidecar(path, sidecar);
-    return {path, colourSpaceOf(path, ColourEncoding::Srgb, w), sidecarPath(path), widthPx, heightPx, channels, sidecar.outputBitDepth};
+    return {path, colourSpaceOf(path, encoding, w), sidecarPath(path), widthPx, heightPx, channels, sidecar.outputBitDepth};
 }
 
 FusedSampleTypeChoice sampleTypeFor(const std::string& path, const OutputOptions& options)

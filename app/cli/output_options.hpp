@@ -50,10 +50,10 @@ WrittenOutput writeOutputWithSidecar(const std::string& path, const Image& image
 /// Same for samples already in the file's type (8/16-bit results written exactly).
 WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar);
 
-/// The sidecar of a display-encoded result already written row by row (integerSampleBits 0 for
+/// The sidecar of a result already written row by row (integerSampleBits 0 for
 /// float samples); what was written, as writeOutputWithSidecar says it.
 WrittenOutput writeSidecarForRows(const std::string& path, int widthPx, int heightPx, int channels, int integerSampleBits,
-                                  const OutputOptions& options, Sidecar sidecar);
+                                  ColourEncoding encoding, const OutputOptions& options, Sidecar sidecar);
 
 /// Whether any frame of a stack holds more than 8 bits (16-bit, float, camera RAW).
 bool anyDeeperThan8Bits(const ExposureStack& stack);

@@ -109,3 +109,55 @@ TEST(CliBandedFuse, AnExistingOutputSurvivesAFrameThatBreaksHalfWay)
     for (const auto& e : std::filesystem::directory_iterator(dir.path()))
         EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << "temporary left behind: " << e.path();
 }
+
+TEST(CliBandedMerge, GivesTheWholeImageMergesFileForEveryResponse)
+{
+    TempDir dir;
+    const auto frames = synthFrames(dir, "stack", ".jpg");
+    const std::string curve = dir.file("curve.csv");
+    for (const std::string response : {"debevec", "robertson", "srgb", "csv"}) {
+        std::vector<std::string> common = {"merge", "--quiet", "--no-deghost", "--ev", "-2,0,2"};
+        if (response == "csv") {
+            common.insert(common.end(), {"--response", curve});
+        } else {
+            common.insert(common.end(), {"--response", response});
+            if (response == "debevec") common.insert(common.end(), {"--response-out", curve});
+        }
+        std::vector<std::string> whole = common, rows = common;
+        whole.insert(whole.end(), {"-o", dir.file("whole-" + response + ".exr")});
+        rows.insert(rows.end(), {"--memory-mb", "64", "-o", dir.file("rows-" + response + ".exr")});
+        whole.insert(whole.end(), frames.begin(), frames.end());
+        rows.insert(rows.end(), frames.begin(), frames.end());
+        ASSERT_EQ(runCli(whole).exitCode, 0) << response;
+        const CliRun r = runCli(rows);
+        ASSERT_EQ(r.exitCode, 0) << response << ": " << r.err;
+        // Same samples, same header: the files are equal byte for byte.
+        EXPECT_EQ(readBytes(dir.file("rows-" + response + ".exr")), readBytes(dir.file("whole-" + response + ".exr"))) << response;
+        const auto sidecar = nlohmann::json::parse(readBytes(dir.file("rows-" + response + ".exr.json")));
+        EXPECT_NE(sidecar["notes"]["merge"].get<std::string>().find("3 of 3 frames read by scanlines"), std::string::npos);
+        EXPECT_EQ(sidecar["notes"]["encoding"], "linear");
+    }
+}
+
+TEST(CliBandedMerge, RefusesWhatNeedsWholeImagesAndNamesAFrameWithoutExposure)
+{
+    TempDir dir;
+    const auto frames = synthFrames(dir, "stack", ".jpg"); // written without EXIF exposure
+    auto merge = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"merge", "--quiet", "-o", dir.file("out.exr"), "--memory-mb", "64"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.insert(args.end(), frames.begin(), frames.end());
+        return runCli(args);
+    };
+    const CliRun deghost = merge({"--ev", "-2,0,2"});
+    EXPECT_EQ(deghost.exitCode, 2);
+    EXPECT_NE(deghost.err.find("--no-deghost"), std::string::npos) << deghost.err;
+    const CliRun hdr = runCli({"merge", "--quiet", "--no-deghost", "--memory-mb", "64", "--ev", "-2,0,2", "-o", dir.file("out.hdr"), frames[0],
+                               frames[1], frames[2]});
+    EXPECT_EQ(hdr.exitCode, 2);
+    const CliRun noExposure = merge({"--no-deghost"});
+    EXPECT_EQ(noExposure.exitCode, 1);
+    EXPECT_NE(noExposure.err.find("frame_0.jpg"), std::string::npos) << noExposure.err;
+    EXPECT_NE(noExposure.err.find("--ev"), std::string::npos) << noExposure.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("out.exr")));
+}

@@ -94,6 +94,38 @@ CameraResponse recoverResponseDebevec(const ExposureStack& stack, const DebevecP
 CameraResponse recoverResponseRobertson(const ExposureStack& stack, const RobertsonParams& params, ProgressSink& progress,
                                         ResponseRecoveryReport* report = nullptr);
 
+/// The pixels response recovery reads — Debevec's grid of params.samples pixels and Robertson's
+/// subsample of at most maxSamplePixels — gathered from frames read row by row, so a response
+/// can be recovered without any whole frame; the recoveries below then give exactly what they
+/// give on the whole stack.
+class RecoverySamples {
+public:
+    /// Frames of widthPx × heightPx, `channels` each (1–4), with these relative exposure times
+    /// (ExposureStack::relativeExposureTimes; stack order).
+    RecoverySamples(int widthPx, int heightPx, int channels, std::vector<double> relativeTimes, const DebevecParams& debevec,
+                    const RobertsonParams& robertson);
+    ~RecoverySamples();
+    RecoverySamples(const RecoverySamples&) = delete;
+    RecoverySamples& operator=(const RecoverySamples&) = delete;
+    /// Whether row y holds sample pixels (addRow ignores the others).
+    bool needsRow(int y) const;
+    /// Takes the sample pixels of row y of frame `frame` (widthPx × channels samples of `type`).
+    void addRow(int frame, int y, const void* row, RowSampleType type);
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> m;
+    friend CameraResponse recoverResponseDebevec(const RecoverySamples&, const DebevecParams&, ProgressSink&, ResponseRecoveryReport*);
+    friend CameraResponse recoverResponseRobertson(const RecoverySamples&, const RobertsonParams&, ProgressSink&, ResponseRecoveryReport*);
+};
+
+/// The recoveries from gathered samples (every frame's sample rows added); the parameters must be
+/// those the samples were gathered for.
+CameraResponse recoverResponseDebevec(const RecoverySamples& samples, const DebevecParams& params, ProgressSink& progress,
+                                      ResponseRecoveryReport* report = nullptr);
+CameraResponse recoverResponseRobertson(const RecoverySamples& samples, const RobertsonParams& params, ProgressSink& progress,
+                                        ResponseRecoveryReport* report = nullptr);
+
 struct MergeParams {
     MergeWeighting weighting = MergeWeighting::Hat;
     const MotionMask* motion = nullptr; ///< optional: masked pixels come from the reference only

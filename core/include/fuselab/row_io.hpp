@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fuselab/banded_fusion.hpp"
+#include "fuselab/exposure.hpp"
 #include "fuselab/io.hpp"
 
 #include <memory>
@@ -16,24 +17,37 @@ enum class RowReadMode {
     Spooled    ///< read whole once, then rows from an unnamed temporary file (memory: one decoded frame, once)
 };
 
+/// What openFrameRows found out about a file beside its rows.
+struct FrameRowsInfo {
+    RowReadMode mode = RowReadMode::Spooled;
+    ExifExposure exif; ///< the exposure tags (for a merge's exposure times)
+    ColourEncoding encoding = ColourEncoding::Srgb; ///< of the rows handed out
+};
+
+/// What the rows are for: fusion takes display values (linear frames go through the sRGB curve,
+/// as fuseMertens does), a radiance merge takes the codes as read.
+enum class RowPurpose { Fusion, Merge };
+
 /// Opens an image file (format by content) as rows for fuseMertensBanded. A baseline JPEG with no
 /// rotation in its EXIF, no ICC profile and no Adobe RGB mark, read into the Rec. 709 working
 /// space, is decoded by scanlines — the same samples readImage gives — at any size (nothing is
 /// allocated per image, so options.maxPixels does not apply). Any other file (PNG, TIFF,
 /// EXR, RAW, progressive or tagged JPEG) is read whole with readImage (colour management,
-/// orientation, RAW development as usual), display-encoded when linear, written to an unnamed
+/// orientation, RAW development as usual), display-encoded when linear and read for fusion, written to an unnamed
 /// temporary file and dropped, then read back row by row. Throws fuselab::Error naming the file.
-std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const ReadOptions& options, RowReadMode* mode = nullptr);
+std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const ReadOptions& options, RowPurpose purpose,
+                                              FrameRowsInfo* info = nullptr);
 
-/// A TIFF written row by row (strips) into a temporary beside `path`; commit() carries
-/// options.metadataFrom's EXIF into it and renames it over `path`. Without commit() (an error,
-/// a cancel) the temporary is removed and an existing file at `path` is untouched. Tagged sRGB
-/// (options.tagColour) like writeImage's output; options.outputPrimaries must be unset or equal
-/// to the data's (no conversion happens row by row).
-class TiffRowFile final : public FusedRowWriter {
+/// An image file written row by row into a temporary beside `path` — TIFF strips (8/16-bit or
+/// float display values) or OpenEXR scanlines (float linear radiance), by the path's extension;
+/// commit() carries options.metadataFrom's metadata into it and renames it over `path`. Without
+/// commit() (an error, a cancel) the temporary is removed and an existing file at `path` is
+/// untouched. Colour tags as writeImage's; options.outputPrimaries must be unset or equal to the
+/// data's (no conversion happens row by row).
+class ImageRowFile final : public FusedRowWriter {
 public:
-    TiffRowFile(const std::string& path, int widthPx, int heightPx, int channels, FusedSampleType type, const WriteOptions& options);
-    ~TiffRowFile() override;
+    ImageRowFile(const std::string& path, int widthPx, int heightPx, int channels, FusedSampleType type, const WriteOptions& options);
+    ~ImageRowFile() override;
     void writeRow(const void* row) override;
     void commit();
 

@@ -85,6 +85,24 @@ private:
 void writeTiff(const std::string& path, const SampleImage& image, const WriteOptions& options, const std::vector<std::uint8_t>& icc);
 /// Writes an OpenEXR file at `path` (the caller's temporary); its chromaticities attribute
 /// names `primaries` (the linear values' RGB; nothing written when empty).
+/// OpenEXR written a few rows at a time (scanline file; half samples converted a strip at a time).
+class ExrScanlineWriter {
+public:
+    ExrScanlineWriter(const std::string& path, int widthPx, int heightPx, int channels, const WriteOptions& options,
+                      std::optional<RgbPrimaries> primaries);
+    ~ExrScanlineWriter();
+    ExrScanlineWriter(const ExrScanlineWriter&) = delete;
+    ExrScanlineWriter& operator=(const ExrScanlineWriter&) = delete;
+    /// `count` rows of linear float samples (widthPx × channels each, rows rowStrideSamples apart).
+    void writeRows(const float* rows, int count, std::size_t rowStrideSamples);
+    int rowsWritten() const;
+    /// Flushes and closes; throws when rows are missing or OpenEXR fails.
+    void close();
+
+private:
+    struct State;
+    std::unique_ptr<State> m;
+};
 void writeExr(const std::string& path, const Image& linear, const WriteOptions& options, std::optional<RgbPrimaries> primaries);
 
 /// Camera RAW through LibRaw (raw_decoder.cpp): the output size when LibRaw accepts the bytes

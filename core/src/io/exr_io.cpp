@@ -189,21 +189,33 @@ std::optional<Chromaticities> exrChromaticities(const std::uint8_t* data, std::s
     }
 }
 
-void writeExr(const std::string& path, const Image& linear, const WriteOptions& options, std::optional<RgbPrimaries> primaries)
+struct ExrScanlineWriter::State {
+    std::unique_ptr<Imf::OutputFile> file;
+    std::vector<std::string> names;
+    Imf::PixelType type = Imf::HALF;
+    int width = 0, height = 0, channels = 0, next = 0;
+    std::unique_ptr<std::uint16_t[]> halves; // one strip of half samples
+};
+
+ExrScanlineWriter::ExrScanlineWriter(const std::string& path, int widthPx, int heightPx, int channels, const WriteOptions& options,
+                                     std::optional<RgbPrimaries> primaries)
+    : m(std::make_unique<State>())
 {
     static constexpr Imf::Compression kCompressions[] = {
         Imf::NO_COMPRESSION, Imf::RLE_COMPRESSION, Imf::ZIPS_COMPRESSION, Imf::ZIP_COMPRESSION, Imf::PIZ_COMPRESSION,
         Imf::PXR24_COMPRESSION, Imf::B44_COMPRESSION, Imf::B44A_COMPRESSION, Imf::DWAA_COMPRESSION, Imf::DWAB_COMPRESSION};
-    const int w = linear.width(), h = linear.height(), ch = linear.channels();
-    if (ch == 2) throw Error("OpenEXR output needs 1, 3 or 4 channels");
+    if (channels == 2) throw Error("OpenEXR output needs 1, 3 or 4 channels");
+    m->width = widthPx;
+    m->height = heightPx;
+    m->channels = channels;
     try {
-        Imf::Header header(w, h);
+        Imf::Header header(widthPx, heightPx);
         header.compression() = kCompressions[int(options.exrCompression)];
-        const Imf::PixelType type = options.exrType == ExrPixelType::Half ? Imf::HALF : Imf::FLOAT;
-        const std::vector<std::string> names = ch == 1 ? std::vector<std::string>{"Y"}
-                                               : ch == 3 ? std::vector<std::string>{"R", "G", "B"}
-                                                         : std::vector<std::string>{"R", "G", "B", "A"};
-        for (const std::string& n : names) header.channels().insert(n, Imf::Channel(type));
+        m->type = options.exrType == ExrPixelType::Half ? Imf::HALF : Imf::FLOAT;
+        m->names = channels == 1 ? std::vector<std::string>{"Y"}
+                   : channels == 3 ? std::vector<std::string>{"R", "G", "B"}
+                                   : std::vector<std::string>{"R", "G", "B", "A"};
+        for (const std::string& n : m->names) header.channels().insert(n, Imf::Channel(m->type));
         if (primaries) {
             const Chromaticities c = chromaticitiesOf(*primaries);
             Imf::addChromaticities(header, Imf::Chromaticities(Imath::V2f(float(c.rx), float(c.ry)), Imath::V2f(float(c.gx), float(c.gy)),
@@ -212,25 +224,44 @@ void writeExr(const std::string& path, const Image& linear, const WriteOptions& 
         if (!options.metadataFrom.empty()) {
             // OpenEXR has no EXIF: the photograph's camera, lens and capture date go in header
             // attributes (capDate and comments are OpenEXR standard attributes).
-            const MainMetadata m = readMainMetadata(options.metadataFrom);
-            if (m.dateTimeOriginal.size() == 19) Imf::addCapDate(header, m.dateTimeOriginal);
-            const std::string camera = m.make + (m.make.empty() || m.model.empty() ? "" : " ") + m.model;
+            const MainMetadata md = readMainMetadata(options.metadataFrom);
+            if (md.dateTimeOriginal.size() == 19) Imf::addCapDate(header, md.dateTimeOriginal);
+            const std::string camera = md.make + (md.make.empty() || md.model.empty() ? "" : " ") + md.model;
             if (!camera.empty()) header.insert("cameraModel", Imf::StringAttribute(camera));
-            if (!m.lens.empty()) header.insert("lensModel", Imf::StringAttribute(m.lens));
-            if (!camera.empty() || !m.lens.empty())
-                Imf::addComments(header, "from " + camera + (m.lens.empty() ? "" : ", " + m.lens));
+            if (!md.lens.empty()) header.insert("lensModel", Imf::StringAttribute(md.lens));
+            if (!camera.empty() || !md.lens.empty())
+                Imf::addComments(header, "from " + camera + (md.lens.empty() ? "" : ", " + md.lens));
             header.insert("software", Imf::StringAttribute(std::string("FuseLab ") + kFuseLabVersion));
         }
-        Imf::OutputFile file(path.c_str(), header);
-        const std::size_t rowSamples = std::size_t(w) * std::size_t(ch);
-        if (type == Imf::FLOAT) {
-            // OpenEXR reads the rows in place, through the image's row stride (views included).
+        m->file = std::make_unique<Imf::OutputFile>(path.c_str(), header);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error(std::string("OpenEXR write failed (") + e.what() + ")");
+    }
+}
+
+ExrScanlineWriter::~ExrScanlineWriter() = default;
+
+int ExrScanlineWriter::rowsWritten() const { return m->next; }
+
+void ExrScanlineWriter::writeRows(const float* rows, int count, std::size_t rowStrideSamples)
+{
+    const int w = m->width, ch = m->channels;
+    if (count <= 0) return;
+    if (m->next + count > m->height) throw Error("OpenEXR write past the last row");
+    const std::size_t rowSamples = std::size_t(w) * std::size_t(ch);
+    try {
+        if (m->type == Imf::FLOAT) {
+            // OpenEXR reads the rows in place, through the caller's row stride.
             Imf::FrameBuffer fb;
+            const Imath::Box2i window(Imath::V2i(0, m->next), Imath::V2i(w - 1, m->next + count - 1));
             for (int c = 0; c < ch; ++c)
-                fb.insert(names[std::size_t(c)], Imf::Slice(Imf::FLOAT, reinterpret_cast<char*>(const_cast<float*>(linear.row(0)) + c),
-                                                            sizeof(float) * ch, sizeof(float) * linear.rowStrideSamples()));
-            file.setFrameBuffer(fb);
-            file.writePixels(h);
+                fb.insert(m->names[std::size_t(c)], Imf::Slice::Make(Imf::FLOAT, const_cast<float*>(rows) + c, window, sizeof(float) * ch,
+                                                                     sizeof(float) * rowStrideSamples));
+            m->file->setFrameBuffer(fb);
+            m->file->writePixels(count);
+            m->next += count;
             return;
         }
         // Half samples: converted a strip at a time into one reused buffer and handed to
@@ -239,15 +270,16 @@ void writeExr(const std::string& path, const Image& linear, const WriteOptions& 
         // frame buffer for half channels (tried). 256 rows are whole line blocks for every
         // compression (1, 16 or 32 rows).
         constexpr int kStripRows = 256;
-        std::unique_ptr<std::uint16_t[]> strip(new std::uint16_t[std::size_t(std::min(h, kStripRows)) * rowSamples]);
-        for (int y0 = 0; y0 < h; y0 += kStripRows) {
-            const int rows = std::min(kStripRows, h - y0);
+        if (!m->halves) m->halves.reset(new std::uint16_t[std::size_t(std::min(m->height, kStripRows)) * rowSamples]);
+        for (int r0 = 0; r0 < count; r0 += kStripRows) {
+            const int n = std::min(kStripRows, count - r0);
             std::mutex largestMutex;
             float largest = 0.0f;
-            parallelFor(0, rows, 16, [&](int r0, int r1) {
+            parallelFor(0, n, 16, [&](int a, int b) {
                 float local = 0.0f;
-                for (int r = r0; r < r1; ++r)
-                    local = std::max(local, convertToHalf(linear.row(y0 + r), strip.get() + std::size_t(r) * rowSamples, rowSamples));
+                for (int r = a; r < b; ++r)
+                    local = std::max(local, convertToHalf(rows + std::size_t(r0 + r) * rowStrideSamples, m->halves.get() + std::size_t(r) * rowSamples,
+                                                          rowSamples));
                 std::lock_guard<std::mutex> lock(largestMutex);
                 largest = std::max(largest, local);
             });
@@ -258,18 +290,36 @@ void writeExr(const std::string& path, const Image& linear, const WriteOptions& 
                 throw Error("values up to " + std::to_string(largest) +
                             " exceed the half-float range (65504); write a 32-bit float EXR (--exr-type float)");
             Imf::FrameBuffer fb;
-            const Imath::Box2i stripWindow(Imath::V2i(0, y0), Imath::V2i(w - 1, y0 + rows - 1));
+            const Imath::Box2i stripWindow(Imath::V2i(0, m->next), Imath::V2i(w - 1, m->next + n - 1));
             for (int c = 0; c < ch; ++c)
-                fb.insert(names[std::size_t(c)], Imf::Slice::Make(Imf::HALF, strip.get() + c, stripWindow, sizeof(half) * ch,
-                                                                  sizeof(half) * rowSamples));
-            file.setFrameBuffer(fb);
-            file.writePixels(rows);
+                fb.insert(m->names[std::size_t(c)], Imf::Slice::Make(Imf::HALF, m->halves.get() + c, stripWindow, sizeof(half) * ch,
+                                                                     sizeof(half) * rowSamples));
+            m->file->setFrameBuffer(fb);
+            m->file->writePixels(n);
+            m->next += n;
         }
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
         throw Error(std::string("OpenEXR write failed (") + e.what() + ")");
     }
+}
+
+void ExrScanlineWriter::close()
+{
+    if (m->next != m->height) throw Error("OpenEXR closed after " + std::to_string(m->next) + " of " + std::to_string(m->height) + " rows");
+    try {
+        m->file.reset();
+    } catch (const std::exception& e) {
+        throw Error(std::string("OpenEXR write failed when closing (") + e.what() + ")");
+    }
+}
+
+void writeExr(const std::string& path, const Image& linear, const WriteOptions& options, std::optional<RgbPrimaries> primaries)
+{
+    ExrScanlineWriter out(path, linear.width(), linear.height(), linear.channels(), options, primaries);
+    out.writeRows(linear.row(0), linear.height(), linear.rowStrideSamples());
+    out.close();
 }
 
 } // namespace fuselab::detail

@@ -12,6 +12,7 @@
 #include "fuselab/version.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -101,9 +102,8 @@ private:
 
 // A JPEG read by scanlines gives exactly readImage's pixels only when readImage would do nothing
 // after decoding: no rotation, no colour conversion (the same decision colour management makes).
-bool jpegReadsAsStored(const std::vector<std::uint8_t>& bytes, int channels, const ReadOptions& options)
+bool jpegReadsAsStored(const std::vector<std::uint8_t>& bytes, const detail::ExifFields& exif, int channels, const ReadOptions& options)
 {
-    const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
     if (options.readExif && exif.orientation != 1) return false;
     if (!options.manageColour) return true;
     detail::FileColour tags = detail::readFileColour(FileFormat::Jpeg, bytes.data(), bytes.size());
@@ -113,7 +113,7 @@ bool jpegReadsAsStored(const std::vector<std::uint8_t>& bytes, int channels, con
 
 } // namespace
 
-std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const ReadOptions& options, RowReadMode* mode)
+std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const ReadOptions& options, RowPurpose purpose, FrameRowsInfo* info)
 {
     if (formatFromContent(path) == FileFormat::Jpeg) {
         std::vector<std::uint8_t> bytes = fileBytes(path);
@@ -123,65 +123,101 @@ std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const Rea
         } catch (const Error& e) {
             throw e.withFile(path);
         }
-        if (jpegReadsAsStored(bytes, jpeg->channels(), options)) {
+        const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
+        if (jpegReadsAsStored(bytes, exif, jpeg->channels(), options)) {
             // No pixel limit here: nothing is allocated per image (libjpeg's own limit, 65500 px a side, applies).
             if (!jpeg->progressive()) {
-                if (mode) *mode = RowReadMode::Scanlines;
+                if (info) *info = {RowReadMode::Scanlines, options.readExif ? exif.exposure : ExifExposure{}, ColourEncoding::Srgb};
                 return std::make_unique<JpegRows>(path, std::move(jpeg));
             }
         }
     }
     const LoadedImage loaded = readImage(path, options);
-    const SampleImage display = loaded.pixels.encoding() == ColourEncoding::Linear ? displayEncodedFrame(loaded.pixels) : loaded.pixels;
-    if (mode) *mode = RowReadMode::Spooled;
-    return std::make_unique<SpooledRows>(path, display);
+    const bool toDisplay = purpose == RowPurpose::Fusion && loaded.pixels.encoding() == ColourEncoding::Linear;
+    const SampleImage rows = toDisplay ? displayEncodedFrame(loaded.pixels) : loaded.pixels;
+    if (info) *info = {RowReadMode::Spooled, loaded.exif, rows.encoding()};
+    return std::make_unique<SpooledRows>(path, rows);
 }
 
-struct TiffRowFile::Impl {
+struct ImageRowFile::Impl {
     detail::AtomicFile file;
     std::unique_ptr<detail::TiffScanlineWriter> tiff;
+    std::unique_ptr<detail::ExrScanlineWriter> exr;
+    std::vector<float> exrRows; // rows waiting for the next OpenEXR strip
+    int exrBuffered = 0;
     WriteOptions options;
-    int width, height;
+    FileFormat format = FileFormat::Tiff;
+    int width = 0, height = 0, channels = 0;
     explicit Impl(const std::string& path) : file(path) {}
+
+    static constexpr int kExrStripRows = 64;
+    void flushExr()
+    {
+        exr->writeRows(exrRows.data(), exrBuffered, std::size_t(width) * std::size_t(channels));
+        exrBuffered = 0;
+    }
 };
 
-TiffRowFile::TiffRowFile(const std::string& path, int widthPx, int heightPx, int channels, FusedSampleType type, const WriteOptions& options)
+ImageRowFile::ImageRowFile(const std::string& path, int widthPx, int heightPx, int channels, FusedSampleType type, const WriteOptions& options)
     : m(std::make_unique<Impl>(path))
 {
-    if (formatFromExtension(path) != FileFormat::Tiff) throw Error(path, "row-by-row output is written as TIFF (.tif, .tiff)");
+    m->format = formatFromExtension(path);
+    if (m->format != FileFormat::Tiff && m->format != FileFormat::Exr)
+        throw Error(path, "row-by-row output is written as TIFF (.tif, .tiff) or OpenEXR (.exr)");
+    if (m->format == FileFormat::Exr && type != FusedSampleType::Float) throw Error(path, "OpenEXR output takes float samples");
     if (options.outputPrimaries && *options.outputPrimaries != options.dataPrimaries)
         throw Error(path, "row-by-row output keeps the data's primaries (no --output-primaries conversion)");
-    const int bits = type == FusedSampleType::U8 ? 8 : type == FusedSampleType::U16 ? 16 : 32;
-    const detail::OutputColourTag tag =
-        options.tagColour ? detail::outputColourTag(ColourEncoding::Srgb, options.dataPrimaries, channels) : detail::OutputColourTag{};
     m->options = options;
     m->width = widthPx;
     m->height = heightPx;
+    m->channels = channels;
     try {
-        m->tiff = std::make_unique<detail::TiffScanlineWriter>(m->file.tempPath(), widthPx, heightPx, channels, bits, options.tiffCompression, tag.icc);
+        if (m->format == FileFormat::Exr) {
+            m->exr = std::make_unique<detail::ExrScanlineWriter>(m->file.tempPath(), widthPx, heightPx, channels, options,
+                                                                 options.tagColour ? std::optional(options.dataPrimaries) : std::nullopt);
+            m->exrRows.resize(std::size_t(Impl::kExrStripRows) * std::size_t(widthPx) * std::size_t(channels));
+        } else {
+            const int bits = type == FusedSampleType::U8 ? 8 : type == FusedSampleType::U16 ? 16 : 32;
+            const detail::OutputColourTag tag =
+                options.tagColour ? detail::outputColourTag(ColourEncoding::Srgb, options.dataPrimaries, channels) : detail::OutputColourTag{};
+            m->tiff = std::make_unique<detail::TiffScanlineWriter>(m->file.tempPath(), widthPx, heightPx, channels, bits, options.tiffCompression,
+                                                                   tag.icc);
+        }
     } catch (const Error& e) {
         throw e.withFile(path);
     }
 }
 
-TiffRowFile::~TiffRowFile() = default;
+ImageRowFile::~ImageRowFile() = default;
 
-void TiffRowFile::writeRow(const void* row)
+void ImageRowFile::writeRow(const void* row)
 {
     try {
-        m->tiff->writeRow(row);
+        if (m->tiff) {
+            m->tiff->writeRow(row);
+            return;
+        }
+        const std::size_t samples = std::size_t(m->width) * std::size_t(m->channels);
+        std::memcpy(m->exrRows.data() + std::size_t(m->exrBuffered) * samples, row, samples * sizeof(float));
+        if (++m->exrBuffered == Impl::kExrStripRows) m->flushExr();
     } catch (const Error& e) {
         throw e.withFile(m->file.targetPath());
     }
 }
 
-void TiffRowFile::commit()
+void ImageRowFile::commit()
 {
     try {
-        m->tiff->close();
-        m->tiff.reset();
-        if (!m->options.metadataFrom.empty())
-            detail::carryMetadata(m->options.metadataFrom, m->file.tempPath(), m->width, m->height, std::string("FuseLab ") + kFuseLabVersion);
+        if (m->tiff) {
+            m->tiff->close();
+            m->tiff.reset();
+            if (!m->options.metadataFrom.empty())
+                detail::carryMetadata(m->options.metadataFrom, m->file.tempPath(), m->width, m->height, std::string("FuseLab ") + kFuseLabVersion);
+        } else {
+            if (m->exrBuffered > 0) m->flushExr();
+            m->exr->close(); // OpenEXR carries the metadata in its header (written at the start)
+            m->exr.reset();
+        }
     } catch (const Error& e) {
         throw e.withFile(m->file.targetPath());
     }

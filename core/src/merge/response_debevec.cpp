@@ -36,18 +36,18 @@ struct SampleCodes {
     int frames = 0;
 };
 
-SampleCodes gatherSamples(const ExposureStack& stack, int count, int levels, int channels)
+SampleCodes gatherSamples(const merge_detail::PixelSource& pixels, const merge_detail::RecoveryFrames& frames, int count, int levels)
 {
-    const std::vector<std::pair<int, int>> grid = merge_detail::regularGrid(stack.width(), stack.height(), count);
+    const std::vector<std::pair<int, int>> grid = merge_detail::debevecSamplePixels(frames.widthPx, frames.heightPx, count);
+    const std::size_t n = std::size_t(frames.frames);
     SampleCodes s;
     s.samples = int(grid.size());
-    s.frames = int(stack.size());
-    s.codes.assign(std::size_t(channels), std::vector<int>(grid.size() * stack.size()));
-    for (int c = 0; c < channels; ++c)
+    s.frames = frames.frames;
+    s.codes.assign(std::size_t(frames.channels), std::vector<int>(grid.size() * n));
+    for (int c = 0; c < frames.channels; ++c)
         for (std::size_t i = 0; i < grid.size(); ++i)
-            for (std::size_t j = 0; j < stack.size(); ++j)
-                s.codes[std::size_t(c)][i * stack.size() + j] =
-                    merge_detail::binnedCode(stack.frames[j].pixels, grid[i].first, grid[i].second, c, levels);
+            for (std::size_t j = 0; j < n; ++j)
+                s.codes[std::size_t(c)][i * n + j] = pixels.binnedCode(int(j), grid[i].first, grid[i].second, c, levels);
     return s;
 }
 
@@ -178,16 +178,25 @@ CameraResponse recoverResponseDebevec(const ExposureStack& stack, const DebevecP
                                       ResponseRecoveryReport* report)
 {
     progress.checkCancelled();
+    merge_detail::validateFrames(stack, 2, "response recovery");
+    const merge_detail::RecoveryFrames frames{stack.width(), stack.height(), int(stack.size()), merge_detail::colourChannels(stack.channels()),
+                                              stack.relativeExposureTimes()};
+    return merge_detail::recoverDebevec(merge_detail::StackPixels(stack), frames, params, progress, report);
+}
+
+namespace merge_detail {
+
+CameraResponse recoverDebevec(const PixelSource& pixels, const RecoveryFrames& frames, const DebevecParams& params, ProgressSink& progress,
+                              ResponseRecoveryReport* report)
+{
     if (params.samples < 1) throw Error("Debevec recovery needs at least one sample pixel");
     if (params.levels < 2 || params.levels > 4096) throw Error("Debevec recovery needs 2..4096 code levels");
     if (!(params.lambda >= 0.0) || !std::isfinite(params.lambda)) throw Error("Debevec smoothness must be finite and ≥ 0");
-    merge_detail::validateFrames(stack, 2, "response recovery");
-    const std::vector<double> times = stack.relativeExposureTimes();
     std::vector<double> lnTimes;
-    for (double t : times) lnTimes.push_back(std::log(t));
+    for (double t : frames.relativeTimes) lnTimes.push_back(std::log(t));
 
-    const int channels = merge_detail::colourChannels(stack.channels());
-    const SampleCodes samples = gatherSamples(stack, params.samples, params.levels, channels);
+    const int channels = frames.channels;
+    const SampleCodes samples = gatherSamples(pixels, frames, params.samples, params.levels);
     const std::vector<double> weight = merge_detail::weightTable(params.weighting, params.levels);
     progress.report(0.1, "solving for the response");
     progress.checkCancelled();
@@ -217,4 +226,5 @@ CameraResponse recoverResponseDebevec(const ExposureStack& stack, const DebevecP
     return merge_detail::responseFromLogCurves(curves);
 }
 
+} // namespace merge_detail
 } // namespace fuselab

@@ -19,17 +19,6 @@
 namespace fuselab {
 namespace {
 
-// Regular subsample of at most maxPixels pixels (every s-th pixel on both axes).
-std::vector<std::pair<int, int>> subsample(int width, int height, int maxPixels)
-{
-    const double pixels = double(width) * double(height);
-    const int step = std::max(1, int(std::ceil(std::sqrt(pixels / std::max(1, maxPixels)))));
-    std::vector<std::pair<int, int>> points;
-    for (int y = step / 2; y < height; y += step)
-        for (int x = step / 2; x < width; x += step) points.emplace_back(x, y);
-    return points;
-}
-
 // Fills codes nobody observed: linear in I between observed neighbours, proportional to the
 // code below the first observed one and beyond the last.
 void fillUnobserved(std::vector<double>& curve, const std::vector<double>& counts)
@@ -83,17 +72,27 @@ CameraResponse recoverResponseRobertson(const ExposureStack& stack, const Robert
                                         ResponseRecoveryReport* report)
 {
     progress.checkCancelled();
+    merge_detail::validateFrames(stack, 2, "response recovery");
+    const merge_detail::RecoveryFrames frames{stack.width(), stack.height(), int(stack.size()), merge_detail::colourChannels(stack.channels()),
+                                              stack.relativeExposureTimes()};
+    return merge_detail::recoverRobertson(merge_detail::StackPixels(stack), frames, params, progress, report);
+}
+
+namespace merge_detail {
+
+CameraResponse recoverRobertson(const PixelSource& pixels, const RecoveryFrames& stackFrames, const RobertsonParams& params,
+                                ProgressSink& progress, ResponseRecoveryReport* report)
+{
     if (params.maxIterations < 1) throw Error("Robertson recovery needs at least one iteration");
     if (params.levels < 2 || params.levels > 4096) throw Error("Robertson recovery needs 2..4096 code levels");
     if (!(params.threshold >= 0.0)) throw Error("Robertson threshold must be ≥ 0");
     if (params.maxSamplePixels < 1) throw Error("Robertson recovery needs at least one sample pixel");
-    merge_detail::validateFrames(stack, 2, "response recovery");
-    const std::vector<double> times = stack.relativeExposureTimes();
+    const std::vector<double>& times = stackFrames.relativeTimes;
 
     const int levels = params.levels, mid = levels / 2;
-    const int frames = int(stack.size());
-    const int channels = merge_detail::colourChannels(stack.channels());
-    const std::vector<std::pair<int, int>> pts = subsample(stack.width(), stack.height(), params.maxSamplePixels);
+    const int frames = stackFrames.frames;
+    const int channels = stackFrames.channels;
+    const std::vector<std::pair<int, int>> pts = robertsonSamplePixels(stackFrames.widthPx, stackFrames.heightPx, params.maxSamplePixels);
     const int n = int(pts.size());
     const std::vector<double> weight = merge_detail::weightTable(MergeWeighting::Gaussian, levels);
 
@@ -103,8 +102,8 @@ CameraResponse recoverResponseRobertson(const ExposureStack& stack, const Robert
         for (int i = i0; i < i1; ++i)
             for (int c = 0; c < channels; ++c)
                 for (int j = 0; j < frames; ++j)
-                    codes[std::size_t(c)][std::size_t(i) * std::size_t(frames) + std::size_t(j)] = merge_detail::binnedCode(
-                        stack.frames[std::size_t(j)].pixels, pts[std::size_t(i)].first, pts[std::size_t(i)].second, c, levels);
+                    codes[std::size_t(c)][std::size_t(i) * std::size_t(frames) + std::size_t(j)] =
+                        pixels.binnedCode(j, pts[std::size_t(i)].first, pts[std::size_t(i)].second, c, levels);
     });
     progress.report(0.05, "sampling pixels");
     progress.checkCancelled();
@@ -198,4 +197,5 @@ CameraResponse recoverResponseRobertson(const ExposureStack& stack, const Robert
     return merge_detail::responseFromLogCurves(curves);
 }
 
+} // namespace merge_detail
 } // namespace fuselab

@@ -33,15 +33,36 @@ void validateFrames(const ExposureStack& stack, std::size_t minFrames, const std
 
 int binnedCode(const SampleImage& image, int x, int y, int c, int levels)
 {
-    if (const Image8* p8 = image.as8()) {
-        const int code = p8->at(x, y, c);
+    if (const Image8* p8 = image.as8()) return binnedCodeOf(RowSampleType::U8, p8->at(x, y, c), levels);
+    if (const Image16* p16 = image.as16()) return binnedCodeOf(RowSampleType::U16, p16->at(x, y, c), levels);
+    return binnedCodeOf(RowSampleType::Float, image.asFloat()->at(x, y, c), levels);
+}
+
+int binnedCodeOf(RowSampleType type, double stored, int levels)
+{
+    if (type == RowSampleType::U8) {
+        const int code = int(stored);
         return levels == 256 ? code : int(std::lround(code * double(levels - 1) / 255.0));
     }
-    double v = 0.0;
-    if (const Image16* p16 = image.as16()) v = p16->at(x, y, c) / 65535.0;
-    else if (const Image* pf = image.asFloat()) v = pf->at(x, y, c);
+    const double v = type == RowSampleType::U16 ? stored / 65535.0 : stored;
     if (!(v > 0.0)) return 0; // also NaN
     return int(std::lround(std::min(v, 1.0) * double(levels - 1)));
+}
+
+std::vector<std::pair<int, int>> debevecSamplePixels(int widthPx, int heightPx, int samples)
+{
+    return regularGrid(widthPx, heightPx, samples);
+}
+
+// Regular subsample of at most maxPixels pixels (every s-th pixel on both axes).
+std::vector<std::pair<int, int>> robertsonSamplePixels(int width, int height, int maxPixels)
+{
+    const double pixels = double(width) * double(height);
+    const int step = std::max(1, int(std::ceil(std::sqrt(pixels / std::max(1, maxPixels)))));
+    std::vector<std::pair<int, int>> points;
+    for (int y = step / 2; y < height; y += step)
+        for (int x = step / 2; x < width; x += step) points.emplace_back(x, y);
+    return points;
 }
 
 std::vector<std::pair<int, int>> regularGrid(int widthPx, int heightPx, int count)

@@ -6,6 +6,7 @@
 #include "fuselab/deghost_params.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/hdr_merge.hpp"
+#include "fuselab/merge_operators.hpp"
 
 #include <cstdio>
 
@@ -61,9 +62,8 @@ std::optional<DeghostOutcome> deghostFirst(const OperatorInput& input, const Par
 OperatorOutput mergeAndPackage(const ExposureStack& stack, const CameraResponse& response, MergeWeighting weighting,
                                const ParamValues& values, const std::optional<DeghostOutcome>& deghosted, ProgressSink& progress)
 {
-    MergeParams mp;
+    MergeParams mp = mergeParamsFromValues(values);
     mp.weighting = weighting;
-    mp.saturationCheck = values.flag("saturation_check");
     MergeStats stats;
     OperatorOutput out;
     if (deghosted) reportDeghost(*deghosted, out);
@@ -117,11 +117,7 @@ public:
         ProgressSpan deghostSpan(progress, 0.0, 0.2);
         const std::optional<DeghostOutcome> deghosted = deghostFirst(input, values, deghostSpan);
         const ExposureStack& stack = stackToUse(deghosted, *input.stack);
-        DebevecParams dp;
-        dp.samples = int(values.integer("samples"));
-        dp.lambda = values.number("lambda");
-        dp.levels = int(values.integer("levels"));
-        dp.weighting = mergeWeightingFromString(values.choice("weighting"));
+        const DebevecParams dp = debevecParamsFromValues(values);
         ResponseRecoveryReport report;
         ProgressSpan recovery(progress, 0.2, 0.4);
         const CameraResponse response = recoverResponseDebevec(stack, dp, recovery, &report);
@@ -171,10 +167,7 @@ public:
         ProgressSpan deghostSpan(progress, 0.0, 0.2);
         const std::optional<DeghostOutcome> deghosted = deghostFirst(input, values, deghostSpan);
         const ExposureStack& stack = stackToUse(deghosted, *input.stack);
-        RobertsonParams rp;
-        rp.maxIterations = int(values.integer("iterations"));
-        rp.threshold = values.number("threshold");
-        rp.maxSamplePixels = int(values.integer("sample_pixels"));
+        const RobertsonParams rp = robertsonParamsFromValues(values);
         ResponseRecoveryReport report;
         ProgressSpan recovery(progress, 0.2, 0.5);
         const CameraResponse response = recoverResponseRobertson(stack, rp, recovery, &report);
@@ -223,10 +216,7 @@ public:
         progress.checkCancelled();
         ProgressSpan deghostSpan(progress, 0.0, 0.2);
         const std::optional<DeghostOutcome> deghosted = deghostFirst(input, values, deghostSpan);
-        const std::string& kind = values.choice("response");
-        const CameraResponse response = kind == "linear" ? CameraResponse::linear()
-                                        : kind == "gamma" ? CameraResponse::gamma(values.number("gamma"))
-                                                          : CameraResponse::srgb();
+        const CameraResponse response = knownResponseFromValues(values);
         ProgressSpan merge(progress, 0.2, 1.0);
         return mergeAndPackage(stackToUse(deghosted, *input.stack), response, mergeWeightingFromString(values.choice("weighting")),
                                values, deghosted, merge);
@@ -234,6 +224,39 @@ public:
 };
 
 } // namespace
+
+DebevecParams debevecParamsFromValues(const ParamValues& values)
+{
+    DebevecParams dp;
+    dp.samples = int(values.integer("samples"));
+    dp.lambda = values.number("lambda");
+    dp.levels = int(values.integer("levels"));
+    dp.weighting = mergeWeightingFromString(values.choice("weighting"));
+    return dp;
+}
+
+RobertsonParams robertsonParamsFromValues(const ParamValues& values)
+{
+    RobertsonParams rp;
+    rp.maxIterations = int(values.integer("iterations"));
+    rp.threshold = values.number("threshold");
+    rp.maxSamplePixels = int(values.integer("sample_pixels"));
+    return rp;
+}
+
+CameraResponse knownResponseFromValues(const ParamValues& values)
+{
+    const std::string& kind = values.choice("response");
+    return kind == "linear" ? CameraResponse::linear() : kind == "gamma" ? CameraResponse::gamma(values.number("gamma")) : CameraResponse::srgb();
+}
+
+MergeParams mergeParamsFromValues(const ParamValues& values)
+{
+    MergeParams mp;
+    mp.weighting = mergeWeightingFromString(values.choice("weighting"));
+    mp.saturationCheck = values.flag("saturation_check");
+    return mp;
+}
 
 std::shared_ptr<const Operator> makeDebevecMergeOperator()
 {

@@ -1,0 +1,20 @@
+// The values of the merge operators (merge-debevec, merge-robertson, merge-response) read into
+// the engine's parameters, shared by the operators and by front ends that run the engine row by
+// row (fuselab-cli merge --memory-mb).
+#pragma once
+
+#include "fuselab/hdr_merge.hpp"
+#include "fuselab/params.hpp"
+#include "fuselab/response.hpp"
+
+namespace fuselab {
+
+/// Each reads a resolved, validated set of values of its operator (see resolveParamValues).
+DebevecParams debevecParamsFromValues(const ParamValues& values);
+RobertsonParams robertsonParamsFromValues(const ParamValues& values);
+/// merge-response's curve: linear, gamma or sRGB.
+CameraResponse knownResponseFromValues(const ParamValues& values);
+/// Weighting and saturation check of any merge operator (no motion mask).
+MergeParams mergeParamsFromValues(const ParamValues& values);
+
+} // namespace fuselab
