@@ -7,11 +7,14 @@
 
 #include "fuselab/banded_fusion.hpp"
 #include "fuselab/error.hpp"
+#include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
+#include "fuselab/row_io.hpp"
 #include "fuselab/stack_io.hpp"
 #include "fuselab/synthetic.hpp"
 
 #include <cstring>
+#include <exiv2/exiv2.hpp>
 #include <limits>
 #include <type_traits>
 #include <filesystem>
@@ -278,4 +281,96 @@ TEST(BandedFusion, CancelStopsBetweenBands)
     CollectRows out(64 * 3);
     EXPECT_THROW(fuseMertensBanded(frames, {}, options, out, progress), Cancelled);
     EXPECT_LT(out.rows, 64);
+}
+
+namespace {
+
+void setOrientation(const std::string& path, int orientation)
+{
+    auto image = Exiv2::ImageFactory::open(path);
+    image->readMetadata();
+    image->exifData()["Exif.Image.Orientation"] = std::uint16_t(orientation);
+    image->writeMetadata();
+}
+
+// Every row openFrameRows hands out, read twice (restart), against readImage's pixels.
+void expectRowsAreReadImagesPixels(const std::string& path, RowReadMode expectedMode)
+{
+    FrameRowsInfo info;
+    const std::unique_ptr<FrameRowReader> rows = openFrameRows(path, ReadOptions{}, RowPurpose::Fusion, &info);
+    EXPECT_EQ(info.mode, expectedMode) << path;
+    const LoadedImage whole = readImage(path);
+    ASSERT_EQ(rows->widthPx(), whole.pixels.width()) << path;
+    ASSERT_EQ(rows->heightPx(), whole.pixels.height()) << path;
+    ASSERT_EQ(rows->channels(), whole.pixels.channels()) << path;
+    ASSERT_EQ(rows->sampleType(), rowSampleTypeOf(whole.pixels)) << path;
+    const std::size_t bytes = std::size_t(rows->widthPx()) * rows->channels() * bytesPerSample(rows->sampleType());
+    std::vector<std::uint8_t> row(bytes);
+    for (int pass = 0; pass < 2; ++pass) {
+        int differing = 0;
+        for (int y = 0; y < rows->heightPx(); ++y) {
+            rows->readRow(row.data());
+            differing += std::memcmp(row.data(), rowOf(whole.pixels, y), bytes) != 0;
+        }
+        EXPECT_EQ(differing, 0) << path << " pass " << pass;
+        rows->restart();
+    }
+}
+
+} // namespace
+
+TEST(FrameRows, JpegPngAndTiffRowsAreReadImagesPixelsDecodedByContent)
+{
+    TempDir dir;
+    const SampleImage sixteen = generatedStack(97, 61, 16, 3, 3).frames[1].pixels;
+    const SampleImage eight = generatedStack(97, 61, 8, 3, 3).frames[1].pixels;
+    WriteOptions w8, w16;
+    w16.bitDepth = 16;
+    writeImage(dir.file("a.jpg"), eight, w8);
+    writeImage(dir.file("a.png"), eight, w8);
+    writeImage(dir.file("a16.png"), sixteen, w16);
+    writeImage(dir.file("a.tif"), eight, w8);
+    writeImage(dir.file("a16.tif"), sixteen, w16);
+    for (const char* name : {"a.jpg", "a.png", "a16.png", "a.tif", "a16.tif"}) expectRowsAreReadImagesPixels(dir.file(name), RowReadMode::Scanlines);
+    // Decoded by content: a PNG named .jpg is still read row by row, as a PNG.
+    std::filesystem::copy_file(dir.file("a.png"), dir.file("png-named.jpg"));
+    expectRowsAreReadImagesPixels(dir.file("png-named.jpg"), RowReadMode::Scanlines);
+}
+
+TEST(FrameRows, RotatedOrConvertedFilesAreReadWholeWithTheSamePixels)
+{
+    TempDir dir;
+    const ExposureStack stack = generatedStack(97, 61, 8, 3, 3);
+    const SampleImage eight = stack.frames[1].pixels;
+    for (const char* name : {"r.jpg", "r.png", "r.tif"}) {
+        writeImage(dir.file(name), eight);
+        setOrientation(dir.file(name), 6);
+        expectRowsAreReadImagesPixels(dir.file(name), RowReadMode::Spooled);
+        EXPECT_EQ(openFrameRows(dir.file(name), ReadOptions{}, RowPurpose::Fusion)->widthPx(), 61) << "shown upright: " << name;
+    }
+    // Adobe RGB samples are converted into the working space on reading: read whole.
+    WriteOptions adobe;
+    adobe.outputPrimaries = RgbPrimaries::AdobeRgb;
+    for (const char* name : {"adobe.jpg", "adobe.png", "adobe.tif"}) {
+        writeImage(dir.file(name), eight.toFloat(), adobe);
+        expectRowsAreReadImagesPixels(dir.file(name), RowReadMode::Spooled);
+    }
+}
+
+TEST(FrameRows, ACorruptFileIsNamedWhenItsRowsAreRead)
+{
+    TempDir dir;
+    const ExposureStack stack = generatedStack(97, 61, 8, 3, 3);
+    writeImage(dir.file("cut.png"), stack.frames[1].pixels);
+    auto bytes = readBytes(dir.file("cut.png"));
+    bytes.resize(bytes.size() * 2 / 3);
+    writeBytes(dir.file("cut.png"), bytes);
+    try {
+        const auto rows = openFrameRows(dir.file("cut.png"), ReadOptions{}, RowPurpose::Fusion);
+        std::vector<std::uint8_t> row(std::size_t(rows->widthPx()) * rows->channels());
+        for (int y = 0; y < rows->heightPx(); ++y) rows->readRow(row.data());
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("cut.png"), std::string::npos) << e.what();
+    }
 }

@@ -32,7 +32,7 @@ public:
     bool progressive() const { return m_progressive; }
     /// Back to the first scanline.
     void restart();
-    void readRow(std::uint8_t* dst);
+    void readRow(void* dst);
 
 private:
     std::vector<std::uint8_t> m_bytes;
@@ -65,6 +65,56 @@ inline constexpr int kOpenCvCodecAbiVersion = 1;
 std::optional<SampleImage> decodeTiffDirect(const std::uint8_t* data, std::size_t size);
 /// Writes a TIFF file at `path` (the caller's temporary) with libtiff: 8/16-bit or float;
 /// `icc` (when not empty) goes into the ICC profile tag.
+/// A PNG decoded one row at a time from its bytes held in memory. streamable() says whether the
+/// rows are what readImage gives unchanged (8/16-bit grey, RGB or RGBA, not interlaced, no tRNS);
+/// other files must be read whole. Throws fuselab::Error.
+class PngScanlineReader {
+public:
+    struct State;
+    explicit PngScanlineReader(std::vector<std::uint8_t> bytes);
+    ~PngScanlineReader();
+    PngScanlineReader(const PngScanlineReader&) = delete;
+    PngScanlineReader& operator=(const PngScanlineReader&) = delete;
+    bool streamable() const { return m_streamable; }
+    int width() const { return m_width; }
+    int height() const { return m_height; }
+    int channels() const { return m_channels; }
+    int bitDepth() const { return m_bitDepth; }
+    void restart();
+    void readRow(void* dst);
+
+private:
+    std::vector<std::uint8_t> m_bytes;
+    std::unique_ptr<State> m_state;
+    int m_width = 0, m_height = 0, m_channels = 0, m_bitDepth = 0;
+    bool m_streamable = false;
+};
+
+/// A TIFF file read scanline by scanline (libtiff decodes a strip at a time). streamable() says
+/// whether its rows are what decodeTiffDirect gives unchanged (8/16-bit grey, RGB or RGBA in
+/// contiguous strips, top-left orientation); other files must be read whole. Throws fuselab::Error.
+class TiffScanlineReader {
+public:
+    explicit TiffScanlineReader(const std::string& path);
+    ~TiffScanlineReader();
+    TiffScanlineReader(const TiffScanlineReader&) = delete;
+    TiffScanlineReader& operator=(const TiffScanlineReader&) = delete;
+    bool streamable() const { return m_streamable; }
+    int width() const { return m_width; }
+    int height() const { return m_height; }
+    int channels() const { return m_channels; }
+    int bitDepth() const { return m_bitDepth; }
+    const std::vector<std::uint8_t>& iccProfile() const { return m_icc; }
+    void restart() { m_next = 0; }
+    void readRow(void* dst);
+
+private:
+    void* m_tif = nullptr;
+    std::vector<std::uint8_t> m_icc;
+    int m_width = 0, m_height = 0, m_channels = 0, m_bitDepth = 0, m_next = 0;
+    bool m_streamable = false;
+};
+
 /// A TIFF written scanline by scanline (rows in order), in strips of about 1 MB.
 class TiffScanlineWriter {
 public:
@@ -121,6 +171,8 @@ struct ExifFields {
     bool adobeRgb = false;
 };
 ExifFields readExifFields(const std::uint8_t* data, std::size_t size);
+/// The same read from a file (Exiv2 reads only its metadata), for files not held in memory.
+ExifFields readExifFieldsOfFile(const std::string& path);
 /// The pixels as the Orientation tag says they are shown (2–8 mirror and/or rotate; 5–8 swap
 /// width and height); 1 or anything else returns the image as it is.
 SampleImage applyExifOrientation(const SampleImage& image, int orientation);

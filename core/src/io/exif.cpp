@@ -58,12 +58,12 @@ std::pair<std::int64_t, std::int64_t> toRational(double value, std::int64_t maxD
 
 } // namespace
 
-ExifFields readExifFields(const std::uint8_t* data, std::size_t size)
+namespace {
+
+ExifFields fieldsOf(Exiv2::Image::AutoPtr image)
 {
-    quietExiv2();
     ExifFields f;
     try {
-        Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(data, long(size));
         if (!image.get()) return f;
         image->readMetadata();
         const Exiv2::ExifData& exif = image->exifData();
@@ -86,6 +86,28 @@ ExifFields readExifFields(const std::uint8_t* data, std::size_t size)
         // stored), and a stack without exposure data is reported where exposure data is needed.
     }
     return f;
+}
+
+} // namespace
+
+ExifFields readExifFields(const std::uint8_t* data, std::size_t size)
+{
+    quietExiv2();
+    try {
+        return fieldsOf(Exiv2::ImageFactory::open(data, long(size)));
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+ExifFields readExifFieldsOfFile(const std::string& path)
+{
+    quietExiv2();
+    try {
+        return fieldsOf(Exiv2::ImageFactory::open(path));
+    } catch (const std::exception&) {
+        return {};
+    }
 }
 
 void writeExifExposure(const std::string& path, const ExifExposure& e)

@@ -159,11 +159,11 @@ void JpegScanlineReader::restart()
     m_progressive = progressive != 0;
 }
 
-void JpegScanlineReader::readRow(std::uint8_t* dst)
+void JpegScanlineReader::readRow(void* dst)
 {
     if (m_progressive) throw Error("a progressive JPEG is not read by scanlines here");
     char message[JMSG_LENGTH_MAX] = {0};
-    if (!readScanline(m_state.get(), dst, message)) throw Error(std::string("corrupt or truncated JPEG data (") + message + ")");
+    if (!readScanline(m_state.get(), static_cast<std::uint8_t*>(dst), message)) throw Error(std::string("corrupt or truncated JPEG data (") + message + ")");
 }
 
 SampleImage decodeJpeg(const std::uint8_t* data, std::size_t size)

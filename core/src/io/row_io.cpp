@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 namespace fuselab {
@@ -26,18 +27,23 @@ std::vector<std::uint8_t> fileBytes(const std::string& path)
     return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-class JpegRows final : public FrameRowReader {
+// Rows from one of the row decoders (codecs.hpp), errors attributed to the file.
+template <typename Decoder>
+class DecoderRows final : public FrameRowReader {
 public:
-    JpegRows(std::string path, std::unique_ptr<detail::JpegScanlineReader> jpeg) : m_path(std::move(path)), m_jpeg(std::move(jpeg)) {}
-    int widthPx() const override { return m_jpeg->width(); }
-    int heightPx() const override { return m_jpeg->height(); }
-    int channels() const override { return m_jpeg->channels(); }
-    RowSampleType sampleType() const override { return RowSampleType::U8; }
+    DecoderRows(std::string path, std::unique_ptr<Decoder> decoder, RowSampleType type)
+        : m_path(std::move(path)), m_decoder(std::move(decoder)), m_type(type)
+    {
+    }
+    int widthPx() const override { return m_decoder->width(); }
+    int heightPx() const override { return m_decoder->height(); }
+    int channels() const override { return m_decoder->channels(); }
+    RowSampleType sampleType() const override { return m_type; }
     const std::string& path() const override { return m_path; }
     void restart() override
     {
         try {
-            m_jpeg->restart();
+            m_decoder->restart();
         } catch (const Error& e) {
             throw e.withFile(m_path);
         }
@@ -45,7 +51,7 @@ public:
     void readRow(void* dst) override
     {
         try {
-            m_jpeg->readRow(static_cast<std::uint8_t*>(dst));
+            m_decoder->readRow(dst);
         } catch (const Error& e) {
             throw e.withFile(m_path);
         }
@@ -53,7 +59,8 @@ public:
 
 private:
     std::string m_path;
-    std::unique_ptr<detail::JpegScanlineReader> m_jpeg;
+    std::unique_ptr<Decoder> m_decoder;
+    RowSampleType m_type;
 };
 
 // Rows of a decoded frame parked in an unnamed temporary file (deleted when closed).
@@ -100,37 +107,74 @@ private:
     std::size_t m_rowBytes = 0;
 };
 
-// A JPEG read by scanlines gives exactly readImage's pixels only when readImage would do nothing
-// after decoding: no rotation, no colour conversion (the same decision colour management makes).
-bool jpegReadsAsStored(const std::vector<std::uint8_t>& bytes, const detail::ExifFields& exif, int channels, const ReadOptions& options)
+// Rows decoded as stored are readImage's pixels only when readImage would do nothing after
+// decoding: no rotation, no colour conversion (the decision colour management itself makes).
+bool readsAsStored(detail::FileColour tags, const detail::ExifFields& exif, int channels, const ReadOptions& options)
 {
     if (options.readExif && exif.orientation != 1) return false;
     if (!options.manageColour) return true;
-    detail::FileColour tags = detail::readFileColour(FileFormat::Jpeg, bytes.data(), bytes.size());
     tags.exifAdobeRgb = exif.adobeRgb;
     return detail::integerSamplesReadAsStored(tags, channels, options.workingPrimaries);
+}
+
+template <typename Decoder>
+std::unique_ptr<Decoder> opened(const std::string& path, std::function<std::unique_ptr<Decoder>()> open)
+{
+    try {
+        return open();
+    } catch (const Error& e) {
+        throw e.withFile(path);
+    }
+}
+
+// The file's rows straight from its decoder, or nothing when it must be read whole. No pixel
+// limit here: nothing is allocated per image.
+std::unique_ptr<FrameRowReader> streamedRows(const std::string& path, const ReadOptions& options, FrameRowsInfo& info)
+{
+    const FileFormat format = formatFromContent(path);
+    if (format == FileFormat::Jpeg) {
+        std::vector<std::uint8_t> bytes = fileBytes(path);
+        auto jpeg = opened<detail::JpegScanlineReader>(path, [&] { return std::make_unique<detail::JpegScanlineReader>(bytes); });
+        const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
+        if (jpeg->progressive() || !readsAsStored(detail::readFileColour(format, bytes.data(), bytes.size()), exif, jpeg->channels(), options))
+            return nullptr;
+        info.exif = exif.exposure;
+        return std::make_unique<DecoderRows<detail::JpegScanlineReader>>(path, std::move(jpeg), RowSampleType::U8);
+    }
+    if (format == FileFormat::Png) {
+        std::vector<std::uint8_t> bytes = fileBytes(path);
+        auto png = opened<detail::PngScanlineReader>(path, [&] { return std::make_unique<detail::PngScanlineReader>(bytes); });
+        const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
+        if (!png->streamable() || !readsAsStored(detail::readFileColour(format, bytes.data(), bytes.size()), exif, png->channels(), options))
+            return nullptr;
+        info.exif = exif.exposure;
+        const RowSampleType type = png->bitDepth() == 16 ? RowSampleType::U16 : RowSampleType::U8;
+        return std::make_unique<DecoderRows<detail::PngScanlineReader>>(path, std::move(png), type);
+    }
+    if (format == FileFormat::Tiff) {
+        auto tiff = opened<detail::TiffScanlineReader>(path, [&] { return std::make_unique<detail::TiffScanlineReader>(path); });
+        if (!tiff->streamable()) return nullptr;
+        detail::FileColour tags;
+        tags.icc = tiff->iccProfile();
+        const detail::ExifFields exif = detail::readExifFieldsOfFile(path);
+        if (!readsAsStored(tags, exif, tiff->channels(), options)) return nullptr;
+        info.exif = exif.exposure;
+        const RowSampleType type = tiff->bitDepth() == 16 ? RowSampleType::U16 : RowSampleType::U8;
+        return std::make_unique<DecoderRows<detail::TiffScanlineReader>>(path, std::move(tiff), type);
+    }
+    return nullptr;
 }
 
 } // namespace
 
 std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const ReadOptions& options, RowPurpose purpose, FrameRowsInfo* info)
 {
-    if (formatFromContent(path) == FileFormat::Jpeg) {
-        std::vector<std::uint8_t> bytes = fileBytes(path);
-        std::unique_ptr<detail::JpegScanlineReader> jpeg;
-        try {
-            jpeg = std::make_unique<detail::JpegScanlineReader>(bytes);
-        } catch (const Error& e) {
-            throw e.withFile(path);
-        }
-        const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
-        if (jpegReadsAsStored(bytes, exif, jpeg->channels(), options)) {
-            // No pixel limit here: nothing is allocated per image (libjpeg's own limit, 65500 px a side, applies).
-            if (!jpeg->progressive()) {
-                if (info) *info = {RowReadMode::Scanlines, options.readExif ? exif.exposure : ExifExposure{}, ColourEncoding::Srgb};
-                return std::make_unique<JpegRows>(path, std::move(jpeg));
-            }
-        }
+    FrameRowsInfo streamed;
+    streamed.mode = RowReadMode::Scanlines;
+    if (std::unique_ptr<FrameRowReader> rows = streamedRows(path, options, streamed)) {
+        if (!options.readExif) streamed.exif = {};
+        if (info) *info = streamed;
+        return rows;
     }
     const LoadedImage loaded = readImage(path, options);
     const bool toDisplay = purpose == RowPurpose::Fusion && loaded.pixels.encoding() == ColourEncoding::Linear;

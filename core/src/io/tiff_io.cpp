@@ -98,6 +98,53 @@ SampleImage readScanlines(TIFF* tif, int w, int h, int stored, ColourEncoding en
 
 } // namespace
 
+TiffScanlineReader::TiffScanlineReader(const std::string& path)
+{
+    installHandlers();
+    t_tiffError.clear();
+    m_tif = TIFFOpen(path.c_str(), "r");
+    if (!m_tif) throw Error("corrupt TIFF header" + (t_tiffError.empty() ? std::string() : " (" + t_tiffError + ")"));
+    TIFF* tif = static_cast<TIFF*>(m_tif);
+    std::uint32_t w = 0, h = 0;
+    std::uint16_t spp = 1, bps = 8, format = SAMPLEFORMAT_UINT, planar = PLANARCONFIG_CONTIG, photometric = PHOTOMETRIC_RGB,
+                  orientation = ORIENTATION_TOPLEFT;
+    TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &w);
+    TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &h);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &bps);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLEFORMAT, &format);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_PLANARCONFIG, &planar);
+    TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &photometric);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_ORIENTATION, &orientation);
+    std::uint32_t length = 0;
+    void* profile = nullptr;
+    if (TIFFGetField(tif, TIFFTAG_ICCPROFILE, &length, &profile) == 1 && profile)
+        m_icc.assign(static_cast<const std::uint8_t*>(profile), static_cast<const std::uint8_t*>(profile) + length);
+    m_width = int(w);
+    m_height = int(h);
+    m_channels = spp;
+    m_bitDepth = bps;
+    // What decodeTiffDirect would return unchanged: 8/16-bit integers, grey, RGB or RGBA, in
+    // strips of contiguous samples, shown as stored.
+    const bool photometricOk = (photometric == PHOTOMETRIC_MINISBLACK && spp == 1) || (photometric == PHOTOMETRIC_RGB && (spp == 3 || spp == 4));
+    m_streamable = photometricOk && planar == PLANARCONFIG_CONTIG && !TIFFIsTiled(tif) && (bps == 8 || bps == 16) &&
+                   format == SAMPLEFORMAT_UINT && orientation == ORIENTATION_TOPLEFT && w > 0 && h > 0;
+}
+
+TiffScanlineReader::~TiffScanlineReader()
+{
+    if (m_tif) TIFFClose(static_cast<TIFF*>(m_tif));
+}
+
+void TiffScanlineReader::readRow(void* dst)
+{
+    if (m_next >= m_height) throw Error("TIFF read past the last row");
+    t_tiffError.clear();
+    if (TIFFReadScanline(static_cast<TIFF*>(m_tif), dst, std::uint32_t(m_next), 0) < 0)
+        throw Error("corrupt TIFF data at row " + std::to_string(m_next) + (t_tiffError.empty() ? "" : " (" + t_tiffError + ")"));
+    ++m_next;
+}
+
 std::optional<SampleImage> decodeTiffDirect(const std::uint8_t* data, std::size_t size)
 {
     installHandlers();
