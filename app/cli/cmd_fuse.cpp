@@ -7,6 +7,7 @@
 #include "output_options.hpp"
 #include "stack_options.hpp"
 
+#include "fuselab/banded_fusion.hpp"
 #include "fuselab/colour.hpp"
 #include "fuselab/deghost_params.hpp"
 #include "fuselab/error.hpp"

@@ -13,31 +13,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 namespace fuselab::cli {
-
-std::size_t defaultMemoryBudgetBytes()
-{
-    std::ifstream meminfo("/proc/meminfo");
-    std::string line;
-    std::size_t availableKiB = 0;
-    while (std::getline(meminfo, line))
-        if (line.rfind("MemAvailable:", 0) == 0) std::istringstream(line.substr(13)) >> availableKiB;
-    const std::size_t half = availableKiB * 1024 / 2;
-    return std::max<std::size_t>(half, std::size_t(256) << 20);
-}
-
-std::size_t wholeFusionBytes(int widthPx, int heightPx, int frames, int channels, int bytesPerSample)
-{
-    const double pixels = double(widthPx) * double(heightPx);
-    const int planes = channels >= 3 ? 3 : 1;
-    // Frames as stored; 16-bit weights; 16-bit level 1 (a quarter); float output and coarse levels.
-    const double perPixel = frames * (channels * bytesPerSample + 2.0 + planes * 2.0 / 4.0) + planes * 4.0 * (1.0 + 1.0 / 3.0);
-    return std::size_t(pixels * perPixel);
-}
 
 std::vector<std::string> expandStackInputs(const std::vector<std::string>& inputs)
 {
@@ -59,24 +37,13 @@ int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out)
     const std::vector<std::string> files = expandStackInputs(request.inputs);
     if (files.size() < 2) throw UsageError("exposure fusion needs at least two images");
     ConsoleProgress progress("fuse", request.quiet);
-    progress.report(0.0, "opening");
     ReadOptions read;
     read.workingPrimaries = out.workingPrimaries();
-    std::vector<std::unique_ptr<FrameRowReader>> readers;
-    std::vector<FrameRowReader*> frames;
-    int scanlines = 0;
-    bool deeper = false;
-    for (const std::string& f : files) {
-        FrameRowsInfo info;
-        readers.push_back(openFrameRows(f, read, RowPurpose::Fusion, &info));
-        frames.push_back(readers.back().get());
-        if (info.mode == RowReadMode::Scanlines) ++scanlines;
-        if (readers.back()->sampleType() != RowSampleType::U8) deeper = true;
-        progress.checkCancelled();
-    }
-    out.followInputs(deeper);
+    ProgressSpan opening(progress, 0.0, 0.02);
+    const OpenedFrames frames = openFramesAsRows(files, read, RowPurpose::Fusion, opening);
+    out.followInputs(frames.anyDeeperThan8Bits());
     out.metadataFrom = files[files.size() / 2]; // camera, lens, date, place: a middle frame of the bracket
-    const FrameRowReader& first = *frames.front();
+    const FrameRowReader& first = *frames.readers.front();
     const int planes = first.channels() >= 3 ? 3 : 1;
     BandedFusionOptions options;
     options.memoryBudgetBytes = request.budgetBytes;
@@ -85,12 +52,9 @@ int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out)
     case FusedSampleTypeChoice::U16: options.outputType = FusedSampleType::U16; break;
     case FusedSampleTypeChoice::Float: options.outputType = FusedSampleType::Float; break;
     }
-    const WriteOptions write = out.toWriteOptions();
-    ImageRowFile file(request.output, first.widthPx(), first.heightPx(), planes, options.outputType, write);
-    ProgressSpan fusing(progress, 0.0, 0.98);
-    const BandedFusionPlan plan = fuseMertensBanded(frames, mertensParamsFromValues(request.values), options, file, fusing);
-    progress.report(0.98, "writing");
-    file.commit();
+    ProgressSpan fusing(progress, 0.02, 0.99);
+    const BandedFusionPlan plan = fuseFramesToFile(frames, mertensParamsFromValues(request.values), options, request.output, out.toWriteOptions(), fusing);
+    const int scanlines = frames.scanlineCount();
 
     Sidecar sidecar;
     sidecar.operators.push_back({request.op->info().id, request.op->info().version, request.values});

@@ -13,15 +13,6 @@
 
 namespace fuselab::cli {
 
-/// Half of the memory the kernel reports available (MemAvailable), at least 256 MiB: the
-/// default budget of a fusion.
-std::size_t defaultMemoryBudgetBytes();
-
-/// What the whole-image Mertens engine holds at its peak for these frames (measured: 34 bytes
-/// per output pixel for four 8-bit RGB frames of 108 MP): the frames, their 16-bit weights and
-/// level-1 images, the output and the coarse levels.
-std::size_t wholeFusionBytes(int widthPx, int heightPx, int frames, int channels, int bytesPerSample);
-
 struct BandedFuseRequest {
     std::vector<std::string> inputs; ///< files or folders, as typed
     std::string output;              ///< .tif/.tiff

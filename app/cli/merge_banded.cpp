@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <optional>
 
 namespace fuselab::cli {
 namespace {
@@ -46,23 +47,21 @@ OrderedFrames openOrdered(const BandedMergeRequest& request, const ReadOptions& 
         throw Error("--ev lists " + std::to_string(evs.size()) + " values for " + std::to_string(files.size()) + " images");
     if (!request.timesS.empty() && request.timesS.size() != files.size())
         throw Error("--times lists " + std::to_string(request.timesS.size()) + " values for " + std::to_string(files.size()) + " images");
-    OrderedFrames opened;
+    NullProgress quiet;
+    OpenedFrames opened = openFramesAsRows(files, read, RowPurpose::Merge, quiet);
     std::vector<std::optional<double>> stops(files.size());
     for (std::size_t i = 0; i < files.size(); ++i) {
-        FrameRowsInfo info;
-        opened.readers.push_back(openFrameRows(files[i], read, RowPurpose::Merge, &info));
-        if (info.mode == RowReadMode::Scanlines) ++opened.scanlines;
         if (!evs.empty()) stops[i] = evs[i];
         else if (!request.timesS.empty()) {
             if (!(request.timesS[i] > 0.0)) throw Error(files[i], "exposure time must be positive");
             stops[i] = std::log2(request.timesS[i]);
         } else {
-            stops[i] = exposureFromExif(info.exif).stops;
+            stops[i] = exposureFromExif(opened.info[i].exif).stops;
         }
         if (!stops[i])
             throw Error(files[i], "no exposure data (no EXIF exposure time); radiance merge needs it: "
                                   "give --ev LIST (stops, +1 = twice the light) or --times LIST (seconds)");
-        const FrameRowReader& f = *opened.readers.back();
+        const FrameRowReader& f = *opened.readers[i];
         const FrameRowReader& first = *opened.readers.front();
         if (f.widthPx() != first.widthPx() || f.heightPx() != first.heightPx() || f.channels() != first.channels())
             throw Error(files[i], "differs from the first frame (" + files.front() + ") in size or channels");
@@ -71,7 +70,7 @@ OrderedFrames openOrdered(const BandedMergeRequest& request, const ReadOptions& 
     std::iota(order.begin(), order.end(), std::size_t(0));
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return *stops[a] < *stops[b]; });
     OrderedFrames sorted;
-    sorted.scanlines = opened.scanlines;
+    sorted.scanlines = opened.scanlineCount();
     for (std::size_t i : order) {
         sorted.files.push_back(files[i]);
         sorted.readers.push_back(std::move(opened.readers[i]));

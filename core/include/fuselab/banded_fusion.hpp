@@ -44,6 +44,15 @@ BandedFusionPlan planBandedFusion(int widthPx, int heightPx, int frames, int cha
 BandedFusionPlan fuseMertensBanded(const std::vector<FrameRowReader*>& frames, const MertensParams& params,
                                    const BandedFusionOptions& options, FusedRowWriter& out, ProgressSink& progress);
 
+/// Half of the memory the kernel reports available (MemAvailable), at least 256 MiB: the default
+/// budget of a fusion or merge that may run in bands.
+std::size_t defaultMemoryBudgetBytes();
+
+/// What the whole-image Mertens engine holds at its peak for these frames (measured: 34 bytes per
+/// output pixel for four 8-bit RGB frames of 108 MP): the frames, their 16-bit weights and level-1
+/// images, the output and the coarse levels.
+std::size_t wholeFusionBytes(int widthPx, int heightPx, int frames, int channels, int bytesPerSample);
+
 /// Rows of a decoded image (a file that cannot be read in parts, and the tests). Shares pixels.
 std::unique_ptr<FrameRowReader> frameRowsOf(const SampleImage& image, std::string path);
 

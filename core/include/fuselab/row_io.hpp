@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace fuselab {
 
@@ -55,5 +56,23 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m;
 };
+
+/// Frames opened as rows, in the order given.
+struct OpenedFrames {
+    std::vector<std::string> files;
+    std::vector<std::unique_ptr<FrameRowReader>> readers;
+    std::vector<FrameRowsInfo> info;
+    std::vector<FrameRowReader*> pointers() const;
+    /// Frames decoded row by row (the others were read whole once).
+    int scanlineCount() const;
+    bool anyDeeperThan8Bits() const;
+};
+/// openFrameRows for every file (progress per file, cancel between files).
+OpenedFrames openFramesAsRows(const std::vector<std::string>& files, const ReadOptions& options, RowPurpose purpose, ProgressSink& progress);
+
+/// fuseMertensBanded of the frames into `output` (ImageRowFile: TIFF or float EXR), committed when
+/// every row is written; an existing file there is untouched on any error or cancel.
+BandedFusionPlan fuseFramesToFile(const OpenedFrames& frames, const MertensParams& params, const BandedFusionOptions& options,
+                                  const std::string& output, const WriteOptions& write, ProgressSink& progress);
 
 } // namespace fuselab

@@ -9,8 +9,30 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 namespace fuselab {
+
+std::size_t defaultMemoryBudgetBytes()
+{
+    std::ifstream meminfo("/proc/meminfo");
+    std::string line;
+    std::size_t availableKiB = 0;
+    while (std::getline(meminfo, line))
+        if (line.rfind("MemAvailable:", 0) == 0) std::istringstream(line.substr(13)) >> availableKiB;
+    return std::max<std::size_t>(availableKiB * 1024 / 2, std::size_t(256) << 20);
+}
+
+std::size_t wholeFusionBytes(int widthPx, int heightPx, int frames, int channels, int bytesPerSample)
+{
+    const double pixels = double(widthPx) * double(heightPx);
+    const int planes = channels >= 3 ? 3 : 1;
+    // Frames as stored; 16-bit weights; 16-bit level 1 (a quarter); float output and coarse levels.
+    const double perPixel = frames * (channels * bytesPerSample + 2.0 + planes * 2.0 / 4.0) + planes * 4.0 * (1.0 + 1.0 / 3.0);
+    return std::size_t(pixels * perPixel);
+}
 
 namespace {
 

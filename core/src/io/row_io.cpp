@@ -11,6 +11,7 @@
 #include "fuselab/error.hpp"
 #include "fuselab/version.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -134,19 +135,19 @@ std::unique_ptr<FrameRowReader> streamedRows(const std::string& path, const Read
     const FileFormat format = formatFromContent(path);
     if (format == FileFormat::Jpeg) {
         std::vector<std::uint8_t> bytes = fileBytes(path);
-        auto jpeg = opened<detail::JpegScanlineReader>(path, [&] { return std::make_unique<detail::JpegScanlineReader>(bytes); });
         const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
-        if (jpeg->progressive() || !readsAsStored(detail::readFileColour(format, bytes.data(), bytes.size()), exif, jpeg->channels(), options))
-            return nullptr;
+        const detail::FileColour tags = detail::readFileColour(format, bytes.data(), bytes.size());
+        auto jpeg = opened<detail::JpegScanlineReader>(path, [&] { return std::make_unique<detail::JpegScanlineReader>(std::move(bytes)); });
+        if (jpeg->progressive() || !readsAsStored(tags, exif, jpeg->channels(), options)) return nullptr;
         info.exif = exif.exposure;
         return std::make_unique<DecoderRows<detail::JpegScanlineReader>>(path, std::move(jpeg), RowSampleType::U8);
     }
     if (format == FileFormat::Png) {
         std::vector<std::uint8_t> bytes = fileBytes(path);
-        auto png = opened<detail::PngScanlineReader>(path, [&] { return std::make_unique<detail::PngScanlineReader>(bytes); });
         const detail::ExifFields exif = detail::readExifFields(bytes.data(), bytes.size());
-        if (!png->streamable() || !readsAsStored(detail::readFileColour(format, bytes.data(), bytes.size()), exif, png->channels(), options))
-            return nullptr;
+        const detail::FileColour tags = detail::readFileColour(format, bytes.data(), bytes.size());
+        auto png = opened<detail::PngScanlineReader>(path, [&] { return std::make_unique<detail::PngScanlineReader>(std::move(bytes)); });
+        if (!png->streamable() || !readsAsStored(tags, exif, png->channels(), options)) return nullptr;
         info.exif = exif.exposure;
         const RowSampleType type = png->bitDepth() == 16 ? RowSampleType::U16 : RowSampleType::U8;
         return std::make_unique<DecoderRows<detail::PngScanlineReader>>(path, std::move(png), type);
@@ -266,6 +267,51 @@ void ImageRowFile::commit()
         throw e.withFile(m->file.targetPath());
     }
     m->file.commit();
+}
+
+std::vector<FrameRowReader*> OpenedFrames::pointers() const
+{
+    std::vector<FrameRowReader*> out;
+    for (const auto& r : readers) out.push_back(r.get());
+    return out;
+}
+
+int OpenedFrames::scanlineCount() const
+{
+    return int(std::count_if(info.begin(), info.end(), [](const FrameRowsInfo& i) { return i.mode == RowReadMode::Scanlines; }));
+}
+
+bool OpenedFrames::anyDeeperThan8Bits() const
+{
+    return std::any_of(readers.begin(), readers.end(), [](const auto& r) { return r->sampleType() != RowSampleType::U8; });
+}
+
+OpenedFrames openFramesAsRows(const std::vector<std::string>& files, const ReadOptions& options, RowPurpose purpose, ProgressSink& progress)
+{
+    OpenedFrames frames;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        progress.checkCancelled();
+        progress.report(double(i) / double(files.size()), "opening");
+        FrameRowsInfo info;
+        frames.readers.push_back(openFrameRows(files[i], options, purpose, &info));
+        frames.files.push_back(files[i]);
+        frames.info.push_back(info);
+    }
+    return frames;
+}
+
+BandedFusionPlan fuseFramesToFile(const OpenedFrames& frames, const MertensParams& params, const BandedFusionOptions& options,
+                                  const std::string& output, const WriteOptions& write, ProgressSink& progress)
+{
+    if (frames.readers.empty()) throw Error("exposure fusion needs at least one frame");
+    const FrameRowReader& first = *frames.readers.front();
+    const int planes = first.channels() >= 3 ? 3 : 1;
+    ImageRowFile file(output, first.widthPx(), first.heightPx(), planes, options.outputType, write);
+    ProgressSpan fusing(progress, 0.0, 0.99);
+    const BandedFusionPlan plan = fuseMertensBanded(frames.pointers(), params, options, file, fusing);
+    progress.report(0.99, "writing");
+    file.commit();
+    return plan;
 }
 
 } // namespace fuselab
