@@ -1,6 +1,9 @@
 #include "exporter.hpp"
 
+#include "fuselab/banded_fusion.hpp"
 #include "fuselab/colour.hpp"
+#include "fuselab/fusion_operators.hpp"
+#include "fuselab/row_io.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/parallel.hpp"
@@ -127,6 +130,49 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
     }
     writeImage(path, image, options);
     writeSidecar(path, sidecar);
+}
+
+void exportInBands(const SessionState& session, const OperatorRegistry& registry, const std::vector<std::string>& files, const QString& path,
+                   const ExportChoice& choice, ProgressSink& progress)
+{
+    const std::string out = path.toStdString();
+    const std::string tooLarge = "this stack is too large to hold whole, so its full-size export runs in row bands";
+    if (session.mode != PipelineMode::Fusion)
+        throw Error(out, tooLarge + ", which HDR mode cannot (export from fusion mode, or merge it with `fuselab-cli merge --memory-mb`)");
+    const Operator& fusion = registry.get(session.fusionId);
+    const ParamValues values = session.valuesFor(fusion);
+    const BandedFusionRecipe recipe = bandedFusionRecipe(fusion.info().id, values, !session.alignId.empty());
+    if (!recipe.possible) throw Error(out, tooLarge + ", and " + recipe.whyNot);
+    if (choice.format != ExportFormat::Tiff8 && choice.format != ExportFormat::Tiff16)
+        throw Error(out, tooLarge + " to TIFF: choose TIFF, 8-bit or 16-bit");
+    if (choice.outputPrimaries != RgbPrimaries::Rec709) throw Error(out, tooLarge + " in the working space (sRGB / Rec. 709)");
+    if (files.size() < 2) throw Error("the stack needs at least two included images");
+    ProgressSpan opening(progress, 0.0, 0.02);
+    const OpenedFrames frames = openFramesAsRows(files, ReadOptions{}, RowPurpose::Fusion, opening);
+    BandedFusionOptions options;
+    options.memoryBudgetBytes = defaultMemoryBudgetBytes();
+    options.outputType = choice.format == ExportFormat::Tiff16 ? FusedSampleType::U16 : FusedSampleType::U8;
+    WriteOptions write;
+    write.bitDepth = choice.format == ExportFormat::Tiff16 ? 16 : 8;
+    write.metadataFrom = files[files.size() / 2];
+    ProgressSpan fusing(progress, 0.02, 1.0);
+    const BandedFusionPlan plan = fuseFramesToFile(frames, recipe.params, options, out, write, fusing);
+
+    Sidecar sidecar;
+    sidecar.command = "fuselab (GUI export)";
+    sidecar.operators.push_back({fusion.info().id, fusion.info().version, values});
+    sidecar.inputFiles = files;
+    sidecar.notes["result"] = fusion.info().name;
+    sidecar.notes["fusion"] = "in row bands within " + std::to_string(options.memoryBudgetBytes >> 20) +
+                              " MiB (half of the available memory); equal to the whole-image fusion";
+    sidecar.notes["encoding"] = "srgb";
+    sidecar.numbers["pyramid_levels"] = plan.levels;
+    sidecar.numbers["bands"] = plan.bands;
+    sidecar.outputWidth = frames.readers.front()->widthPx();
+    sidecar.outputHeight = frames.readers.front()->heightPx();
+    sidecar.outputChannels = frames.readers.front()->channels() >= 3 ? 3 : 1;
+    sidecar.outputBitDepth = write.bitDepth;
+    writeSidecar(out, sidecar);
 }
 
 } // namespace fuselab::ui

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "pipeline.hpp"
+#include "session.hpp"
 
 #include "fuselab/colour_space.hpp"
 
@@ -33,6 +34,13 @@ bool exportTakesColourSpace(ExportFormat format);
 QStringList exportFormatNames();           ///< in ExportFormat order, for a combo box
 QString exportExtension(ExportFormat format); ///< ".exr", ".png", …
 ExportFormat exportFormatFromName(const QString& name);
+
+/// The full-size export of a stack too large to hold whole (Workspace::isLargeStack): the session's
+/// fusion run in row bands from `files` (the included frames' files, in the pipeline's order) to
+/// a TIFF, with its sidecar. Throws fuselab::Error naming the file and why when the session or the
+/// format cannot be exported that way, and fuselab::Cancelled.
+void exportInBands(const SessionState& session, const OperatorRegistry& registry, const std::vector<std::string>& files, const QString& path,
+                   const ExportChoice& choice, ProgressSink& progress);
 
 /// Writes `result` to `path` (extension must fit the format) and `<path>.json`. Throws
 /// fuselab::Error naming the file and the problem (permission, full disk, bad extension).

@@ -1,5 +1,7 @@
 #include "main_window.hpp"
 
+#include <QEventLoop>
+
 #include "charts_panel.hpp"
 #include "evaluation_dialog.hpp"
 #include "events_panel.hpp"
@@ -104,28 +106,38 @@ MainWindow::MainWindow(const OperatorRegistry& registry, QWidget* parent)
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
     connect(m_viewer, &ImageViewer::pixelInfo, m_readout, &QLabel::setText);
-    connect(m_cancel, &QToolButton::clicked, this, [this] { m_ws->cancelFull(); });
+    connect(m_cancel, &QToolButton::clicked, this, [this] {
+        m_ws->cancelFull();
+        m_ws->jobs()->cancel(QStringLiteral("export"));
+    });
+    // A stack too large to hold whole says so for as long as it is open.
+    m_largeStack = new QLabel(this);
+    m_largeStack->setObjectName(QStringLiteral("largeStackNote"));
+    m_largeStack->hide();
+    statusBar()->addPermanentWidget(m_largeStack);
 
     buildDocks();
     buildActions();
 
     JobRunner* jobs = m_ws->jobs();
-    connect(jobs, &JobRunner::progress, this, [this](const QString& channel, double f, const QString& stage) {
-        if (channel != QLatin1String("full")) return;
+    // Full resolution and a large stack's banded export show their progress and can be cancelled.
+    const auto showsProgress = [](const QString& channel) { return channel == QLatin1String("full") || channel == QLatin1String("export"); };
+    connect(jobs, &JobRunner::progress, this, [this, showsProgress](const QString& channel, double f, const QString& stage) {
+        if (!showsProgress(channel)) return;
         m_progress->show();
         m_cancel->show();
         m_progress->setValue(int(f * 1000));
         m_progress->setToolTip(stage);
     });
-    connect(jobs, &JobRunner::started, this, [this](const QString& channel) {
-        if (channel == QLatin1String("full")) {
+    connect(jobs, &JobRunner::started, this, [this, showsProgress](const QString& channel) {
+        if (showsProgress(channel)) {
             m_progress->setValue(0);
             m_progress->show();
             m_cancel->show();
         }
     });
-    connect(jobs, &JobRunner::finished, this, [this](const QString& channel, bool) {
-        if (channel == QLatin1String("full")) {
+    connect(jobs, &JobRunner::finished, this, [this, showsProgress](const QString& channel, bool) {
+        if (showsProgress(channel)) {
             m_progress->hide();
             m_cancel->hide();
         }
@@ -155,6 +167,13 @@ MainWindow::MainWindow(const OperatorRegistry& registry, QWidget* parent)
     connect(m_ws.get(), &Workspace::fullReady, this, [this] { m_loadProblems.clear(); });
     connect(m_ws.get(), &Workspace::stackChanged, this, [this] {
         if (m_loadProblems.isEmpty()) m_banner->hide();
+        m_largeStack->setVisible(m_ws->isLargeStack());
+        if (m_ws->isLargeStack())
+            m_largeStack->setText(tr("Full size %1×%2, too large to hold whole: shown at %3×%4; Export writes the full size as TIFF in bands")
+                                      .arg(m_ws->largeStackWidthPx())
+                                      .arg(m_ws->largeStackHeightPx())
+                                      .arg(m_ws->loadedStack().width())
+                                      .arg(m_ws->loadedStack().height()));
         if (!m_ws->session().syntheticSample) {
             QStringList paths;
             for (const SessionFrame& f : m_ws->session().frames) paths << f.path;
@@ -777,6 +796,7 @@ bool MainWindow::loadSession(const QString& path)
 
 bool MainWindow::exportTo(const QString& path, const QString& formatName, int jpegQuality, RgbPrimaries outputPrimaries)
 {
+    if (m_ws->isLargeStack()) return exportLargeStack(path, formatName, outputPrimaries);
     if (!m_ws->fullIsCurrent()) {
         m_ws->computeFullNow();
         m_ws->jobs()->waitForIdle();
@@ -800,6 +820,35 @@ bool MainWindow::exportTo(const QString& path, const QString& formatName, int jp
         showProblem(QString::fromStdString(e.what()));
         return false;
     }
+}
+
+// A stack opened on its proxy alone: the full size is fused in bands from the files, as a job
+// (progress and cancel in the status bar like any other), and waited for.
+bool MainWindow::exportLargeStack(const QString& path, const QString& formatName, RgbPrimaries outputPrimaries)
+{
+    ExportChoice choice;
+    choice.format = exportFormatFromName(formatName);
+    choice.outputPrimaries = outputPrimaries;
+    const SessionState session = m_ws->session();
+    const std::vector<std::string> files = m_ws->includedFiles();
+    const OperatorRegistry& registry = m_ws->registry();
+    auto problem = std::make_shared<QString>();
+    bool done = false;
+    QEventLoop wait; // the GUI stays live: progress, and Cancel (Esc) stops the export
+    const QMetaObject::Connection ended = connect(m_ws->jobs(), &JobRunner::finished, &wait, [&wait](const QString& channel, bool) {
+        if (channel == QLatin1String("export")) wait.quit();
+    });
+    m_ws->jobs()->start(
+        QStringLiteral("export"), [=](ProgressSink& progress) { exportInBands(session, registry, files, path, choice, progress); },
+        [&done] { done = true; }, [problem](const QString& message) { *problem = message; });
+    wait.exec();
+    disconnect(ended);
+    m_ws->jobs()->waitForIdle();
+    if (!done) {
+        showProblem(problem->isEmpty() ? tr("%1: the export was cancelled").arg(path) : *problem);
+        return false;
+    }
+    return true;
 }
 
 void MainWindow::rememberRecent(const QStringList& paths)

@@ -74,6 +74,7 @@ public:
     /// Exports the full-resolution result (computing it first if needed); false on failure,
     /// with the reason in lastProblem().
     bool exportTo(const QString& path, const QString& formatName, int jpegQuality = 95, RgbPrimaries outputPrimaries = RgbPrimaries::Rec709);
+
     void applyStartupRequest(const StartupRequest& request);
 
 protected:
@@ -94,6 +95,7 @@ private:
     void buildActions();
     void buildDocks();
     void showProblem(const QString& text);
+    bool exportLargeStack(const QString& path, const QString& formatName, RgbPrimaries outputPrimaries);
     void refreshDisplay();
     void refreshOverlay();
     void onResult();
@@ -115,6 +117,7 @@ private:
     AttributionPanel* m_attribution = nullptr;
     QLabel* m_readout = nullptr;
     QLabel* m_banner = nullptr;
+    QLabel* m_largeStack = nullptr;
     QProgressBar* m_progress = nullptr;
     QToolButton* m_cancel = nullptr;
     QSlider* m_viewExposure = nullptr;

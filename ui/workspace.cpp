@@ -1,5 +1,7 @@
 #include "workspace.hpp"
 
+#include "fuselab/banded_fusion.hpp"
+
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
@@ -57,7 +59,23 @@ struct LoadOutcome {
     ExposureStack proxy;
     std::vector<SessionFrame> frames;
     QStringList problems;
+    bool large = false; ///< frames kept at proxy size only (too large to hold whole)
+    int widthPx = 0, heightPx = 0;
 };
+
+// What fusing these files whole would hold at its peak (from their headers; 0 when none reads).
+std::size_t wholeBytesOf(const std::vector<std::string>& files)
+{
+    for (const std::string& f : files) {
+        try {
+            const ImageHeader h = probeImage(f);
+            return wholeFusionBytes(h.width, h.height, int(files.size()), h.channels, std::max(1, h.bitDepth / 8));
+        } catch (const Error&) {
+            // the reading below names the problem
+        }
+    }
+    return 0;
+}
 
 } // namespace
 
@@ -87,10 +105,18 @@ std::shared_ptr<const PipelineResult> Workspace::currentResult() const
     return fullIsCurrent() ? m_full : (m_preview ? m_preview : m_full);
 }
 
-void Workspace::adoptLoadedStack(ExposureStack stack, std::vector<SessionFrame> frames, bool synthetic)
+std::vector<std::string> Workspace::includedFiles() const
+{
+    std::vector<std::string> files;
+    for (const StackFrame& f : includedStack().frames) files.push_back(f.path);
+    return files;
+}
+
+void Workspace::adoptLoadedStack(ExposureStack stack, std::vector<SessionFrame> frames, bool synthetic, LargeStack large)
 {
     m_jobs.cancel(QStringLiteral("preview"));
     m_jobs.cancel(QStringLiteral("full"));
+    m_large = large;
     m_stack = std::move(stack);
     m_proxy = makeProxyStack(m_stack, m_proxyLongSide);
     m_session.frames = std::move(frames);
@@ -123,18 +149,19 @@ void Workspace::loadSample(int widthPx, int heightPx)
         stack.frames.push_back(frame);
         frames.push_back({QString::fromStdString(frame.path), f.stops, true});
     }
-    adoptLoadedStack(std::move(stack), std::move(frames), true);
+    adoptLoadedStack(std::move(stack), std::move(frames), true, LargeStack{});
 }
 
 void Workspace::openPaths(const QStringList& paths)
 {
     auto outcome = std::make_shared<LoadOutcome>();
     const int longSide = m_proxyLongSide;
+    const std::size_t threshold = m_largeThresholdBytes > 0 ? m_largeThresholdBytes : defaultMemoryBudgetBytes();
     std::vector<std::string> inputs;
     for (const QString& p : paths) inputs.push_back(p.toStdString());
     m_jobs.start(
         QStringLiteral("load"),
-        [outcome, inputs, longSide](ProgressSink& progress) {
+        [outcome, inputs, longSide, threshold](ProgressSink& progress) {
             std::vector<std::string> files;
             std::map<std::string, double> typed;
             for (const std::string& p : inputs) {
@@ -153,13 +180,23 @@ void Workspace::openPaths(const QStringList& paths)
                     files.push_back(p);
                 }
             }
+            // Too large to hold whole: each frame shrinks to its proxy as soon as it is read.
+            outcome->large = wholeBytesOf(files) > threshold;
             std::vector<StackFrame> ok;
             for (std::size_t i = 0; i < files.size(); ++i) {
                 progress.checkCancelled();
                 progress.report(double(i) / double(std::max<std::size_t>(files.size(), 1)), "reading");
                 try {
                     std::vector<std::string> warnings;
-                    ok.push_back(toStackFrame(files[i], readImage(files[i]), warnings));
+                    StackFrame frame = toStackFrame(files[i], readImage(files[i]), warnings);
+                    if (outcome->large) {
+                        outcome->widthPx = frame.pixels.width();
+                        outcome->heightPx = frame.pixels.height();
+                        ExposureStack one;
+                        one.frames.push_back(std::move(frame));
+                        frame = makeProxyStack(one, longSide).frames.front();
+                    }
+                    ok.push_back(std::move(frame));
                     for (const std::string& w : warnings) outcome->problems.append(QString::fromStdString(w));
                 } catch (const Error& e) {
                     outcome->problems.append(QString::fromStdString(e.what()));
@@ -201,7 +238,9 @@ void Workspace::openPaths(const QStringList& paths)
         [this, outcome] {
             if (!outcome->problems.isEmpty()) Q_EMIT loadProblems(outcome->problems);
             if (outcome->stack.frames.empty()) return; // nothing usable: keep what was open
-            adoptLoadedStack(std::move(outcome->stack), std::move(outcome->frames), false);
+            LargeStack large;
+            if (outcome->large) large = {true, outcome->widthPx, outcome->heightPx};
+            adoptLoadedStack(std::move(outcome->stack), std::move(outcome->frames), false, large);
         },
         [this](const QString& message) { Q_EMIT loadProblems({message}); });
 }

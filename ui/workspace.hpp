@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 
@@ -40,6 +41,16 @@ public:
     /// The best available result: full resolution when it matches the current settings.
     std::shared_ptr<const PipelineResult> currentResult() const;
     bool fullIsCurrent() const { return m_full && m_fullGeneration == m_generation; }
+
+    /// A stack whose whole-image fusion would need more than the threshold (default: half of the
+    /// available memory) is opened on its proxy alone: every result is at proxy size and the
+    /// full-size export runs in bands from the files (exportInBands).
+    bool isLargeStack() const { return m_large.active; }
+    int largeStackWidthPx() const { return m_large.widthPx; }
+    int largeStackHeightPx() const { return m_large.heightPx; }
+    /// The included frames' files in the pipeline's order (for a large stack's export).
+    std::vector<std::string> includedFiles() const;
+    void setLargeStackThresholdBytes(std::size_t bytes) { m_largeThresholdBytes = bytes; }
 
     /// Proxy long side (px) and the idle time before full resolution starts (ms).
     void setProxyLongSide(int px) { m_proxyLongSide = px; }
@@ -87,7 +98,11 @@ private:
     /// result reaches onResult only if no setting changed meanwhile.
     void runPipelineJob(const QString& channel, const ExposureStack& frames,
                         std::function<void(std::shared_ptr<const PipelineResult>, quint64)> onResult);
-    void adoptLoadedStack(ExposureStack stack, std::vector<SessionFrame> frames, bool synthetic);
+    struct LargeStack {
+        bool active = false;
+        int widthPx = 0, heightPx = 0;
+    };
+    void adoptLoadedStack(ExposureStack stack, std::vector<SessionFrame> frames, bool synthetic, LargeStack large);
 
     const OperatorRegistry& m_registry;
     SessionState m_session;
@@ -102,6 +117,8 @@ private:
     QTimer m_debounce;
     QTimer m_fullDelay;
     int m_proxyLongSide = 1024;
+    LargeStack m_large;
+    std::size_t m_largeThresholdBytes = 0; ///< 0: defaultMemoryBudgetBytes() when a stack opens
 };
 
 } // namespace fuselab::ui

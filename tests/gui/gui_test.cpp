@@ -24,11 +24,14 @@
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/colour.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/mertens.hpp"
+#include "fuselab/stack_io.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/events_sim.hpp"
 #include "fuselab/synthetic.hpp"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QDir>
 #include <QTableWidget>
 #include <QElapsedTimer>
@@ -255,6 +258,60 @@ private Q_SLOTS:
         QVERIFY(!w.exportTo(dir.filePath(QStringLiteral("bad.jpg")), QStringLiteral("PNG, 8-bit")));
         QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("bad.jpg"))));
         QVERIFY(w.lastProblem().contains(QStringLiteral("extension")));
+    }
+
+    void largeStacksOpenOnTheirProxyAndExportFullSizeInBands()
+    {
+        // A stack is "large" when its whole-image fusion would not fit the threshold (half of the
+        // available memory by default; 1 byte here): it opens on its proxy, and Export fuses the
+        // files at full size in bands — the same pixels as the whole-image fusion.
+        QTemporaryDir dir;
+        const Image scene = makeSyntheticScene({"interior", 640, 480, 4});
+        ExposureSimulation sim;
+        sim.stops = {-2.0, 0.0, 2.0};
+        sim.exposureScale = autoExposureScale(scene);
+        QStringList paths;
+        std::vector<std::string> files;
+        for (const SimulatedFrame& f : exposeScene(scene, sim)) {
+            files.push_back(dir.filePath(QStringLiteral("f%1.jpg").arg(paths.size())).toStdString());
+            writeImage(files.back(), f.pixels);
+            paths << QString::fromStdString(files.back());
+        }
+        MainWindow w(m_registry);
+        Workspace& ws = w.workspace();
+        ws.setLargeStackThresholdBytes(1);
+        ws.setProxyLongSide(200);
+        w.openPaths(paths);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.previewResult() != nullptr, 15000);
+        QVERIFY(ws.isLargeStack());
+        QCOMPARE(ws.loadedStack().width(), 200);
+        QCOMPARE(ws.largeStackWidthPx(), 640);
+        const QLabel* note = w.findChild<QLabel*>(QStringLiteral("largeStackNote"));
+        QVERIFY(note && note->text().contains(QStringLiteral("640×480")));
+        // Deghosting (on by default) needs whole frames: the export says so and writes nothing.
+        const QString tif = dir.filePath(QStringLiteral("full.tif"));
+        QVERIFY(!w.exportTo(tif, QStringLiteral("TIFF, 8-bit")));
+        QVERIFY2(w.lastProblem().contains(QStringLiteral("deghosting")), qPrintable(w.lastProblem()));
+        QVERIFY(!QFile::exists(tif));
+        ws.editParameter("mertens", QStringLiteral("deghost"), true, false, false);
+        QVERIFY(!w.exportTo(dir.filePath(QStringLiteral("full.png")), QStringLiteral("PNG, 8-bit")));
+        QVERIFY2(w.lastProblem().contains(QStringLiteral("TIFF")), qPrintable(w.lastProblem()));
+        QVERIFY2(w.exportTo(tif, QStringLiteral("TIFF, 8-bit")), qPrintable(w.lastProblem()));
+        const LoadedImage exported = readImage(tif.toStdString());
+        QCOMPARE(exported.pixels.width(), 640);
+        QCOMPARE(exported.pixels.height(), 480);
+        const LoadedStack whole = loadStack(files, StackLoadOptions{});
+        FusionOptions options;
+        options.outputType = FusedSampleType::U8;
+        NullProgress quiet;
+        const SampleImage expected = fuseMertens(whole.stack, MertensParams{}, options, quiet).fused;
+        int differing = 0;
+        for (int y = 0; y < 480; ++y)
+            for (int i = 0; i < 640 * 3; ++i) differing += exported.pixels.as8()->row(y)[i] != expected.as8()->row(y)[i];
+        QCOMPARE(differing, 0);
+        QFile sidecar(tif + QStringLiteral(".json"));
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        QVERIFY(sidecar.readAll().contains("row bands"));
     }
 
     void sessionSavedAndReopenedGivesTheSameParameters()

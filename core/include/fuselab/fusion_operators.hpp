@@ -5,6 +5,7 @@
 #include "fuselab/mertens.hpp"
 #include "fuselab/params.hpp"
 
+#include <string>
 #include <vector>
 
 namespace fuselab {
@@ -15,5 +16,15 @@ std::vector<ParamSpec> mertensParamSpecs();
 std::vector<ParamSpec> mertensOperatorParamSpecs();
 /// Reads a resolved, validated set of values (see resolveParamValues).
 MertensParams mertensParamsFromValues(const ParamValues& values);
+
+/// Whether a fusion operator's run can be done in row bands from files (banded_fusion.hpp,
+/// row_io.hpp: bounded memory, the same result): `params` when it can, `whyNot` (a phrase that
+/// follows "it cannot be done in bands because …") when it cannot.
+struct BandedFusionRecipe {
+    bool possible = false;
+    MertensParams params;
+    std::string whyNot;
+};
+BandedFusionRecipe bandedFusionRecipe(const std::string& operatorId, const ParamValues& values, bool aligned);
 
 } // namespace fuselab

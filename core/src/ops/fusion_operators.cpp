@@ -65,6 +65,18 @@ MertensParams mertensParamsFromValues(const ParamValues& v)
     return p;
 }
 
+BandedFusionRecipe bandedFusionRecipe(const std::string& operatorId, const ParamValues& values, bool aligned)
+{
+    BandedFusionRecipe r;
+    if (operatorId != "mertens") r.whyNot = "only Mertens fusion runs in bands (not '" + operatorId + "')";
+    else if (aligned) r.whyNot = "alignment works on whole frames (turn it off)";
+    else if (values.flag("deghost")) r.whyNot = "deghosting works on whole frames (turn it off)";
+    if (!r.whyNot.empty()) return r;
+    r.possible = true;
+    r.params = mertensParamsFromValues(values);
+    return r;
+}
+
 namespace {
 
 class MertensOperator final : public Operator {
