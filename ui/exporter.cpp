@@ -143,17 +143,19 @@ void exportInBands(const SessionState& session, const OperatorRegistry& registry
     const ParamValues values = session.valuesFor(fusion);
     const BandedFusionRecipe recipe = bandedFusionRecipe(fusion.info().id, values, !session.alignId.empty());
     if (!recipe.possible) throw Error(out, tooLarge + ", and " + recipe.whyNot);
-    if (choice.format != ExportFormat::Tiff8 && choice.format != ExportFormat::Tiff16)
-        throw Error(out, tooLarge + " to TIFF: choose TIFF, 8-bit or 16-bit");
+    const bool sixteen = choice.format == ExportFormat::Tiff16 || choice.format == ExportFormat::Png16;
+    if (!sixteen && choice.format != ExportFormat::Tiff8 && choice.format != ExportFormat::Png8 && choice.format != ExportFormat::Jpeg)
+        throw Error(out, tooLarge + " to display-referred files: choose TIFF, PNG or JPEG");
     if (choice.outputPrimaries != RgbPrimaries::Rec709) throw Error(out, tooLarge + " in the working space (sRGB / Rec. 709)");
     if (files.size() < 2) throw Error("the stack needs at least two included images");
     ProgressSpan opening(progress, 0.0, 0.02);
     const OpenedFrames frames = openFramesAsRows(files, ReadOptions{}, RowPurpose::Fusion, opening);
     BandedFusionOptions options;
     options.memoryBudgetBytes = defaultMemoryBudgetBytes();
-    options.outputType = choice.format == ExportFormat::Tiff16 ? FusedSampleType::U16 : FusedSampleType::U8;
+    options.outputType = sixteen ? FusedSampleType::U16 : FusedSampleType::U8;
     WriteOptions write;
-    write.bitDepth = choice.format == ExportFormat::Tiff16 ? 16 : 8;
+    write.bitDepth = sixteen ? 16 : 8;
+    write.jpegQuality = choice.jpegQuality;
     write.metadataFrom = files[files.size() / 2];
     ProgressSpan fusing(progress, 0.02, 1.0);
     const BandedFusionPlan plan = fuseFramesToFile(frames, recipe.params, options, out, write, fusing);

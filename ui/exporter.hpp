@@ -37,7 +37,7 @@ ExportFormat exportFormatFromName(const QString& name);
 
 /// The full-size export of a stack too large to hold whole (Workspace::isLargeStack): the session's
 /// fusion run in row bands from `files` (the included frames' files, in the pipeline's order) to
-/// a TIFF, with its sidecar. Throws fuselab::Error naming the file and why when the session or the
+/// a TIFF, PNG or JPEG, with its sidecar. Throws fuselab::Error naming the file and why when the session or the
 /// format cannot be exported that way, and fuselab::Cancelled.
 void exportInBands(const SessionState& session, const OperatorRegistry& registry, const std::vector<std::string>& files, const QString& path,
                    const ExportChoice& choice, ProgressSink& progress);

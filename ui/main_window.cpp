@@ -169,7 +169,7 @@ MainWindow::MainWindow(const OperatorRegistry& registry, QWidget* parent)
         if (m_loadProblems.isEmpty()) m_banner->hide();
         m_largeStack->setVisible(m_ws->isLargeStack());
         if (m_ws->isLargeStack())
-            m_largeStack->setText(tr("Full size %1×%2, too large to hold whole: shown at %3×%4; Export writes the full size as TIFF in bands")
+            m_largeStack->setText(tr("Full size %1×%2, too large to hold whole: shown at %3×%4; Export writes the full size in bands")
                                       .arg(m_ws->largeStackWidthPx())
                                       .arg(m_ws->largeStackHeightPx())
                                       .arg(m_ws->loadedStack().width())
@@ -796,7 +796,7 @@ bool MainWindow::loadSession(const QString& path)
 
 bool MainWindow::exportTo(const QString& path, const QString& formatName, int jpegQuality, RgbPrimaries outputPrimaries)
 {
-    if (m_ws->isLargeStack()) return exportLargeStack(path, formatName, outputPrimaries);
+    if (m_ws->isLargeStack()) return exportLargeStack(path, formatName, jpegQuality, outputPrimaries);
     if (!m_ws->fullIsCurrent()) {
         m_ws->computeFullNow();
         m_ws->jobs()->waitForIdle();
@@ -824,10 +824,11 @@ bool MainWindow::exportTo(const QString& path, const QString& formatName, int jp
 
 // A stack opened on its proxy alone: the full size is fused in bands from the files, as a job
 // (progress and cancel in the status bar like any other), and waited for.
-bool MainWindow::exportLargeStack(const QString& path, const QString& formatName, RgbPrimaries outputPrimaries)
+bool MainWindow::exportLargeStack(const QString& path, const QString& formatName, int jpegQuality, RgbPrimaries outputPrimaries)
 {
     ExportChoice choice;
     choice.format = exportFormatFromName(formatName);
+    choice.jpegQuality = jpegQuality;
     choice.outputPrimaries = outputPrimaries;
     const SessionState session = m_ws->session();
     const std::vector<std::string> files = m_ws->includedFiles();

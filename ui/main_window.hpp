@@ -95,7 +95,7 @@ private:
     void buildActions();
     void buildDocks();
     void showProblem(const QString& text);
-    bool exportLargeStack(const QString& path, const QString& formatName, RgbPrimaries outputPrimaries);
+    bool exportLargeStack(const QString& path, const QString& formatName, int jpegQuality, RgbPrimaries outputPrimaries);
     void refreshDisplay();
     void refreshOverlay();
     void onResult();

@@ -51,7 +51,7 @@ public:
         m_stack.attach(*sub);
         m_out.attach(*sub);
         sub->add_option("--memory-mb", m_memoryMb,
-                        "Fuse in row bands within this many MiB (Mertens to TIFF, without --align and deghosting: add --no-deghost); "
+                        "Fuse in row bands within this many MiB (Mertens to TIFF, PNG or JPEG, without --align and deghosting: add --no-deghost); "
                         "frames are read by scanlines where their format allows. Without it, stacks too large for half of the "
                         "available memory are fused in bands when they can be")
             ->check(CLI::Range(64, 1 << 24));
@@ -122,7 +122,8 @@ private:
         if (m_stack.align != "none") needsWhole = "alignment (--align)";
         else if (values.flag("deghost") || !m_stack.deghostMask.empty()) needsWhole = "deghosting (add --no-deghost)";
         else if (!m_stack.ev.empty() || !m_stack.times.empty()) needsWhole = "--ev/--times";
-        else if (formatFromExtension(m_output) != FileFormat::Tiff) needsWhole = "an output other than TIFF";
+        else if (const FileFormat f = formatFromExtension(m_output); f != FileFormat::Tiff && f != FileFormat::Png && f != FileFormat::Jpeg)
+            needsWhole = "an output other than TIFF, PNG or JPEG";
         BandedFuseRequest request;
         request.inputs = m_inputs;
         request.output = m_output;

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 using namespace fuselab;
@@ -70,6 +72,29 @@ TEST(CliBandedFuse, GivesTheWholeImageFusionsPixelsFromJpegAndPngRows)
     }
 }
 
+TEST(CliBandedFuse, WritesPngAndJpegRowByRow)
+{
+    TempDir dir;
+    const auto frames = synthFrames(dir, "stack", ".jpg");
+    for (const std::string name : {"out.png", "out16.png", "out.jpg"}) {
+        std::vector<std::string> depth = name == "out16.png" ? std::vector<std::string>{"--bit-depth", "16"} : std::vector<std::string>{};
+        std::vector<std::string> banded = depth;
+        banded.insert(banded.end(), {"--memory-mb", "64"});
+        ASSERT_EQ(fuse(frames, dir.file("whole-" + name), depth).exitCode, 0) << name;
+        const CliRun r = fuse(frames, dir.file("banded-" + name), banded);
+        ASSERT_EQ(r.exitCode, 0) << name << ": " << r.err;
+        const LoadedImage a = readImage(dir.file("whole-" + name)), b = readImage(dir.file("banded-" + name));
+        ASSERT_EQ(a.pixels.bitDepth(), b.pixels.bitDepth()) << name;
+        EXPECT_EQ(b.colourNote, a.colourNote) << name; // the same colour tag
+        const Image fa = a.pixels.toFloat(), fb = b.pixels.toFloat();
+        double worst = 0.0;
+        for (int y = 0; y < fa.height(); ++y)
+            for (int i = 0; i < fa.width() * fa.channels(); ++i) worst = std::max(worst, double(std::fabs(fa.row(y)[i] - fb.row(y)[i])));
+        // PNG is lossless: the same samples. JPEG: two encoders of the same pixels at the same quality.
+        EXPECT_LE(worst, name == "out.jpg" ? 3.0 / 255.0 : 0.0) << name;
+    }
+}
+
 TEST(CliBandedFuse, RefusesWhatNeedsWholeImages)
 {
     TempDir dir;
@@ -84,9 +109,9 @@ TEST(CliBandedFuse, RefusesWhatNeedsWholeImages)
     const CliRun aligned = fuse(frames, out, {"--memory-mb", "64", "--align", "mtb"});
     EXPECT_EQ(aligned.exitCode, 2);
     EXPECT_NE(aligned.err.find("--align"), std::string::npos) << aligned.err;
-    const CliRun png = fuse(frames, dir.file("out.png"), {"--memory-mb", "64"});
-    EXPECT_EQ(png.exitCode, 2);
-    EXPECT_NE(png.err.find("TIFF"), std::string::npos) << png.err;
+    const CliRun exr = fuse(frames, dir.file("out.exr"), {"--memory-mb", "64"});
+    EXPECT_EQ(exr.exitCode, 2);
+    EXPECT_NE(exr.err.find("TIFF, PNG or JPEG"), std::string::npos) << exr.err;
     EXPECT_FALSE(std::filesystem::exists(out));
 }
 

@@ -40,7 +40,8 @@ std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const Rea
                                               FrameRowsInfo* info = nullptr);
 
 /// An image file written row by row into a temporary beside `path` — TIFF strips (8/16-bit or
-/// float display values) or OpenEXR scanlines (float linear radiance), by the path's extension;
+/// float display values), PNG rows (8/16-bit), JPEG scanlines (8-bit, options.jpegQuality) or
+/// OpenEXR scanlines (float linear radiance), by the path's extension;
 /// commit() carries options.metadataFrom's metadata into it and renames it over `path`. Without
 /// commit() (an error, a cancel) the temporary is removed and an existing file at `path` is
 /// untouched. Colour tags as writeImage's; options.outputPrimaries must be unset or equal to the

@@ -115,6 +115,37 @@ private:
     bool m_streamable = false;
 };
 
+/// PNG and JPEG written a row at a time (rows in order; 8/16-bit PNG, 8-bit JPEG), the ICC
+/// profile embedded when given. close() throws when rows are missing or the write failed.
+class PngRowWriter {
+public:
+    struct State;
+    PngRowWriter(const std::string& path, int widthPx, int heightPx, int channels, int bitDepth, const std::vector<std::uint8_t>& icc);
+    ~PngRowWriter();
+    PngRowWriter(const PngRowWriter&) = delete;
+    PngRowWriter& operator=(const PngRowWriter&) = delete;
+    void writeRow(const void* row);
+    void close();
+
+private:
+    std::unique_ptr<State> m;
+    int m_height, m_next = 0;
+};
+class JpegRowWriter {
+public:
+    struct State;
+    JpegRowWriter(const std::string& path, int widthPx, int heightPx, int channels, int quality, const std::vector<std::uint8_t>& icc);
+    ~JpegRowWriter();
+    JpegRowWriter(const JpegRowWriter&) = delete;
+    JpegRowWriter& operator=(const JpegRowWriter&) = delete;
+    void writeRow(const void* row);
+    void close();
+
+private:
+    std::unique_ptr<State> m;
+    int m_height, m_next = 0;
+};
+
 /// A TIFF written scanline by scanline (rows in order), in strips of about 1 MB.
 class TiffScanlineWriter {
 public:

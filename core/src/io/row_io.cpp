@@ -187,6 +187,8 @@ std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const Rea
 struct ImageRowFile::Impl {
     detail::AtomicFile file;
     std::unique_ptr<detail::TiffScanlineWriter> tiff;
+    std::unique_ptr<detail::PngRowWriter> png;
+    std::unique_ptr<detail::JpegRowWriter> jpeg;
     std::unique_ptr<detail::ExrScanlineWriter> exr;
     std::vector<float> exrRows; // rows waiting for the next OpenEXR strip
     int exrBuffered = 0;
@@ -207,9 +209,11 @@ ImageRowFile::ImageRowFile(const std::string& path, int widthPx, int heightPx, i
     : m(std::make_unique<Impl>(path))
 {
     m->format = formatFromExtension(path);
-    if (m->format != FileFormat::Tiff && m->format != FileFormat::Exr)
-        throw Error(path, "row-by-row output is written as TIFF (.tif, .tiff) or OpenEXR (.exr)");
+    if (m->format != FileFormat::Tiff && m->format != FileFormat::Exr && m->format != FileFormat::Png && m->format != FileFormat::Jpeg)
+        throw Error(path, "row-by-row output is written as TIFF, PNG, JPEG or OpenEXR (.tif, .png, .jpg, .exr)");
     if (m->format == FileFormat::Exr && type != FusedSampleType::Float) throw Error(path, "OpenEXR output takes float samples");
+    if (m->format == FileFormat::Png && type == FusedSampleType::Float) throw Error(path, "PNG output takes 8- or 16-bit samples");
+    if (m->format == FileFormat::Jpeg && type != FusedSampleType::U8) throw Error(path, "JPEG output takes 8-bit samples");
     if (options.outputPrimaries && *options.outputPrimaries != options.dataPrimaries)
         throw Error(path, "row-by-row output keeps the data's primaries (no --output-primaries conversion)");
     m->options = options;
@@ -225,8 +229,11 @@ ImageRowFile::ImageRowFile(const std::string& path, int widthPx, int heightPx, i
             const int bits = type == FusedSampleType::U8 ? 8 : type == FusedSampleType::U16 ? 16 : 32;
             const detail::OutputColourTag tag =
                 options.tagColour ? detail::outputColourTag(ColourEncoding::Srgb, options.dataPrimaries, channels) : detail::OutputColourTag{};
-            m->tiff = std::make_unique<detail::TiffScanlineWriter>(m->file.tempPath(), widthPx, heightPx, channels, bits, options.tiffCompression,
-                                                                   tag.icc);
+            const std::string& temp = m->file.tempPath();
+            if (m->format == FileFormat::Png) m->png = std::make_unique<detail::PngRowWriter>(temp, widthPx, heightPx, channels, bits, tag.icc);
+            else if (m->format == FileFormat::Jpeg)
+                m->jpeg = std::make_unique<detail::JpegRowWriter>(temp, widthPx, heightPx, channels, options.jpegQuality, tag.icc);
+            else m->tiff = std::make_unique<detail::TiffScanlineWriter>(temp, widthPx, heightPx, channels, bits, options.tiffCompression, tag.icc);
         }
     } catch (const Error& e) {
         throw e.withFile(path);
@@ -238,10 +245,9 @@ ImageRowFile::~ImageRowFile() = default;
 void ImageRowFile::writeRow(const void* row)
 {
     try {
-        if (m->tiff) {
-            m->tiff->writeRow(row);
-            return;
-        }
+        if (m->tiff) return m->tiff->writeRow(row);
+        if (m->png) return m->png->writeRow(row);
+        if (m->jpeg) return m->jpeg->writeRow(row);
         const std::size_t samples = std::size_t(m->width) * std::size_t(m->channels);
         std::memcpy(m->exrRows.data() + std::size_t(m->exrBuffered) * samples, row, samples * sizeof(float));
         if (++m->exrBuffered == Impl::kExrStripRows) m->flushExr();
@@ -253,9 +259,13 @@ void ImageRowFile::writeRow(const void* row)
 void ImageRowFile::commit()
 {
     try {
-        if (m->tiff) {
-            m->tiff->close();
+        if (!m->exr) {
+            if (m->tiff) m->tiff->close();
+            if (m->png) m->png->close();
+            if (m->jpeg) m->jpeg->close();
             m->tiff.reset();
+            m->png.reset();
+            m->jpeg.reset();
             if (!m->options.metadataFrom.empty())
                 detail::carryMetadata(m->options.metadataFrom, m->file.tempPath(), m->width, m->height, std::string("FuseLab ") + kFuseLabVersion);
         } else {
