@@ -6,6 +6,7 @@
 #include "../../core/src/fusion/dispatch.hpp"
 
 #include "fuselab/banded_fusion.hpp"
+#include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
@@ -293,11 +294,13 @@ void setOrientation(const std::string& path, int orientation)
     image->writeMetadata();
 }
 
-// Every row openFrameRows hands out, read twice (restart), against readImage's pixels.
+// Every row openFrameRows hands out, read twice (restart), against readImage's pixels (display-
+// referred files read for fusion; EXR, linear light, read for a merge).
 void expectRowsAreReadImagesPixels(const std::string& path, RowReadMode expectedMode)
 {
     FrameRowsInfo info;
-    const std::unique_ptr<FrameRowReader> rows = openFrameRows(path, ReadOptions{}, RowPurpose::Fusion, &info);
+    const bool exr = formatFromContent(path) == FileFormat::Exr;
+    const std::unique_ptr<FrameRowReader> rows = openFrameRows(path, ReadOptions{}, exr ? RowPurpose::Merge : RowPurpose::Fusion, &info);
     EXPECT_EQ(info.mode, expectedMode) << path;
     const LoadedImage whole = readImage(path);
     ASSERT_EQ(rows->widthPx(), whole.pixels.width()) << path;
@@ -331,7 +334,12 @@ TEST(FrameRows, JpegPngAndTiffRowsAreReadImagesPixelsDecodedByContent)
     writeImage(dir.file("a16.png"), sixteen, w16);
     writeImage(dir.file("a.tif"), eight, w8);
     writeImage(dir.file("a16.tif"), sixteen, w16);
-    for (const char* name : {"a.jpg", "a.png", "a16.png", "a.tif", "a16.tif"}) expectRowsAreReadImagesPixels(dir.file(name), RowReadMode::Scanlines);
+    writeImage(dir.file("a.exr"), withEncoding(eight.toFloat(), ColourEncoding::Linear));
+    for (const char* name : {"a.jpg", "a.png", "a16.png", "a.tif", "a16.tif", "a.exr"}) expectRowsAreReadImagesPixels(dir.file(name), RowReadMode::Scanlines);
+    // Fusion takes display values: linear EXR goes through the sRGB curve on the whole frame, once.
+    FrameRowsInfo info;
+    openFrameRows(dir.file("a.exr"), ReadOptions{}, RowPurpose::Fusion, &info);
+    EXPECT_EQ(info.mode, RowReadMode::Spooled);
     // Decoded by content: a PNG named .jpg is still read row by row, as a PNG.
     std::filesystem::copy_file(dir.file("a.png"), dir.file("png-named.jpg"));
     expectRowsAreReadImagesPixels(dir.file("png-named.jpg"), RowReadMode::Scanlines);
@@ -354,6 +362,31 @@ TEST(FrameRows, RotatedOrConvertedFilesAreReadWholeWithTheSamePixels)
     for (const char* name : {"adobe.jpg", "adobe.png", "adobe.tif"}) {
         writeImage(dir.file(name), eight.toFloat(), adobe);
         expectRowsAreReadImagesPixels(dir.file(name), RowReadMode::Spooled);
+    }
+    // An EXR in Rec. 2020 primaries is converted into the Rec. 709 working space: read whole.
+    WriteOptions rec2020;
+    rec2020.outputPrimaries = RgbPrimaries::Rec2020;
+    writeImage(dir.file("wide.exr"), withEncoding(eight.toFloat(), ColourEncoding::Linear), rec2020);
+    expectRowsAreReadImagesPixels(dir.file("wide.exr"), RowReadMode::Spooled);
+}
+
+TEST(FrameRows, AnExrWithNaNIsNamedAsReadImageNamesIt)
+{
+    TempDir dir;
+    Image linear(40, 30, 3, ColourEncoding::Linear);
+    linear.at(7, 20, 1) = std::numeric_limits<float>::quiet_NaN();
+    WriteOptions asFloat;
+    asFloat.exrType = ExrPixelType::Float;
+    writeImage(dir.file("nan.exr"), linear, asFloat);
+    EXPECT_THROW(readImage(dir.file("nan.exr")), Error);
+    const auto rows = openFrameRows(dir.file("nan.exr"), ReadOptions{}, RowPurpose::Merge);
+    std::vector<float> row(40 * 3);
+    try {
+        for (int y = 0; y < 30; ++y) rows->readRow(row.data());
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("nan.exr"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("row 20"), std::string::npos) << e.what();
     }
 }
 

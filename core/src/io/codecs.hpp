@@ -3,6 +3,7 @@
 // the caller attributes it) describing what is wrong with the data.
 #pragma once
 
+#include "colour_tags.hpp"
 #include "fuselab/io.hpp"
 
 #include <cstdint>
@@ -87,6 +88,31 @@ private:
     std::vector<std::uint8_t> m_bytes;
     std::unique_ptr<State> m_state;
     int m_width = 0, m_height = 0, m_channels = 0, m_bitDepth = 0;
+    bool m_streamable = false;
+};
+
+/// An OpenEXR file (scanline or tiled) read one row of its data window at a time as float samples
+/// in decodeExr's channel order. streamable() is false for luminance/chroma files (their
+/// reconstruction filter spans rows), which must be read whole. Throws fuselab::Error.
+class ExrScanlineReader {
+public:
+    explicit ExrScanlineReader(const std::string& path);
+    ~ExrScanlineReader();
+    ExrScanlineReader(const ExrScanlineReader&) = delete;
+    ExrScanlineReader& operator=(const ExrScanlineReader&) = delete;
+    bool streamable() const { return m_streamable; }
+    int width() const { return m_width; }
+    int height() const { return m_height; }
+    int channels() const { return m_channels; }
+    const std::optional<Chromaticities>& chromaticities() const { return m_chromaticities; }
+    void restart() { m_next = 0; }
+    void readRow(void* dst);
+
+private:
+    struct State;
+    std::unique_ptr<State> m;
+    std::optional<Chromaticities> m_chromaticities;
+    int m_width = 0, m_height = 0, m_channels = 0, m_next = 0;
     bool m_streamable = false;
 };
 

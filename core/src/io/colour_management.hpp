@@ -23,6 +23,8 @@ void manageReadColour(LoadedImage& loaded, const std::uint8_t* data, std::size_t
 /// encoded (untagged, sRGB-tagged, or a profile equal to the working space) — the samples a
 /// row-by-row reader that skips colour management may hand out.
 bool integerSamplesReadAsStored(const FileColour& tags, int channels, RgbPrimaries working);
+/// The same for float files (EXR chromaticities, a float TIFF's profile).
+bool floatSamplesReadAsStored(const FileColour& tags, int channels, RgbPrimaries working);
 
 /// What a written file says about its colour.
 struct OutputColourTag {

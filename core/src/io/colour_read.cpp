@@ -145,28 +145,30 @@ std::optional<RgbPrimaries> cicpPrimaries(int code)
     return std::nullopt;
 }
 
-void manageFloat(LoadedImage& loaded, const FileColour& tags, RgbPrimaries working)
+// What reading does to a float file's samples: nothing, an ICC transform (float TIFF with a
+// profile) or a primaries matrix (EXR chromaticities other than the working space's).
+struct FloatColourPlan {
+    Profile iccSource;                     ///< set: transform through it
+    std::optional<Chromaticities> matrixFrom; ///< set: convert primaries from these
+    std::string note, warning;
+};
+
+FloatColourPlan planFloatColour(const FileColour& tags, int channels, RgbPrimaries working)
 {
-    const Image& f = *loaded.pixels.asFloat();
-    const Chromaticities target = chromaticitiesOf(working);
-    if (!tags.icc.empty() && f.channels() >= 3) { // float TIFF with a profile
+    FloatColourPlan plan;
+    if (!tags.icc.empty() && channels >= 3) { // float TIFF with a profile
         std::string why;
         Profile source = openIccProfile(tags.icc, why);
         if (!source) {
-            loaded.colourNote = "the embedded ICC profile cannot be read (" + why + "); Rec. 709 linear assumed";
-            loaded.colourWarning = loaded.colourNote;
+            plan.note = "the embedded ICC profile cannot be read (" + why + "); Rec. 709 linear assumed";
+            plan.warning = plan.note;
         } else if (isFloatIdentity(source.get(), working)) {
-            loaded.colourNote = "ICC profile '" + profileDescription(source.get()) + "': " + workingName(working, true) + "; samples as stored";
-            return;
+            plan.note = "ICC profile '" + profileDescription(source.get()) + "': " + workingName(working, true) + "; samples as stored";
+            return plan;
         } else {
-            const Profile to = makeRgbProfile(working, TransferCurve::Linear);
-            Image out = Image::uninitialised(f.width(), f.height(), f.channels(), ColourEncoding::Linear);
-            const Transform t = makeTransform(source.get(), lcmsFormat(f.channels(), 32), to.get(), lcmsFormat(f.channels(), 32));
-            transformRows(t.get(), f, out);
-            loaded.pixels = SampleImage(std::move(out));
-            loaded.colourConverted = true;
-            loaded.colourNote = "ICC profile '" + profileDescription(source.get()) + "', converted to " + workingName(working, true);
-            return;
+            plan.note = "ICC profile '" + profileDescription(source.get()) + "', converted to " + workingName(working, true);
+            plan.iccSource = std::move(source);
+            return plan;
         }
     }
     const Chromaticities source = tags.chromaticities.value_or(chromaticitiesOf(RgbPrimaries::Rec709));
@@ -174,13 +176,32 @@ void manageFloat(LoadedImage& loaded, const FileColour& tags, RgbPrimaries worki
     const std::string what = !tags.chromaticities ? std::string("no chromaticities: Rec. 709 assumed")
                              : named             ? "chromaticities of " + std::string(displayName(*named))
                                                  : std::string("chromaticities of its own");
-    if (named == working || f.channels() < 3) {
-        loaded.colourNote = what + ", the working space; samples as stored";
-        return;
+    if (named == working || channels < 3) {
+        plan.note = what + ", the working space; samples as stored";
+        return plan;
     }
-    loaded.pixels = SampleImage(applyRgbMatrix(f, linearRgbMatrix(source, target)));
-    loaded.colourConverted = true;
-    loaded.colourNote = what + ", converted to " + workingName(working, true);
+    plan.note = what + ", converted to " + workingName(working, true);
+    plan.matrixFrom = source;
+    return plan;
+}
+
+void manageFloat(LoadedImage& loaded, const FileColour& tags, RgbPrimaries working)
+{
+    const Image& f = *loaded.pixels.asFloat();
+    FloatColourPlan plan = planFloatColour(tags, f.channels(), working);
+    loaded.colourNote = plan.note;
+    if (!plan.warning.empty()) loaded.colourWarning = plan.warning;
+    if (plan.iccSource) {
+        const Profile to = makeRgbProfile(working, TransferCurve::Linear);
+        Image out = Image::uninitialised(f.width(), f.height(), f.channels(), ColourEncoding::Linear);
+        const Transform t = makeTransform(plan.iccSource.get(), lcmsFormat(f.channels(), 32), to.get(), lcmsFormat(f.channels(), 32));
+        transformRows(t.get(), f, out);
+        loaded.pixels = SampleImage(std::move(out));
+        loaded.colourConverted = true;
+    } else if (plan.matrixFrom) {
+        loaded.pixels = SampleImage(applyRgbMatrix(f, linearRgbMatrix(*plan.matrixFrom, chromaticitiesOf(working))));
+        loaded.colourConverted = true;
+    }
 }
 
 std::string cicpName(const Cicp& c)
@@ -324,6 +345,12 @@ void manageInteger(LoadedImage& loaded, const FileColour& tags, RgbPrimaries wor
 
 
 } // namespace
+
+bool floatSamplesReadAsStored(const FileColour& tags, int channels, RgbPrimaries working)
+{
+    const FloatColourPlan plan = planFloatColour(tags, channels, working);
+    return !plan.iccSource && !plan.matrixFrom;
+}
 
 bool integerSamplesReadAsStored(const FileColour& tags, int channels, RgbPrimaries working)
 {

@@ -176,6 +176,61 @@ SampleImage decodeExr(const std::uint8_t* data, std::size_t size, std::uint64_t 
     }
 }
 
+struct ExrScanlineReader::State {
+    std::unique_ptr<Imf::InputFile> file;
+    ChannelLayout layout;
+    Imath::Box2i window;
+};
+
+ExrScanlineReader::ExrScanlineReader(const std::string& path) : m(std::make_unique<State>())
+{
+    try {
+        m->file = std::make_unique<Imf::InputFile>(path.c_str());
+        const Imf::Header& header = m->file->header();
+        m->window = header.dataWindow();
+        m->layout = chooseChannels(header);
+        m_width = m->window.max.x - m->window.min.x + 1;
+        m_height = m->window.max.y - m->window.min.y + 1;
+        m_channels = int(m->layout.names.size());
+        if (Imf::hasChromaticities(header)) {
+            const Imf::Chromaticities& c = Imf::chromaticities(header);
+            m_chromaticities = Chromaticities{c.red.x, c.red.y, c.green.x, c.green.y, c.blue.x, c.blue.y, c.white.x, c.white.y};
+        }
+        // Luminance/chroma files need the RGBA interface's reconstruction filter over neighbouring rows.
+        m_streamable = !m->layout.lumaChroma && m_width > 0 && m_height > 0;
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        rethrowExr(e);
+    }
+}
+
+ExrScanlineReader::~ExrScanlineReader() = default;
+
+void ExrScanlineReader::readRow(void* dst)
+{
+    if (m_next >= m_height) throw Error("OpenEXR read past the last row");
+    try {
+        // One row of the data window, every channel as float, alpha 1 where missing (as decodeExr).
+        const int y = m->window.min.y + m_next;
+        const Imath::Box2i row(Imath::V2i(m->window.min.x, y), Imath::V2i(m->window.max.x, y));
+        Imf::FrameBuffer fb;
+        const std::size_t xStride = sizeof(float) * std::size_t(m_channels);
+        for (int c = 0; c < m_channels; ++c) {
+            const std::string& name = m->layout.names[std::size_t(c)];
+            fb.insert(name, Imf::Slice::Make(Imf::FLOAT, static_cast<float*>(dst) + c, row, xStride, xStride * std::size_t(m_width), 1, 1,
+                                             name == "A" ? 1.0 : 0.0));
+        }
+        m->file->setFrameBuffer(fb);
+        m->file->readPixels(y);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        rethrowExr(e);
+    }
+    ++m_next;
+}
+
 std::optional<Chromaticities> exrChromaticities(const std::uint8_t* data, std::size_t size)
 {
     try {

@@ -12,6 +12,7 @@
 #include "fuselab/version.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -32,8 +33,8 @@ std::vector<std::uint8_t> fileBytes(const std::string& path)
 template <typename Decoder>
 class DecoderRows final : public FrameRowReader {
 public:
-    DecoderRows(std::string path, std::unique_ptr<Decoder> decoder, RowSampleType type)
-        : m_path(std::move(path)), m_decoder(std::move(decoder)), m_type(type)
+    DecoderRows(std::string path, std::unique_ptr<Decoder> decoder, RowSampleType type, bool rejectNonFinite = false)
+        : m_path(std::move(path)), m_decoder(std::move(decoder)), m_type(type), m_rejectNonFinite(rejectNonFinite)
     {
     }
     int widthPx() const override { return m_decoder->width(); }
@@ -43,6 +44,7 @@ public:
     const std::string& path() const override { return m_path; }
     void restart() override
     {
+        m_row = 0;
         try {
             m_decoder->restart();
         } catch (const Error& e) {
@@ -56,12 +58,23 @@ public:
         } catch (const Error& e) {
             throw e.withFile(m_path);
         }
+        if (!m_rejectNonFinite) return;
+        // As readImage's NonFinitePolicy::Reject, found row by row.
+        const float* v = static_cast<const float*>(dst);
+        const std::size_t n = std::size_t(widthPx()) * std::size_t(channels());
+        for (std::size_t i = 0; i < n; ++i)
+            if (!std::isfinite(v[i]))
+                throw Error(m_path, "contains NaN or Inf samples (the first at row " + std::to_string(m_row) +
+                                        "); they would poison every result (use --nonfinite zero to replace them)");
+        ++m_row;
     }
 
 private:
     std::string m_path;
     std::unique_ptr<Decoder> m_decoder;
     RowSampleType m_type;
+    bool m_rejectNonFinite;
+    int m_row = 0;
 };
 
 // Rows of a decoded frame parked in an unnamed temporary file (deleted when closed).
@@ -130,7 +143,7 @@ std::unique_ptr<Decoder> opened(const std::string& path, std::function<std::uniq
 
 // The file's rows straight from its decoder, or nothing when it must be read whole. No pixel
 // limit here: nothing is allocated per image.
-std::unique_ptr<FrameRowReader> streamedRows(const std::string& path, const ReadOptions& options, FrameRowsInfo& info)
+std::unique_ptr<FrameRowReader> streamedRows(const std::string& path, const ReadOptions& options, RowPurpose purpose, FrameRowsInfo& info)
 {
     const FileFormat format = formatFromContent(path);
     if (format == FileFormat::Jpeg) {
@@ -163,6 +176,19 @@ std::unique_ptr<FrameRowReader> streamedRows(const std::string& path, const Read
         const RowSampleType type = tiff->bitDepth() == 16 ? RowSampleType::U16 : RowSampleType::U8;
         return std::make_unique<DecoderRows<detail::TiffScanlineReader>>(path, std::move(tiff), type);
     }
+    // EXR holds linear light: a merge takes it as it is; fusion takes display values (the frame
+    // through the sRGB curve, done once on the whole frame). NonFinitePolicy::Zero needs the
+    // whole image's range.
+    if (format == FileFormat::Exr && purpose == RowPurpose::Merge && options.nonFinite != NonFinitePolicy::Zero) {
+        auto exr = opened<detail::ExrScanlineReader>(path, [&] { return std::make_unique<detail::ExrScanlineReader>(path); });
+        detail::FileColour tags;
+        tags.chromaticities = exr->chromaticities();
+        if (!exr->streamable() || (options.manageColour && !detail::floatSamplesReadAsStored(tags, exr->channels(), options.workingPrimaries)))
+            return nullptr;
+        info.encoding = ColourEncoding::Linear;
+        return std::make_unique<DecoderRows<detail::ExrScanlineReader>>(path, std::move(exr), RowSampleType::Float,
+                                                                        options.nonFinite == NonFinitePolicy::Reject);
+    }
     return nullptr;
 }
 
@@ -172,7 +198,7 @@ std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const Rea
 {
     FrameRowsInfo streamed;
     streamed.mode = RowReadMode::Scanlines;
-    if (std::unique_ptr<FrameRowReader> rows = streamedRows(path, options, streamed)) {
+    if (std::unique_ptr<FrameRowReader> rows = streamedRows(path, options, purpose, streamed)) {
         if (!options.readExif) streamed.exif = {};
         if (info) *info = streamed;
         return rows;
