@@ -195,7 +195,8 @@ int runBandedMerge(const BandedMergeRequest& request, OutputOptions& out)
     sidecar.numbers["memory_budget_mb"] = double(request.budgetBytes >> 20);
     sidecar.numbers["band_rows"] = bandRows;
     sidecar.notes["content"] = "linear scene radiance, relative (exposure 2^stops = 1)";
-    sidecar.notes["merge"] = "row by row within " + std::to_string(request.budgetBytes >> 20) + " MiB (--memory-mb); equal to the whole-image merge; " +
+    sidecar.notes["merge"] = "row by row within " + std::to_string(request.budgetBytes >> 20) + " MiB (" + request.budgetOrigin +
+                             "); equal to the whole-image merge; " +
                              std::to_string(frames.scanlines) + " of " + std::to_string(k) + " frames read by scanlines, the others read whole once";
     if (!request.responseOut.empty()) writeResponseCsv(request.responseOut, response);
     const WrittenOutput written = writeSidecarForRows(request.output, width, height, outChannels, 0, ColourEncoding::Linear, out, sidecar);

@@ -18,6 +18,7 @@ struct BandedMergeRequest {
     std::vector<std::string> inputs; ///< files or folders, as typed
     std::string output;              ///< .exr
     std::size_t budgetBytes = 0;
+    std::string budgetOrigin;        ///< "--memory-mb" or "half of the available memory"
     std::string response;            ///< debevec, robertson, linear, gamma, srgb or FILE.csv
     const Operator* op = nullptr;    ///< the merge operator whose values these are
     ParamValues values;

@@ -72,6 +72,33 @@ TEST(CliBandedFuse, GivesTheWholeImageFusionsPixelsFromJpegAndPngRows)
     }
 }
 
+TEST(CliBandedFuse, AStackLargerThanTheDefaultBudgetIsFusedAndMergedInBandsByItself)
+{
+    // 2400 × 1800 × 3 frames: about 160 MiB to fuse whole and 100 MiB to merge, above a 64 MiB
+    // default budget (FUSELAB_MEMORY_MB, as a job scheduler would set it).
+    TempDir dir;
+    const CliRun synth = runCli({"synth", "--size", "2400x1800", "--exposures", "3", "--quiet", "-o", dir.file("big")});
+    ASSERT_EQ(synth.exitCode, 0) << synth.err;
+    const std::vector<std::string> frames = {dir.file("big/exposure_00.png"), dir.file("big/exposure_01.png"), dir.file("big/exposure_02.png")};
+    const std::vector<std::string> budget = {"FUSELAB_MEMORY_MB=64"};
+    std::vector<std::string> fuseArgs = {"fuse", "--quiet", "--no-deghost", "-o", dir.file("auto.tif")};
+    fuseArgs.insert(fuseArgs.end(), frames.begin(), frames.end());
+    ASSERT_EQ(runCli(fuseArgs, budget).exitCode, 0);
+    EXPECT_NE(nlohmann::json::parse(readBytes(dir.file("auto.tif.json")))["notes"]["fusion"].get<std::string>().find("half of the available memory"),
+              std::string::npos);
+    std::vector<std::string> mergeArgs = {"merge", "--quiet", "--no-deghost", "-o", dir.file("auto.exr")};
+    mergeArgs.insert(mergeArgs.end(), frames.begin(), frames.end());
+    ASSERT_EQ(runCli(mergeArgs, budget).exitCode, 0);
+    EXPECT_NE(nlohmann::json::parse(readBytes(dir.file("auto.exr.json")))["notes"]["merge"].get<std::string>().find("row by row"),
+              std::string::npos);
+    // With deghosting (the default) the stack is fused whole, with a warning that says why.
+    std::vector<std::string> whole = {"fuse", "-o", dir.file("whole.tif")};
+    whole.insert(whole.end(), frames.begin(), frames.end());
+    const CliRun warned = runCli(whole, budget);
+    EXPECT_EQ(warned.exitCode, 0);
+    EXPECT_NE(warned.err.find("deghosting"), std::string::npos) << warned.err;
+}
+
 TEST(CliBandedFuse, WritesPngAndJpegRowByRow)
 {
     TempDir dir;

@@ -44,8 +44,8 @@ BandedFusionPlan planBandedFusion(int widthPx, int heightPx, int frames, int cha
 BandedFusionPlan fuseMertensBanded(const std::vector<FrameRowReader*>& frames, const MertensParams& params,
                                    const BandedFusionOptions& options, FusedRowWriter& out, ProgressSink& progress);
 
-/// Half of the memory the kernel reports available (MemAvailable), at least 256 MiB: the default
-/// budget of a fusion or merge that may run in bands.
+/// The default budget of a fusion or merge that may run in bands: FUSELAB_MEMORY_MB (MiB, ≥ 64)
+/// when set, else half of the memory the kernel reports available (MemAvailable), at least 256 MiB.
 std::size_t defaultMemoryBudgetBytes();
 
 /// What the whole-image Mertens engine holds at its peak for these frames (measured: 34 bytes per

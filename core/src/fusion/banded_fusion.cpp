@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -17,6 +18,12 @@ namespace fuselab {
 
 std::size_t defaultMemoryBudgetBytes()
 {
+    // A job scheduler's limit (or a test) may set the budget outright.
+    if (const char* mb = std::getenv("FUSELAB_MEMORY_MB")) {
+        char* end = nullptr;
+        const unsigned long long value = std::strtoull(mb, &end, 10);
+        if (end != mb && *end == '\0' && value >= 64) return std::size_t(value) << 20;
+    }
     std::ifstream meminfo("/proc/meminfo");
     std::string line;
     std::size_t availableKiB = 0;
