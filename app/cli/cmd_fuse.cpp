@@ -51,7 +51,8 @@ public:
         m_stack.attach(*sub);
         m_out.attach(*sub);
         sub->add_option("--memory-mb", m_memoryMb,
-                        "Fuse in row bands within this many MiB (Mertens to TIFF, PNG or JPEG, without --align and deghosting: add --no-deghost); "
+                        "Fuse in row bands within this many MiB (to TIFF, PNG or JPEG, without --align and deghosting: add --no-deghost; "
+                        "--method learned computes its weights a band at a time on the CPU); "
                         "frames are read by scanlines where their format allows. Without it, stacks too large for half of the "
                         "available memory are fused in bands when they can be")
             ->check(CLI::Range(64, 1 << 24));
@@ -124,6 +125,7 @@ private:
         else if (!m_stack.ev.empty() || !m_stack.times.empty()) needsWhole = "--ev/--times";
         else if (const FileFormat f = formatFromExtension(m_output); f != FileFormat::Tiff && f != FileFormat::Png && f != FileFormat::Jpeg)
             needsWhole = "an output other than TIFF, PNG or JPEG";
+        else if (sampleTypeFor(m_output, m_out) == FusedSampleTypeChoice::Float) needsWhole = "a 32-bit float output (linear light)";
         BandedFuseRequest request;
         request.inputs = m_inputs;
         request.output = m_output;
@@ -175,6 +177,23 @@ private:
             throw UsageError("--deghost and --deghost-mask are not available with --method learned");
         const ParamValues overrides = parseParamArguments(op, m_params);
         const ParamValues values = resolveParamValues(op.params(), overrides);
+        if (m_memoryMb > 0) {
+            if (m_stack.align != "none") throw UsageError("--memory-mb fuses in row bands, which cannot do alignment (--align)");
+            if (const FileFormat f = formatFromExtension(m_output); f != FileFormat::Tiff && f != FileFormat::Png && f != FileFormat::Jpeg)
+                throw UsageError("--memory-mb fuses in row bands, which cannot do an output other than TIFF, PNG or JPEG");
+            if (sampleTypeFor(m_output, m_out) == FusedSampleTypeChoice::Float)
+                throw UsageError("--memory-mb fuses in row bands, which cannot do a 32-bit float output (linear light)");
+            BandedFuseRequest request;
+            request.inputs = m_inputs;
+            request.output = m_output;
+            request.op = &op;
+            request.values = values;
+            request.quiet = m_common.quiet;
+            request.json = m_json;
+            request.budgetBytes = std::size_t(m_memoryMb) << 20;
+            request.budgetOrigin = "--memory-mb";
+            return runBandedLearnedFuse(request, modelPath, m_out);
+        }
         if (formatFromExtension(m_output) == FileFormat::Unknown)
             throw UsageError("unknown output format for '" + m_output + "' (.tif, .png, .jpg, .exr, .hdr)");
         ConsoleProgress progress("fuse", m_common.quiet);

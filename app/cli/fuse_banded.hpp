@@ -26,6 +26,12 @@ struct BandedFuseRequest {
 /// Runs the banded fusion and writes the output with its sidecar; returns the exit code.
 int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out);
 
+/// The same with the learned fusion's weights (fuselab/learn/fusion_model.hpp BandWeights): a
+/// first pass over the frames builds the network's low-resolution input, the network runs once,
+/// and the bands blend with its weights as its whole-image fusion does. `values`: the learned
+/// operator's. Built without LibTorch it throws fuselab::Error.
+int runBandedLearnedFuse(const BandedFuseRequest& request, const std::string& modelPath, OutputOptions& out);
+
 /// The image files the inputs name (folders expanded in name order, as loadStack does).
 std::vector<std::string> expandStackInputs(const std::vector<std::string>& inputs);
 

@@ -3,7 +3,8 @@
 #   bounded_memory_benchmark.sh FUSELAB_CLI BENCH_FUSION [STACK_DIR]
 # Makes 12000×9000 (108 MP) and 23094×17320 (400 MP) JPEG brackets from meflut-1 (bicubic, q95),
 # then measures whole processes with /usr/bin/time: FuseLab's whole-image fusion (12 and 108 MP),
-# its banded fusion with a 1 GiB budget (12, 108, 400 MP) and enfuse 4.2 (108 MP); FuseLab's
+# its banded fusion with a 1 GiB budget (12, 108, 400 MP) and enfuse 4.2 (108 MP); the learned
+# fusion whole and in bands (108 MP, when the build has LibTorch); FuseLab's
 # whole-image Debevec merge (108 MP), its row-by-row merge within 1 GiB (108, 400 MP) and
 # luminance-hdr-cli 2.6's Debevec merge (108 MP, given 15 minutes); and prints seconds, peak
 # memory and bytes of peak per output pixel. Targets: banded 108 MP peak < 1.5 GB, its time ≤
@@ -43,6 +44,15 @@ measure whole108 "$cli" fuse --quiet --no-deghost "$work"/s108/*.jpg -o "$work/w
 measure band108 "$cli" fuse --quiet --no-deghost --memory-mb "$budget_mb" "$work"/s108/*.jpg -o "$work/band108.tif"
 cmp -s "$work/whole108.tif" "$work/band108.tif" && same108=yes || { same108=NO; status=1; }
 rm -f "$work/whole108.tif" "$work/band108.tif"
+# The learned fusion (when this build has it): weights from the network, blended in bands.
+have_learned=no
+if "$cli" fuse --help 2>/dev/null | grep -q learned && "$cli" fuse --quiet --method learned "${s12[@]}" -o "$work/probe.tif" 2>/dev/null; then
+  have_learned=yes
+  measure lwhole108 "$cli" fuse --quiet --method learned "$work"/s108/*.jpg -o "$work/lwhole108.tif"
+  measure lband108 "$cli" fuse --quiet --method learned --memory-mb "$budget_mb" "$work"/s108/*.jpg -o "$work/lband108.tif"
+  cmp -s "$work/lwhole108.tif" "$work/lband108.tif" && lsame108=yes || { lsame108=NO; status=1; }
+  rm -f "$work/lwhole108.tif" "$work/lband108.tif" "$work/probe.tif"
+fi
 have_enfuse=no
 if command -v enfuse >/dev/null 2>&1; then
   have_enfuse=yes
@@ -79,6 +89,8 @@ row band12 "FuseLab fuse --memory-mb $budget_mb, 12 MP" 12
 row whole108 "FuseLab fuse, whole image, 108 MP" 108
 row band108 "FuseLab fuse --memory-mb $budget_mb, 108 MP" 108
 row enfuse108 "enfuse 4.2 (1,1,1), 108 MP" 108
+row lwhole108 "FuseLab fuse --method learned, whole, 108 MP" 108
+row lband108 "FuseLab fuse --method learned --memory-mb, 108 MP" 108
 row band400 "FuseLab fuse --memory-mb $budget_mb, 400 MP" 400.0
 row mwhole108 "FuseLab merge (Debevec), whole image, 108 MP" 108
 row mband108 "FuseLab merge --memory-mb $budget_mb, 108 MP" 108
@@ -94,6 +106,11 @@ check "banded 108 MP peak MiB" "$(peak_mib band108)" "<" 1500
 check "banded 108 MP time / whole-image time" "$(awk -v a="$(seconds band108)" -v b="$(seconds whole108)" 'BEGIN{printf "%.2f", a / b}')" "<=" 1.2
 [ "$have_enfuse" = yes ] && check "enfuse time / banded 108 MP time" "$(awk -v a="$(seconds enfuse108)" -v b="$(seconds band108)" 'BEGIN{printf "%.2f", a / b}')" ">=" 5
 check "banded 400 MP peak MiB" "$(peak_mib band400)" "<" 1500
+if [ "$have_learned" = yes ]; then
+  echo "  banded learned 108 MP output equals the whole-image output byte for byte: $lsame108"
+  check "banded learned 108 MP peak MiB" "$(peak_mib lband108)" "<" 1500
+  check "banded learned 108 MP time / whole-image time" "$(awk -v a="$(seconds lband108)" -v b="$(seconds lwhole108)" 'BEGIN{printf "%.2f", a / b}')" "<=" 1.2
+fi
 echo "  row-by-row 108 MP merge equals the whole-image merge byte for byte: $msame108"
 check "row-by-row merge 108 MP peak MiB" "$(peak_mib mband108)" "<" 1500
 check "row-by-row merge 108 MP time / whole-image time" "$(awk -v a="$(seconds mband108)" -v b="$(seconds mwhole108)" 'BEGIN{printf "%.2f", a / b}')" "<=" 1.2

@@ -138,6 +138,31 @@ TEST(CliLearn, FuseLearnedWithTheShippedModelAndAnother)
     EXPECT_EQ(runCli({"fuse", "--method", "learned", "--deghost", "-o", dir.file("d.png"), stack}).exitCode, 2);
 }
 
+// fuse --method learned --memory-mb: the network's weights computed a band at a time (its low-
+// resolution input gathered row by row) give the whole-image fusion's file, 8- and 16-bit.
+TEST(CliLearn, LearnedFusionInBandsGivesTheWholeImageFile)
+{
+    TempDir dir;
+    const CliRun synth = runCli({"synth", "--size", "3001x1401", "--exposures", "4", "--quiet", "-o", dir.file("stack")});
+    ASSERT_EQ(synth.exitCode, 0) << synth.err;
+    for (const std::string depth : {"8", "16"}) {
+        const std::string whole = dir.file("whole" + depth + ".tif"), banded = dir.file("banded" + depth + ".tif");
+        ASSERT_EQ(runCli({"fuse", "--method", "learned", "--quiet", "--bit-depth", depth, "-o", whole, dir.file("stack")}).exitCode, 0);
+        // 64 MiB: several bands at this size.
+        const CliRun r = runCli({"fuse", "--method", "learned", "--quiet", "--bit-depth", depth, "--memory-mb", "64", "-o", banded, dir.file("stack")});
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        EXPECT_EQ(readBytes(banded), readBytes(whole)) << depth << "-bit";
+        std::ifstream in(banded + ".json");
+        const nlohmann::json sidecar = nlohmann::json::parse(in);
+        EXPECT_EQ(sidecar["operators"][0]["id"], "learned");
+        EXPECT_GE(sidecar["numbers"]["bands"].get<int>(), 2);
+    }
+    // The weights are computed on the CPU: asking for CUDA is a usage error, before any work.
+    EXPECT_EQ(runCli({"fuse", "--method", "learned", "--memory-mb", "64", "--param", "device=cuda", "-o", dir.file("c.tif"), dir.file("stack")})
+                  .exitCode,
+              2);
+}
+
 // fuse --frame --events --method learned with the shipped frame/event model: text events with an
 // explicit reference frame, and HDF5 events whose stored frame is the reference; an 8-bit output
 // holds the model's μ-law tone domain, an EXR camera units (where the frame is well exposed the

@@ -10,10 +10,12 @@
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
+#include "fuselab/pyramid.hpp"
 #include "fuselab/row_io.hpp"
 #include "fuselab/stack_io.hpp"
 #include "fuselab/synthetic.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <exiv2/exiv2.hpp>
 #include <limits>
@@ -219,15 +221,76 @@ TEST(BandedFusion, BothInstructionSetsGiveTheSameBandsAsTheirWholeImage)
     NullProgress p;
     FusionOptions whole;
     CollectRows base(200 * 3 * 4);
-    isa_base::fuseMertensBandedImpl(frames, {}, plan, FusedSampleType::Float, base, p);
+    isa_base::fuseMertensBandedImpl(frames, {}, plan, options, base, p);
     EXPECT_EQ(firstDifference(base.bytes, bytesOf(isa_base::fuseMertensImpl(stack, {}, whole, p).fused)), std::size_t(-1));
 #ifdef FUSELAB_HAVE_ISA_V3
     if (!useIsaV3()) GTEST_SKIP() << "this CPU has no x86-64-v3 (AVX2/FMA)";
     for (FrameRowReader* f : frames) f->restart();
     CollectRows v3(200 * 3 * 4);
-    isa_v3::fuseMertensBandedImpl(frames, {}, plan, FusedSampleType::Float, v3, p);
+    isa_v3::fuseMertensBandedImpl(frames, {}, plan, options, v3, p);
     EXPECT_EQ(firstDifference(v3.bytes, bytesOf(isa_v3::fuseMertensImpl(stack, {}, whole, p).fused)), std::size_t(-1));
 #endif
+}
+
+TEST(BandedFusion, SuppliedWeightsBlendAsPyramidBlendDoes)
+{
+    // The learned fusion's way: weights from elsewhere (here a local function of each frame's rows
+    // y−1 … y+1, normalised), blended in float. The whole-image reference is pyramidBlend.
+    const ExposureStack stack = generatedStack(301, 217, 8, 3, 6);
+    const int w = 301, h = 217, k = int(stack.size());
+    auto weightOf = [](const float* up, const float* mid, const float* down, int x) {
+        auto grey = [](const float* p) { return 0.3f * p[0] + 0.6f * p[1] + 0.1f * p[2]; };
+        return 0.05f + grey(mid + 3 * x) + 0.5f * std::fabs(grey(down + 3 * x) - grey(up + 3 * x));
+    };
+    const WeightRowsFn weightRows = [&](int y0, int y1, const FrameRowFn& frameRow, const WeightRowFn& weightRow) {
+        for (int y = y0; y < y1; ++y) {
+            std::vector<float> sum(static_cast<std::size_t>(w), 0.0f);
+            for (int f = 0; f < k; ++f) {
+                float* out = weightRow(f, y);
+                for (int x = 0; x < w; ++x) {
+                    out[x] = weightOf(frameRow(f, reflect101(y - 1, h)), frameRow(f, y), frameRow(f, reflect101(y + 1, h)), x);
+                    sum[std::size_t(x)] += out[x];
+                }
+            }
+            for (int f = 0; f < k; ++f)
+                for (int x = 0; x < w; ++x) weightRow(f, y)[x] /= sum[std::size_t(x)];
+        }
+    };
+    // Whole images: the same weights, then pyramidBlend.
+    std::vector<Image> images, weights;
+    for (const StackFrame& f : stack.frames) images.push_back(f.pixels.toFloat());
+    for (int f = 0; f < k; ++f) weights.push_back(Image(w, h, 1));
+    weightRows(0, h, [&](int f, int y) -> const float* { return images[std::size_t(f)].row(y); },
+               [&](int f, int y) { return weights[std::size_t(f)].row(y); });
+    const int levels = 8;
+    const Image whole = pyramidBlend(images, weights, levels);
+
+    std::vector<std::unique_ptr<FrameRowReader>> readers;
+    std::vector<FrameRowReader*> frames;
+    for (const StackFrame& f : stack.frames) {
+        readers.push_back(frameRowsOf(f.pixels, f.path));
+        frames.push_back(readers.back().get());
+    }
+    for (int coarse : {1, 3, 7})
+        for (int rows : {7, 37, 217}) {
+            for (FrameRowReader* f : frames) f->restart();
+            BandedFusionOptions options;
+            options.outputType = FusedSampleType::Float;
+            options.bandRows = rows;
+            options.coarseLevel = coarse;
+            options.weightRows = weightRows;
+            MertensParams params;
+            params.levels = levels;
+            CollectRows out(std::size_t(w) * 3 * 4);
+            NullProgress p;
+            fuseMertensBanded(frames, params, options, out, p);
+            std::vector<std::uint8_t> expected;
+            for (int y = 0; y < h; ++y) {
+                const auto* b = reinterpret_cast<const std::uint8_t*>(whole.row(y));
+                expected.insert(expected.end(), b, b + std::size_t(w) * 3 * 4);
+            }
+            EXPECT_EQ(firstDifference(out.bytes, expected), std::size_t(-1)) << "coarse level " << coarse << ", " << rows << "-row bands";
+        }
 }
 
 TEST(BandedFusion, ThePlanFollowsTheBudget)

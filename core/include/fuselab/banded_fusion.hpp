@@ -11,17 +11,30 @@
 #include "fuselab/progress.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace fuselab {
 
+/// Per-pixel weights supplied from elsewhere (the learned fusion's network): fills rows [y0, y1)
+/// of every frame's weight map. frameRow(f, y) is frame f's row y as float samples in [0,1] (the
+/// frame's channels, interleaved) for any y of the image within one row of [y0, y1);
+/// weightRow(f, y) is where row y of frame f's weights goes. Called from several threads at once,
+/// for disjoint rows.
+using FrameRowFn = std::function<const float*(int frame, int y)>;
+using WeightRowFn = std::function<float*(int frame, int y)>;
+using WeightRowsFn = std::function<void(int y0, int y1, const FrameRowFn& frameRow, const WeightRowFn& weightRow)>;
+
 struct BandedFusionOptions {
     std::size_t memoryBudgetBytes = std::size_t(1) << 30; ///< what the engine may hold at once
     FusedSampleType outputType = FusedSampleType::U8;    ///< integers clipped to [0,1] and rounded
     int bandRows = 0;    ///< output rows per band; 0 = as many as the budget allows
     int coarseLevel = 0; ///< first pyramid level kept whole (≥ 1); 0 = the finest that fits a quarter of the budget
+    /// Set: these weights, blended in float as pyramidBlend blends (no 16-bit steps), over
+    /// params.levels levels; the Mertens weight parameters are not used. Unset: Mertens weights.
+    WeightRowsFn weightRows;
 };
 
 /// How a fusion is cut up, and what it is expected to hold at its peak.
@@ -40,7 +53,8 @@ BandedFusionPlan planBandedFusion(int widthPx, int heightPx, int frames, int cha
                                   const MertensParams& params, const BandedFusionOptions& options);
 
 /// Fuses the frames (equal sizes and channel counts) into `out`; equals fuseMertens on the same
-/// frames (no motion mask) bit for bit. Progress per band; throws fuselab::Cancelled when asked.
+/// frames (no motion mask) bit for bit — or, with options.weightRows, pyramidBlend of the frames
+/// (as float) with those weights. Progress per band; throws fuselab::Cancelled when asked.
 BandedFusionPlan fuseMertensBanded(const std::vector<FrameRowReader*>& frames, const MertensParams& params,
                                    const BandedFusionOptions& options, FusedRowWriter& out, ProgressSink& progress);
 

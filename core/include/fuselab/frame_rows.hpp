@@ -4,6 +4,7 @@
 
 #include "fuselab/image.hpp"
 
+#include <cstddef>
 #include <string>
 
 namespace fuselab {
@@ -16,6 +17,8 @@ int bytesPerSample(RowSampleType type);
 /// The sample type of an image's rows, and a pointer to row y (as stored, interleaved).
 RowSampleType rowSampleTypeOf(const SampleImage& image);
 const void* rowOf(const SampleImage& image, int y);
+/// `count` samples of a row as float [0,1] (codes × 1/255 or × 1/65535, as SampleImage::rowToFloat).
+void rowSamplesToFloat(RowSampleType type, const void* row, std::size_t count, float* dst);
 
 /// A frame read from top to bottom, one row at a time. Display-encoded samples (8/16-bit codes or
 /// float [0,1]); 1, 3 or 4 channels (alpha is not fused). Used from one thread at a time.

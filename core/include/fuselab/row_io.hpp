@@ -39,8 +39,8 @@ enum class RowPurpose { Fusion, Merge };
 std::unique_ptr<FrameRowReader> openFrameRows(const std::string& path, const ReadOptions& options, RowPurpose purpose,
                                               FrameRowsInfo* info = nullptr);
 
-/// An image file written row by row into a temporary beside `path` — TIFF strips (8/16-bit or
-/// float display values), PNG rows (8/16-bit), JPEG scanlines (8-bit, options.jpegQuality) or
+/// An image file written row by row into a temporary beside `path` — TIFF strips (8/16-bit display
+/// values; writeImage's float TIFFs hold linear light), PNG rows (8/16-bit), JPEG scanlines (8-bit, options.jpegQuality) or
 /// OpenEXR scanlines (float linear radiance), by the path's extension;
 /// commit() carries options.metadataFrom's metadata into it and renames it over `path`. Without
 /// commit() (an error, a cancel) the temporary is removed and an existing file at `path` is

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 
 namespace fuselab::learn::detail {
 namespace {
@@ -86,34 +87,65 @@ Image frameToFloat(const SampleImage& frame)
     return out;
 }
 
+AreaDownsampler::AreaDownsampler(int widthPx, int heightPx, int channels, int outW, int outH)
+    : m_w(widthPx), m_h(heightPx), m_ch(channels), m_outW(outW), m_outH(outH), m_xs(std::size_t(outW)), m_xe(std::size_t(outW))
+{
+    for (int i = 0; i < outW; ++i) {
+        m_xs[std::size_t(i)] = int((std::int64_t(i) * widthPx) / outW);
+        m_xe[std::size_t(i)] = int((std::int64_t(i + 1) * widthPx + outW - 1) / outW);
+    }
+}
+
+int AreaDownsampler::cellBegin(int oy) const { return int((std::int64_t(oy) * m_h) / m_outH); }
+int AreaDownsampler::cellEnd(int oy) const { return int((std::int64_t(oy + 1) * m_h + m_outH - 1) / m_outH); }
+
+void AreaDownsampler::accumulate(const float* src, double* acc) const
+{
+    for (int ox = 0; ox < m_outW; ++ox) {
+        double s[3] = {0, 0, 0};
+        for (int x = m_xs[std::size_t(ox)]; x < m_xe[std::size_t(ox)]; ++x)
+            for (int c = 0; c < 3; ++c) s[c] += src[std::size_t(x) * m_ch + (m_ch >= 3 ? c : 0)];
+        for (int c = 0; c < 3; ++c) acc[std::size_t(ox) * 3 + c] += s[c];
+    }
+}
+
+void AreaDownsampler::finishRow(int oy, const double* acc, float* dst) const
+{
+    for (int ox = 0; ox < m_outW; ++ox) {
+        const double n = double(cellEnd(oy) - cellBegin(oy)) * double(m_xe[std::size_t(ox)] - m_xs[std::size_t(ox)]);
+        for (int c = 0; c < 3; ++c) dst[ox * 3 + c] = float(acc[std::size_t(ox) * 3 + c] / n);
+    }
+}
+
+void AreaDownsampler::addRow(int y, const float* src)
+{
+    if (m_acc.empty()) m_acc.assign(std::size_t(m_outW) * std::size_t(m_outH) * 3, 0.0);
+    // Cells overlap by at most one row: start a little before the cell that holds y.
+    for (int oy = std::max(0, int((std::int64_t(y) * m_outH) / m_h) - 2); oy < m_outH && cellBegin(oy) <= y; ++oy)
+        if (y < cellEnd(oy)) accumulate(src, m_acc.data() + std::size_t(oy) * std::size_t(m_outW) * 3);
+}
+
+Image AreaDownsampler::result(ColourEncoding encoding) const
+{
+    Image out = Image::uninitialised(m_outW, m_outH, 3, encoding);
+    std::vector<double> zeros(std::size_t(m_outW) * 3, 0.0);
+    for (int oy = 0; oy < m_outH; ++oy)
+        finishRow(oy, m_acc.empty() ? zeros.data() : m_acc.data() + std::size_t(oy) * std::size_t(m_outW) * 3, out.row(oy));
+    return out;
+}
+
 Image areaDownsample(const Image& image, int outW, int outH)
 {
-    const int w = image.width(), h = image.height(), ch = image.channels();
+    // Each output row from its cell's rows in order: the same sums, in the same order, as a
+    // frame streamed through AreaDownsampler::addRow.
+    const AreaDownsampler down(image.width(), image.height(), image.channels(), outW, outH);
     Image out = Image::uninitialised(outW, outH, 3, image.encoding());
-    std::vector<int> xs(static_cast<std::size_t>(outW) + 1), xe(static_cast<std::size_t>(outW));
-    for (int i = 0; i < outW; ++i) {
-        xs[std::size_t(i)] = int((std::int64_t(i) * w) / outW);
-        xe[std::size_t(i)] = int((std::int64_t(i + 1) * w + outW - 1) / outW);
-    }
     parallelFor(0, outH, 1, [&](int o0, int o1) {
         std::vector<double> acc(static_cast<std::size_t>(outW) * 3);
         for (int oy = o0; oy < o1; ++oy) {
-            const int ys = int((std::int64_t(oy) * h) / outH), ye = int((std::int64_t(oy + 1) * h + outH - 1) / outH);
             std::fill(acc.begin(), acc.end(), 0.0);
-            for (int y = ys; y < ye; ++y) {
-                const float* src = image.row(y);
-                for (int ox = 0; ox < outW; ++ox) {
-                    double s[3] = {0, 0, 0};
-                    for (int x = xs[std::size_t(ox)]; x < xe[std::size_t(ox)]; ++x)
-                        for (int c = 0; c < 3; ++c) s[c] += src[std::size_t(x) * ch + (ch >= 3 ? c : 0)];
-                    for (int c = 0; c < 3; ++c) acc[std::size_t(ox) * 3 + c] += s[c];
-                }
-            }
-            float* d = out.row(oy);
-            for (int ox = 0; ox < outW; ++ox) {
-                const double n = double(ye - ys) * double(xe[std::size_t(ox)] - xs[std::size_t(ox)]);
-                for (int c = 0; c < 3; ++c) d[ox * 3 + c] = float(acc[std::size_t(ox) * 3 + c] / n);
-            }
+            for (int y = down.cellBegin(oy); y < down.cellEnd(oy); ++y) down.accumulate(image.row(y), acc.data());
+            down.finishRow(oy, acc.data(), out.row(oy));
         }
     });
     return out;
@@ -133,91 +165,99 @@ Image colourChannels(const Image& image)
     return out;
 }
 
+void fullResWeightRows(int w, int h, int k, int channels, const std::function<const float*(int, int)>& rowOf, const float* meanA,
+                       const float* meanB, int lowH, int lowW, const DetailTerm& detail, int y0, int y1,
+                       const std::function<float*(int, int)>& outRow)
+{
+    const Taps tx = linearTaps(lowW, w), ty = linearTaps(lowH, h);
+    const std::size_t plane = std::size_t(lowH) * lowW;
+    std::vector<float> aRow(static_cast<std::size_t>(k) * lowW), bRow(static_cast<std::size_t>(k) * lowW), sum(static_cast<std::size_t>(w));
+    std::vector<float> gainRow(static_cast<std::size_t>(w));
+    // Per input, the grey of the last three rows seen (each row's grey is computed once per call).
+    std::vector<float> greyCache(static_cast<std::size_t>(k) * 3 * w);
+    std::vector<int> cachedRow(static_cast<std::size_t>(k) * 3, -1);
+    const int ch = channels;
+    for (int y = y0; y < y1; ++y) {
+        // Vertical interpolation of each coefficient row once per output row.
+        for (int i = 0; i < k; ++i) {
+            const float* a0 = meanA + i * plane + std::size_t(ty.i0[std::size_t(y)]) * lowW;
+            const float* a1 = meanA + i * plane + std::size_t(ty.i1[std::size_t(y)]) * lowW;
+            const float* b0 = meanB + i * plane + std::size_t(ty.i0[std::size_t(y)]) * lowW;
+            const float* b1 = meanB + i * plane + std::size_t(ty.i1[std::size_t(y)]) * lowW;
+            const float l0 = ty.l0[std::size_t(y)], l1 = ty.l1[std::size_t(y)];
+            for (int x = 0; x < lowW; ++x) {
+                aRow[std::size_t(i) * lowW + x] = l0 * a0[x] + l1 * a1[x];
+                bRow[std::size_t(i) * lowW + x] = l0 * b0[x] + l1 * b1[x];
+            }
+        }
+        std::fill(sum.begin(), sum.end(), 0.0f);
+        for (int i = 0; i < k; ++i) {
+            // Grey of rows y−1, y, y+1 (reflect-101), for the guide and the Laplacian.
+            auto greyRow = [&](int r) -> const float* {
+                int* slots = cachedRow.data() + std::size_t(i) * 3;
+                float* base = greyCache.data() + std::size_t(i) * 3 * w;
+                for (int s2 = 0; s2 < 3; ++s2)
+                    if (slots[s2] == r) return base + std::size_t(s2) * w;
+                // Replace a row this output row does not need.
+                const int need[3] = {reflect101(y - 1, h), y, reflect101(y + 1, h)};
+                int slot = 0;
+                while (slot < 2 && (slots[slot] == need[0] || slots[slot] == need[1] || slots[slot] == need[2])) ++slot;
+                slots[slot] = r;
+                float* g = base + std::size_t(slot) * w;
+                const float* src = rowOf(i, r);
+                for (int x = 0; x < w; ++x) {
+                    const float* p = src + std::size_t(x) * ch;
+                    g[x] = ch >= 3 ? kGreyR * p[0] + kGreyG * p[1] + kGreyB * p[2] : p[0];
+                }
+                return g;
+            };
+            const float* up = detail.enabled ? greyRow(reflect101(y - 1, h)) : nullptr;
+            const float* mid = greyRow(y);
+            const float* down = detail.enabled ? greyRow(reflect101(y + 1, h)) : nullptr;
+            float* gain = gainRow.data();
+            if (detail.enabled) {
+                // |Laplacian| + ε, then (·)^β: interior in a vectorisable loop, borders mirrored.
+                auto lapAt = [&](int x) {
+                    const int xl = reflect101(x - 1, w), xr = reflect101(x + 1, w);
+                    return std::fabs((up[x] + down[x]) + (mid[xl] + mid[xr]) - 4.0f * mid[x]);
+                };
+                gain[0] = lapAt(0);
+                for (int x = 1; x + 1 < w; ++x) gain[x] = std::fabs((up[x] + down[x]) + (mid[x - 1] + mid[x + 1]) - 4.0f * mid[x]);
+                if (w > 1) gain[w - 1] = lapAt(w - 1);
+                const float beta = detail.exponent, eps = detail.floor;
+                for (int x = 0; x < w; ++x) gain[x] = fastExp2(beta * fastLog2(gain[x] + eps));
+            }
+            float* dst = outRow(i, y);
+            const float* ar = aRow.data() + std::size_t(i) * lowW;
+            const float* br = bRow.data() + std::size_t(i) * lowW;
+            for (int x = 0; x < w; ++x) {
+                const int j0 = tx.i0[std::size_t(x)], j1 = tx.i1[std::size_t(x)];
+                const float a = tx.l0[std::size_t(x)] * ar[j0] + tx.l1[std::size_t(x)] * ar[j1];
+                const float b = tx.l0[std::size_t(x)] * br[j0] + tx.l1[std::size_t(x)] * br[j1];
+                float q = std::max(a * mid[x] + b, 0.0f) + 1e-6f;
+                if (detail.enabled) q *= gain[x];
+                dst[x] = q;
+                sum[std::size_t(x)] += q;
+            }
+        }
+        for (int i = 0; i < k; ++i) {
+            float* dst = outRow(i, y);
+            for (int x = 0; x < w; ++x) dst[x] /= sum[std::size_t(x)];
+        }
+    }
+}
+
 std::vector<Image> fullResWeightsCpu(const std::vector<Image>& images, const float* meanA, const float* meanB, int lowH,
                                      int lowW, const DetailTerm& detail)
 {
     if (images.empty()) throw Error("no images");
     const int w = images[0].width(), h = images[0].height(), k = int(images.size());
-    const Taps tx = linearTaps(lowW, w), ty = linearTaps(lowH, h);
     std::vector<Image> weights;
     for (int i = 0; i < k; ++i) weights.push_back(Image::uninitialised(w, h, 1));
-    const std::size_t plane = std::size_t(lowH) * lowW;
+    const std::function<const float*(int, int)> rowOf = [&](int i, int y) -> const float* { return images[std::size_t(i)].row(y); };
+    const std::function<float*(int, int)> outRow = [&](int i, int y) { return weights[std::size_t(i)].row(y); };
     parallelFor(0, h, 8, [&](int y0, int y1) {
-        std::vector<float> aRow(static_cast<std::size_t>(k) * lowW), bRow(static_cast<std::size_t>(k) * lowW), sum(static_cast<std::size_t>(w));
-        std::vector<float> gainRow(static_cast<std::size_t>(w));
-        // Per input, the grey of the last three rows seen (each row's grey is computed once per chunk).
-        std::vector<float> greyCache(static_cast<std::size_t>(k) * 3 * w);
-        std::vector<int> cachedRow(static_cast<std::size_t>(k) * 3, -1);
-        for (int y = y0; y < y1; ++y) {
-            // Vertical interpolation of each coefficient row once per output row.
-            for (int i = 0; i < k; ++i) {
-                const float* a0 = meanA + i * plane + std::size_t(ty.i0[std::size_t(y)]) * lowW;
-                const float* a1 = meanA + i * plane + std::size_t(ty.i1[std::size_t(y)]) * lowW;
-                const float* b0 = meanB + i * plane + std::size_t(ty.i0[std::size_t(y)]) * lowW;
-                const float* b1 = meanB + i * plane + std::size_t(ty.i1[std::size_t(y)]) * lowW;
-                const float l0 = ty.l0[std::size_t(y)], l1 = ty.l1[std::size_t(y)];
-                for (int x = 0; x < lowW; ++x) {
-                    aRow[std::size_t(i) * lowW + x] = l0 * a0[x] + l1 * a1[x];
-                    bRow[std::size_t(i) * lowW + x] = l0 * b0[x] + l1 * b1[x];
-                }
-            }
-            std::fill(sum.begin(), sum.end(), 0.0f);
-            for (int i = 0; i < k; ++i) {
-                const Image& im = images[std::size_t(i)];
-                const int ch = im.channels();
-                // Grey of rows y−1, y, y+1 (reflect-101), for the guide and the Laplacian.
-                auto greyRow = [&](int r) -> const float* {
-                    int* slots = cachedRow.data() + std::size_t(i) * 3;
-                    float* base = greyCache.data() + std::size_t(i) * 3 * w;
-                    for (int s2 = 0; s2 < 3; ++s2)
-                        if (slots[s2] == r) return base + std::size_t(s2) * w;
-                    // Replace a row this output row does not need.
-                    const int need[3] = {reflect101(y - 1, h), y, reflect101(y + 1, h)};
-                    int slot = 0;
-                    while (slot < 2 && (slots[slot] == need[0] || slots[slot] == need[1] || slots[slot] == need[2])) ++slot;
-                    slots[slot] = r;
-                    float* g = base + std::size_t(slot) * w;
-                    const float* src = im.row(r);
-                    for (int x = 0; x < w; ++x) {
-                        const float* p = src + std::size_t(x) * ch;
-                        g[x] = ch >= 3 ? kGreyR * p[0] + kGreyG * p[1] + kGreyB * p[2] : p[0];
-                    }
-                    return g;
-                };
-                const float* up = detail.enabled ? greyRow(reflect101(y - 1, h)) : nullptr;
-                const float* mid = greyRow(y);
-                const float* down = detail.enabled ? greyRow(reflect101(y + 1, h)) : nullptr;
-                float* gain = gainRow.data();
-                if (detail.enabled) {
-                    // |Laplacian| + ε, then (·)^β: interior in a vectorisable loop, borders mirrored.
-                    auto lapAt = [&](int x) {
-                        const int xl = reflect101(x - 1, w), xr = reflect101(x + 1, w);
-                        return std::fabs((up[x] + down[x]) + (mid[xl] + mid[xr]) - 4.0f * mid[x]);
-                    };
-                    gain[0] = lapAt(0);
-                    for (int x = 1; x + 1 < w; ++x) gain[x] = std::fabs((up[x] + down[x]) + (mid[x - 1] + mid[x + 1]) - 4.0f * mid[x]);
-                    if (w > 1) gain[w - 1] = lapAt(w - 1);
-                    const float beta = detail.exponent, eps = detail.floor;
-                    for (int x = 0; x < w; ++x) gain[x] = fastExp2(beta * fastLog2(gain[x] + eps));
-                }
-                float* dst = weights[std::size_t(i)].row(y);
-                const float* ar = aRow.data() + std::size_t(i) * lowW;
-                const float* br = bRow.data() + std::size_t(i) * lowW;
-                for (int x = 0; x < w; ++x) {
-                    const int j0 = tx.i0[std::size_t(x)], j1 = tx.i1[std::size_t(x)];
-                    const float a = tx.l0[std::size_t(x)] * ar[j0] + tx.l1[std::size_t(x)] * ar[j1];
-                    const float b = tx.l0[std::size_t(x)] * br[j0] + tx.l1[std::size_t(x)] * br[j1];
-                    float q = std::max(a * mid[x] + b, 0.0f) + 1e-6f;
-                    if (detail.enabled) q *= gain[x];
-                    dst[x] = q;
-                    sum[std::size_t(x)] += q;
-                }
-            }
-            for (int i = 0; i < k; ++i) {
-                float* dst = weights[std::size_t(i)].row(y);
-                for (int x = 0; x < w; ++x) dst[x] /= sum[std::size_t(x)];
-            }
-        }
+        fullResWeightRows(w, h, k, images[0].channels(), rowOf, meanA, meanB, lowH, lowW, detail, y0, y1, outRow);
     });
     return weights;
 }

@@ -5,6 +5,7 @@
 #include "band_rows.hpp"
 #include "dispatch.hpp"
 #include "fuselab/error.hpp"
+#include "fuselab/pyramid_geometry.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -68,12 +69,12 @@ std::size_t keptBytes(int widthPx, int heightPx, int frames, int planes, int coa
     return area * sizeof(float) * (std::size_t(frames) * std::size_t(planes + 1) + std::size_t(3 * planes + 2));
 }
 
-// Per level-0 row a band spans: the frames' rows and 16-bit weights; one frame's Gaussian and
+// Per level-0 row a band spans: the frames' rows and their weights (16-bit, or float when supplied); one frame's Gaussian and
 // weight bands of levels ≥ 1 (a third of a row each, summed over levels), level 1 again in its
 // 16-bit form; the accumulators of every level and the collapse (about 4·planes/3 floats).
-std::size_t bytesPerBandRow(int widthPx, int frames, int channels, RowSampleType type, int planes)
+std::size_t bytesPerBandRow(int widthPx, int frames, int channels, RowSampleType type, int planes, int weightBytes)
 {
-    const double perPixel = double(frames) * (channels * bytesPerSample(type) + 2) + 4.0 * planes / 3.0 + 4.0 / 3.0 +
+    const double perPixel = double(frames) * (channels * bytesPerSample(type) + weightBytes) + 4.0 * planes / 3.0 + 4.0 / 3.0 +
                             4.0 * planes / 4.0 + 4.0 * planes + 2.0 * 4.0 * planes / 3.0;
     return std::size_t(std::ceil(perPixel * widthPx));
 }
@@ -93,7 +94,8 @@ BandedFusionPlan planBandedFusion(int widthPx, int heightPx, int frames, int cha
     if (channels != 1 && channels != 3 && channels != 4) throw Error("banded fusion takes 1, 3 or 4 channels");
     const int planes = channels >= 3 ? 3 : 1;
     BandedFusionPlan plan;
-    const int maxLevels = mertensPyramidLevels(widthPx, heightPx);
+    // Mertens's depth, or pyramidBlend's for supplied weights (they differ by one level at some sizes).
+    const int maxLevels = options.weightRows ? autoPyramidLevels(widthPx, heightPx, 1) : mertensPyramidLevels(widthPx, heightPx);
     plan.levels = params.levels > 0 ? std::min(params.levels, maxLevels) : maxLevels;
     const std::size_t budget = options.memoryBudgetBytes;
     if (plan.levels > 1) {
@@ -113,7 +115,7 @@ BandedFusionPlan planBandedFusion(int widthPx, int heightPx, int frames, int cha
     const detail::RowRange spans = detail::rowsForOutputBand(probe, heights, plan.coarseLevel).frames;
     plan.marginRows = std::max(probe.begin - spans.begin, spans.end - probe.end);
     const std::size_t fixed = keptBytes(widthPx, heightPx, frames, planes, plan.coarseLevel) + scratchBytes(widthPx, frames);
-    const std::size_t perRow = bytesPerBandRow(widthPx, frames, channels, sampleType, planes);
+    const std::size_t perRow = bytesPerBandRow(widthPx, frames, channels, sampleType, planes, options.weightRows ? 4 : 2);
     if (options.bandRows > 0) {
         plan.bandRows = std::min(options.bandRows, heightPx);
     } else {
@@ -145,7 +147,7 @@ BandedFusionPlan fuseMertensBanded(const std::vector<FrameRowReader*>& frames, c
     const BandedFusionPlan plan =
         planBandedFusion(first.widthPx(), first.heightPx(), int(frames.size()), first.channels(), widest, params, options);
     progress.checkCancelled();
-    const auto runEngine = [&] { FUSELAB_DISPATCH(return, fuseMertensBandedImpl(frames, params, plan, options.outputType, out, progress)); };
+    const auto runEngine = [&] { FUSELAB_DISPATCH(return, fuseMertensBandedImpl(frames, params, plan, options, out, progress)); };
     runEngine();
     progress.report(1.0, "done");
     return plan;

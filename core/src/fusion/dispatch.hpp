@@ -25,7 +25,7 @@ bool useIsaV3();
     FusionResult fuseMertensImpl(const ExposureStack& stack, const MertensParams& params, const FusionOptions& options, \
                                  ProgressSink& progress);                                                            \
     void fuseMertensBandedImpl(const std::vector<FrameRowReader*>& frames, const MertensParams& params,               \
-                               const BandedFusionPlan& plan, FusedSampleType outputType, FusedRowWriter& out,         \
+                               const BandedFusionPlan& plan, const BandedFusionOptions& options, FusedRowWriter& out, \
                                ProgressSink& progress);                                                               \
     }
 

@@ -119,15 +119,17 @@ struct Level {
 class BandedEngine {
 public:
     BandedEngine(const std::vector<FrameRowReader*>& frames, const MertensParams& params, const BandedFusionPlan& plan,
-                 FusedSampleType outputType, FusedRowWriter& out, ProgressSink& progress)
-        : m_plan(plan), m_outputType(outputType), m_out(out), m_progress(progress), m_q8(detail::makeQualityModel<std::uint8_t>(params)),
+                 const BandedFusionOptions& options, FusedRowWriter& out, ProgressSink& progress)
+        : m_plan(plan), m_outputType(options.outputType), m_weightRows(options.weightRows), m_out(out), m_progress(progress),
+          m_q8(detail::makeQualityModel<std::uint8_t>(params)),
           m_q16(detail::makeQualityModel<std::uint16_t>(params)), m_qf(detail::makeQualityModel<float>(params))
     {
         for (FrameRowReader* f : frames) m_windows.emplace_back(*f);
         m_k = int(frames.size());
         m_channels = frames.front()->channels();
         m_planes = m_channels >= 3 ? 3 : 1;
-        m_compactLevel1 = frames.front()->sampleType() != RowSampleType::Float; // as the whole-image engine decides
+        // As the whole-image engine decides; pyramidBlend (supplied weights) keeps every level in float.
+        m_compactLevel1 = !m_weightRows && frames.front()->sampleType() != RowSampleType::Float;
         Level l{frames.front()->widthPx(), frames.front()->heightPx()};
         for (int j = 0; j <= std::max(1, plan.coarseLevel); ++j) {
             m_levels.push_back(l);
@@ -159,9 +161,11 @@ private:
     const QualityModel& modelFor(std::uint16_t) const { return m_q16; }
     const QualityModel& modelFor(float) const { return m_qf; }
 
-    // Normalised 16-bit weights of rows r of every frame (frames' rows around r available).
+    // Normalised 16-bit weights of rows r of every frame (frames' rows around r available); with
+    // supplied weights, those, in float.
     void computeWeights(RowRange r)
     {
+        if (m_weightRows) return computeSuppliedWeights(r);
         const int w = m_levels[0].width, h = m_levels[0].height, frames = m_k;
         m_weights.assign(std::size_t(frames) * r.count() * w, 0);
         m_weightRange = r;
@@ -194,6 +198,54 @@ private:
                 }
             }
         });
+    }
+
+    void computeSuppliedWeights(RowRange r)
+    {
+        const int w = m_levels[0].width, h = m_levels[0].height;
+        m_weightRange = r;
+        m_weightsF.assign(std::size_t(m_k) * r.count() * w, 0.0f);
+        const WeightRowFn weightRow = [&](int f, int y) { return floatWeightRow(f, y); };
+        // A few rows at a time, each worker converting only the frame rows its rows read (the rows
+        // around them, mirrored), so the band never holds every frame in float.
+        constexpr int chunk = 8;
+        parallelFor(0, (r.count() + chunk - 1) / chunk, 1, [&](int c0, int c1) {
+            std::vector<float> rows;
+            for (int c = c0; c < c1; ++c) {
+                const RowRange mine{r.begin + c * chunk, std::min(r.end, r.begin + (c + 1) * chunk)};
+                const RowRange around = fuselab::detail::rowsAroundFrom(mine, h);
+                const std::size_t rowFloats = std::size_t(w) * m_channels;
+                rows.resize(std::size_t(m_k) * around.count() * rowFloats);
+                for (int f = 0; f < m_k; ++f) {
+                    const FrameWindow& win = m_windows[std::size_t(f)];
+                    withSampleType(win.type(), [&](auto tag) {
+                        using T = decltype(tag);
+                        for (int y = around.begin; y < around.end; ++y)
+                            rowSamplesToFloat(win.type(), win.row<T>(y), rowFloats,
+                                              rows.data() + (std::size_t(f) * around.count() + std::size_t(y - around.begin)) * rowFloats);
+                        return 0;
+                    });
+                }
+                const FrameRowFn frameRow = [&](int f, int y) {
+                    return rows.data() + (std::size_t(f) * around.count() + std::size_t(y - around.begin)) * rowFloats;
+                };
+                m_weightRows(mine.begin, mine.end, frameRow, weightRow);
+            }
+        });
+    }
+
+    float* floatWeightRow(int f, int y)
+    {
+        return m_weightsF.data() + (std::size_t(f) * m_weightRange.count() + std::size_t(y - m_weightRange.begin)) * m_levels[0].width;
+    }
+
+    // Row y of frame f's level-0 weights as floats (a pointer into the weights, or into `scratch`).
+    const float* weightsAsFloat(int f, int y, float* scratch)
+    {
+        if (m_weightRows) return floatWeightRow(f, y);
+        const std::uint16_t* src = weightRow(f, y);
+        for (int x = 0; x < m_levels[0].width; ++x) scratch[x] = float(src[x]) * (1.0f / detail::kWeightScale);
+        return scratch;
     }
 
     std::uint16_t* weightRow(int f, int y)
@@ -237,12 +289,8 @@ private:
             std::vector<float> rows(std::size_t(5) * fine.width), scratch(std::size_t(2) * fine.width);
             for (int i = i0; i < i1; ++i) {
                 const float* taps[5];
-                for (int t = 0; t < 5; ++t) {
-                    const std::uint16_t* src = weightRow(f, reflect101(2 * i - 2 + t, fine.height));
-                    float* dst = rows.data() + std::size_t(t) * fine.width;
-                    for (int x = 0; x < fine.width; ++x) dst[x] = float(src[x]) * (1.0f / detail::kWeightScale);
-                    taps[t] = dst;
-                }
+                for (int t = 0; t < 5; ++t)
+                    taps[t] = weightsAsFloat(f, reflect101(2 * i - 2 + t, fine.height), rows.data() + std::size_t(t) * fine.width);
                 detail::downsampleRow(taps, fine.width, scratch.data(), out.row(0, i));
             }
         });
@@ -302,6 +350,8 @@ private:
         }
         m_weights.clear();
         m_weights.shrink_to_fit();
+        m_weightsF.clear();
+        m_weightsF.shrink_to_fit();
         std::vector<detail::Planes> acc = detail::zeroPyramid(top.width, top.height, m_planes, m_plan.levels - l0);
         for (int f = 0; f < m_k; ++f) {
             detail::accumulateBlend(keptFrames[std::size_t(f)], keptWeights[std::size_t(f)], acc);
@@ -418,12 +468,11 @@ private:
                     detail::loadPlanes(win.row<T>(y), w, m_channels, planes);
                     return 0;
                 });
-                const std::uint16_t* __restrict wt = weightRow(f, y);
-                for (int x = 0; x < w; ++x) weight[std::size_t(x)] = float(wt[x]) * (1.0f / detail::kWeightScale);
+                const float* __restrict levelZero = weightsAsFloat(f, y, weight.data());
                 for (int c = 0; c < m_planes; ++c) {
                     float* __restrict a = acc.row(c, y);
                     const float* __restrict i = planes[c];
-                    const float* __restrict wr = weight.data();
+                    const float* __restrict wr = levelZero;
                     if (level1) {
                         expandRow(*level1, 0, c, y, scratch.data(), up.data());
                         const float* __restrict u = up.data();
@@ -461,6 +510,7 @@ private:
 
     BandedFusionPlan m_plan;
     FusedSampleType m_outputType;
+    WeightRowsFn m_weightRows; // set: supplied weights (learned fusion), blended in float
     FusedRowWriter& m_out;
     ProgressSink& m_progress;
     detail::QualityModel m_q8, m_q16, m_qf;
@@ -470,6 +520,7 @@ private:
     int m_k = 0, m_channels = 3, m_planes = 3;
     bool m_compactLevel1 = true;
     std::vector<std::uint16_t> m_weights; // frames × weight rows × width
+    std::vector<float> m_weightsF;        // the same, supplied weights in float
     RowRange m_weightRange;
     detail::Planes m_coarse; // the blend of levels ≥ L0, collapsed onto level L0
 };
@@ -477,9 +528,9 @@ private:
 } // namespace
 
 void fuseMertensBandedImpl(const std::vector<FrameRowReader*>& frames, const MertensParams& params, const BandedFusionPlan& plan,
-                           FusedSampleType outputType, FusedRowWriter& out, ProgressSink& progress)
+                           const BandedFusionOptions& options, FusedRowWriter& out, ProgressSink& progress)
 {
-    BandedEngine engine(frames, params, plan, outputType, out, progress);
+    BandedEngine engine(frames, params, plan, options, out, progress);
     engine.run();
 }
 

@@ -239,6 +239,8 @@ ImageRowFile::ImageRowFile(const std::string& path, int widthPx, int heightPx, i
         throw Error(path, "row-by-row output is written as TIFF, PNG, JPEG or OpenEXR (.tif, .png, .jpg, .exr)");
     if (m->format == FileFormat::Exr && type != FusedSampleType::Float) throw Error(path, "OpenEXR output takes float samples");
     if (m->format == FileFormat::Png && type == FusedSampleType::Float) throw Error(path, "PNG output takes 8- or 16-bit samples");
+    // writeImage puts linear light in float TIFFs; rows here are display values, so no float TIFF.
+    if (m->format == FileFormat::Tiff && type == FusedSampleType::Float) throw Error(path, "row-by-row TIFF output takes 8- or 16-bit samples");
     if (m->format == FileFormat::Jpeg && type != FusedSampleType::U8) throw Error(path, "JPEG output takes 8-bit samples");
     if (options.outputPrimaries && *options.outputPrimaries != options.dataPrimaries)
         throw Error(path, "row-by-row output keeps the data's primaries (no --output-primaries conversion)");

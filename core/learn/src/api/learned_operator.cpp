@@ -33,12 +33,7 @@ public:
         progress.report(0.0, "loading model");
         progress.checkCancelled();
         const FusionModel& net = model();
-        FuseOptions options;
-        options.device = parseDeviceChoice(values.choice("device"));
-        const int lowRes = int(values.integer("low_res_px"));
-        options.lowResLongSidePx = lowRes == 0 ? 0 : std::max(32, lowRes);
-        options.pyramidLevels = int(values.integer("levels"));
-        options.keepWeightMaps = values.flag("weight_maps");
+        FuseOptions options = fuseOptionsFromValues(values);
         options.blend = m_blend;
         ProgressSpan span(progress, 0.05, 1.0);
         FuseResult r = net.fuse(*input.stack, options, span);
@@ -66,6 +61,17 @@ private:
 };
 
 } // namespace
+
+FuseOptions fuseOptionsFromValues(const ParamValues& values)
+{
+    FuseOptions options;
+    options.device = parseDeviceChoice(values.choice("device"));
+    const int lowRes = int(values.integer("low_res_px"));
+    options.lowResLongSidePx = lowRes == 0 ? 0 : std::max(32, lowRes);
+    options.pyramidLevels = int(values.integer("levels"));
+    options.keepWeightMaps = values.flag("weight_maps");
+    return options;
+}
 
 std::vector<ParamSpec> learnedFusionParamSpecs()
 {

@@ -80,6 +80,50 @@ public:
 
     void save(const std::string& path) const override { detail::saveModelFile(*m_net.ptr(), m_metadata, path); }
 
+    std::unique_ptr<BandWeights> bandWeights(int frames, int widthPx, int heightPx, int channels, const FuseOptions& options) const override;
+
+    /// The network's guided-filter coefficients (K × lowH × lowW each) and detail term, on the
+    /// CPU, from the inputs' low-resolution images (areaDownsample).
+    struct LowResCoefficients {
+        std::vector<float> a, b;
+        detail::DetailTerm term;
+    };
+    LowResCoefficients coefficientsOf(const std::vector<Image>& lows, const std::vector<Modality>& modalities) const
+    {
+        c10::InferenceMode inference;
+        const c10::Device cpu(c10::kCPU);
+        detail::FusionNetImpl& net = netOn(cpu);
+        const FusionNetConfig& cfg = m_net->config();
+        std::vector<at::Tensor> tensors;
+        for (const Image& im : lows) tensors.push_back(detail::imageToTensor(im, 3, cpu));
+        const at::Tensor low = at::stack(tensors).unsqueeze(0); // [1,K,3,h,w]
+        const detail::NetOutput out = net.forwardLow(low, modalities);
+        const detail::GuidedCoefficients gc = detail::guidedCoefficients(detail::greyOf(low), out.weights, cfg.guidedRadiusPx, cfg.guidedEpsilon);
+        const at::Tensor a = gc.meanA.to(at::kFloat).contiguous(), b = gc.meanB.to(at::kFloat).contiguous();
+        LowResCoefficients c;
+        c.a.assign(a.data_ptr<float>(), a.data_ptr<float>() + a.numel());
+        c.b.assign(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
+        if (cfg.detailTerm) {
+            c.term.enabled = true;
+            c.term.exponent = net.detailExponent().item<float>();
+            c.term.floor = net.detailFloor().item<float>();
+        }
+        return c;
+    }
+
+    /// The low-resolution size and pyramid levels fuse() uses for a frame of this size.
+    std::pair<int, int> lowResSizeFor(int widthPx, int heightPx, const FuseOptions& options) const
+    {
+        const int longSide = options.lowResLongSidePx > 0 ? options.lowResLongSidePx : m_net->config().lowResLongSidePx;
+        const auto [lowH, lowW] = detail::lowResSize(heightPx, widthPx, longSide);
+        return {lowW, lowH};
+    }
+    static int levelsFor(int widthPx, int heightPx, const FuseOptions& options)
+    {
+        return options.pyramidLevels > 0 ? std::min(options.pyramidLevels, autoPyramidLevels(widthPx, heightPx, 1))
+                                         : autoPyramidLevels(widthPx, heightPx, 2);
+    }
+
     /// The CPU network (attribution reads it; its parameters never require gradients here).
     detail::FusionNetImpl& network() const { return *m_net.ptr(); }
 
@@ -95,11 +139,8 @@ private:
                 throw Error("inputs differ in size or channels (" + std::to_string(im.width()) + "x" + std::to_string(im.height()) +
                             " vs " + std::to_string(w) + "x" + std::to_string(h) + ")");
         const c10::Device device = detail::resolveDevice(options.device);
-        const FusionNetConfig& cfg = m_net->config();
-        const int longSide = options.lowResLongSidePx > 0 ? options.lowResLongSidePx : cfg.lowResLongSidePx;
-        const auto [lowH, lowW] = detail::lowResSize(h, w, longSide);
-        const int autoLevels = autoPyramidLevels(w, h, 2);
-        const int levels = options.pyramidLevels > 0 ? std::min(options.pyramidLevels, autoPyramidLevels(w, h, 1)) : autoLevels;
+        const auto [lowW, lowH] = lowResSizeFor(w, h, options);
+        const int levels = levelsFor(w, h, options);
 
         FuseResult result;
         result.device = detail::deviceName(device);
@@ -114,25 +155,15 @@ private:
 
         if (device.is_cpu() && options.blend) {
             auto t0 = Clock::now();
-            std::vector<at::Tensor> lows;
-            for (const Image& im : images) lows.push_back(detail::imageToTensor(detail::areaDownsample(im, lowW, lowH), 3, device));
-            const at::Tensor low = at::stack(lows).unsqueeze(0); // [1,K,3,h,w]
-            const detail::NetOutput out = net.forwardLow(low, modalities);
-            const detail::GuidedCoefficients gc =
-                detail::guidedCoefficients(detail::greyOf(low), out.weights, cfg.guidedRadiusPx, cfg.guidedEpsilon);
-            const at::Tensor a = gc.meanA.to(at::kFloat).contiguous(), b = gc.meanB.to(at::kFloat).contiguous();
+            std::vector<Image> lows;
+            for (const Image& im : images) lows.push_back(detail::areaDownsample(im, lowW, lowH));
+            const LowResCoefficients coefficients = coefficientsOf(lows, modalities);
             result.networkMs = msSince(t0);
             progress.report(0.2, "weights");
             progress.checkCancelled();
             t0 = Clock::now();
-            detail::DetailTerm term;
-            if (cfg.detailTerm) {
-                term.enabled = true;
-                term.exponent = net.detailExponent().item<float>();
-                term.floor = net.detailFloor().item<float>();
-            }
             std::vector<Image> weights =
-                detail::fullResWeightsCpu(images, a.data_ptr<float>(), b.data_ptr<float>(), lowH, lowW, term);
+                detail::fullResWeightsCpu(images, coefficients.a.data(), coefficients.b.data(), lowH, lowW, coefficients.term);
             result.weightsMs = msSince(t0);
             progress.report(0.35, "blend");
             progress.checkCancelled();
@@ -183,6 +214,54 @@ private:
     mutable std::mutex m_mutex;
     mutable std::map<std::string, detail::FusionNet> m_onDevice;
 };
+
+} // namespace
+
+namespace {
+
+class BandWeightsImpl final : public BandWeights {
+public:
+    BandWeightsImpl(const FusionModelImpl& model, int frames, int widthPx, int heightPx, int channels, const FuseOptions& options)
+        : m_model(model), m_w(widthPx), m_h(heightPx), m_k(frames), m_channels(channels)
+    {
+        const auto [lowW, lowH] = model.lowResSizeFor(widthPx, heightPx, options);
+        m_lowW = lowW;
+        m_lowH = lowH;
+        for (int f = 0; f < frames; ++f) m_downs.emplace_back(widthPx, heightPx, channels, lowW, lowH);
+        // pyramidBlend blends over at most as many levels as the image allows.
+        m_levels = std::min(FusionModelImpl::levelsFor(widthPx, heightPx, options), autoPyramidLevels(widthPx, heightPx, 1));
+    }
+    void addRow(int frame, int y, const float* row) override { m_downs[std::size_t(frame)].addRow(y, row); }
+    void finish() override
+    {
+        std::vector<Image> lows;
+        for (const detail::AreaDownsampler& d : m_downs) lows.push_back(d.result(ColourEncoding::Srgb));
+        m_coefficients = m_model.coefficientsOf(lows, std::vector<Modality>(std::size_t(m_k), Modality::Exposure));
+        m_downs.clear();
+        m_finished = true;
+    }
+    int pyramidLevels() const override { return m_levels; }
+    void weightRows(int y0, int y1, const std::function<const float*(int, int)>& frameRow,
+                    const std::function<float*(int, int)>& weightRow) const override
+    {
+        if (!m_finished) throw Error("the learned weights are asked for before the network ran (BandWeights::finish)");
+        detail::fullResWeightRows(m_w, m_h, m_k, m_channels, frameRow, m_coefficients.a.data(), m_coefficients.b.data(), m_lowH, m_lowW,
+                                  m_coefficients.term, y0, y1, weightRow);
+    }
+
+private:
+    const FusionModelImpl& m_model;
+    int m_w, m_h, m_k, m_channels, m_lowW = 0, m_lowH = 0, m_levels = 1;
+    std::vector<detail::AreaDownsampler> m_downs;
+    FusionModelImpl::LowResCoefficients m_coefficients;
+    bool m_finished = false;
+};
+
+std::unique_ptr<BandWeights> FusionModelImpl::bandWeights(int frames, int widthPx, int heightPx, int channels, const FuseOptions& options) const
+{
+    if (frames < 1 || widthPx < 1 || heightPx < 1) throw Error("learned weights need at least one non-empty frame");
+    return std::make_unique<BandWeightsImpl>(*this, frames, widthPx, heightPx, channels, options);
+}
 
 } // namespace
 

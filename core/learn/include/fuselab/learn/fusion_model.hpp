@@ -57,6 +57,26 @@ struct ModelInfo {
     std::map<std::string, std::string> metadata; ///< free text saved with the model: training command, seed, steps, scores
 };
 
+/// The learned fusion's weights for fusion in bounded memory (fuselab::fuseMertensBanded with
+/// BandedFusionOptions::weightRows), on the CPU: every row of every frame goes through addRow
+/// (frames on any threads, each frame's rows in order) to build the network's low-resolution
+/// input; finish() runs the network once; weightRows() then gives any rows of the
+/// full-resolution weights from the frames' own rows — row for row the weights fuse() blends
+/// (with a blend function, on the CPU). Not thread-safe before finish(); weightRows is const.
+class BandWeights {
+public:
+    virtual ~BandWeights() = default;
+    /// Row y of frame `frame`: widthPx × channels float samples in [0,1].
+    virtual void addRow(int frame, int y, const float* row) = 0;
+    virtual void finish() = 0;
+    /// The pyramid levels fuse() would blend over (pass them as MertensParams::levels).
+    virtual int pyramidLevels() const = 0;
+    /// Rows [y0, y1) of every frame's weight map into weightRow(f, y), from frameRow(f, y) (any y
+    /// of the image within one row of [y0, y1)).
+    virtual void weightRows(int y0, int y1, const std::function<const float*(int, int)>& frameRow,
+                            const std::function<float*(int, int)>& weightRow) const = 0;
+};
+
 class FusionModel {
 public:
     virtual ~FusionModel() = default;
@@ -74,6 +94,9 @@ public:
     virtual FuseResult fuse(const ExposureStack& stack, const FuseOptions& options, ProgressSink& progress) const = 0;
     /// Writes the model (weights + config + metadata) atomically; throws fuselab::Error(path, …).
     virtual void save(const std::string& path) const = 0;
+    /// Weights for `frames` exposure frames of widthPx × heightPx, `channels` each, a band at a
+    /// time (BandWeights); options' low-resolution size and levels as in fuse(); always the CPU.
+    virtual std::unique_ptr<BandWeights> bandWeights(int frames, int widthPx, int heightPx, int channels, const FuseOptions& options) const = 0;
 };
 
 /// A fresh network with deterministic initial weights.

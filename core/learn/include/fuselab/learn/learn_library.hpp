@@ -23,7 +23,7 @@
 namespace fuselab::learn {
 
 /// Bumped whenever LearnEntryPoints or a type it passes changes layout.
-inline constexpr int kLearnAbiVersion = 4; // 4: attributionCurvesForEach, CurveOptions::deletionValue
+inline constexpr int kLearnAbiVersion = 5; // 5: FusionModel::bandWeights; 4: attributionCurvesForEach, CurveOptions::deletionValue
 
 struct LearnEntryPoints {
     int abiVersion = 0;

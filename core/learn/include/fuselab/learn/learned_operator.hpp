@@ -15,6 +15,8 @@ namespace fuselab::learn {
 
 /// low_res_px (network resolution), levels (pyramid), device (auto|cpu|cuda).
 std::vector<ParamSpec> learnedFusionParamSpecs();
+/// The fusion options those values say (device, network resolution, levels, weight maps); no blend.
+FuseOptions fuseOptionsFromValues(const ParamValues& values);
 
 /// `blend`: the torch-free pyramid blend to use on the CPU (pass fuselab::pyramidBlend where
 /// fuselab_core is linked); empty = LibTorch's blend.
