@@ -3,6 +3,7 @@
 #include "fuselab/banded_fusion.hpp"
 #include "fuselab/colour.hpp"
 #include "fuselab/fusion_operators.hpp"
+#include "fuselab/merge_files.hpp"
 #include "fuselab/row_io.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
@@ -132,13 +133,14 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
     writeSidecar(path, sidecar);
 }
 
-void exportInBands(const SessionState& session, const OperatorRegistry& registry, const std::vector<std::string>& files, const QString& path,
-                   const ExportChoice& choice, ProgressSink& progress)
+namespace {
+
+const char* const kTooLarge = "this stack is too large to hold whole, so its full-size export runs in row bands";
+
+void exportFusionInBands(const SessionState& session, const OperatorRegistry& registry, const std::vector<std::string>& files,
+                         const std::string& out, const ExportChoice& choice, ProgressSink& progress)
 {
-    const std::string out = path.toStdString();
-    const std::string tooLarge = "this stack is too large to hold whole, so its full-size export runs in row bands";
-    if (session.mode != PipelineMode::Fusion)
-        throw Error(out, tooLarge + ", which HDR mode cannot (export from fusion mode, or merge it with `fuselab-cli merge --memory-mb`)");
+    const std::string tooLarge = kTooLarge;
     const Operator& fusion = registry.get(session.fusionId);
     const ParamValues values = session.valuesFor(fusion);
     const BandedFusionRecipe recipe = bandedFusionRecipe(fusion.info().id, values, !session.alignId.empty());
@@ -146,8 +148,6 @@ void exportInBands(const SessionState& session, const OperatorRegistry& registry
     const bool sixteen = choice.format == ExportFormat::Tiff16 || choice.format == ExportFormat::Png16;
     if (!sixteen && choice.format != ExportFormat::Tiff8 && choice.format != ExportFormat::Png8 && choice.format != ExportFormat::Jpeg)
         throw Error(out, tooLarge + " to display-referred files: choose TIFF, PNG or JPEG");
-    if (choice.outputPrimaries != RgbPrimaries::Rec709) throw Error(out, tooLarge + " in the working space (sRGB / Rec. 709)");
-    if (files.size() < 2) throw Error("the stack needs at least two included images");
     ProgressSpan opening(progress, 0.0, 0.02);
     const OpenedFrames frames = openFramesAsRows(files, ReadOptions{}, RowPurpose::Fusion, opening);
     BandedFusionOptions options;
@@ -175,6 +175,57 @@ void exportInBands(const SessionState& session, const OperatorRegistry& registry
     sidecar.outputChannels = frames.readers.front()->channels() >= 3 ? 3 : 1;
     sidecar.outputBitDepth = write.bitDepth;
     writeSidecar(out, sidecar);
+}
+
+// HDR mode: the merge's radiance, row by row, to OpenEXR (tone mapping needs the whole image).
+void exportRadianceInBands(const SessionState& session, const OperatorRegistry& registry, const ExposureStack& included,
+                           const std::vector<std::string>& files, const std::string& out, const ExportChoice& choice, ProgressSink& progress)
+{
+    const std::string tooLarge = kTooLarge;
+    if (choice.format != ExportFormat::ExrHalf && choice.format != ExportFormat::ExrFloat)
+        throw Error(out, tooLarge + ": in HDR mode that is the merged radiance as OpenEXR (tone mapping needs the whole image)");
+    const Operator* merge = session.mergeId.empty() ? firstOfCategory(registry, category::merge) : &registry.get(session.mergeId);
+    if (!merge) throw Error(out, "no merge operator is registered");
+    const ParamValues values = session.valuesFor(*merge);
+    const RowMergeRecipe recipe = rowMergeRecipe(merge->info().id, values, !session.alignId.empty());
+    if (!recipe.possible) throw Error(out, tooLarge + ", and " + recipe.whyNot);
+    const std::vector<double> times = included.relativeExposureTimes(); // names a frame without exposure data
+    ProgressSpan opening(progress, 0.0, 0.02);
+    const OpenedFrames frames = openFramesAsRows(files, ReadOptions{}, RowPurpose::Merge, opening);
+    WriteOptions write;
+    write.exrType = choice.format == ExportFormat::ExrHalf ? ExrPixelType::Half : ExrPixelType::Float;
+    write.metadataFrom = files[(files.size() - 1) / 2];
+    ProgressSpan merging(progress, 0.02, 1.0);
+    const RowMergeReport report = mergeFramesToFile(frames, times, recipe.response, recipe.params, defaultMemoryBudgetBytes(), out, write, merging);
+
+    Sidecar sidecar;
+    sidecar.command = "fuselab (GUI export)";
+    sidecar.operators.push_back({merge->info().id, merge->info().version, values});
+    sidecar.inputFiles = files;
+    sidecar.notes["result"] = merge->info().name;
+    sidecar.notes["merge"] = "row by row within " + std::to_string(defaultMemoryBudgetBytes() >> 20) +
+                             " MiB (half of the available memory); equal to the whole-image merge";
+    sidecar.notes["content"] = "linear scene radiance (relative)";
+    sidecar.notes["encoding"] = "linear";
+    sidecar.outputWidth = report.widthPx;
+    sidecar.outputHeight = report.heightPx;
+    sidecar.outputChannels = report.channels;
+    sidecar.outputBitDepth = choice.format == ExportFormat::ExrHalf ? 16 : 32;
+    writeSidecar(out, sidecar);
+}
+
+} // namespace
+
+void exportInBands(const SessionState& session, const OperatorRegistry& registry, const ExposureStack& included, const QString& path,
+                   const ExportChoice& choice, ProgressSink& progress)
+{
+    const std::string out = path.toStdString();
+    if (choice.outputPrimaries != RgbPrimaries::Rec709) throw Error(out, std::string(kTooLarge) + " in the working space (sRGB / Rec. 709)");
+    if (included.frames.size() < 2) throw Error("the stack needs at least two included images");
+    std::vector<std::string> files;
+    for (const StackFrame& f : included.frames) files.push_back(f.path);
+    if (session.mode == PipelineMode::Fusion) exportFusionInBands(session, registry, files, out, choice, progress);
+    else exportRadianceInBands(session, registry, included, files, out, choice, progress);
 }
 
 } // namespace fuselab::ui

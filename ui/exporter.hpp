@@ -35,11 +35,12 @@ QStringList exportFormatNames();           ///< in ExportFormat order, for a com
 QString exportExtension(ExportFormat format); ///< ".exr", ".png", …
 ExportFormat exportFormatFromName(const QString& name);
 
-/// The full-size export of a stack too large to hold whole (Workspace::isLargeStack): the session's
-/// fusion run in row bands from `files` (the included frames' files, in the pipeline's order) to
-/// a TIFF, PNG or JPEG, with its sidecar. Throws fuselab::Error naming the file and why when the session or the
-/// format cannot be exported that way, and fuselab::Cancelled.
-void exportInBands(const SessionState& session, const OperatorRegistry& registry, const std::vector<std::string>& files, const QString& path,
+/// The full-size export of a stack too large to hold whole (Workspace::isLargeStack), from the
+/// files of `included` (the included frames, at proxy size, in the pipeline's order, with their
+/// exposures): in fusion mode the session's fusion in row bands to TIFF, PNG or JPEG; in HDR mode
+/// the merged radiance row by row to OpenEXR; with a sidecar. Throws fuselab::Error naming the file
+/// and why when the session or the format cannot be exported that way, and fuselab::Cancelled.
+void exportInBands(const SessionState& session, const OperatorRegistry& registry, const ExposureStack& included, const QString& path,
                    const ExportChoice& choice, ProgressSink& progress);
 
 /// Writes `result` to `path` (extension must fit the format) and `<path>.json`. Throws

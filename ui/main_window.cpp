@@ -169,7 +169,7 @@ MainWindow::MainWindow(const OperatorRegistry& registry, QWidget* parent)
         if (m_loadProblems.isEmpty()) m_banner->hide();
         m_largeStack->setVisible(m_ws->isLargeStack());
         if (m_ws->isLargeStack())
-            m_largeStack->setText(tr("Full size %1×%2, too large to hold whole: shown at %3×%4; Export writes the full size in bands")
+            m_largeStack->setText(tr("Full size %1×%2, too large to hold whole: shown at %3×%4; Export writes the full size in bands (HDR mode: the radiance as OpenEXR)")
                                       .arg(m_ws->largeStackWidthPx())
                                       .arg(m_ws->largeStackHeightPx())
                                       .arg(m_ws->loadedStack().width())
@@ -831,7 +831,7 @@ bool MainWindow::exportLargeStack(const QString& path, const QString& formatName
     choice.jpegQuality = jpegQuality;
     choice.outputPrimaries = outputPrimaries;
     const SessionState session = m_ws->session();
-    const std::vector<std::string> files = m_ws->includedFiles();
+    const ExposureStack included = m_ws->includedStack();
     const OperatorRegistry& registry = m_ws->registry();
     auto problem = std::make_shared<QString>();
     bool done = false;
@@ -840,7 +840,7 @@ bool MainWindow::exportLargeStack(const QString& path, const QString& formatName
         if (channel == QLatin1String("export")) wait.quit();
     });
     m_ws->jobs()->start(
-        QStringLiteral("export"), [=](ProgressSink& progress) { exportInBands(session, registry, files, path, choice, progress); },
+        QStringLiteral("export"), [=](ProgressSink& progress) { exportInBands(session, registry, included, path, choice, progress); },
         [&done] { done = true; }, [problem](const QString& message) { *problem = message; });
     wait.exec();
     disconnect(ended);

@@ -105,13 +105,6 @@ std::shared_ptr<const PipelineResult> Workspace::currentResult() const
     return fullIsCurrent() ? m_full : (m_preview ? m_preview : m_full);
 }
 
-std::vector<std::string> Workspace::includedFiles() const
-{
-    std::vector<std::string> files;
-    for (const StackFrame& f : includedStack().frames) files.push_back(f.path);
-    return files;
-}
-
 void Workspace::adoptLoadedStack(ExposureStack stack, std::vector<SessionFrame> frames, bool synthetic, LargeStack large)
 {
     m_jobs.cancel(QStringLiteral("preview"));

@@ -48,8 +48,6 @@ public:
     bool isLargeStack() const { return m_large.active; }
     int largeStackWidthPx() const { return m_large.widthPx; }
     int largeStackHeightPx() const { return m_large.heightPx; }
-    /// The included frames' files in the pipeline's order (for a large stack's export).
-    std::vector<std::string> includedFiles() const;
     void setLargeStackThresholdBytes(std::size_t bytes) { m_largeThresholdBytes = bytes; }
 
     /// Proxy long side (px) and the idle time before full resolution starts (ms).

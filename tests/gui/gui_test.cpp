@@ -321,6 +321,31 @@ private Q_SLOTS:
         for (int y = 0; y < 480; ++y)
             for (int i = 0; i < 640 * 3; ++i) pngDiffering += pngBack.pixels.as8()->row(y)[i] != expected.as8()->row(y)[i];
         QCOMPARE(pngDiffering, 0);
+        // HDR mode: the radiance, row by row, the same as the whole-image merge (EVs typed here:
+        // these JPEGs carry no EXIF exposure). Tone-mapped formats need the whole image.
+        ws.setStage(QStringLiteral("mode"), "hdr");
+        for (int i = 0; i < 3; ++i) ws.setFrameEv(i, sim.stops[std::size_t(i)]);
+        ws.editParameter(ws.session().mergeId, QStringLiteral("deghost"), true, false, false);
+        QVERIFY(!w.exportTo(dir.filePath(QStringLiteral("tm.png")), QStringLiteral("PNG, 16-bit")));
+        QVERIFY2(w.lastProblem().contains(QStringLiteral("OpenEXR")), qPrintable(w.lastProblem()));
+        const QString exr = dir.filePath(QStringLiteral("radiance.exr"));
+        QVERIFY2(w.exportTo(exr, QStringLiteral("OpenEXR, 32-bit float")), qPrintable(w.lastProblem()));
+        StackLoadOptions withEvs;
+        withEvs.evs = sim.stops;
+        const LoadedStack typed = loadStack(files, withEvs);
+        const Operator& merge = m_registry.get(ws.session().mergeId);
+        OperatorInput mergeIn;
+        mergeIn.stack = &typed.stack;
+        ParamValues noDeghost;
+        noDeghost.set("deghost", false);
+        const OperatorOutput merged = runOperator(merge, mergeIn, noDeghost, quiet);
+        const LoadedImage radiance = readImage(exr.toStdString());
+        QCOMPARE(radiance.pixels.width(), 640);
+        const Image& got = *radiance.pixels.asFloat();
+        double worst = 0.0;
+        for (int y = 0; y < 480; ++y)
+            for (int i = 0; i < 640 * 3; ++i) worst = std::max(worst, double(std::fabs(got.row(y)[i] - merged.image.row(y)[i])));
+        QCOMPARE(worst, 0.0);
     }
 
     void sessionSavedAndReopenedGivesTheSameParameters()
