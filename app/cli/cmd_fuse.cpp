@@ -72,7 +72,7 @@ public:
         ParamValues overrides = parseParamArguments(op, m_params);
         m_stack.applyDeghostFlags(overrides);
         const ParamValues values = resolveParamValues(op.params(), overrides);
-        if (const std::optional<BandedFuseRequest> banded = bandedRequest(op, values)) return runBandedFuse(*banded, m_out);
+        if (const std::optional<BandedFuseRequest> banded = bandsFor(op, values)) return runBandedFuse(*banded, m_out);
         // Probe the output before the work: a bad path or format fails in milliseconds.
         const WriteOptions writeOptions = m_out.toWriteOptions();
         if (formatFromExtension(m_output) == FileFormat::Unknown || formatFromExtension(m_output) == FileFormat::CameraRaw)
@@ -114,18 +114,18 @@ public:
     }
 
 private:
-    // Fusion in row bands when --memory-mb asks for it, or when the whole-image fusion would not
-    // fit the default budget and nothing needs whole images; nothing otherwise.
-    std::optional<BandedFuseRequest> bandedRequest(const Operator& op, const ParamValues& values) const
+    // What of the command needs whole frames whatever the method: alignment, the output's kind.
+    std::string bandsCannotDo() const
     {
-        if (m_memoryMb == 0 && m_inputs.empty()) return std::nullopt;
-        std::string needsWhole;
-        if (m_stack.align != "none") needsWhole = "alignment (--align)";
-        else if (values.flag("deghost") || !m_stack.deghostMask.empty()) needsWhole = "deghosting (add --no-deghost)";
-        else if (!m_stack.ev.empty() || !m_stack.times.empty()) needsWhole = "--ev/--times";
-        else if (const FileFormat f = formatFromExtension(m_output); f != FileFormat::Tiff && f != FileFormat::Png && f != FileFormat::Jpeg)
-            needsWhole = "an output other than TIFF, PNG or JPEG";
-        else if (sampleTypeFor(m_output, m_out) == FusedSampleTypeChoice::Float) needsWhole = "a 32-bit float output (linear light)";
+        if (m_stack.align != "none") return "alignment (--align)";
+        const FileFormat f = formatFromExtension(m_output);
+        if (f != FileFormat::Tiff && f != FileFormat::Png && f != FileFormat::Jpeg) return "an output other than TIFF, PNG or JPEG";
+        if (sampleTypeFor(m_output, m_out) == FusedSampleTypeChoice::Float) return "a 32-bit float output (linear light)";
+        return {};
+    }
+
+    BandedFuseRequest bandedRequest(const Operator& op, const ParamValues& values) const
+    {
         BandedFuseRequest request;
         request.inputs = m_inputs;
         request.output = m_output;
@@ -133,6 +133,18 @@ private:
         request.values = values;
         request.quiet = m_common.quiet;
         request.json = m_json;
+        return request;
+    }
+
+    // Fusion in row bands when --memory-mb asks for it, or when the whole-image fusion would not
+    // fit the default budget and nothing needs whole images; nothing otherwise.
+    std::optional<BandedFuseRequest> bandsFor(const Operator& op, const ParamValues& values) const
+    {
+        if (m_memoryMb == 0 && m_inputs.empty()) return std::nullopt;
+        std::string needsWhole = bandsCannotDo();
+        if (needsWhole.empty() && (values.flag("deghost") || !m_stack.deghostMask.empty())) needsWhole = "deghosting (add --no-deghost)";
+        else if (needsWhole.empty() && (!m_stack.ev.empty() || !m_stack.times.empty())) needsWhole = "--ev/--times";
+        BandedFuseRequest request = bandedRequest(op, values);
         if (m_memoryMb > 0) {
             if (!needsWhole.empty()) throw UsageError("--memory-mb fuses in row bands, which cannot do " + needsWhole);
             request.budgetBytes = std::size_t(m_memoryMb) << 20;
@@ -178,18 +190,8 @@ private:
         const ParamValues overrides = parseParamArguments(op, m_params);
         const ParamValues values = resolveParamValues(op.params(), overrides);
         if (m_memoryMb > 0) {
-            if (m_stack.align != "none") throw UsageError("--memory-mb fuses in row bands, which cannot do alignment (--align)");
-            if (const FileFormat f = formatFromExtension(m_output); f != FileFormat::Tiff && f != FileFormat::Png && f != FileFormat::Jpeg)
-                throw UsageError("--memory-mb fuses in row bands, which cannot do an output other than TIFF, PNG or JPEG");
-            if (sampleTypeFor(m_output, m_out) == FusedSampleTypeChoice::Float)
-                throw UsageError("--memory-mb fuses in row bands, which cannot do a 32-bit float output (linear light)");
-            BandedFuseRequest request;
-            request.inputs = m_inputs;
-            request.output = m_output;
-            request.op = &op;
-            request.values = values;
-            request.quiet = m_common.quiet;
-            request.json = m_json;
+            if (const std::string why = bandsCannotDo(); !why.empty()) throw UsageError("--memory-mb fuses in row bands, which cannot do " + why);
+            BandedFuseRequest request = bandedRequest(op, values);
             request.budgetBytes = std::size_t(m_memoryMb) << 20;
             request.budgetOrigin = "--memory-mb";
             return runBandedLearnedFuse(request, modelPath, m_out);

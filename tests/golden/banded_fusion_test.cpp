@@ -17,7 +17,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <exiv2/exiv2.hpp>
 #include <limits>
 #include <type_traits>
 #include <filesystem>
@@ -102,6 +101,22 @@ std::vector<std::uint8_t> bytesOf(const SampleImage& image)
     return out;
 }
 
+// Row readers over a stack's frames (kept alive together).
+struct FrameRows {
+    std::vector<std::unique_ptr<FrameRowReader>> readers;
+    std::vector<FrameRowReader*> frames;
+};
+
+FrameRows frameRowsOfStack(const ExposureStack& stack)
+{
+    FrameRows r;
+    for (const StackFrame& f : stack.frames) {
+        r.readers.push_back(frameRowsOf(f.pixels, f.path));
+        r.frames.push_back(r.readers.back().get());
+    }
+    return r;
+}
+
 struct Banded {
     std::vector<std::uint8_t> bytes;
     BandedFusionPlan plan;
@@ -109,12 +124,8 @@ struct Banded {
 
 Banded fuseInBands(const ExposureStack& stack, FusedSampleType type, int bandRows, int coarseLevel, const MertensParams& params = {})
 {
-    std::vector<std::unique_ptr<FrameRowReader>> readers;
-    std::vector<FrameRowReader*> frames;
-    for (const StackFrame& f : stack.frames) {
-        readers.push_back(frameRowsOf(f.pixels, f.path));
-        frames.push_back(readers.back().get());
-    }
+    const FrameRows opened = frameRowsOfStack(stack);
+    const std::vector<FrameRowReader*>& frames = opened.frames;
     const int planes = stack.channels() >= 3 ? 3 : 1;
     const int bytes = type == FusedSampleType::U8 ? 1 : type == FusedSampleType::U16 ? 2 : 4;
     CollectRows out(std::size_t(stack.width()) * planes * bytes);
@@ -207,12 +218,8 @@ TEST(BandedFusion, EqualsTheWholeImageOnARealBracket)
 TEST(BandedFusion, BothInstructionSetsGiveTheSameBandsAsTheirWholeImage)
 {
     const ExposureStack stack = generatedStack(200, 150, 8, 3, 4);
-    std::vector<std::unique_ptr<FrameRowReader>> readers;
-    std::vector<FrameRowReader*> frames;
-    for (const StackFrame& f : stack.frames) {
-        readers.push_back(frameRowsOf(f.pixels, f.path));
-        frames.push_back(readers.back().get());
-    }
+    const FrameRows opened = frameRowsOfStack(stack);
+    const std::vector<FrameRowReader*>& frames = opened.frames;
     BandedFusionOptions options;
     options.outputType = FusedSampleType::Float;
     options.bandRows = 23;
@@ -265,12 +272,8 @@ TEST(BandedFusion, SuppliedWeightsBlendAsPyramidBlendDoes)
     const int levels = 8;
     const Image whole = pyramidBlend(images, weights, levels);
 
-    std::vector<std::unique_ptr<FrameRowReader>> readers;
-    std::vector<FrameRowReader*> frames;
-    for (const StackFrame& f : stack.frames) {
-        readers.push_back(frameRowsOf(f.pixels, f.path));
-        frames.push_back(readers.back().get());
-    }
+    const FrameRows opened = frameRowsOfStack(stack);
+    const std::vector<FrameRowReader*>& frames = opened.frames;
     for (int coarse : {1, 3, 7})
         for (int rows : {7, 37, 217}) {
             for (FrameRowReader* f : frames) f->restart();
@@ -334,12 +337,8 @@ TEST(BandedFusion, CancelStopsBetweenBands)
         int m_reports = 0;
     } progress;
     const ExposureStack stack = generatedStack(64, 64, 8, 3, 2);
-    std::vector<std::unique_ptr<FrameRowReader>> readers;
-    std::vector<FrameRowReader*> frames;
-    for (const StackFrame& f : stack.frames) {
-        readers.push_back(frameRowsOf(f.pixels, f.path));
-        frames.push_back(readers.back().get());
-    }
+    const FrameRows opened = frameRowsOfStack(stack);
+    const std::vector<FrameRowReader*>& frames = opened.frames;
     BandedFusionOptions options;
     options.bandRows = 8;
     CollectRows out(64 * 3);
@@ -349,13 +348,6 @@ TEST(BandedFusion, CancelStopsBetweenBands)
 
 namespace {
 
-void setOrientation(const std::string& path, int orientation)
-{
-    auto image = Exiv2::ImageFactory::open(path);
-    image->readMetadata();
-    image->exifData()["Exif.Image.Orientation"] = std::uint16_t(orientation);
-    image->writeMetadata();
-}
 
 // Every row openFrameRows hands out, read twice (restart), against readImage's pixels (display-
 // referred files read for fusion; EXR, linear light, read for a merge).
@@ -415,7 +407,7 @@ TEST(FrameRows, RotatedOrConvertedFilesAreReadWholeWithTheSamePixels)
     const SampleImage eight = stack.frames[1].pixels;
     for (const char* name : {"r.jpg", "r.png", "r.tif"}) {
         writeImage(dir.file(name), eight);
-        setOrientation(dir.file(name), 6);
+        setExifOrientation(dir.file(name), 6);
         expectRowsAreReadImagesPixels(dir.file(name), RowReadMode::Spooled);
         EXPECT_EQ(openFrameRows(dir.file(name), ReadOptions{}, RowPurpose::Fusion)->widthPx(), 61) << "shown upright: " << name;
     }

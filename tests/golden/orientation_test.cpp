@@ -14,13 +14,6 @@ using namespace fuselab::test;
 
 namespace {
 
-void setOrientation(const std::string& path, int orientation)
-{
-    auto image = Exiv2::ImageFactory::open(path);
-    image->readMetadata();
-    image->exifData()["Exif.Image.Orientation"] = std::uint16_t(orientation);
-    image->writeMetadata();
-}
 
 // Where the stored pixel (sx, sy) of a w × h file is shown, by the tag's definition (TIFF/EP:
 // 6 = "the 0th row is the visual right-hand side, the 0th column the visual top").
@@ -48,7 +41,7 @@ TEST(Orientation, EveryValueGivesTheUprightPictureInPngAndTiff)
         for (int o = 1; o <= 8; ++o) {
             const std::string path = dir.file("o" + std::to_string(o) + ext);
             writeImage(path, pattern);
-            setOrientation(path, o);
+            setExifOrientation(path, o);
             const LoadedImage img = readImage(path);
             EXPECT_EQ(img.header.orientation, o) << path;
             const int w = o >= 5 ? 30 : 40, h = o >= 5 ? 40 : 30;
@@ -79,7 +72,7 @@ TEST(Orientation, APortraitBracketFusesUpright)
     for (const SimulatedFrame& f : exposeScene(scene, sim)) {
         files.push_back(dir.file("f" + std::to_string(files.size()) + ".png"));
         writeImage(files.back(), f.pixels);
-        setOrientation(files.back(), 6);
+        setExifOrientation(files.back(), 6);
         const Image8& s = *f.pixels.as8();
         Image8 upright(64, 96, 3, ColourEncoding::Srgb);
         for (int y = 0; y < 64; ++y)

@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <exiv2/exiv2.hpp>
+
 #include "fuselab/io.hpp"
 
 #include <algorithm>
@@ -162,6 +164,14 @@ double medianLnErrorAfterScale(const Image& merged, const Image& truth, int step
     for (double v : logRatio) dev.push_back(std::fabs(v - scale));
     std::sort(dev.begin(), dev.end());
     return dev[dev.size() / 2];
+}
+
+void setExifOrientation(const std::string& path, int orientation)
+{
+    auto image = Exiv2::ImageFactory::open(path);
+    image->readMetadata();
+    image->exifData()["Exif.Image.Orientation"] = std::uint16_t(orientation);
+    image->writeMetadata();
 }
 
 } // namespace fuselab::test

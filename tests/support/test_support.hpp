@@ -68,5 +68,7 @@ double medianLnErrorAfterScale(const Image& merged, const Image& truth, int step
 /// Writes bytes to a file (no atomicity; for crafting bad inputs).
 void writeBytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
 std::vector<std::uint8_t> readBytes(const std::string& path);
+/// Sets the file's EXIF Orientation (1–8) in place through Exiv2 (JPEG, PNG, TIFF).
+void setExifOrientation(const std::string& path, int orientation);
 
 } // namespace fuselab::test
