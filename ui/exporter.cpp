@@ -143,8 +143,11 @@ void exportFusionInBands(const SessionState& session, const OperatorRegistry& re
     const std::string tooLarge = kTooLarge;
     const Operator& fusion = registry.get(session.fusionId);
     const ParamValues values = session.valuesFor(fusion);
+    // Weights a band at a time from the operator itself (the learned fusion), or Mertens's.
+    const auto* provider = dynamic_cast<const BandWeightsProvider*>(&fusion);
     const BandedFusionRecipe recipe = bandedFusionRecipe(fusion.info().id, values, !session.alignId.empty());
-    if (!recipe.possible) throw Error(out, tooLarge + ", and " + recipe.whyNot);
+    if (provider && !session.alignId.empty()) throw Error(out, tooLarge + ", and alignment works on whole frames (turn it off)");
+    if (!provider && !recipe.possible) throw Error(out, tooLarge + ", and " + recipe.whyNot);
     const bool sixteen = choice.format == ExportFormat::Tiff16 || choice.format == ExportFormat::Png16;
     if (!sixteen && choice.format != ExportFormat::Tiff8 && choice.format != ExportFormat::Png8 && choice.format != ExportFormat::Jpeg)
         throw Error(out, tooLarge + " to display-referred files: choose TIFF, PNG or JPEG");
@@ -158,7 +161,17 @@ void exportFusionInBands(const SessionState& session, const OperatorRegistry& re
     write.jpegQuality = choice.jpegQuality;
     write.metadataFrom = files[files.size() / 2];
     ProgressSpan fusing(progress, 0.02, 1.0);
-    const BandedFusionPlan plan = fuseFramesToFile(frames, recipe.params, options, out, write, fusing);
+    BandedFusionPlan plan;
+    if (provider) {
+        std::string whyNot;
+        const FrameRowReader& first = *frames.readers.front();
+        const std::unique_ptr<WeightSource> weights =
+            provider->bandWeights(values, int(frames.readers.size()), first.widthPx(), first.heightPx(), first.channels(), &whyNot);
+        if (!weights) throw Error(out, tooLarge + ", and " + whyNot);
+        plan = fuseFramesToFileWithWeights(frames, *weights, options, out, write, fusing);
+    } else {
+        plan = fuseFramesToFile(frames, recipe.params, options, out, write, fusing);
+    }
 
     Sidecar sidecar;
     sidecar.command = "fuselab (GUI export)";

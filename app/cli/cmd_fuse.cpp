@@ -194,7 +194,9 @@ private:
             BandedFuseRequest request = bandedRequest(op, values);
             request.budgetBytes = std::size_t(m_memoryMb) << 20;
             request.budgetOrigin = "--memory-mb";
-            return runBandedLearnedFuse(request, modelPath, m_out);
+            const auto* provider = dynamic_cast<const BandWeightsProvider*>(&op);
+            if (!provider) throw UsageError("--memory-mb: this fusion method's weights cannot be computed a band at a time");
+            return runBandedFuseWithWeights(request, *provider, modelPath, m_out);
         }
         if (formatFromExtension(m_output) == FileFormat::Unknown)
             throw UsageError("unknown output format for '" + m_output + "' (.tif, .png, .jpg, .exr, .hdr)");

@@ -9,17 +9,8 @@
 #include "fuselab/row_io.hpp"
 #include "fuselab/sidecar.hpp"
 #include "fuselab/stack_io.hpp"
-#if defined(FUSELAB_HAVE_LEARN)
-#include "fuselab/learn/fusion_model.hpp"
-#include "fuselab/learn/learn_library.hpp"
-#include "fuselab/learn/learned_operator.hpp"
-#include "fuselab/parallel.hpp"
-
-#include <atomic>
-#endif
 
 #include <algorithm>
-#include <functional>
 #include <map>
 #include <cstdio>
 #include <filesystem>
@@ -44,11 +35,8 @@ std::vector<std::string> expandStackInputs(const std::vector<std::string>& input
 
 namespace {
 
-// Sets the weights of a banded fusion (options.weightRows, params) before the bands run, with
-// the frames opened and free to read (they are restarted afterwards); nothing for Mertens.
-using PrepareWeights = std::function<void(const OpenedFrames& frames, BandedFusionOptions& options, MertensParams& params, ProgressSink& progress)>;
-
-int runBanded(const BandedFuseRequest& request, OutputOptions& out, MertensParams params, const PrepareWeights& prepare,
+// The banded fusion with Mertens's weights, or with those of a provider (the learned fusion).
+int runBanded(const BandedFuseRequest& request, OutputOptions& out, const BandWeightsProvider* provider,
               const std::map<std::string, std::string>& extraNotes)
 {
     const std::vector<std::string> files = expandStackInputs(request.inputs);
@@ -69,15 +57,17 @@ int runBanded(const BandedFuseRequest& request, OutputOptions& out, MertensParam
     case FusedSampleTypeChoice::U16: options.outputType = FusedSampleType::U16; break;
     case FusedSampleTypeChoice::Float: options.outputType = FusedSampleType::Float; break;
     }
-    double begin = 0.02;
-    if (prepare) {
-        ProgressSpan preparing(progress, 0.02, 0.35);
-        prepare(frames, options, params, preparing);
-        for (const auto& r : frames.readers) r->restart();
-        begin = 0.35;
+    ProgressSpan fusing(progress, 0.02, 0.99);
+    BandedFusionPlan plan;
+    if (provider) {
+        std::string whyNot;
+        const std::unique_ptr<WeightSource> weights =
+            provider->bandWeights(request.values, int(frames.readers.size()), first.widthPx(), first.heightPx(), first.channels(), &whyNot);
+        if (!weights) throw UsageError("--memory-mb fuses in row bands, which this method cannot do: " + whyNot);
+        plan = fuseFramesToFileWithWeights(frames, *weights, options, request.output, out.toWriteOptions(), fusing);
+    } else {
+        plan = fuseFramesToFile(frames, mertensParamsFromValues(request.values), options, request.output, out.toWriteOptions(), fusing);
     }
-    ProgressSpan fusing(progress, begin, 0.99);
-    const BandedFusionPlan plan = fuseFramesToFile(frames, params, options, request.output, out.toWriteOptions(), fusing);
     const int scanlines = frames.scanlineCount();
 
     Sidecar sidecar;
@@ -107,54 +97,13 @@ int runBanded(const BandedFuseRequest& request, OutputOptions& out, MertensParam
 
 int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out)
 {
-    return runBanded(request, out, mertensParamsFromValues(request.values), {}, {});
+    return runBanded(request, out, nullptr, {});
 }
 
-int runBandedLearnedFuse(const BandedFuseRequest& request, const std::string& modelPath, OutputOptions& out)
+int runBandedFuseWithWeights(const BandedFuseRequest& request, const BandWeightsProvider& provider, const std::string& modelPath,
+                             OutputOptions& out)
 {
-#if defined(FUSELAB_HAVE_LEARN)
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(modelPath, ec)) throw Error(modelPath, "no such file");
-    const learn::FuseOptions fuseOptions = learn::fuseOptionsFromValues(request.values);
-    if (fuseOptions.device == learn::DeviceChoice::Cuda)
-        throw UsageError("--memory-mb computes the learned weights a band at a time on the CPU (leave --param device at auto or cpu)");
-    std::shared_ptr<const learn::FusionModel> model;
-    std::unique_ptr<learn::BandWeights> weights;
-    const PrepareWeights prepare = [&](const OpenedFrames& frames, BandedFusionOptions& options, MertensParams& params, ProgressSink& progress) {
-        progress.report(0.0, "loading model");
-        model = learn::LearnLibrary::get().loadModel(modelPath);
-        const FrameRowReader& first = *frames.readers.front();
-        weights = model->bandWeights(int(frames.readers.size()), first.widthPx(), first.heightPx(), first.channels(), fuseOptions);
-        // Pass 1: every frame's rows into the network's low-resolution input, one frame per worker.
-        std::atomic<int> framesDone{0};
-        parallelFor(0, int(frames.readers.size()), 1, [&](int f0, int f1) {
-            for (int f = f0; f < f1; ++f) {
-                FrameRowReader& r = *frames.readers[std::size_t(f)];
-                const std::size_t samples = std::size_t(r.widthPx()) * std::size_t(r.channels());
-                std::vector<std::uint8_t> raw(samples * std::size_t(bytesPerSample(r.sampleType())));
-                std::vector<float> row(samples);
-                for (int y = 0; y < r.heightPx(); ++y) {
-                    r.readRow(raw.data());
-                    rowSamplesToFloat(r.sampleType(), raw.data(), samples, row.data());
-                    weights->addRow(f, y, row.data());
-                }
-                ++framesDone;
-            }
-        });
-        progress.report(0.8, "network");
-        progress.checkCancelled();
-        weights->finish();
-        params.levels = weights->pyramidLevels();
-        const learn::BandWeights* w = weights.get();
-        options.weightRows = [w](int y0, int y1, const FrameRowFn& frameRow, const WeightRowFn& weightRow) { w->weightRows(y0, y1, frameRow, weightRow); };
-    };
-    return runBanded(request, out, MertensParams{}, prepare, {{"model", modelPath}});
-#else
-    (void)request;
-    (void)modelPath;
-    (void)out;
-    throw Error("this fuselab-cli was built without LibTorch: --method learned is unavailable");
-#endif
+    return runBanded(request, out, &provider, {{"model", modelPath}});
 }
 
 } // namespace fuselab::cli

@@ -6,6 +6,7 @@
 
 #include "fuselab/operator.hpp"
 #include "fuselab/params.hpp"
+#include "fuselab/weight_source.hpp"
 
 #include <cstddef>
 #include <string>
@@ -26,11 +27,10 @@ struct BandedFuseRequest {
 /// Runs the banded fusion and writes the output with its sidecar; returns the exit code.
 int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out);
 
-/// The same with the learned fusion's weights (fuselab/learn/fusion_model.hpp BandWeights): a
-/// first pass over the frames builds the network's low-resolution input, the network runs once,
-/// and the bands blend with its weights as its whole-image fusion does. `values`: the learned
-/// operator's. Built without LibTorch it throws fuselab::Error.
-int runBandedLearnedFuse(const BandedFuseRequest& request, const std::string& modelPath, OutputOptions& out);
+/// The same with the weights of a method that provides them a band at a time (the learned
+/// fusion: weight_source.hpp); the sidecar notes `model`.
+int runBandedFuseWithWeights(const BandedFuseRequest& request, const BandWeightsProvider& provider, const std::string& modelPath,
+                             OutputOptions& out);
 
 /// The image files the inputs name (folders expanded in name order, as loadStack does).
 std::vector<std::string> expandStackInputs(const std::vector<std::string>& inputs);

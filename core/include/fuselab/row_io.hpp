@@ -5,6 +5,7 @@
 #include "fuselab/banded_fusion.hpp"
 #include "fuselab/exposure.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/weight_source.hpp"
 
 #include <memory>
 #include <string>
@@ -75,5 +76,11 @@ OpenedFrames openFramesAsRows(const std::vector<std::string>& files, const ReadO
 /// every row is written; an existing file there is untouched on any error or cancel.
 BandedFusionPlan fuseFramesToFile(const OpenedFrames& frames, const MertensParams& params, const BandedFusionOptions& options,
                                   const std::string& output, const WriteOptions& write, ProgressSink& progress);
+
+/// fuseFramesToFile with weights from `weights` (weight_source.hpp): a first pass feeds every
+/// row of every frame to it (frames in parallel), it finishes, the frames restart, and the bands
+/// blend its weights over its pyramid levels — the whole-image fusion with those weights.
+BandedFusionPlan fuseFramesToFileWithWeights(const OpenedFrames& frames, WeightSource& weights, BandedFusionOptions options,
+                                             const std::string& output, const WriteOptions& write, ProgressSink& progress);
 
 } // namespace fuselab

@@ -9,6 +9,7 @@
 #include "format_sniff.hpp"
 
 #include "fuselab/error.hpp"
+#include "fuselab/parallel.hpp"
 #include "fuselab/version.hpp"
 
 #include <algorithm>
@@ -350,6 +351,39 @@ BandedFusionPlan fuseFramesToFile(const OpenedFrames& frames, const MertensParam
     progress.report(0.99, "writing");
     file.commit();
     return plan;
+}
+
+BandedFusionPlan fuseFramesToFileWithWeights(const OpenedFrames& frames, WeightSource& weights, BandedFusionOptions options,
+                                             const std::string& output, const WriteOptions& write, ProgressSink& progress)
+{
+    if (frames.readers.empty()) throw Error("exposure fusion needs at least one frame");
+    // Pass 1: every frame's rows to the weights (their low-resolution input), one frame per worker.
+    progress.report(0.0, "weights");
+    parallelFor(0, int(frames.readers.size()), 1, [&](int f0, int f1) {
+        for (int f = f0; f < f1; ++f) {
+            FrameRowReader& r = *frames.readers[std::size_t(f)];
+            const std::size_t samples = std::size_t(r.widthPx()) * std::size_t(r.channels());
+            std::vector<std::uint8_t> raw(samples * std::size_t(bytesPerSample(r.sampleType())));
+            std::vector<float> row(samples);
+            for (int y = 0; y < r.heightPx(); ++y) {
+                progress.checkCancelled();
+                r.readRow(raw.data());
+                rowSamplesToFloat(r.sampleType(), raw.data(), samples, row.data());
+                weights.addRow(f, y, row.data());
+            }
+        }
+    });
+    progress.report(0.25, "weights");
+    weights.finish();
+    for (const auto& r : frames.readers) r->restart();
+    MertensParams params;
+    params.levels = weights.pyramidLevels();
+    const WeightSource* source = &weights;
+    options.weightRows = [source](int y0, int y1, const FrameRowFn& frameRow, const WeightRowFn& weightRow) {
+        source->weightRows(y0, y1, frameRow, weightRow);
+    };
+    ProgressSpan fusing(progress, 0.3, 1.0);
+    return fuseFramesToFile(frames, params, options, output, write, fusing);
 }
 
 } // namespace fuselab

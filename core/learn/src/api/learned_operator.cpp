@@ -4,6 +4,7 @@
 #include "fuselab/error.hpp"
 #include "fuselab/learn/attribution_operators.hpp"
 #include "fuselab/learn/learn_library.hpp"
+#include "fuselab/weight_source.hpp"
 
 #include <algorithm>
 #include <mutex>
@@ -11,7 +12,7 @@
 namespace fuselab::learn {
 namespace {
 
-class LearnedFusionOperator final : public Operator {
+class LearnedFusionOperator final : public Operator, public BandWeightsProvider {
 public:
     LearnedFusionOperator(std::string modelPath, PyramidBlendFn blend)
         : m_modelPath(std::move(modelPath)), m_blend(std::move(blend))
@@ -44,6 +45,17 @@ public:
         out.scalars["network_width_px"] = r.lowResWidthPx;
         out.scalars["network_height_px"] = r.lowResHeightPx;
         return out;
+    }
+
+    std::unique_ptr<WeightSource> bandWeights(const ParamValues& values, int frames, int widthPx, int heightPx, int channels,
+                                              std::string* whyNot) const override
+    {
+        const FuseOptions options = fuseOptionsFromValues(values);
+        if (options.device == DeviceChoice::Cuda) {
+            if (whyNot) *whyNot = "its weights are computed a band at a time on the CPU (set the device to auto or cpu)";
+            return nullptr;
+        }
+        return model().bandWeights(frames, widthPx, heightPx, channels, options);
     }
 
 private:

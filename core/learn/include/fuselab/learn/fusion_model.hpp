@@ -11,6 +11,7 @@
 #include "fuselab/learn/device.hpp"
 #include "fuselab/learn/network_config.hpp"
 #include "fuselab/progress.hpp"
+#include "fuselab/weight_source.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -57,25 +58,11 @@ struct ModelInfo {
     std::map<std::string, std::string> metadata; ///< free text saved with the model: training command, seed, steps, scores
 };
 
-/// The learned fusion's weights for fusion in bounded memory (fuselab::fuseMertensBanded with
-/// BandedFusionOptions::weightRows), on the CPU: every row of every frame goes through addRow
-/// (frames on any threads, each frame's rows in order) to build the network's low-resolution
-/// input; finish() runs the network once; weightRows() then gives any rows of the
-/// full-resolution weights from the frames' own rows — row for row the weights fuse() blends
-/// (with a blend function, on the CPU). Not thread-safe before finish(); weightRows is const.
-class BandWeights {
-public:
-    virtual ~BandWeights() = default;
-    /// Row y of frame `frame`: widthPx × channels float samples in [0,1].
-    virtual void addRow(int frame, int y, const float* row) = 0;
-    virtual void finish() = 0;
-    /// The pyramid levels fuse() would blend over (pass them as MertensParams::levels).
-    virtual int pyramidLevels() const = 0;
-    /// Rows [y0, y1) of every frame's weight map into weightRow(f, y), from frameRow(f, y) (any y
-    /// of the image within one row of [y0, y1)).
-    virtual void weightRows(int y0, int y1, const std::function<const float*(int, int)>& frameRow,
-                            const std::function<float*(int, int)>& weightRow) const = 0;
-};
+/// The learned fusion's weights a band at a time (fuselab::WeightSource, on the CPU): the
+/// network's low-resolution input gathered from the rows, the network once, then full-resolution
+/// weight rows from the frames' own rows — row for row the weights fuse() blends with a blend
+/// function on the CPU.
+using BandWeights = fuselab::WeightSource;
 
 class FusionModel {
 public:
