@@ -64,6 +64,38 @@ ExposureStack tinyStack()
     }
     return stack;
 }
+// Three exposures (EV −2, 0, +2) of a generated interior written as JPEGs without EXIF exposure.
+struct JpegStack {
+    QStringList paths;
+    std::vector<std::string> files;
+    std::vector<double> stops;
+};
+
+JpegStack writeJpegStack(const QTemporaryDir& dir, int widthPx, int heightPx, std::uint64_t seed)
+{
+    const Image scene = makeSyntheticScene({"interior", widthPx, heightPx, seed});
+    ExposureSimulation sim;
+    sim.stops = {-2.0, 0.0, 2.0};
+    sim.exposureScale = autoExposureScale(scene);
+    JpegStack out;
+    out.stops = sim.stops;
+    for (const SimulatedFrame& f : exposeScene(scene, sim)) {
+        out.files.push_back(dir.filePath(QStringLiteral("f%1.jpg").arg(out.paths.size())).toStdString());
+        writeImage(out.files.back(), f.pixels);
+        out.paths << QString::fromStdString(out.files.back());
+    }
+    return out;
+}
+
+// Opens the files as a "large" stack (threshold 1 byte) on a proxy of proxyLongSidePx and waits
+// for its first preview.
+void openAsLargeStack(MainWindow& w, const QStringList& paths, int proxyLongSidePx)
+{
+    w.workspace().setLargeStackThresholdBytes(1);
+    w.workspace().setProxyLongSide(proxyLongSidePx);
+    w.openPaths(paths);
+    QTRY_VERIFY_WITH_TIMEOUT(w.workspace().previewResult() != nullptr, 30000);
+}
 } // namespace
 
 class GuiTest final : public QObject {
@@ -268,23 +300,13 @@ private Q_SLOTS:
         // available memory by default; 1 byte here): it opens on its proxy, and Export fuses the
         // files at full size in bands — the same pixels as the whole-image fusion.
         QTemporaryDir dir;
-        const Image scene = makeSyntheticScene({"interior", 640, 480, 4});
-        ExposureSimulation sim;
-        sim.stops = {-2.0, 0.0, 2.0};
-        sim.exposureScale = autoExposureScale(scene);
-        QStringList paths;
-        std::vector<std::string> files;
-        for (const SimulatedFrame& f : exposeScene(scene, sim)) {
-            files.push_back(dir.filePath(QStringLiteral("f%1.jpg").arg(paths.size())).toStdString());
-            writeImage(files.back(), f.pixels);
-            paths << QString::fromStdString(files.back());
-        }
+        const JpegStack written = writeJpegStack(dir, 640, 480, 4);
+        const QStringList& paths = written.paths;
+        const std::vector<std::string>& files = written.files;
+        const std::vector<double> stops = written.stops;
         MainWindow w(m_registry);
         Workspace& ws = w.workspace();
-        ws.setLargeStackThresholdBytes(1);
-        ws.setProxyLongSide(200);
-        w.openPaths(paths);
-        QTRY_VERIFY_WITH_TIMEOUT(ws.previewResult() != nullptr, 15000);
+        openAsLargeStack(w, paths, 200);
         QVERIFY(ws.isLargeStack());
         QCOMPARE(ws.loadedStack().width(), 200);
         QCOMPARE(ws.largeStackWidthPx(), 640);
@@ -326,14 +348,14 @@ private Q_SLOTS:
         // HDR mode: the radiance, row by row, the same as the whole-image merge (EVs typed here:
         // these JPEGs carry no EXIF exposure). Tone-mapped formats need the whole image.
         ws.setStage(QStringLiteral("mode"), "hdr");
-        for (int i = 0; i < 3; ++i) ws.setFrameEv(i, sim.stops[std::size_t(i)]);
+        for (int i = 0; i < 3; ++i) ws.setFrameEv(i, stops[std::size_t(i)]);
         ws.editParameter(ws.session().mergeId, QStringLiteral("deghost"), true, false, false);
         QVERIFY(!w.exportTo(dir.filePath(QStringLiteral("tm.png")), QStringLiteral("PNG, 16-bit")));
         QVERIFY2(w.lastProblem().contains(QStringLiteral("OpenEXR")), qPrintable(w.lastProblem()));
         const QString exr = dir.filePath(QStringLiteral("radiance.exr"));
         QVERIFY2(w.exportTo(exr, QStringLiteral("OpenEXR, 32-bit float")), qPrintable(w.lastProblem()));
         StackLoadOptions withEvs;
-        withEvs.evs = sim.stops;
+        withEvs.evs = stops;
         const LoadedStack typed = loadStack(files, withEvs);
         const Operator& merge = m_registry.get(ws.session().mergeId);
         OperatorInput mergeIn;
@@ -356,26 +378,15 @@ private Q_SLOTS:
         // The learned operator provides its weights a band at a time; the GUI asks the operator,
         // not for an operator by name. The export equals the operator's whole-image result.
         QTemporaryDir dir;
-        const Image scene = makeSyntheticScene({"interior", 480, 360, 8});
-        ExposureSimulation sim;
-        sim.stops = {-2.0, 0.0, 2.0};
-        sim.exposureScale = autoExposureScale(scene);
-        QStringList paths;
-        std::vector<std::string> files;
-        for (const SimulatedFrame& f : exposeScene(scene, sim)) {
-            files.push_back(dir.filePath(QStringLiteral("l%1.jpg").arg(paths.size())).toStdString());
-            writeImage(files.back(), f.pixels);
-            paths << QString::fromStdString(files.back());
-        }
+        const JpegStack written = writeJpegStack(dir, 480, 360, 8);
+        const QStringList& paths = written.paths;
+        const std::vector<std::string>& files = written.files;
         OperatorRegistry registry;
         registerBuiltinOperators(registry);
         registry.add(learn::makeLearnedFusionOperator(std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v2.pt", &pyramidBlend));
         MainWindow w(registry);
         Workspace& ws = w.workspace();
-        ws.setLargeStackThresholdBytes(1);
-        ws.setProxyLongSide(160);
-        w.openPaths(paths);
-        QTRY_VERIFY_WITH_TIMEOUT(ws.previewResult() != nullptr, 30000);
+        openAsLargeStack(w, paths, 160);
         QVERIFY(ws.isLargeStack());
         ws.setStage(QStringLiteral("fusion"), "learned");
         const QString tif = dir.filePath(QStringLiteral("learned.tif"));
