@@ -220,19 +220,19 @@ void MainWindow::buildDocks()
         m_ws->paintDeghostSource(stroke, source);
     });
     connect(m_stack, &StackPanel::weightMapRequested, this, [this](int frame) {
-        // Operators that can explain their blend offer a boolean "weight_maps" parameter and
+        // Operators that can explain their blend offer a boolean convention::weightMapsParam and
         // return maps named weight_<k> (k in stack order of the included frames).
         const Operator* op = m_ws->registry().find(m_ws->session().fusionId);
         bool offered = false;
         if (op)
-            for (const ParamSpec& s : op->params()) offered |= s.id == "weight_maps";
+            for (const ParamSpec& s : op->params()) offered |= s.id == convention::weightMapsParam;
         if (!offered || m_ws->session().mode != PipelineMode::Fusion) {
             showProblem(tr("The current method does not produce per-frame weight maps."));
             return;
         }
         SessionState next = m_ws->session();
         next.values[op->info().id] = next.valuesFor(*op);
-        next.values[op->info().id].set("weight_maps", true);
+        next.values[op->info().id].set(convention::weightMapsParam, true);
         const ExposureStack included = m_ws->includedStack();
         int index = 0;
         for (std::size_t i = 0; i < included.frames.size(); ++i)

@@ -71,7 +71,7 @@ PipelineResult runPipeline(const SessionState& session, const ExposureStack& inp
     PipelineResult result;
     ExposureStack stack = input;
 
-    // Alignment: an alignment operator returns the aligned frames as extras "aligned_<k>".
+    // Alignment: an alignment operator returns the aligned frames as extras (convention::alignedFrameExtra).
     double begin = 0.0;
     if (!session.alignId.empty()) {
         const Operator& align = registry.get(session.alignId);
@@ -81,13 +81,13 @@ PipelineResult runPipeline(const SessionState& session, const ExposureStack& inp
         const OperatorOutput out = runStage(align, in, session, span, result);
         ExposureStack aligned = stack;
         for (std::size_t k = 0; k < aligned.frames.size(); ++k) {
-            const std::string name = "aligned_" + std::to_string(k);
+            const std::string name = convention::alignedFrameExtra(k);
             auto it = std::find_if(out.extras.begin(), out.extras.end(), [&](const NamedImage& n) { return n.name == name; });
             if (it == out.extras.end()) throw Error("alignment operator '" + session.alignId + "' did not return " + name);
             aligned.frames[k].pixels = SampleImage(it->image);
         }
         for (const NamedImage& n : out.extras)
-            if (n.name.rfind("aligned_", 0) != 0) result.maps.push_back(n);
+            if (!convention::isAlignedFrameExtra(n.name)) result.maps.push_back(n);
         stack = std::move(aligned);
         begin = 0.3;
     }

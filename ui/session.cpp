@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include "fuselab/builtin_operators.hpp"
+
 #include "param_variant.hpp"
 
 #include "fuselab/error.hpp"
@@ -96,6 +98,11 @@ SessionState SessionState::fromJson(const QJsonObject& root, const OperatorRegis
     stage("fusion", s.fusionId);
     stage("merge", s.mergeId);
     stage("tonemap", s.tonemapId);
+    // Stages the file does not name start with their category's default, as a new session does.
+    for (auto [category, id] : {std::pair<const char*, std::string*>{category::fusion, &s.fusionId}, {category::merge, &s.mergeId},
+                                {category::tonemap, &s.tonemapId}})
+        if (id->empty())
+            if (const Operator* op = defaultOperatorOf(registry, category)) *id = op->info().id;
     const QJsonObject ops = root.value(QStringLiteral("operators")).toObject();
     for (auto it = ops.begin(); it != ops.end(); ++it) {
         const std::string id = it.key().toStdString();

@@ -33,9 +33,9 @@ struct SessionState {
     bool syntheticSample = false;       ///< the built-in sample stack instead of files
     PipelineMode mode = PipelineMode::Fusion;
     std::string alignId;                ///< empty = no alignment
-    std::string fusionId = "mertens";
-    std::string mergeId;                ///< e.g. "merge-debevec" (first merge operator when empty)
-    std::string tonemapId;              ///< e.g. "tonemap-reinhard"
+    std::string fusionId;               ///< set by the workspace or the session file (defaultOperatorOf)
+    std::string mergeId;                ///< (the category's default when empty)
+    std::string tonemapId;
     std::map<std::string, ParamValues> values; ///< by operator id; missing = defaults
     /// Painted deghosting decisions (Format_Grayscale8, any size: scaled to the stack by
     /// nearest neighbour): code k takes the pixel from included frame k (1 = the first, in

@@ -1,6 +1,7 @@
 #include "workspace.hpp"
 
 #include "fuselab/banded_fusion.hpp"
+#include "fuselab/builtin_operators.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
@@ -87,11 +88,10 @@ Workspace::Workspace(const OperatorRegistry& registry, QObject* parent) : QObjec
     m_fullDelay.setSingleShot(true);
     m_fullDelay.setInterval(400);
     connect(&m_fullDelay, &QTimer::timeout, this, &Workspace::startFull);
-    if (const Operator* tm = registry.find("tonemap-reinhard")) m_session.tonemapId = tm->info().id;
-    else if (const Operator* first = firstOfCategory(registry, category::tonemap)) m_session.tonemapId = first->info().id;
-    if (const Operator* mg = firstOfCategory(registry, category::merge)) m_session.mergeId = mg->info().id;
-    if (!registry.find(m_session.fusionId))
-        if (const Operator* f = firstOfCategory(registry, category::fusion)) m_session.fusionId = f->info().id;
+    // Each stage starts with its category's default, chosen in core.
+    if (const Operator* f = defaultOperatorOf(registry, category::fusion)) m_session.fusionId = f->info().id;
+    if (const Operator* mg = defaultOperatorOf(registry, category::merge)) m_session.mergeId = mg->info().id;
+    if (const Operator* tm = defaultOperatorOf(registry, category::tonemap)) m_session.tonemapId = tm->info().id;
 }
 
 Workspace::~Workspace()

@@ -33,6 +33,16 @@ inline constexpr const char* evaluation = "evaluation";
 inline constexpr const char* events = "events";
 } // namespace category
 
+/// Conventions between operators and the front ends that chain them (no front end spells them).
+namespace convention {
+/// A fusion operator that can show why it blended as it did offers this boolean parameter; set,
+/// its output carries one weight map per input as the extras "weight_<k>".
+inline constexpr const char* weightMapsParam = "weight_maps";
+/// An alignment operator returns input k, aligned, as the extra of this name.
+inline std::string alignedFrameExtra(std::size_t k) { return "aligned_" + std::to_string(k); }
+inline bool isAlignedFrameExtra(std::string_view name) { return name.rfind("aligned_", 0) == 0; }
+} // namespace convention
+
 struct OperatorInfo {
     std::string id;          ///< stable id, lowercase with '-' ("mertens", "tonemap-pq")
     std::string name;        ///< display name

@@ -43,7 +43,7 @@ OperatorOutput alignmentOutput(const AlignmentResult& result)
     OperatorOutput out;
     out.image = result.aligned.frames[std::size_t(result.referenceIndex)].pixels.toFloat();
     for (std::size_t k = 0; k < result.aligned.size(); ++k) {
-        out.extras.push_back({"aligned_" + std::to_string(k), result.aligned.frames[k].pixels.toFloat()});
+        out.extras.push_back({convention::alignedFrameExtra(k), result.aligned.frames[k].pixels.toFloat()});
         const FrameTransform& t = result.transforms[k];
         out.scalars["dx_" + std::to_string(k)] = t.dxPx;
         out.scalars["dy_" + std::to_string(k)] = t.dyPx;

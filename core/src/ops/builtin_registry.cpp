@@ -31,4 +31,17 @@ void registerBuiltinOperators(OperatorRegistry& registry)
     registry.add(makeEventIntensityOperator());
 }
 
+const Operator* defaultOperatorOf(const OperatorRegistry& registry, std::string_view category)
+{
+    struct Default {
+        std::string_view category, id;
+    };
+    static constexpr Default kDefaults[] = {{"fusion", "mertens"}, {"merge", "merge-debevec"}, {"tonemap", "tonemap-reinhard"}};
+    for (const Default& d : kDefaults)
+        if (d.category == category)
+            if (const Operator* op = registry.find(d.id)) return op;
+    const std::vector<const Operator*> ops = registry.inCategory(category);
+    return ops.empty() ? nullptr : ops.front();
+}
+
 } // namespace fuselab

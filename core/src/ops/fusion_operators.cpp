@@ -40,7 +40,7 @@ std::vector<ParamSpec> mertensParamSpecs()
                          "frame (synthetic flat walls) instead of averaging them, clipped frames included; on real "
                          "photographs it pulls smooth skies and clipped areas towards the darker frames (up to 13 levels "
                          "darker than the paper on an extreme pair)."),
-        ParamSpec::flag("weight_maps", "Output weight maps", false)
+        ParamSpec::flag(convention::weightMapsParam, "Output weight maps", false)
             .withTooltip("Also return each frame's normalised weight map (for display as an overlay)."),
     };
 }
@@ -93,7 +93,7 @@ public:
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
         FusionOptions options;
-        options.keepWeightMaps = values.flag("weight_maps");
+        options.keepWeightMaps = values.flag(convention::weightMapsParam);
         ProgressSpan deghostSpan(progress, 0.0, 0.2);
         const std::optional<DeghostOutcome> deghosted = deghostFromValues(*input.stack, values, input.deghostSources, deghostSpan);
         ProgressSpan fusionSpan(progress, 0.2, 1.0);

@@ -81,7 +81,7 @@ FuseOptions fuseOptionsFromValues(const ParamValues& values)
     const int lowRes = int(values.integer("low_res_px"));
     options.lowResLongSidePx = lowRes == 0 ? 0 : std::max(32, lowRes);
     options.pyramidLevels = int(values.integer("levels"));
-    options.keepWeightMaps = values.flag("weight_maps");
+    options.keepWeightMaps = values.flag(convention::weightMapsParam);
     return options;
 }
 
@@ -97,7 +97,7 @@ std::vector<ParamSpec> learnedFusionParamSpecs()
                          "during training."),
         ParamSpec::choice("device", "Device", {{"auto", "Auto"}, {"cpu", "CPU"}, {"cuda", "CUDA"}}, "auto")
             .withTooltip("Where the network runs: auto takes a CUDA GPU when LibTorch sees one, else the CPU."),
-        ParamSpec::flag("weight_maps", "Output weight maps", false)
+        ParamSpec::flag(convention::weightMapsParam, "Output weight maps", false)
             .withTooltip("Also return each frame's full-resolution weight map (for display as an overlay)."),
     };
 }
