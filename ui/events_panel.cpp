@@ -47,7 +47,7 @@ EventsPanel::EventsPanel(JobRunner& jobs, QWidget* parent) : QWidget(parent), m_
     m_windowMs = new QDoubleSpinBox(this);
     m_windowMs->setRange(0.01, 100000.0);
     m_windowMs->setDecimals(2);
-    m_windowMs->setValue(10.0);
+    m_windowMs->setValue(double(kDefaultEventWindowUs) / 1000.0); // the event operators' default
     m_windowMs->setSuffix(tr(" ms"));
     m_windowMs->setToolTip(tr("Length of the window of events shown"));
     form->addRow(tr("Window"), m_windowMs);
@@ -57,7 +57,7 @@ EventsPanel::EventsPanel(JobRunner& jobs, QWidget* parent) : QWidget(parent), m_
     form->addRow(tr("Show"), m_repr);
     m_tauMs = new QDoubleSpinBox(this);
     m_tauMs->setRange(0.01, 10000.0);
-    m_tauMs->setValue(5.0);
+    m_tauMs->setValue(kDefaultTimeSurfaceTauMs); // the time-surface operator's default
     m_tauMs->setSuffix(tr(" ms"));
     m_tauMs->setToolTip(tr("Decay constant τ of the time surface exp(−(t − t_last)/τ)"));
     form->addRow(tr("τ"), m_tauMs);

@@ -5,6 +5,7 @@
 #include "events_commands.hpp"
 #include "output_options.hpp"
 
+#include "fuselab/events_repr.hpp"
 #include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
@@ -26,7 +27,7 @@ public:
         sub->add_option("--repr", m_repr, "Representation (operators events-frame, events-timesurface, events-voxel, events-eframe)")
             ->required()
             ->check(CLI::IsMember({"frame", "timesurface", "voxel", "eframe"}));
-        auto* window = sub->add_option("--window-us", m_windowUs, "Time window length in microseconds (default: the operator's, 33333)")
+        auto* window = sub->add_option("--window-us", m_windowUs, "Time window length in microseconds (default: the operator's, " + std::to_string(kDefaultEventWindowUs) + ")")
                            ->check(CLI::Range(std::int64_t(1), std::int64_t(3'600'000'000LL)));
         sub->add_option("--count", m_count, "Count window: this many events instead of a time window")
             ->check(CLI::Range(std::int64_t(1), std::int64_t(1'000'000'000LL)))
@@ -56,7 +57,7 @@ public:
         if (m_count > 0) {
             window = EventWindow::byCount(start, std::uint64_t(m_count));
         } else {
-            const std::int64_t duration = m_windowUs > 0 ? m_windowUs : std::int64_t(33333);
+            const std::int64_t duration = m_windowUs > 0 ? m_windowUs : kDefaultEventWindowUs;
             window = EventWindow::byTime(start, duration);
             if (!overrides.has("window_us")) overrides.set("window_us", duration);
         }

@@ -2,6 +2,7 @@
 
 #include "cli_support.hpp"
 
+#include "fuselab/events_repr.hpp"
 #include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/events_io.hpp"
@@ -42,7 +43,7 @@ void FrameEventOptions::attach(CLI::App& sub, const std::string& purpose)
     sub.add_option("--reference", reference,
                    purpose + ": the frame at the window's start that EF integrates from (default: the last frame "
                              "stored in an HDF5 recording at or before the window's start)");
-    auto* window = sub.add_option("--window-us", windowUs, purpose + ": time window in microseconds (default 33333)")
+    auto* window = sub.add_option("--window-us", windowUs, purpose + ": time window in microseconds (default " + std::to_string(kDefaultEventWindowUs) + ")")
                        ->check(CLI::Range(std::int64_t(1), std::int64_t(3'600'000'000LL)));
     sub.add_option("--count", count, purpose + ": a window of this many events instead")
         ->check(CLI::Range(std::int64_t(1), std::int64_t(1'000'000'000LL)))
@@ -85,7 +86,7 @@ FrameEventWindow loadFrameEventWindow(const FrameEventOptions& o)
                                  o.events + " are " + sizeText(w, h));
     const std::int64_t start = index.stats.tFirstUs + o.startUs;
     const EventWindow window = o.count > 0 ? EventWindow::byCount(start, std::uint64_t(o.count))
-                                           : EventWindow::byTime(start, o.windowUs > 0 ? o.windowUs : std::int64_t(33333));
+                                           : EventWindow::byTime(start, o.windowUs > 0 ? o.windowUs : kDefaultEventWindowUs);
     out.events = reader->readWindow(window);
     out.interval = windowInterval(EventSpan(out.events), window);
     out.inputFiles = {o.frame, o.events};

@@ -14,6 +14,12 @@
 
 namespace fuselab {
 
+/// The defaults of event windows and time surfaces, declared once for their operators, the
+/// command line and the GUI: a window of one frame interval at 30 frames per second, and HOTS's
+/// tens of milliseconds of decay for moving objects.
+inline constexpr std::int64_t kDefaultEventWindowUs = 33333;
+inline constexpr double kDefaultTimeSurfaceTauMs = 50.0;
+
 enum class EventFrameMode {
     Counts,    ///< 2 channels: ON count, OFF count per pixel
     SignedSum, ///< 1 channel: ON − OFF per pixel

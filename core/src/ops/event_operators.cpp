@@ -17,7 +17,7 @@ std::vector<ParamSpec> windowParams()
         ParamSpec::choice("window", "Window", {{"time", "By time"}, {"count", "By event count"}}, "time")
             .withTooltip("Which events the representation uses: those within a time span, or a fixed number of events "
                          "(count windows adapt to scene activity, as Rebecq et al. 2019 feed E2VID)."),
-        ParamSpec::integer("window_us", "Time window", 1, 3'600'000'000LL, 33333)
+        ParamSpec::integer("window_us", "Time window", 1, 3'600'000'000LL, kDefaultEventWindowUs)
             .withUnit("µs").withSoftRange(100, 1'000'000).withLogScale().enabledWhen("window=time")
             .withTooltip("Length of a time window; the default is one frame interval at 30 frames per second."),
         ParamSpec::integer("count", "Event count", 1, 1'000'000'000LL, 50000)
@@ -136,7 +136,7 @@ public:
     std::vector<ParamSpec> params() const override
     {
         return withWindow({
-            ParamSpec::number("tau_ms", "Decay τ", 0.01, 100000.0, 50.0)
+            ParamSpec::number("tau_ms", "Decay τ", 0.01, 100000.0, kDefaultTimeSurfaceTauMs)
                 .withUnit("ms").withSoftRange(0.1, 1000.0).withLogScale()
                 .withTooltip("Decay time constant; HOTS used tens of milliseconds for moving objects, hence 50 ms."),
             ParamSpec::choice("polarity", "Polarity", {{"split", "ON and OFF apart"}, {"merged", "Both together"}}, "split")
