@@ -13,24 +13,14 @@
 #include <algorithm>
 #include <map>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 
 namespace fuselab::cli {
 
 std::vector<std::string> expandStackInputs(const std::vector<std::string>& inputs)
 {
-    std::vector<std::string> files;
-    for (const std::string& in : inputs) {
-        std::error_code ec;
-        if (std::filesystem::is_directory(in, ec)) {
-            const FolderListing listing = listStackFolder(in);
-            files.insert(files.end(), listing.files.begin(), listing.files.end());
-        } else {
-            files.push_back(in);
-        }
-    }
-    return files;
+    StackLoadOptions untyped;
+    return resolveStackFiles(inputs, untyped);
 }
 
 namespace {

@@ -32,7 +32,7 @@ int runBandedFuse(const BandedFuseRequest& request, OutputOptions& out);
 int runBandedFuseWithWeights(const BandedFuseRequest& request, const BandWeightsProvider& provider, const std::string& modelPath,
                              OutputOptions& out);
 
-/// The image files the inputs name (folders expanded in name order, as loadStack does).
+/// The image files the inputs name (folders expanded in name order: resolveStackFiles).
 std::vector<std::string> expandStackInputs(const std::vector<std::string>& inputs);
 
 } // namespace fuselab::cli

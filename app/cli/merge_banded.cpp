@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -34,31 +33,17 @@ struct OrderedFrames {
 
 OrderedFrames openOrdered(const BandedMergeRequest& request, const ReadOptions& read)
 {
-    std::vector<std::string> files = expandStackInputs(request.inputs);
-    std::vector<double> evs = request.evs;
-    std::error_code ec;
-    if (evs.empty() && request.timesS.empty() && request.inputs.size() == 1 && std::filesystem::is_directory(request.inputs[0], ec))
-        evs = listStackFolder(request.inputs[0]).evs;
+    StackLoadOptions typed;
+    typed.evs = request.evs;
+    typed.timesS = request.timesS;
+    const std::vector<std::string> files = resolveStackFiles(request.inputs, typed);
     if (files.size() < 2) throw UsageError("radiance merge needs at least two images");
-    if (!evs.empty() && evs.size() != files.size())
-        throw Error("--ev lists " + std::to_string(evs.size()) + " values for " + std::to_string(files.size()) + " images");
-    if (!request.timesS.empty() && request.timesS.size() != files.size())
-        throw Error("--times lists " + std::to_string(request.timesS.size()) + " values for " + std::to_string(files.size()) + " images");
     NullProgress quiet;
     OpenedFrames opened = openFramesAsRows(files, read, RowPurpose::Merge, quiet);
     std::vector<double> stops(files.size());
     for (std::size_t i = 0; i < files.size(); ++i) {
-        std::optional<double> s;
-        if (!evs.empty()) s = evs[i];
-        else if (!request.timesS.empty()) {
-            if (!(request.timesS[i] > 0.0)) throw Error(files[i], "exposure time must be positive");
-            s = std::log2(request.timesS[i]);
-        } else {
-            s = exposureFromExif(opened.info[i].exif).stops;
-        }
-        if (!s)
-            throw Error(files[i], "no exposure data (no EXIF exposure time); radiance merge needs it: "
-                                  "give --ev LIST (stops, +1 = twice the light) or --times LIST (seconds)");
+        const std::optional<double> s = frameExposure(i, files[i], typed, opened.info[i].exif).stops;
+        if (!s) throw missingExposureError(files[i]);
         stops[i] = *s;
     }
     std::vector<std::size_t> order(files.size());

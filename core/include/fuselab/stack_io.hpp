@@ -1,6 +1,7 @@
 // Loading exposure stacks from files or folders, with exposure data from EXIF or typed in.
 #pragma once
 
+#include "fuselab/error.hpp"
 #include "fuselab/exposure.hpp"
 #include "fuselab/io.hpp"
 
@@ -34,6 +35,18 @@ struct FolderListing {
     std::vector<double> evs; ///< empty when there is no ev.txt
 };
 FolderListing listStackFolder(const std::string& folder);
+
+/// The files `paths` name, folders expanded in name order; a single folder's ev.txt is adopted
+/// into options.evs when nothing was typed. Checks the typed lists against the file count.
+/// (loadStack's first step, for front ends that read the files themselves, e.g. row by row.)
+std::vector<std::string> resolveStackFiles(const std::vector<std::string>& paths, StackLoadOptions& options);
+
+/// Frame `index`'s exposure: typed (options.evs / timesS) over the file's EXIF. Throws naming the
+/// file for a non-positive typed time.
+FrameExposure frameExposure(std::size_t index, const std::string& file, const StackLoadOptions& options, const ExifExposure& exif);
+
+/// The error a radiance merge gives for a frame without exposure data (names --ev and --times).
+Error missingExposureError(const std::string& file);
 
 /// Expands arguments that name folders into their files (and their ev.txt into options.evs
 /// when none were typed), reads every file, applies exposure data, validates and sorts.

@@ -156,7 +156,7 @@ StackFrame toStackFrame(const std::string& path, LoadedImage&& image, std::vecto
     return frame;
 }
 
-LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions options)
+std::vector<std::string> resolveStackFiles(const std::vector<std::string>& paths, StackLoadOptions& options)
 {
     namespace fs = std::filesystem;
     std::vector<std::string> files;
@@ -176,6 +176,32 @@ LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions op
         throw Error("--ev lists " + std::to_string(options.evs.size()) + " values for " + std::to_string(files.size()) + " images");
     if (!options.timesS.empty() && options.timesS.size() != files.size())
         throw Error("--times lists " + std::to_string(options.timesS.size()) + " values for " + std::to_string(files.size()) + " images");
+    return files;
+}
+
+FrameExposure frameExposure(std::size_t index, const std::string& file, const StackLoadOptions& options, const ExifExposure& exif)
+{
+    FrameExposure exposure = exposureFromExif(exif);
+    if (!options.evs.empty()) {
+        exposure.stops = options.evs[index];
+        exposure.source = ExposureSource::TypedEv;
+    } else if (!options.timesS.empty()) {
+        if (!(options.timesS[index] > 0.0)) throw Error(file, "exposure time must be positive");
+        exposure.stops = std::log2(options.timesS[index]);
+        exposure.source = ExposureSource::TypedTime;
+    }
+    return exposure;
+}
+
+Error missingExposureError(const std::string& file)
+{
+    return Error(file, "no exposure data (no EXIF exposure time); radiance merge needs it: "
+                       "give --ev LIST (stops, +1 = twice the light) or --times LIST (seconds)");
+}
+
+LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions options)
+{
+    const std::vector<std::string> files = resolveStackFiles(paths, options);
 
     // Frames decode independently (each decoder is single-threaded): one per worker.
     std::vector<LoadedImage> images(files.size());
@@ -186,23 +212,15 @@ LoadedStack loadStack(const std::vector<std::string>& paths, StackLoadOptions op
     LoadedStack result;
     for (std::size_t i = 0; i < files.size(); ++i) {
         LoadedImage& img = images[i];
+        const ExifExposure exif = img.exif;
         StackFrame frame = toStackFrame(files[i], std::move(img), result.warnings);
-        if (!options.evs.empty()) {
-            frame.exposure.stops = options.evs[i];
-            frame.exposure.source = ExposureSource::TypedEv;
-        } else if (!options.timesS.empty()) {
-            if (!(options.timesS[i] > 0.0)) throw Error(files[i], "exposure time must be positive");
-            frame.exposure.stops = std::log2(options.timesS[i]);
-            frame.exposure.source = ExposureSource::TypedTime;
-        }
+        frame.exposure = frameExposure(i, files[i], options, exif);
         result.stack.frames.push_back(std::move(frame));
     }
     validateStack(result.stack);
     if (options.requireExposures)
         for (const StackFrame& f : result.stack.frames)
-            if (!f.exposure.stops)
-                throw Error(f.path, "no exposure data (no EXIF exposure time); radiance merge needs it: "
-                                    "give --ev LIST (stops, +1 = twice the light) or --times LIST (seconds)");
+            if (!f.exposure.stops) throw missingExposureError(f.path);
     const std::vector<std::string> order = checkBrightnessOrder(result.stack);
     result.warnings.insert(result.warnings.end(), order.begin(), order.end());
     if (options.sortByExposure && result.stack.hasExposures())
