@@ -64,19 +64,6 @@ struct LoadOutcome {
     int widthPx = 0, heightPx = 0;
 };
 
-// What fusing these files whole would hold at its peak (from their headers; 0 when none reads).
-std::size_t wholeBytesOf(const std::vector<std::string>& files)
-{
-    for (const std::string& f : files) {
-        try {
-            const ImageHeader h = probeImage(f);
-            return wholeFusionBytes(h.width, h.height, int(files.size()), h.channels, std::max(1, h.bitDepth / 8));
-        } catch (const Error&) {
-            // the reading below names the problem
-        }
-    }
-    return 0;
-}
 
 } // namespace
 
@@ -174,7 +161,7 @@ void Workspace::openPaths(const QStringList& paths)
                 }
             }
             // Too large to hold whole: each frame shrinks to its proxy as soon as it is read.
-            outcome->large = wholeBytesOf(files) > threshold;
+            outcome->large = wholeFusionBytesOfFiles(files) > threshold;
             std::vector<StackFrame> ok;
             for (std::size_t i = 0; i < files.size(); ++i) {
                 progress.checkCancelled();

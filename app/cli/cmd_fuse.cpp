@@ -153,13 +153,7 @@ private:
         }
         const std::vector<std::string> files = expandStackInputs(m_inputs);
         if (files.size() < 2) return std::nullopt;
-        ImageHeader header;
-        try {
-            header = probeImage(files.front());
-        } catch (const Error&) {
-            return std::nullopt; // the whole-image path reports the problem with its usual message
-        }
-        const std::size_t whole = wholeFusionBytes(header.width, header.height, int(files.size()), header.channels, header.bitDepth / 8);
+        const std::size_t whole = wholeFusionBytesOfFiles(files);
         const std::size_t budget = defaultMemoryBudgetBytes();
         if (whole <= budget) return std::nullopt;
         if (!needsWhole.empty()) {

@@ -142,20 +142,11 @@ private:
         }
     }
 
-    // Whether the whole-image merge would hold more than half of the available memory: the
-    // frames as stored and a float radiance image (measured: 24.9 bytes per pixel for four 8-bit
-    // RGB frames of 108 MP).
+    // Whether the whole-image merge would hold more than the default budget (wholeMergeBytesOfFiles).
     bool wholeMergeWouldNotFit() const
     {
         const std::vector<std::string> files = expandStackInputs(m_inputs);
-        if (files.size() < 2) return false;
-        try {
-            const ImageHeader h = probeImage(files.front());
-            const double perPixel = double(files.size()) * h.channels * std::max(1, h.bitDepth / 8) + 12.0;
-            return double(h.width) * double(h.height) * perPixel > double(defaultMemoryBudgetBytes());
-        } catch (const Error&) {
-            return false; // the whole-image path reports the problem with its usual message
-        }
+        return files.size() >= 2 && wholeMergeBytesOfFiles(files) > defaultMemoryBudgetBytes();
     }
 
     // Frames read row by row, the response from gathered sample pixels, OpenEXR written in bands

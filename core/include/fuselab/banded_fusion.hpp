@@ -67,6 +67,13 @@ std::size_t defaultMemoryBudgetBytes();
 /// images, the output and the coarse levels.
 std::size_t wholeFusionBytes(int widthPx, int heightPx, int frames, int channels, int bytesPerSample);
 
+/// The same estimates for files, from the first one whose header reads (0 when none does: the
+/// whole-image path then reports the problem): wholeFusionBytes, and the whole-image merge's peak
+/// (the frames as stored and the float radiance; measured 24.9 bytes per pixel for four 8-bit RGB
+/// frames of 108 MP).
+std::size_t wholeFusionBytesOfFiles(const std::vector<std::string>& files);
+std::size_t wholeMergeBytesOfFiles(const std::vector<std::string>& files);
+
 /// Rows of a decoded image (a file that cannot be read in parts, and the tests). Shares pixels.
 std::unique_ptr<FrameRowReader> frameRowsOf(const SampleImage& image, std::string path);
 

@@ -5,6 +5,7 @@
 #include "band_rows.hpp"
 #include "dispatch.hpp"
 #include "fuselab/error.hpp"
+#include "fuselab/io.hpp"
 #include "fuselab/pyramid_geometry.hpp"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -40,6 +42,36 @@ std::size_t wholeFusionBytes(int widthPx, int heightPx, int frames, int channels
     // Frames as stored; 16-bit weights; 16-bit level 1 (a quarter); float output and coarse levels.
     const double perPixel = frames * (channels * bytesPerSample + 2.0 + planes * 2.0 / 4.0) + planes * 4.0 * (1.0 + 1.0 / 3.0);
     return std::size_t(pixels * perPixel);
+}
+
+namespace {
+
+std::optional<ImageHeader> firstReadableHeader(const std::vector<std::string>& files)
+{
+    for (const std::string& f : files) {
+        try {
+            return probeImage(f);
+        } catch (const Error&) {
+            // the next one; the whole-image path names this file's problem
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::size_t wholeFusionBytesOfFiles(const std::vector<std::string>& files)
+{
+    const std::optional<ImageHeader> h = firstReadableHeader(files);
+    return h ? wholeFusionBytes(h->width, h->height, int(files.size()), h->channels, std::max(1, h->bitDepth / 8)) : 0;
+}
+
+std::size_t wholeMergeBytesOfFiles(const std::vector<std::string>& files)
+{
+    const std::optional<ImageHeader> h = firstReadableHeader(files);
+    if (!h) return 0;
+    const double perPixel = double(files.size()) * h->channels * std::max(1, h->bitDepth / 8) + 12.0;
+    return std::size_t(double(h->width) * double(h->height) * perPixel);
 }
 
 namespace {
