@@ -6,15 +6,14 @@
 #include "dispatch.hpp"
 #include "fuselab/error.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/system_memory.hpp"
 #include "fuselab/pyramid_geometry.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 
 namespace fuselab {
@@ -27,12 +26,7 @@ std::size_t defaultMemoryBudgetBytes()
         const unsigned long long value = std::strtoull(mb, &end, 10);
         if (end != mb && *end == '\0' && value >= 64) return std::size_t(value) << 20;
     }
-    std::ifstream meminfo("/proc/meminfo");
-    std::string line;
-    std::size_t availableKiB = 0;
-    while (std::getline(meminfo, line))
-        if (line.rfind("MemAvailable:", 0) == 0) std::istringstream(line.substr(13)) >> availableKiB;
-    return std::max<std::size_t>(availableKiB * 1024 / 2, std::size_t(256) << 20);
+    return std::max<std::size_t>(availableMemoryBytes() / 2, std::size_t(256) << 20);
 }
 
 std::size_t wholeFusionBytes(int widthPx, int heightPx, int frames, int channels, int bytesPerSample)

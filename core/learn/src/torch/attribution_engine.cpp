@@ -1,5 +1,7 @@
 #include "attribution_engine.hpp"
 
+#include "fuselab/system_memory.hpp"
+
 #include "fuselab/error.hpp"
 #include "guided_relu.hpp"
 
@@ -7,8 +9,6 @@
 #include <torch/csrc/autograd/autograd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace fuselab::learn::detail {
 
@@ -115,17 +115,7 @@ std::size_t attributionMemoryBudget(std::size_t requestedBytes)
 {
     if (requestedBytes > 0) return requestedBytes;
     constexpr std::size_t kMiB = std::size_t(1) << 20;
-    std::size_t available = 0;
-    std::ifstream meminfo("/proc/meminfo");
-    std::string line;
-    while (std::getline(meminfo, line)) {
-        if (line.rfind("MemAvailable:", 0) != 0) continue;
-        std::istringstream fields(line.substr(13));
-        std::size_t kib = 0;
-        fields >> kib;
-        available = kib * 1024;
-        break;
-    }
+    const std::size_t available = availableMemoryBytes();
     if (available == 0) return 1024 * kMiB;
     return std::clamp(available / 4, 256 * kMiB, 2048 * kMiB);
 }
