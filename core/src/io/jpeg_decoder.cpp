@@ -36,51 +36,10 @@ void onMessage(j_common_ptr cinfo, int level)
     }
 }
 
-// No C++ objects with destructors live in this frame across setjmp/longjmp.
-bool decodeInto(const std::uint8_t* data, std::size_t size, Image8& out, char* message)
-{
-    jpeg_decompress_struct cinfo;
-    StrictErrorManager err;
-    cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = onError;
-    err.pub.emit_message = onMessage;
-    err.message[0] = '\0';
-    if (setjmp(err.jump)) {
-        std::snprintf(message, JMSG_LENGTH_MAX, "%s", err.message);
-        jpeg_destroy_decompress(&cinfo);
-        return false;
-    }
-    jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
-    jpeg_read_header(&cinfo, TRUE);
-    if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
-        std::snprintf(message, JMSG_LENGTH_MAX, "CMYK JPEG images are not supported");
-        jpeg_destroy_decompress(&cinfo);
-        return false;
-    }
-    const bool grey = cinfo.num_components == 1;
-    cinfo.out_color_space = grey ? JCS_GRAYSCALE : JCS_RGB;
-    cinfo.dct_method = JDCT_ISLOW;
-    jpeg_start_decompress(&cinfo);
-    if (out.width() != int(cinfo.output_width) || out.height() != int(cinfo.output_height) ||
-        out.channels() != int(cinfo.output_components)) {
-        std::snprintf(message, JMSG_LENGTH_MAX, "JPEG decoder output size differs from its header");
-        jpeg_destroy_decompress(&cinfo);
-        return false;
-    }
-    while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW rows[1] = {out.row(int(cinfo.output_scanline))};
-        jpeg_read_scanlines(&cinfo, rows, 1);
-    }
-    jpeg_finish_decompress(&cinfo);
-    jpeg_destroy_decompress(&cinfo);
-    return true;
-}
-
 } // namespace
 
-// The decoder's state lives on the heap so that libjpeg's longjmp never crosses a frame with
-// C++ objects: every call into libjpeg happens in a function with only plain locals.
+// libjpeg's longjmp never crosses a frame with C++ objects: every call into libjpeg happens in a
+// function with only plain locals, on this plain state (on the heap for the row reader).
 struct JpegScanlineReader::State {
     jpeg_decompress_struct cinfo;
     StrictErrorManager err;
@@ -89,8 +48,10 @@ struct JpegScanlineReader::State {
 
 namespace {
 
-bool startScanlines(JpegScanlineReader::State* s, const std::uint8_t* data, std::size_t size, char* message, int* width, int* height,
-                    int* channels, int* progressive)
+// Reads the header and starts decoding (a progressive file only when startProgressive: libjpeg
+// then buffers every coefficient).
+bool startScanlines(JpegScanlineReader::State* s, const std::uint8_t* data, std::size_t size, bool startProgressive, char* message,
+                    int* width, int* height, int* channels, int* progressive)
 {
     s->cinfo.err = jpeg_std_error(&s->err.pub);
     s->err.pub.error_exit = onError;
@@ -112,9 +73,9 @@ bool startScanlines(JpegScanlineReader::State* s, const std::uint8_t* data, std:
     *width = int(s->cinfo.image_width);
     *height = int(s->cinfo.image_height);
     *channels = s->cinfo.num_components == 1 ? 1 : 3;
-    if (*progressive) return true; // not started: the caller decodes it another way
+    if (*progressive && !startProgressive) return true; // not started: the caller decodes it another way
     s->cinfo.out_color_space = s->cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    s->cinfo.dct_method = JDCT_ISLOW; // as decodeJpeg: the same samples
+    s->cinfo.dct_method = JDCT_ISLOW; // the reference decoder's integer IDCT
     jpeg_start_decompress(&s->cinfo);
     *width = int(s->cinfo.output_width);
     *height = int(s->cinfo.output_height);
@@ -136,6 +97,32 @@ bool readScanline(JpegScanlineReader::State* s, std::uint8_t* row, char* message
     return true;
 }
 
+bool finishScanlines(JpegScanlineReader::State* s, char* message)
+{
+    if (setjmp(s->err.jump)) {
+        std::snprintf(message, JMSG_LENGTH_MAX, "%s", s->err.message);
+        return false;
+    }
+    jpeg_finish_decompress(&s->cinfo);
+    return true;
+}
+
+// The whole image through the row reader's own steps; only plain locals live in this frame.
+bool decodeInto(const std::uint8_t* data, std::size_t size, Image8& out, char* message)
+{
+    JpegScanlineReader::State s;
+    int w = 0, h = 0, ch = 0, progressive = 0;
+    bool ok = startScanlines(&s, data, size, true, message, &w, &h, &ch, &progressive);
+    if (ok && (out.width() != w || out.height() != h || out.channels() != ch)) {
+        std::snprintf(message, JMSG_LENGTH_MAX, "JPEG decoder output size differs from its header");
+        ok = false;
+    }
+    for (int y = 0; ok && y < h; ++y) ok = readScanline(&s, out.row(y), message);
+    if (ok) ok = finishScanlines(&s, message);
+    if (s.created) jpeg_destroy_decompress(&s.cinfo);
+    return ok;
+}
+
 } // namespace
 
 JpegScanlineReader::JpegScanlineReader(std::vector<std::uint8_t> bytes) : m_bytes(std::move(bytes)) { restart(); }
@@ -151,7 +138,7 @@ void JpegScanlineReader::restart()
     m_state = std::make_unique<State>();
     char message[JMSG_LENGTH_MAX] = {0};
     int w = 0, h = 0, ch = 0, progressive = 0;
-    if (!startScanlines(m_state.get(), m_bytes.data(), m_bytes.size(), message, &w, &h, &ch, &progressive))
+    if (!startScanlines(m_state.get(), m_bytes.data(), m_bytes.size(), false, message, &w, &h, &ch, &progressive))
         throw Error(std::string("corrupt or truncated JPEG data (") + message + ")");
     m_width = w;
     m_height = h;
