@@ -96,6 +96,29 @@ SampleImage readScanlines(TIFF* tif, int w, int h, int stored, ColourEncoding en
     return SampleImage(std::move(out));
 }
 
+// The tags that decide how a TIFF's samples are laid out.
+struct TiffLayout {
+    std::uint32_t width = 0, height = 0;
+    std::uint16_t samplesPerPixel = 1, bitsPerSample = 8, sampleFormat = SAMPLEFORMAT_UINT, planar = PLANARCONFIG_CONTIG,
+                  photometric = PHOTOMETRIC_RGB, orientation = ORIENTATION_TOPLEFT;
+    bool tiled = false;
+};
+
+TiffLayout layoutOf(TIFF* tif)
+{
+    TiffLayout l;
+    TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &l.width);
+    TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &l.height);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &l.samplesPerPixel);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &l.bitsPerSample);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLEFORMAT, &l.sampleFormat);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_PLANARCONFIG, &l.planar);
+    TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &l.photometric);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_ORIENTATION, &l.orientation);
+    l.tiled = TIFFIsTiled(tif) != 0;
+    return l;
+}
+
 } // namespace
 
 TiffScanlineReader::TiffScanlineReader(const std::string& path)
@@ -105,30 +128,22 @@ TiffScanlineReader::TiffScanlineReader(const std::string& path)
     m_tif = TIFFOpen(path.c_str(), "r");
     if (!m_tif) throw Error("corrupt TIFF header" + (t_tiffError.empty() ? std::string() : " (" + t_tiffError + ")"));
     TIFF* tif = static_cast<TIFF*>(m_tif);
-    std::uint32_t w = 0, h = 0;
-    std::uint16_t spp = 1, bps = 8, format = SAMPLEFORMAT_UINT, planar = PLANARCONFIG_CONTIG, photometric = PHOTOMETRIC_RGB,
-                  orientation = ORIENTATION_TOPLEFT;
-    TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &w);
-    TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &h);
-    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
-    TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &bps);
-    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLEFORMAT, &format);
-    TIFFGetFieldDefaulted(tif, TIFFTAG_PLANARCONFIG, &planar);
-    TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &photometric);
-    TIFFGetFieldDefaulted(tif, TIFFTAG_ORIENTATION, &orientation);
+    const TiffLayout l = layoutOf(tif);
     std::uint32_t length = 0;
     void* profile = nullptr;
     if (TIFFGetField(tif, TIFFTAG_ICCPROFILE, &length, &profile) == 1 && profile)
         m_icc.assign(static_cast<const std::uint8_t*>(profile), static_cast<const std::uint8_t*>(profile) + length);
-    m_width = int(w);
-    m_height = int(h);
-    m_channels = spp;
-    m_bitDepth = bps;
+    m_width = int(l.width);
+    m_height = int(l.height);
+    m_channels = l.samplesPerPixel;
+    m_bitDepth = l.bitsPerSample;
     // What decodeTiffDirect would return unchanged: 8/16-bit integers, grey, RGB or RGBA, in
     // strips of contiguous samples, shown as stored.
-    const bool photometricOk = (photometric == PHOTOMETRIC_MINISBLACK && spp == 1) || (photometric == PHOTOMETRIC_RGB && (spp == 3 || spp == 4));
-    m_streamable = photometricOk && planar == PLANARCONFIG_CONTIG && !TIFFIsTiled(tif) && (bps == 8 || bps == 16) &&
-                   format == SAMPLEFORMAT_UINT && orientation == ORIENTATION_TOPLEFT && w > 0 && h > 0;
+    const int spp = l.samplesPerPixel;
+    const bool photometricOk =
+        (l.photometric == PHOTOMETRIC_MINISBLACK && spp == 1) || (l.photometric == PHOTOMETRIC_RGB && (spp == 3 || spp == 4));
+    m_streamable = photometricOk && l.planar == PLANARCONFIG_CONTIG && !l.tiled && (l.bitsPerSample == 8 || l.bitsPerSample == 16) &&
+                   l.sampleFormat == SAMPLEFORMAT_UINT && l.orientation == ORIENTATION_TOPLEFT && l.width > 0 && l.height > 0;
 }
 
 TiffScanlineReader::~TiffScanlineReader()
@@ -153,17 +168,11 @@ std::optional<SampleImage> decodeTiffDirect(const std::uint8_t* data, std::size_
     std::unique_ptr<TIFF, void (*)(TIFF*)> tif(
         TIFFClientOpen("memory", "rm", &mem, memRead, memWrite, memSeek, memClose, memSize, memMap, memUnmap), &TIFFClose);
     if (!tif) throw Error("corrupt TIFF header" + (t_tiffError.empty() ? std::string() : " (" + t_tiffError + ")"));
-    std::uint32_t w = 0, h = 0;
-    std::uint16_t spp = 1, bps = 8, format = SAMPLEFORMAT_UINT, planar = PLANARCONFIG_CONTIG, photometric = PHOTOMETRIC_RGB;
-    TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &w);
-    TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &h);
-    TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLESPERPIXEL, &spp);
-    TIFFGetFieldDefaulted(tif.get(), TIFFTAG_BITSPERSAMPLE, &bps);
-    TIFFGetFieldDefaulted(tif.get(), TIFFTAG_SAMPLEFORMAT, &format);
-    TIFFGetFieldDefaulted(tif.get(), TIFFTAG_PLANARCONFIG, &planar);
-    TIFFGetField(tif.get(), TIFFTAG_PHOTOMETRIC, &photometric);
-    const bool simplePhotometric = photometric == PHOTOMETRIC_RGB || photometric == PHOTOMETRIC_MINISBLACK;
-    const bool simpleLayout = planar == PLANARCONFIG_CONTIG && !TIFFIsTiled(tif.get()) && spp >= 1 && spp <= 4;
+    const TiffLayout l = layoutOf(tif.get());
+    const std::uint32_t w = l.width, h = l.height;
+    const std::uint16_t spp = l.samplesPerPixel, bps = l.bitsPerSample, format = l.sampleFormat;
+    const bool simplePhotometric = l.photometric == PHOTOMETRIC_RGB || l.photometric == PHOTOMETRIC_MINISBLACK;
+    const bool simpleLayout = l.planar == PLANARCONFIG_CONTIG && !l.tiled && spp >= 1 && spp <= 4;
     if (!simplePhotometric || !simpleLayout || w == 0 || h == 0) return std::nullopt;
     if (bps == 8 && format == SAMPLEFORMAT_UINT) return readScanlines<std::uint8_t>(tif.get(), int(w), int(h), spp, ColourEncoding::Srgb);
     if (bps == 16 && format == SAMPLEFORMAT_UINT) return readScanlines<std::uint16_t>(tif.get(), int(w), int(h), spp, ColourEncoding::Srgb);
