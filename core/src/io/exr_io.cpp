@@ -62,6 +62,19 @@ struct ChannelLayout {
     bool anyHalf = false;
 };
 
+// Interleaved float samples (names[c] at first[c], rows rowStrideSamples apart) over `window`, as
+// one frame buffer; on reading, a missing alpha is filled with 1 (colour channels all exist).
+Imf::FrameBuffer interleavedFloats(const std::vector<std::string>& names, float* first, const Imath::Box2i& window,
+                                   std::size_t rowStrideSamples)
+{
+    Imf::FrameBuffer fb;
+    const std::size_t xStride = sizeof(float) * names.size();
+    for (std::size_t c = 0; c < names.size(); ++c)
+        fb.insert(names[c], Imf::Slice::Make(Imf::FLOAT, first + c, window, xStride, sizeof(float) * rowStrideSamples, 1, 1,
+                                              names[c] == "A" ? 1.0 : 0.0));
+    return fb;
+}
+
 ChannelLayout chooseChannels(const Imf::Header& header)
 {
     const Imf::ChannelList& list = header.channels();
@@ -157,16 +170,7 @@ SampleImage decodeExr(const std::uint8_t* data, std::size_t size, std::uint64_t 
             return SampleImage(std::move(out));
         }
 
-        Imf::FrameBuffer fb;
-        const std::size_t xStride = sizeof(float) * std::size_t(ch);
-        const std::size_t yStride = xStride * std::size_t(w);
-        for (int c = 0; c < ch; ++c) {
-            char* base = reinterpret_cast<char*>(out.data() + c);
-            // A missing alpha would be filled with 1; colour channels all exist by construction.
-            fb.insert(layout.names[std::size_t(c)],
-                      Imf::Slice::Make(Imf::FLOAT, base, dw, xStride, yStride, 1, 1, layout.names[std::size_t(c)] == "A" ? 1.0 : 0.0));
-        }
-        file.setFrameBuffer(fb);
+        file.setFrameBuffer(interleavedFloats(layout.names, out.data(), dw, std::size_t(w) * std::size_t(ch)));
         file.readPixels(dw.min.y, dw.max.y);
         return SampleImage(std::move(out));
     } catch (const Error&) {
@@ -214,14 +218,7 @@ void ExrScanlineReader::readRow(void* dst)
         // One row of the data window, every channel as float, alpha 1 where missing (as decodeExr).
         const int y = m->window.min.y + m_next;
         const Imath::Box2i row(Imath::V2i(m->window.min.x, y), Imath::V2i(m->window.max.x, y));
-        Imf::FrameBuffer fb;
-        const std::size_t xStride = sizeof(float) * std::size_t(m_channels);
-        for (int c = 0; c < m_channels; ++c) {
-            const std::string& name = m->layout.names[std::size_t(c)];
-            fb.insert(name, Imf::Slice::Make(Imf::FLOAT, static_cast<float*>(dst) + c, row, xStride, xStride * std::size_t(m_width), 1, 1,
-                                             name == "A" ? 1.0 : 0.0));
-        }
-        m->file->setFrameBuffer(fb);
+        m->file->setFrameBuffer(interleavedFloats(m->layout.names, static_cast<float*>(dst), row, std::size_t(m_width) * std::size_t(m_channels)));
         m->file->readPixels(y);
     } catch (const Error&) {
         throw;
@@ -309,12 +306,8 @@ void ExrScanlineWriter::writeRows(const float* rows, int count, std::size_t rowS
     try {
         if (m->type == Imf::FLOAT) {
             // OpenEXR reads the rows in place, through the caller's row stride.
-            Imf::FrameBuffer fb;
             const Imath::Box2i window(Imath::V2i(0, m->next), Imath::V2i(w - 1, m->next + count - 1));
-            for (int c = 0; c < ch; ++c)
-                fb.insert(m->names[std::size_t(c)], Imf::Slice::Make(Imf::FLOAT, const_cast<float*>(rows) + c, window, sizeof(float) * ch,
-                                                                     sizeof(float) * rowStrideSamples));
-            m->file->setFrameBuffer(fb);
+            m->file->setFrameBuffer(interleavedFloats(m->names, const_cast<float*>(rows), window, rowStrideSamples));
             m->file->writePixels(count);
             m->next += count;
             return;
