@@ -307,7 +307,6 @@ private:
         const aedat::EventPacket* packet = aedat::GetSizePrefixedEventPacket(m_payload.data());
         const auto* elements = packet->elements();
         if (!elements) return;
-        const std::int32_t width = m_metadata.widthPx, height = m_metadata.heightPx;
         std::size_t n = out.size();
         out.resize(n + elements->size());
         Event* o = out.data() + n;
@@ -315,18 +314,7 @@ private:
         for (const aedat::Event* e : *elements) {
             const std::int64_t t = e->t();
             const std::int32_t x = e->x(), y = e->y();
-            if (x < 0 || y < 0 || x >= width || y >= height) {
-                badData(at, "events outside the geometry",
-                        "event at x=" + std::to_string(x) + ", y=" + std::to_string(y) + " lies outside the " +
-                            std::to_string(width) + "x" + std::to_string(height) + " geometry (packet at this byte)");
-                continue;
-            }
-            if (t < lastT) {
-                badData(at, "events earlier than their predecessor",
-                        "time runs backwards: event at " + std::to_string(t) + " us after one at " + std::to_string(lastT) +
-                            " us (packet at this byte)");
-                continue;
-            }
+            if (!eventFits([&] { return byteAt(at) + " (the packet starting there)"; }, x, y, t, lastT)) continue;
             *o++ = Event{t, std::uint16_t(x), std::uint16_t(y), std::uint8_t(e->on() ? 1 : 0)};
             lastT = t;
         }

@@ -43,16 +43,43 @@ public:
 protected:
     EventDecoder(std::string name, const EventReadOptions& options) : m_name(std::move(name)), m_options(options) {}
 
-    /// "byte N: problem", attributed to the file.
-    [[noreturn]] void failAt(std::uint64_t byteOffset, const std::string& problem) const
+    /// "byte N", the place most formats name in a message.
+    static std::string byteAt(std::uint64_t byteOffset) { return "byte " + std::to_string(byteOffset); }
+
+    /// "where: problem", attributed to the file; `where` names the place ("byte N", "element N",
+    /// "byte N: line L").
+    [[noreturn]] void failWhere(const std::string& where, const std::string& problem) const { throw Error(m_name, where + ": " + problem); }
+    [[noreturn]] void failAt(std::uint64_t byteOffset, const std::string& problem) const { failWhere(byteAt(byteOffset), problem); }
+    /// Under lenient reading counts `kind` and returns; else fails with the place and the problem.
+    void badDataWhere(const std::string& where, const std::string& kind, const std::string& problem)
     {
-        throw Error(m_name, "byte " + std::to_string(byteOffset) + ": " + problem);
+        if (!m_options.lenient) failWhere(where, problem);
+        ++m_skipped[kind];
     }
-    /// Under lenient reading counts `kind` and returns; else fails with the problem.
     void badData(std::uint64_t byteOffset, const std::string& kind, const std::string& problem)
     {
-        if (!m_options.lenient) failAt(byteOffset, problem);
-        ++m_skipped[kind];
+        badDataWhere(byteAt(byteOffset), kind, problem);
+    }
+
+    /// The checks every format makes of a decoded event before emitting it: inside the geometry,
+    /// and not earlier than the last event emitted (`lastT`, µs). A refused event is counted
+    /// under lenient reading, else reading fails; `where()` is called only then, to name the
+    /// event's place. True when the event is to be emitted.
+    template <class Where>
+    bool eventFits(const Where& where, std::int64_t x, std::int64_t y, std::int64_t tUs, std::int64_t lastTUs)
+    {
+        if (x < 0 || y < 0 || x >= m_metadata.widthPx || y >= m_metadata.heightPx) {
+            badDataWhere(where(), "events outside the geometry",
+                         "event at x=" + std::to_string(x) + ", y=" + std::to_string(y) + " lies outside the " +
+                             std::to_string(m_metadata.widthPx) + "x" + std::to_string(m_metadata.heightPx) + " geometry");
+            return false;
+        }
+        if (tUs < lastTUs) {
+            badDataWhere(where(), "events earlier than their predecessor",
+                         "time runs backwards: event at " + std::to_string(tUs) + " us after one at " + std::to_string(lastTUs) + " us");
+            return false;
+        }
+        return true;
     }
 
     std::string m_name;

@@ -14,86 +14,21 @@
 // re-sends TIME_HIGH/TIME_LOW pairs whose low part may step back a few µs before any event;
 // a decoder that counts those drops as wraps corrupts every later timestamp). Nothing is
 // emitted before the first TIME_HIGH. Events must not run backwards in time.
-#include "byte_source.hpp"
-#include "decoder.hpp"
-#include "raw_header.hpp"
+#include "raw_words.hpp"
 
-#include <cstring>
+#include <cstdio>
 
 namespace fuselab::events {
 namespace {
 
-enum Evt3Reg { kTimeHigh = 0, kTimeLow = 1, kWraps = 2, kRow = 3, kBaseX = 4, kBasePol = 5, kFlags = 7 };
-constexpr std::int64_t kHaveTimeHigh = 1;
+// Slots 0 (TIME_HIGH), 2 (wraps) and 7 (flags) are RawWordDecoder's.
+enum Evt3Reg { kTimeLow = 1, kRow = 3, kBaseX = 4, kBasePol = 5 };
 
-class Evt3Decoder final : public EventDecoder {
+class Evt3Decoder final : public RawWordDecoder<std::uint16_t> {
 public:
     Evt3Decoder(std::unique_ptr<ByteSource> source, const RawHeader& header, const EventReadOptions& options)
-        : EventDecoder(source->name(), options), m_source(std::move(source))
+        : RawWordDecoder(std::move(source), header, options, 0xFFF)
     {
-        m_metadata.format = EventFormat::Evt3;
-        m_metadata.widthPx = header.widthPx;
-        m_metadata.heightPx = header.heightPx;
-        m_metadata.geometrySource = header.geometrySource;
-        if (auto d = header.fields.find("Date"); d != header.fields.end()) m_metadata.recordedAt = d->second;
-        if (auto s = header.fields.find("system_ID"); s != header.fields.end()) m_metadata.camera = "system_ID " + s->second;
-        m_dataBegin = header.dataOffset;
-        m_end = m_source->size();
-        m_chunkBytes = std::max<std::size_t>(2, options.chunkBytes & ~std::size_t(1));
-        resume(start());
-    }
-
-    ResumePoint start() const override
-    {
-        ResumePoint p;
-        p.offset = m_dataBegin;
-        p.registers[reg::lastT] = reg::noTime;
-        return p;
-    }
-
-    ResumePoint position() const override
-    {
-        ResumePoint p;
-        p.offset = m_offset;
-        p.registers[kTimeHigh] = m_timeHigh;
-        p.registers[kTimeLow] = m_timeLow;
-        p.registers[kWraps] = m_wraps;
-        p.registers[kRow] = m_row;
-        p.registers[kBaseX] = m_baseX;
-        p.registers[kBasePol] = m_basePol;
-        p.registers[reg::lastT] = m_lastT;
-        p.registers[kFlags] = m_haveTimeHigh ? kHaveTimeHigh : 0;
-        return p;
-    }
-
-    void resume(const ResumePoint& p) override
-    {
-        m_offset = p.offset;
-        m_timeHigh = std::uint32_t(p.registers[kTimeHigh]) & 0xFFF;
-        m_timeLow = std::uint32_t(p.registers[kTimeLow]) & 0xFFF;
-        m_wraps = p.registers[kWraps];
-        m_row = std::uint32_t(p.registers[kRow]);
-        m_baseX = std::uint32_t(p.registers[kBaseX]);
-        m_basePol = std::uint8_t(p.registers[kBasePol]);
-        m_lastT = p.registers[reg::lastT];
-        m_haveTimeHigh = (p.registers[kFlags] & kHaveTimeHigh) != 0;
-    }
-
-    bool decodeChunk(EventBuffer& out) override
-    {
-        if (m_offset >= m_end) return false;
-        const std::uint64_t remaining = m_end - m_offset;
-        if (remaining < 2) {
-            badData(m_offset, "truncated bytes", "truncated: the last 16-bit word has only 1 byte");
-            m_offset = m_end;
-            return false;
-        }
-        const std::size_t bytes = std::size_t(std::min<std::uint64_t>(m_chunkBytes, remaining & ~std::uint64_t(1)));
-        m_words.resize(bytes / 2);
-        if (m_source->readAt(m_offset, m_words.data(), bytes) != bytes) failAt(m_offset, "read past the end of the file");
-        decodeWords(m_words.data(), m_words.size(), out);
-        m_offset += bytes;
-        return true;
     }
 
 private:
@@ -102,7 +37,23 @@ private:
     // changes, so an ADDR_X word costs one x compare and one branch. Rare cases (bad data,
     // events before the first TIME_HIGH) leave through slowEvent(). Words are taken in blocks
     // whose worst-case output (12 events a word) is reserved up front.
-    void decodeWords(const std::uint16_t* words, std::size_t count, EventBuffer& out)
+    void savePosition(ResumePoint& p) const override
+    {
+        p.registers[kTimeLow] = m_timeLow;
+        p.registers[kRow] = m_row;
+        p.registers[kBaseX] = m_baseX;
+        p.registers[kBasePol] = m_basePol;
+    }
+
+    void restorePosition(const ResumePoint& p) override
+    {
+        m_timeLow = std::uint32_t(p.registers[kTimeLow]) & 0xFFF;
+        m_row = std::uint32_t(p.registers[kRow]);
+        m_baseX = std::uint32_t(p.registers[kBaseX]);
+        m_basePol = std::uint8_t(p.registers[kBasePol]);
+    }
+
+    void decodeWords(const std::uint16_t* words, std::size_t count, EventBuffer& out) override
     {
         const std::uint32_t width = std::uint32_t(m_metadata.widthPx);
         const std::uint32_t height = std::uint32_t(m_metadata.heightPx);
@@ -129,7 +80,7 @@ private:
                     o->p = p;
                     ++o;
                     lastT = t;
-                } else if (slowEvent(m_offset + 2 * wordIndex, x, row, t, lastT)) {
+                } else if (slowEvent(wordIndex, x, row, t, lastT)) {
                     o->tUs = t;
                     o->x = std::uint16_t(x);
                     o->y = std::uint16_t(row);
@@ -180,7 +131,7 @@ private:
                         if (th - h >= 2048) {
                             ++wraps; // the 24-bit time base rolled over
                         } else {
-                            badData(m_offset + 2 * i, "backward TIME_HIGH words",
+                            badData(wordByte(i), "backward TIME_HIGH words",
                                     "time runs backwards: TIME_HIGH fell from " + std::to_string(th) + " to " + std::to_string(h));
                             break; // lenient: ignore this word
                         }
@@ -197,7 +148,7 @@ private:
                 default: {
                     char hex[8];
                     std::snprintf(hex, sizeof hex, "0x%X", unsigned(type));
-                    badData(m_offset + 2 * i, "unknown words", std::string("unknown EVT 3.0 word type ") + hex);
+                    badData(wordByte(i), "unknown words", std::string("unknown EVT 3.0 word type ") + hex);
                     break;
                 }
                 }
@@ -214,36 +165,8 @@ private:
         m_lastT = m_haveTimeHigh ? lastT : reg::noTime;
     }
 
-    /// Decides about an event the fast path refused; true when it is to be emitted after all.
-    bool slowEvent(std::uint64_t at, std::uint32_t x, std::uint32_t y, std::int64_t t, std::int64_t lastT)
-    {
-        if (!m_haveTimeHigh) {
-            ++m_skipped["events before the first TIME_HIGH"];
-            return false;
-        }
-        if (x >= std::uint32_t(m_metadata.widthPx) || y >= std::uint32_t(m_metadata.heightPx)) {
-            badData(at, "events outside the geometry",
-                    "event at x=" + std::to_string(x) + ", y=" + std::to_string(y) + " lies outside the " +
-                        std::to_string(m_metadata.widthPx) + "x" + std::to_string(m_metadata.heightPx) + " geometry");
-            return false;
-        }
-        if (t < lastT) {
-            badData(at, "events earlier than their predecessor",
-                    "time runs backwards: event at " + std::to_string(t) + " us after one at " + std::to_string(lastT) + " us");
-            return false;
-        }
-        return true;
-    }
-
-    std::unique_ptr<ByteSource> m_source;
-    std::uint64_t m_dataBegin = 0, m_end = 0, m_offset = 0;
-    std::size_t m_chunkBytes = 1u << 18;
-    std::vector<std::uint16_t> m_words;
-    std::uint32_t m_timeHigh = 0, m_timeLow = 0, m_row = 0, m_baseX = 0;
+    std::uint32_t m_timeLow = 0, m_row = 0, m_baseX = 0;
     std::uint8_t m_basePol = 0;
-    std::int64_t m_wraps = 0;
-    std::int64_t m_lastT = reg::noTime;
-    bool m_haveTimeHigh = false;
 };
 
 } // namespace

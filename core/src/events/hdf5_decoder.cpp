@@ -135,7 +135,7 @@ public:
             if (m_timeInSeconds) {
                 const double s = m_ts[i];
                 if (!std::isfinite(s) || std::fabs(s) > 9.0e12) {
-                    badElement(element, "malformed elements", "time " + std::to_string(s) + " s is not finite");
+                    badDataWhere(elementAt(element), "malformed elements", "time " + std::to_string(s) + " s is not finite");
                     continue;
                 }
                 t = std::llround(s * 1e6);
@@ -143,17 +143,7 @@ public:
                 t = m_tus[i];
             }
             const std::int64_t x = m_x[i], y = m_y[i], p = m_p[i];
-            if (x < 0 || y < 0 || x >= m_metadata.widthPx || y >= m_metadata.heightPx) {
-                badElement(element, "events outside the geometry",
-                           "event at x=" + std::to_string(x) + ", y=" + std::to_string(y) + " lies outside the " +
-                               std::to_string(m_metadata.widthPx) + "x" + std::to_string(m_metadata.heightPx) + " geometry");
-                continue;
-            }
-            if (t < m_lastT) {
-                badElement(element, "events earlier than their predecessor",
-                           "time runs backwards (" + std::to_string(t) + " us after " + std::to_string(m_lastT) + " us)");
-                continue;
-            }
+            if (!eventFits([&] { return elementAt(element); }, x, y, t, m_lastT)) continue;
             out.push_back(Event{t, std::uint16_t(x), std::uint16_t(y), std::uint8_t(p > 0 ? 1 : 0)});
             m_lastT = t;
         }
@@ -200,11 +190,7 @@ private:
             throw Error(m_name, std::string("element ") + std::to_string(first) + ": cannot read " + kColumns[c]);
     }
 
-    void badElement(std::uint64_t element, const std::string& kind, const std::string& problem)
-    {
-        if (!m_options.lenient) throw Error(m_name, "element " + std::to_string(element) + ": " + problem);
-        ++m_skipped[kind];
-    }
+    static std::string elementAt(std::uint64_t element) { return "element " + std::to_string(element); }
 
     void listFrames()
     {

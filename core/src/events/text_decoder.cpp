@@ -221,17 +221,7 @@ private:
             badData(at, "malformed lines", where + ": x, y must be integers and p one of 1, 0, -1");
             return;
         }
-        if (x < 0 || y < 0 || x >= m_metadata.widthPx || y >= m_metadata.heightPx) {
-            badData(at, "events outside the geometry",
-                    where + ": event at x=" + std::to_string(x) + ", y=" + std::to_string(y) + " lies outside the " +
-                        std::to_string(m_metadata.widthPx) + "x" + std::to_string(m_metadata.heightPx) + " geometry");
-            return;
-        }
-        if (t < m_lastT) {
-            badData(at, "events earlier than their predecessor",
-                    where + ": time runs backwards (" + std::to_string(t) + " us after " + std::to_string(m_lastT) + " us)");
-            return;
-        }
+        if (!eventFits([&] { return byteAt(at) + ": " + where; }, x, y, t, m_lastT)) return;
         out.push_back(Event{t, std::uint16_t(x), std::uint16_t(y), std::uint8_t(p == 1 ? 1 : 0)});
         m_lastT = t;
     }
