@@ -1,6 +1,9 @@
 // The differentiable pyramid the network trains through is fuselab_core's pyramid: levels,
 // borders and expansion agree to float rounding, so fusing with fuselab::pyramidBlend (the CLI's
-// CPU path) gives what training optimised. Also the two inference paths agree.
+// CPU path) gives what training optimised. Also the two inference paths agree, and the split
+// attribution engine's tap-table pyramid (plane_ops, which needs exact transposes) is the same
+// pyramid of record.
+#include "split/plane_ops.hpp"
 #include "torch/pyramid_torch.hpp"
 #include "torch/tensor_utils.hpp"
 
@@ -44,7 +47,54 @@ at::Tensor batched(const Image& im)
     return learn::detail::imageToTensor(im, im.channels(), c10::Device(c10::kCPU)).unsqueeze(0);
 }
 
+// One channel of an interleaved image as a plane, and back.
+learn::detail::Plane planeOf(const Image& im, int channel)
+{
+    learn::detail::Plane p(im.width(), im.height());
+    for (int y = 0; y < im.height(); ++y)
+        for (int x = 0; x < im.width(); ++x) p.at(x, y) = im.at(x, y, channel);
+    return p;
+}
+
+float maxDiff(const learn::detail::Plane& a, const Image& b, int channel)
+{
+    EXPECT_EQ(a.width, b.width());
+    EXPECT_EQ(a.height, b.height());
+    float worst = 0.0f;
+    for (int y = 0; y < a.height; ++y)
+        for (int x = 0; x < a.width; ++x) worst = std::max(worst, std::fabs(a.at(x, y) - b.at(x, y, channel)));
+    return worst;
+}
+
 } // namespace
+
+// Gaussian and Laplacian pyramids and the collapse of the split engine equal fuselab's, level by
+// level, on sizes odd at several levels (where reflect-101 borders and the expansion rule bite).
+TEST(TorchPyramid, SplitEnginePyramidsMatchTheCore)
+{
+    namespace d = learn::detail;
+    for (auto [w, h] : {std::pair{53, 41}, std::pair{37, 29}, std::pair{64, 9}, std::pair{5, 3}}) {
+        const Image im = randomImage(w, h, 1, std::uint64_t(w * 1000 + h));
+        const int levels = autoPyramidLevels(w, h, 2);
+        const d::PyramidGeometry geometry(w, h, levels);
+        const d::Plane plane = planeOf(im, 0);
+        d::Pyramid gaussian, laplacian;
+        d::gaussianPyramid(plane, geometry, gaussian);
+        d::laplacianPyramid(plane, geometry, laplacian);
+        const std::vector<Image> coreGaussian = gaussianPyramid(im, levels);
+        const std::vector<Image> coreLaplacian = laplacianPyramid(im, levels);
+        ASSERT_EQ(gaussian.size(), coreGaussian.size()) << w << "x" << h;
+        ASSERT_EQ(laplacian.size(), coreLaplacian.size()) << w << "x" << h;
+        for (std::size_t l = 0; l < gaussian.size(); ++l) {
+            EXPECT_LT(maxDiff(gaussian[l], coreGaussian[l], 0), 1e-5f) << w << "x" << h << " Gaussian level " << l;
+            EXPECT_LT(maxDiff(laplacian[l], coreLaplacian[l], 0), 1e-5f) << w << "x" << h << " Laplacian level " << l;
+        }
+        d::Plane collapsed;
+        d::collapsePyramid(laplacian, geometry, collapsed);
+        EXPECT_LT(maxDiff(collapsed, collapseLaplacianPyramid(coreLaplacian), 0), 1e-5f) << w << "x" << h;
+        EXPECT_LT(maxDiff(collapsed, im, 0), 1e-5f) << w << "x" << h << ": the collapse gives the image back";
+    }
+}
 
 TEST(TorchPyramid, DownAndUpMatchTheCore)
 {
