@@ -1,9 +1,11 @@
 #include "events_panel.hpp"
 
 #include "job_runner.hpp"
+#include "parameter_panel.hpp"
 
 #include "fuselab/error.hpp"
 #include "fuselab/events_io.hpp"
+#include "fuselab/event_rendering.hpp"
 #include "fuselab/events_repr.hpp"
 #include "fuselab/colour.hpp"
 #if defined(FUSELAB_HAVE_LEARN)
@@ -21,14 +23,25 @@
 #include <QSlider>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <optional>
 
 namespace fuselab::ui {
 namespace {
 constexpr int kTimelineSteps = 2000;
-}
 
-EventsPanel::EventsPanel(JobRunner& jobs, QWidget* parent) : QWidget(parent), m_jobs(jobs), m_readerMutex(std::make_shared<std::mutex>())
+// The overlay views whose operators this build registers, in core's order.
+std::vector<EventOverlayView> availableViews(const OperatorRegistry& registry)
+{
+    std::vector<EventOverlayView> views;
+    for (const EventOverlayView& v : eventOverlayViews())
+        if (registry.find(v.operatorId)) views.push_back(v);
+    return views;
+}
+} // namespace
+
+EventsPanel::EventsPanel(JobRunner& jobs, const OperatorRegistry& registry, QWidget* parent)
+    : QWidget(parent), m_jobs(jobs), m_registry(registry), m_readerMutex(std::make_shared<std::mutex>())
 {
     auto* layout = new QVBoxLayout(this);
     auto* open = new QPushButton(tr("Open event recording…"), this);
@@ -52,16 +65,14 @@ EventsPanel::EventsPanel(JobRunner& jobs, QWidget* parent) : QWidget(parent), m_
     m_windowMs->setToolTip(tr("Length of the window of events shown"));
     form->addRow(tr("Window"), m_windowMs);
     m_repr = new QComboBox(this);
-    m_repr->addItem(tr("Event frame (ON − OFF)"));
-    m_repr->addItem(tr("Time surface"));
+    m_repr->setObjectName(QStringLiteral("eventView"));
+    for (const EventOverlayView& v : availableViews(m_registry)) m_repr->addItem(QString::fromStdString(v.label));
     form->addRow(tr("Show"), m_repr);
-    m_tauMs = new QDoubleSpinBox(this);
-    m_tauMs->setRange(0.01, 10000.0);
-    m_tauMs->setValue(kDefaultTimeSurfaceTauMs); // the time-surface operator's default
-    m_tauMs->setSuffix(tr(" ms"));
-    m_tauMs->setToolTip(tr("Decay constant τ of the time surface exp(−(t − t_last)/τ)"));
-    form->addRow(tr("τ"), m_tauMs);
     layout->addLayout(form);
+    m_viewParams = new ParameterPanel(this);
+    m_viewParams->setObjectName(QStringLiteral("eventViewParameters"));
+    layout->addWidget(m_viewParams);
+    showViewParameters();
     m_fuseButton = new QPushButton(tr("Fuse window with the frames (learned)"), this);
     m_fuseButton->setObjectName(QStringLiteral("eventsFuse"));
     m_fuseButton->setToolTip(tr("The frame/event network fuses the recording's frame F at the window's end, the window's events E "
@@ -78,8 +89,11 @@ EventsPanel::EventsPanel(JobRunner& jobs, QWidget* parent) : QWidget(parent), m_
     });
     connect(m_timeline, &QSlider::valueChanged, this, &EventsPanel::render);
     connect(m_windowMs, &QDoubleSpinBox::valueChanged, this, &EventsPanel::render);
-    connect(m_repr, &QComboBox::currentIndexChanged, this, &EventsPanel::render);
-    connect(m_tauMs, &QDoubleSpinBox::valueChanged, this, &EventsPanel::render);
+    connect(m_repr, &QComboBox::currentIndexChanged, this, [this] {
+        showViewParameters();
+        render();
+    });
+    connect(m_viewParams, &ParameterPanel::valueEdited, this, [this] { render(); });
 }
 
 EventsPanel::~EventsPanel() = default;
@@ -150,33 +164,51 @@ std::pair<std::int64_t, std::int64_t> EventsPanel::currentWindow() const
     return {start, length};
 }
 
+void EventsPanel::showViewParameters()
+{
+    const std::vector<EventOverlayView> views = availableViews(m_registry);
+    const int index = m_repr->currentIndex();
+    if (index < 0 || index >= int(views.size())) {
+        m_viewParams->setOperator(nullptr, ParamValues{});
+        return;
+    }
+    const EventOverlayView& view = views[std::size_t(index)];
+    const Operator& op = m_registry.get(view.operatorId);
+    std::vector<ParamSpec> shown;
+    const std::vector<std::string>& window = convention::eventWindowParams();
+    for (const ParamSpec& spec : op.params())
+        if (std::find(window.begin(), window.end(), spec.id) == window.end() && !view.fixed.has(spec.id)) shown.push_back(spec);
+    m_viewParams->setSpecs(QString::fromStdString(op.info().name), QString::fromStdString(op.info().description), QString(),
+                           std::move(shown), ParamValues{});
+}
+
 void EventsPanel::render()
 {
     if (!m_reader) return;
+    const std::vector<EventOverlayView> views = availableViews(m_registry);
+    const int index = m_repr->currentIndex();
+    if (index < 0 || index >= int(views.size())) return;
+    const EventOverlayView view = views[std::size_t(index)];
     const auto [start, length] = currentWindow();
     m_position->setText(tr("%1 – %2 ms").arg(double(start - m_firstUs) / 1000.0, 0, 'f', 2).arg(double(start - m_firstUs + length) / 1000.0, 0, 'f', 2));
-    const bool surface = m_repr->currentIndex() == 1;
-    const double tauUs = m_tauMs->value() * 1000.0;
-    const int w = m_metadata.widthPx, h = m_metadata.heightPx;
+    ParamValues values = m_viewParams->values();
+    for (const auto& [id, value] : view.fixed.all()) values.set(id, value);
+    const Operator* op = &m_registry.get(view.operatorId);
     auto reader = m_reader;
     auto mutex = m_readerMutex;
     auto map = std::make_shared<Image>();
     auto count = std::make_shared<std::uint64_t>(0);
     m_jobs.start(
         QStringLiteral("events-window"),
-        [reader, mutex, map, count, start, length, surface, tauUs, w, h](ProgressSink&) {
-            std::vector<Event> events;
-            {
-                const std::lock_guard<std::mutex> lock(*mutex);
-                events = reader->readWindow(EventWindow::byTime(start, length));
-            }
-            *count = events.size();
-            const EventSpan span(events);
-            *map = surface ? timeSurface(span, w, h, tauUs, start + length, false) : eventFrame(span, w, h, EventFrameMode::SignedSum);
+        [reader, mutex, map, count, start, length, op, values](ProgressSink& progress) {
+            const std::lock_guard<std::mutex> lock(*mutex);
+            RenderedEventWindow r = renderEventWindow(*reader, *op, EventWindow::byTime(start, length), values, nullptr, progress);
+            *count = r.eventsRead;
+            *map = std::move(r.image);
         },
-        [this, map, count, surface] {
+        [this, map, count, view] {
             m_lastWindowCount = *count;
-            Q_EMIT overlayReady(surface ? tr("events: time surface") : tr("events: ON − OFF"), *map, !surface);
+            Q_EMIT overlayReady(tr("events: %1").arg(QString::fromStdString(view.label)), *map, view.signedValues);
         },
         [this](const QString& message) { Q_EMIT problem(message); });
 }

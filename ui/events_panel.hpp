@@ -1,7 +1,10 @@
 // The events dock: open an event-camera recording (EVT 2.0/3.0, AEDAT 4.0, HDF5, text), see
 // its geometry, count and duration, scrub a time window along a timeline, and show the
-// window's events over the frame as a heatmap overlay (signed event frame: ON red, OFF blue;
-// or a time surface). Windows are read through the reader's chunk index off the GUI thread.
+// window's events over the frame as a heatmap overlay — one of core's overlay views (signed
+// event frame: ON red, OFF blue; or a time surface), rendered by its event operator through
+// core's renderEventWindow as `events render` does, with the operator's own parameters (τ, …)
+// in a generated parameter panel. Windows are read through the reader's chunk index off the
+// GUI thread.
 // With a frame/event model (learned builds), the window's events and the recording's frames
 // are fused by the network into an image shown in the viewer like any other result.
 #pragma once
@@ -24,16 +27,19 @@ class QSlider;
 
 namespace fuselab {
 class EventReader;
-}
+class OperatorRegistry;
+} // namespace fuselab
 
 namespace fuselab::ui {
 
 class JobRunner;
+class ParameterPanel;
 
 class EventsPanel final : public QWidget {
     Q_OBJECT
 public:
-    EventsPanel(JobRunner& jobs, QWidget* parent = nullptr);
+    /// `registry` (outliving the panel) provides the overlay views' operators.
+    EventsPanel(JobRunner& jobs, const OperatorRegistry& registry, QWidget* parent = nullptr);
     ~EventsPanel() override;
 
     /// Opens a recording (indexing it in the background); problems are emitted, not thrown.
@@ -61,11 +67,15 @@ Q_SIGNALS:
 
 private:
     void render();
+    /// Shows the parameters of the chosen overlay view's operator (not the window's, which the
+    /// timeline sets, nor those the view fixes).
+    void showViewParameters();
     /// The window's start (absolute, µs) and length (µs) from the timeline and the spin box.
     std::pair<std::int64_t, std::int64_t> currentWindow() const;
     struct ModelCache;
 
     JobRunner& m_jobs;
+    const OperatorRegistry& m_registry;
     std::shared_ptr<EventReader> m_reader;
     std::shared_ptr<std::mutex> m_readerMutex;
     EventMetadata m_metadata;
@@ -76,7 +86,7 @@ private:
     QSlider* m_timeline = nullptr;
     QDoubleSpinBox* m_windowMs = nullptr;
     QComboBox* m_repr = nullptr;
-    QDoubleSpinBox* m_tauMs = nullptr;
+    ParameterPanel* m_viewParams = nullptr;
     QLabel* m_position = nullptr;
     QPushButton* m_fuseButton = nullptr;
     std::string m_recordingPath;

@@ -257,7 +257,7 @@ void MainWindow::buildDocks()
     pipelineDock->raise();
     connect(m_overlay, &OverlayPanel::overlayChanged, this, &MainWindow::refreshOverlay);
 
-    m_events = new EventsPanel(*m_ws->jobs(), this);
+    m_events = new EventsPanel(*m_ws->jobs(), m_ws->registry(), this);
     auto* eventsDock = new QDockWidget(tr("Events"), this);
     eventsDock->setObjectName(QStringLiteral("eventsDock"));
     eventsDock->setWidget(m_events);

@@ -5,6 +5,8 @@
 #include "events_commands.hpp"
 #include "output_options.hpp"
 
+#include "fuselab/event_rendering.hpp"
+#include "fuselab/events_io.hpp"
 #include "fuselab/events_repr.hpp"
 #include "fuselab/colour.hpp"
 #include "fuselab/error.hpp"
@@ -53,44 +55,28 @@ public:
         const EventIndex& index = reader->index();
         if (index.stats.count == 0) throw Error(m_file, "holds no events to render");
         const std::int64_t start = index.stats.tFirstUs + m_startUs;
-        EventWindow window;
-        if (m_count > 0) {
-            window = EventWindow::byCount(start, std::uint64_t(m_count));
-        } else {
-            const std::int64_t duration = m_windowUs > 0 ? m_windowUs : kDefaultEventWindowUs;
-            window = EventWindow::byTime(start, duration);
-            if (!overrides.has("window_us")) overrides.set("window_us", duration);
-        }
-        EventStream stream;
-        stream.metadata = reader->metadata();
-        stream.events = reader->readWindow(window);
-        // The operator cuts its own window, relative to the first event it is given.
-        overrides.set("window", std::string(m_count > 0 ? "count" : "time"));
-        if (m_count > 0) {
-            overrides.set("count", m_count);
-            overrides.set("start_us", std::int64_t(0));
-        } else {
-            overrides.set("start_us", stream.events.empty() ? std::int64_t(0) : start - stream.events.front().tUs);
-        }
-
-        OperatorInput input;
-        input.events = &stream;
+        // --window-us, else the operator's own window_us given as --param, else its default.
+        const std::int64_t duration = m_windowUs > 0 ? m_windowUs
+                                      : overrides.has("window_us") ? overrides.integer("window_us")
+                                                                   : kDefaultEventWindowUs;
+        const EventWindow window = m_count > 0 ? EventWindow::byCount(start, std::uint64_t(m_count)) : EventWindow::byTime(start, duration);
         std::vector<std::string> inputs{m_file};
+        Image reference;
         if (!m_reference.empty()) {
-            input.images.push_back(withEncoding(readImage(m_reference).pixels.toFloat(), ColourEncoding::Linear));
+            reference = withEncoding(readImage(m_reference).pixels.toFloat(), ColourEncoding::Linear);
             inputs.push_back(m_reference);
         }
         ConsoleProgress progress("events render", m_common.quiet);
-        const OperatorOutput out = runOperator(op, input, overrides, progress);
+        const RenderedEventWindow out = renderEventWindow(*reader, op, window, overrides, m_reference.empty() ? nullptr : &reference, progress);
         progress.finish();
         Sidecar sidecar;
-        sidecar.operators.push_back({op.info().id, op.info().version, resolveParamValues(op.params(), overrides)});
+        sidecar.operators.push_back({op.info().id, op.info().version, out.values});
         sidecar.inputFiles = inputs;
         sidecar.numbers = out.scalars;
         sidecar.numbers["window_start_us"] = double(start);
         writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
         if (!m_common.quiet)
-            std::fprintf(stderr, "wrote %s (%zu events from %s)\n", m_output.c_str(), stream.events.size(), m_file.c_str());
+            std::fprintf(stderr, "wrote %s (%zu events from %s)\n", m_output.c_str(), out.eventsRead, m_file.c_str());
         return kSuccess;
     }
 

@@ -28,6 +28,7 @@
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/stack_io.hpp"
+#include "fuselab/event_rendering.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/events_sim.hpp"
 #include "fuselab/synthetic.hpp"
@@ -594,6 +595,37 @@ private Q_SLOTS:
         QVERIFY(w.overlayPanel()->selectedMap() != nullptr);
         QCOMPARE(w.overlayPanel()->selectedMap()->width(), 1280);
         QVERIFY(w.viewer()->hasImage()); // the dark sensor canvas
+
+        // The overlay is core's rendering of the window by the view's operator, as `events render` writes it.
+        const EventOverlayView& first = eventOverlayViews().front();
+        auto reader = openEventReader(evt3.toStdString());
+        NullProgress quiet;
+        const RenderedEventWindow expected = renderEventWindow(*reader, m_registry.get(first.operatorId),
+                                                               EventWindow::byTime(w.eventsPanel()->firstUs(), 20000), first.fixed, nullptr, quiet);
+        const Image* shown = w.overlayPanel()->selectedMap();
+        QCOMPARE(shown->channels(), expected.image.channels());
+        double worst = 0.0, sum = 0.0;
+        for (int y = 0; y < shown->height(); ++y)
+            for (int x = 0; x < shown->width(); ++x) {
+                worst = std::max(worst, double(std::fabs(shown->at(x, y) - expected.image.at(x, y))));
+                sum += std::fabs(expected.image.at(x, y));
+            }
+        QCOMPARE(worst, 0.0);
+        QVERIFY(sum > 1000.0); // events are there to compare
+
+        // The second view's operator brings its own parameters (τ of the time surface), not the window's.
+        auto* view = w.eventsPanel()->findChild<QComboBox*>(QStringLiteral("eventView"));
+        auto* params = w.eventsPanel()->findChild<ParameterPanel*>(QStringLiteral("eventViewParameters"));
+        QVERIFY(view && params);
+        QCOMPARE(view->count(), int(eventOverlayViews().size()));
+        QVERIFY(params->editorFor(QStringLiteral("window_us")) == nullptr);
+        const int before = int(overlays.count());
+        view->setCurrentIndex(1);
+        const Operator& second = m_registry.get(eventOverlayViews()[1].operatorId);
+        QVERIFY(params->editorFor(QStringLiteral("tau_ms")) != nullptr);
+        QCOMPARE(params->values().number("tau_ms"), defaultValues(second.params()).number("tau_ms"));
+        QTRY_VERIFY_WITH_TIMEOUT(overlays.count() > before, 10000);
+        QVERIFY(overlays.last().at(0).toString().contains(QString::fromStdString(eventOverlayViews()[1].label)));
     }
 
 #if defined(FUSELAB_HAVE_LEARN)
