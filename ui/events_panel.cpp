@@ -6,6 +6,7 @@
 #include "fuselab/error.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/event_rendering.hpp"
+#include "fuselab/frame_event_window.hpp"
 #include "fuselab/events_repr.hpp"
 #include "fuselab/colour.hpp"
 #if defined(FUSELAB_HAVE_LEARN)
@@ -254,7 +255,6 @@ void EventsPanel::fuseWindow()
         return;
     }
     const auto [start, length] = currentWindow();
-    const int w = m_metadata.widthPx, h = m_metadata.heightPx;
     auto reader = m_reader;
     auto mutex = m_readerMutex;
     auto cache = m_modelCache;
@@ -264,32 +264,15 @@ void EventsPanel::fuseWindow()
     m_jobs.start(
         QStringLiteral("events-fuse"),
         [=](ProgressSink& progress) {
-            const EventWindow window = EventWindow::byTime(start, length);
-            std::vector<Event> events;
-            Image frame, reference;
-            std::string frameName, referenceName;
+            FrameEventWindow window;
             {
                 const std::lock_guard<std::mutex> lock(*mutex);
-                const std::vector<EventFileFrame> frames = reader->frames();
-                if (frames.empty())
-                    throw Error(file, "holds no frames: learned frame/event fusion needs the frame F (HDF5 recordings with "
-                                      "images/, as 'fuselab-cli events simulate' writes)");
-                const std::optional<std::size_t> f = lastFrameAtOrBefore(frames, start + length);
-                const std::optional<std::size_t> r = lastFrameAtOrBefore(frames, start);
-                if (!f || !r)
-                    throw Error(file, "no frame at or before the window's start (" + std::to_string(start) +
-                                          " us) for the event-derived frame EF: move the window later");
-                frame = withEncoding(reader->readFrame(*f), ColourEncoding::Linear);
-                reference = withEncoding(reader->readFrame(*r), ColourEncoding::Linear);
-                frameName = frames[*f].name;
-                referenceName = frames[*r].name;
-                events = reader->readWindow(window);
+                window = readFrameEventWindow(*reader, file, EventWindow::byTime(start, length), nullptr, {}, nullptr, {});
             }
             progress.report(0.2, "loading the frame/event model");
             const learn::LoadedFrameEventModel model = cache->get(modelPath);
-            const EventSpan span(events);
-            const learn::FrameEventInputs inputs =
-                learn::makeFrameEventInputs(frame, reference, span, w, h, windowInterval(span, window), model.encoding);
+            const learn::FrameEventInputs inputs = learn::makeFrameEventInputs(window.frameLinear, window.referenceLinear, EventSpan(window.events),
+                                                                               window.widthPx, window.heightPx, window.interval, model.encoding);
             learn::FuseOptions options;
             options.blend = &fuselab::pyramidBlend;
             ProgressSpan fusing(progress, 0.3, 1.0);
@@ -297,9 +280,9 @@ void EventsPanel::fuseWindow()
             *fused = result.tone;
             fused->setEncoding(ColourEncoding::Srgb); // μ-law display values, shown as they are
             *label = QObject::tr("frame/event fusion: %1 + %2 events (EF from %3)")
-                         .arg(QString::fromStdString(frameName))
+                         .arg(QString::fromStdString(window.frameName))
                          .arg(inputs.eventCount)
-                         .arg(QString::fromStdString(referenceName));
+                         .arg(QString::fromStdString(window.referenceName));
         },
         [this, fused, label] { Q_EMIT fusedReady(*fused, *label); },
         [this](const QString& message) { Q_EMIT problem(message); });

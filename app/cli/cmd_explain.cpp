@@ -116,7 +116,7 @@ public:
         std::shared_ptr<const FusionModel> model;
         std::string modelPath;
         if (frameEvent) {
-            const FrameEventWindow window = loadFrameEventWindow(m_frameEvent);
+            const FrameEventFiles window = loadFrameEventWindow(m_frameEvent);
             modelPath = m_model.empty() ? shippedFrameEventModelPath() : m_model;
             progress.report(0.05, "loading model");
             const LoadedFrameEventModel loadedModel = loadFrameEventModel(modelPath);

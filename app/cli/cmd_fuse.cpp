@@ -244,7 +244,7 @@ private:
 
         ConsoleProgress progress("fuse", m_common.quiet);
         progress.report(0.0, "reading");
-        const FrameEventWindow window = loadFrameEventWindow(m_frameEvent);
+        const FrameEventFiles window = loadFrameEventWindow(m_frameEvent);
         progress.report(0.2, "loading model");
         progress.checkCancelled();
         const learn::LoadedFrameEventModel model = learn::loadFrameEventModel(modelPath);

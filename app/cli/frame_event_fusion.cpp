@@ -9,15 +9,9 @@
 #include "fuselab/io.hpp"
 
 #include <filesystem>
-#include <optional>
 
 namespace fuselab::cli {
 namespace {
-
-std::string sizeText(int w, int h)
-{
-    return std::to_string(w) + "x" + std::to_string(h);
-}
 
 void requireFile(const std::string& path)
 {
@@ -71,44 +65,22 @@ void FrameEventOptions::checkFilesExist() const
     if (!reference.empty()) requireFile(reference);
 }
 
-FrameEventWindow loadFrameEventWindow(const FrameEventOptions& o)
+FrameEventFiles loadFrameEventWindow(const FrameEventOptions& o)
 {
-    FrameEventWindow out;
     auto reader = openEventReader(o.events, o.eventInput.toReadOptions());
     const EventIndex& index = reader->index();
     if (index.stats.count == 0) throw Error(o.events, "holds no events to fuse");
-    const int w = reader->metadata().widthPx, h = reader->metadata().heightPx;
-    out.widthPx = w;
-    out.heightPx = h;
-    out.frameLinear = readFrameLinear(o.frame);
-    if (out.frameLinear.width() != w || out.frameLinear.height() != h)
-        throw Error(o.frame, "the frame is " + sizeText(out.frameLinear.width(), out.frameLinear.height()) + ", the events of " +
-                                 o.events + " are " + sizeText(w, h));
     const std::int64_t start = index.stats.tFirstUs + o.startUs;
     const EventWindow window = o.count > 0 ? EventWindow::byCount(start, std::uint64_t(o.count))
                                            : EventWindow::byTime(start, o.windowUs > 0 ? o.windowUs : kDefaultEventWindowUs);
-    out.events = reader->readWindow(window);
-    out.interval = windowInterval(EventSpan(out.events), window);
+    const Image frame = readFrameLinear(o.frame);
+    const Image reference = o.reference.empty() ? Image() : readFrameLinear(o.reference);
+    FrameEventFiles out;
+    static_cast<FrameEventWindow&>(out) =
+        readFrameEventWindow(*reader, o.events, window, &frame, o.frame, o.reference.empty() ? nullptr : &reference, o.reference);
     out.inputFiles = {o.frame, o.events};
-    if (!o.reference.empty()) {
-        out.referenceLinear = readFrameLinear(o.reference);
-        if (out.referenceLinear.width() != w || out.referenceLinear.height() != h)
-            throw Error(o.reference, "the reference frame is " + sizeText(out.referenceLinear.width(), out.referenceLinear.height()) +
-                                         ", the events of " + o.events + " are " + sizeText(w, h));
-        out.inputFiles.push_back(o.reference);
-        out.referenceNote = o.reference;
-        return out;
-    }
-    const std::vector<EventFileFrame> frames = reader->frames();
-    const std::optional<std::size_t> found = lastFrameAtOrBefore(frames, out.interval.beginUs);
-    if (!found)
-        throw Error(o.events, "no frame at or before the window's start (" + std::to_string(out.interval.beginUs) +
-                                  " us) for the event-derived frame EF: give --reference IMAGE");
-    out.referenceLinear = withEncoding(reader->readFrame(*found), ColourEncoding::Linear);
-    if (out.referenceLinear.width() != w || out.referenceLinear.height() != h)
-        throw Error(o.events, "its frame " + frames[*found].name + " is " +
-                                  sizeText(out.referenceLinear.width(), out.referenceLinear.height()) + ", its events " + sizeText(w, h));
-    out.referenceNote = o.events + ":" + frames[*found].name;
+    if (!o.reference.empty()) out.inputFiles.push_back(o.reference);
+    out.referenceNote = o.reference.empty() ? o.events + ":" + out.referenceName : o.reference;
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include "events_commands.hpp"
 
 #include "fuselab/events.hpp"
+#include "fuselab/frame_event_window.hpp"
 #include "fuselab/image.hpp"
 
 #include <CLI/CLI.hpp>
@@ -41,21 +42,17 @@ struct FrameEventOptions {
     void checkFilesExist() const;
 };
 
-/// The frame at the window's end, the reference at its start (camera units, the sensor's size)
-/// and the window's events.
-struct FrameEventWindow {
-    Image frameLinear, referenceLinear;
-    std::vector<Event> events; ///< time-ordered, inside `interval`
-    TimeInterval interval;
-    int widthPx = 0, heightPx = 0;
+/// Core's window (frame F, EF's reference, the events) and the files it came from.
+struct FrameEventFiles : FrameEventWindow {
     std::vector<std::string> inputFiles; ///< frame, events, and the reference file when one was given
     std::string referenceNote;           ///< the reference file, or EVENTS:FRAME_NAME for a stored frame
 };
 
-/// Reads the window (default 33 333 µs from the recording's first event + --start-us) and the
-/// reference: --reference, or the last frame stored in the recording at or before the window's
-/// start. Throws fuselab::Error naming the file for sizes that differ from the sensor, a
-/// recording without events, or no reference frame to be found.
-FrameEventWindow loadFrameEventWindow(const FrameEventOptions& options);
+/// Reads the window (default 33 333 µs from the recording's first event + --start-us) through
+/// core's readFrameEventWindow, with --frame and the reference: --reference, or the last frame
+/// stored in the recording at or before the window's start. Throws fuselab::Error naming the
+/// file for sizes that differ from the sensor, a recording without events, or no reference
+/// frame to be found.
+FrameEventFiles loadFrameEventWindow(const FrameEventOptions& options);
 
 } // namespace fuselab::cli
