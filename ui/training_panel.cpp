@@ -7,16 +7,14 @@
 #include "training_control.hpp"
 
 #include "fuselab/error.hpp"
-#include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/learn_library.hpp"
-#include "fuselab/learn/model_files.hpp"
 #include "fuselab/learn/training_params.hpp"
+#include "fuselab/learn/training_plan.hpp"
 #include "fuselab/learn/training_run.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/parallel.hpp"
 #include "fuselab/pyramid.hpp"
 
-#include <filesystem>
 
 #include <QComboBox>
 #include <QDir>
@@ -260,20 +258,19 @@ void TrainingPanel::start()
         Q_EMIT problem(tr("Fine-tuning on the open stack needs a stack of at least two exposures: open one first"));
         return;
     }
-    TrainerConfig config;
-    config.device = parseDeviceChoice(m_device->currentData().toString().toStdString());
-    config.threads = workerThreads();
-    if (frameEvent) config.net = frameEventNetConfig();
-    if (m_startFrom->currentData().toString() == QLatin1String("shipped")) {
-        // The shipped frame/event model lies beside the shipped exposure model.
-        config.initialModelPath =
-            frameEvent ? (std::filesystem::path(m_shippedModel).parent_path() / kShippedFrameEventModelFileName).string() : m_shippedModel;
-    }
+    TrainingPlan plan;
+    plan.data = onStack ? TrainingDataKind::Stacks : frameEvent ? TrainingDataKind::SyntheticEvents : TrainingDataKind::Synthetic;
+    plan.device = parseDeviceChoice(m_device->currentData().toString().toStdString());
+    plan.threads = workerThreads();
+    if (m_startFrom->currentData().toString() == QLatin1String("shipped")) plan.initialModelPath = shippedModelFor(plan.data, m_shippedModel);
     // A frame/event network cannot fuse an exposure stack: no live preview for it.
     if (frameEvent) stack = ExposureStack{};
-    // Fine-tuning is judged where it is meant to help: validation scores the open stack itself
-    // (at a proxy size), so the chart shows its MEF-SSIM rising beside Mertens's.
-    if (onStack) config.validationSet = {trainingStackFromExposures(makeProxyStack(stack, kFineTuneValidationLongSidePx), "the open stack")};
+    if (onStack) {
+        plan.stacks = {trainingStackFromExposures(stack, "the open stack")};
+        // Fine-tuning is judged where it is meant to help: validation scores the open stack itself
+        // (at a proxy size), so the chart shows its MEF-SSIM rising beside Mertens's.
+        plan.validateOnStack = trainingStackFromExposures(makeProxyStack(stack, kFineTuneValidationLongSidePx), "the open stack");
+    }
 
     auto run = std::make_shared<Run>();
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -295,7 +292,7 @@ void TrainingPanel::start()
     auto post = [self](auto fn) {
         QMetaObject::invokeMethod(self.data(), [self, fn] { if (self) fn(*self); }, Qt::QueuedConnection);
     };
-    auto work = [run, config, values, stack, onStack, frameEvent, previewIntervalS, post](ProgressSink& progress) {
+    auto work = [run, plan = std::move(plan), values, stack, previewIntervalS, post](ProgressSink& progress) {
         run->control.setRunning(true);
         struct Ended {
             std::shared_ptr<Run> run;
@@ -314,19 +311,9 @@ void TrainingPanel::start()
         } ended{run, post};
 
         const LearnEntryPoints& learn = LearnLibrary::get();
-        const std::uint64_t seed = std::uint64_t(TrainingSettings::fromValues(values).seed);
-        std::shared_ptr<const TrainingSource> source;
-        if (onStack) {
-            source = makeStackListSource({trainingStackFromExposures(stack, "the open stack")}, seed);
-        } else if (frameEvent) {
-            FrameEventSourceOptions o;
-            o.seed = seed;
-            source = makeFrameEventSyntheticSource(o);
-        } else {
-            SyntheticSourceOptions o;
-            o.seed = seed;
-            source = makeSyntheticSource(o);
-        }
+        const PreparedTraining prepared = prepareTraining(plan, values);
+        const TrainerConfig& config = prepared.config;
+        const std::shared_ptr<const TrainingSource>& source = prepared.source;
         run->trainer = learn.createTrainer(config, source, values);
         const TrainerStatus st = run->trainer->status();
         const QString statusText = QObject::tr("%1, %2 threads · network %3 + MI heads %4 parameters · %5")

@@ -13,6 +13,7 @@
 #include "fuselab/learn/distributed.hpp"
 #include "fuselab/learn/learn_library.hpp"
 #include "fuselab/learn/training_params.hpp"
+#include "fuselab/learn/training_plan.hpp"
 #include "fuselab/learn/training_run.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/stack_io.hpp"
@@ -78,26 +79,25 @@ public:
 
         const std::optional<DistributedEnvironment> env = distributedEnvironmentFromEnv();
         const bool writer = !env || env->rank == 0;
-        std::shared_ptr<const TrainingSource> source = makeSource(overrides);
-
-        const LearnEntryPoints& learn = LearnLibrary::get();
-        TrainerConfig config;
-        config.device = parseDeviceChoice(m_device);
-        config.threads = m_common.threads;
-        config.distributed = true; // only when the environment describes a world larger than one
-        if (m_validationHdr.empty() && m_fineTune) {
-            config.validationSet = {*m_fineTune}; // fine-tuning on one stack is judged on that stack
-        } else if (!m_validationHdr.empty()) {
+        if (!m_init.empty() && !m_resume.empty()) throw UsageError("--init and --resume exclude each other (a checkpoint holds its own weights)");
+        TrainingPlan plan = makePlan();
+        plan.device = parseDeviceChoice(m_device);
+        plan.threads = m_common.threads;
+        plan.distributed = true; // only when the environment describes a world larger than one
+        plan.frameEventNetLowResPx = m_netLowRes;
+        if (!m_validationHdr.empty()) {
             std::vector<std::string> paths;
             std::stringstream list(m_validationHdr);
             for (std::string item; std::getline(list, item, ',');)
                 if (!item.empty()) paths.push_back(item);
-            config.validationSet = makeRealValidationStacks(readRadianceMaps(paths), 5, config.validationWidthPx);
+            plan.validationRadiance = readRadianceMaps(paths);
         }
-        if (!m_init.empty() && !m_resume.empty()) throw UsageError("--init and --resume exclude each other (a checkpoint holds its own weights)");
-        if (!m_init.empty()) config.initialModelPath =
-                m_init != "shipped" ? m_init : m_data == "synthetic-events" ? shippedFrameEventModelPath() : shippedModelPath();
-        if (m_data == "synthetic-events") config.net = frameEventNetConfig(m_netLowRes);
+        if (!m_init.empty()) plan.initialModelPath = m_init != "shipped" ? m_init : shippedModelFor(plan.data, shippedModelPath());
+        const PreparedTraining prepared = prepareTraining(plan, overrides);
+        const std::shared_ptr<const TrainingSource>& source = prepared.source;
+        const TrainerConfig& config = prepared.config;
+
+        const LearnEntryPoints& learn = LearnLibrary::get();
         std::unique_ptr<Trainer> trainer;
         if (!m_resume.empty()) {
             trainer = learn.resumeTrainer(m_resume, config, source);
@@ -215,29 +215,27 @@ private:
         }
     }
 
-    std::shared_ptr<const TrainingSource> makeSource(const ParamValues& overrides)
+    // --data as a training plan: its kind and, for folders, the stacks (one stack: fine-tuning,
+    // judged on that stack itself).
+    TrainingPlan makePlan()
     {
-        const std::uint64_t seed = std::uint64_t(TrainingSettings::fromValues(overrides).seed);
-        if (m_data == "synthetic") {
-            SyntheticSourceOptions o;
-            o.seed = seed;
-            return makeSyntheticSource(o);
-        }
+        TrainingPlan plan;
+        if (m_data == "synthetic") return plan;
         if (m_data == "synthetic-events") {
-            FrameEventSourceOptions o;
-            o.seed = seed;
-            return makeFrameEventSyntheticSource(o);
+            plan.data = TrainingDataKind::SyntheticEvents;
+            return plan;
         }
         namespace fs = std::filesystem;
         if (m_data.rfind("hdr:", 0) == 0) {
-            RealHdrSourceOptions o;
-            o.seed = seed;
-            o.syntheticShare = m_syntheticShare;
-            return makeRealHdrSource(readRadianceMaps({m_data.substr(4)}), o);
+            plan.data = TrainingDataKind::RealHdr;
+            plan.radianceMaps = readRadianceMaps({m_data.substr(4)});
+            plan.syntheticShare = m_syntheticShare;
+            return plan;
         }
         std::error_code ec;
         if (!fs::is_directory(m_data, ec))
             throw UsageError("--data must be 'synthetic', 'synthetic-events' or a folder of scene folders: '" + m_data + "'");
+        plan.data = TrainingDataKind::Stacks;
         std::vector<fs::path> scenes;
         if (holdsImages(m_data)) {
             scenes.push_back(fs::path(m_data)); // the exposures of one stack: "fine-tune on this stack"
@@ -247,18 +245,19 @@ private:
             std::sort(scenes.begin(), scenes.end());
             if (scenes.empty()) throw Error(m_data, "holds neither images nor scene folders");
         }
-        std::vector<TrainingStack> stacks;
         for (const fs::path& dir : scenes) {
             LoadedStack loaded = loadStack({dir.string()}, StackLoadOptions{});
             for (const std::string& w : loaded.warnings) printWarning(w);
             const ExposureStack proxy = makeProxyStack(loaded.stack, m_maxSide);
             TrainingStack t = trainingStackFromExposures(proxy, dir.string());
-            if (scenes.size() == 1 && holdsImages(m_data))
-                m_fineTune = trainingStackFromExposures(makeProxyStack(loaded.stack, kFineTuneValidationLongSidePx), dir.string());
+            if (scenes.size() == 1 && holdsImages(m_data)) {
+                m_fineTune = true;
+                plan.validateOnStack = trainingStackFromExposures(makeProxyStack(loaded.stack, kFineTuneValidationLongSidePx), dir.string());
+            }
             if (!m_common.quiet) std::fprintf(stderr, "train: scene %s: %zu exposures\n", t.name.c_str(), t.inputs.size());
-            stacks.push_back(std::move(t));
+            plan.stacks.push_back(std::move(t));
         }
-        return makeStackListSource(std::move(stacks), seed);
+        return plan;
     }
 
     std::string m_output, m_data = "synthetic", m_device = "auto", m_checkpoint, m_resume, m_init;
@@ -268,7 +267,7 @@ private:
     int m_maxSide = 1024;
     double m_syntheticShare = RealHdrSourceOptions{}.syntheticShare;
     std::string m_validationHdr;
-    std::optional<TrainingStack> m_fineTune; ///< the one stack of "fine-tune on this stack", set by makeSource
+    bool m_fineTune = false; ///< --data is one stack ("fine-tune on this stack"), set by makePlan
     int m_netLowRes = 128;
     CommonOptions m_common;
 };

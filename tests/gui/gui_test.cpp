@@ -34,6 +34,8 @@
 #include "fuselab/synthetic.hpp"
 
 #include <QComboBox>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QLabel>
 #include <QDir>
 #include <QTableWidget>
@@ -629,6 +631,64 @@ private Q_SLOTS:
     }
 
 #if defined(FUSELAB_HAVE_LEARN)
+    // "Fine-tune on the open stack" in the GUI and `train --data STACK --init shipped` on the same
+    // stack prepare the same run (core's prepareTraining): both start from the shipped model and
+    // validate on the stack itself, so their validation scores agree.
+    void fineTuningOnTheOpenStackValidatesAsTheCommandLineDoes()
+    {
+        QTemporaryDir dir;
+        const QString cli = QStringLiteral(FUSELAB_CLI_PATH);
+        const QString sample = dir.filePath(QStringLiteral("sample"));
+        QCOMPARE(QProcess::execute(cli, {QStringLiteral("sample"), QStringLiteral("-q"), QStringLiteral("--size"), QStringLiteral("240x160"),
+                                         QStringLiteral("-o"), sample}),
+                 0);
+        const QStringList params = {QStringLiteral("steps=2"), QStringLiteral("batch=2"), QStringLiteral("patch_px=48"),
+                                    QStringLiteral("low_res_min_px=16"), QStringLiteral("low_res_max_px=20"),
+                                    QStringLiteral("learning_rate=1e-6")};
+        QStringList args = {QStringLiteral("train"), QStringLiteral("--data"), sample + QStringLiteral("/stack"), QStringLiteral("--init"),
+                            QStringLiteral("shipped"), QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("-o"),
+                            dir.filePath(QStringLiteral("cli.pt"))};
+        for (const QString& p : params) args << QStringLiteral("--param") << p;
+        QProcess train;
+        train.start(cli, args);
+        QVERIFY(train.waitForFinished(180000));
+        QCOMPARE(train.exitCode(), 0);
+        const QString log = QString::fromUtf8(train.readAllStandardOutput());
+        const QRegularExpressionMatch m =
+            QRegularExpression(QStringLiteral("validation step 2  mef_ssim ([0-9.]+)  mertens ([0-9.]+)  \\(1 stack fine-tuned on\\)")).match(log);
+        QVERIFY2(m.hasMatch(), qPrintable(log));
+        const double cliModel = m.captured(1).toDouble(), cliMertens = m.captured(2).toDouble();
+
+        MainWindow w(m_registry);
+        w.show();
+        w.workspace().loadSample(240, 160); // the stack `fuselab-cli sample` writes
+        QTRY_VERIFY_WITH_TIMEOUT(w.viewer()->hasImage(), 15000);
+        TrainingPanel* panel = w.trainingPanel();
+        QVERIFY(panel);
+        auto* data = panel->findChild<QComboBox*>(QStringLiteral("trainData"));
+        auto* startFrom = panel->findChild<QComboBox*>(QStringLiteral("trainStartFrom"));
+        auto* device = panel->findChild<QComboBox*>(QStringLiteral("trainDevice"));
+        QVERIFY(data && startFrom && device);
+        data->setCurrentIndex(data->findData(QStringLiteral("stack")));
+        startFrom->setCurrentIndex(startFrom->findData(QStringLiteral("shipped")));
+        device->setCurrentIndex(device->findData(QStringLiteral("cpu")));
+        for (const QString& p : params) {
+            const QString id = p.section(QLatin1Char('='), 0, 0), text = p.section(QLatin1Char('='), 1);
+            if (id == QLatin1String("learning_rate")) panel->setValue(id, text.toDouble());
+            else panel->setValue(id, std::int64_t(text.toLongLong()));
+        }
+        QSignalSpy validations(panel, &TrainingPanel::validated);
+        QSignalSpy ended(panel, &TrainingPanel::runEnded);
+        panel->start();
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 180000);
+        QCOMPARE(validations.count(), 1);
+        const double guiModel = validations.first().at(1).toDouble(), guiMertens = validations.first().at(2).toDouble();
+        qInfo("fine-tuning validation: GUI %.6f (Mertens %.6f), CLI %.5f (Mertens %.5f)", guiModel, guiMertens, cliModel, cliMertens);
+        QVERIFY(std::fabs(guiMertens - cliMertens) <= 6e-6); // the CLI prints 5 decimals
+        QVERIFY(std::fabs(guiModel - cliModel) <= 2e-5);
+        QVERIFY(guiModel > guiMertens); // the shipped model, not fresh weights (0.94 against 0.92 here)
+    }
+
     void trainingPanelChartsEveryTermAndRefreshesThePreview()
     {
         MainWindow w(m_registry);
