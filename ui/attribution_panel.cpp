@@ -6,7 +6,7 @@
 #include "heatmap.hpp"
 #include "job_runner.hpp"
 #include "parameter_panel.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/learn/attribution.hpp"
 #include "fuselab/learn/learn_library.hpp"

@@ -9,11 +9,11 @@
 // off the GUI thread.
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/learn/attribution.hpp"
-#include "fuselab/params.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/params.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <QImage>
 #include <QRectF>

@@ -1,6 +1,6 @@
 #include "charts_panel.hpp"
 
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 
 #include <QCheckBox>
 #include <QChart>

@@ -2,7 +2,7 @@
 // counts), and the camera response curves a merge recovered.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <QWidget>
 

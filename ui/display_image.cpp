@@ -1,8 +1,8 @@
 #include "display_image.hpp"
 #include "monitor_colour.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>

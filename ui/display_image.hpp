@@ -4,7 +4,7 @@
 // the full image on every paint.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <QImage>
 #include <QString>

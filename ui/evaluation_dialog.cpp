@@ -3,7 +3,7 @@
 #include "job_runner.hpp"
 
 #include "fuselab/csv_table.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <QBarCategoryAxis>

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "fuselab/bench.hpp"
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <QDialog>
 

@@ -3,12 +3,12 @@
 #include "job_runner.hpp"
 #include "parameter_panel.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/event_rendering.hpp"
 #include "fuselab/frame_event_window.hpp"
-#include "fuselab/events_repr.hpp"
-#include "fuselab/colour.hpp"
+#include "fuselab/base/events_repr.hpp"
+#include "fuselab/base/colour.hpp"
 #if defined(FUSELAB_HAVE_LEARN)
 #include "fuselab/learn/frame_event_model.hpp"
 #include "fuselab/pyramid.hpp"

@@ -9,8 +9,8 @@
 // are fused by the network into an image shown in the viewer like any other result.
 #pragma once
 
-#include "fuselab/events.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/events.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <QWidget>
 

@@ -1,13 +1,13 @@
 #include "exporter.hpp"
 
 #include "fuselab/banded_fusion.hpp"
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 #include "fuselab/fusion_operators.hpp"
 #include "fuselab/merge_files.hpp"
 #include "fuselab/row_io.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/sidecar.hpp"
 #include "fuselab/tonemap.hpp"
 

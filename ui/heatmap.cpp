@@ -1,6 +1,6 @@
 #include "heatmap.hpp"
 
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <array>

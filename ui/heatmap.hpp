@@ -2,7 +2,7 @@
 // attributions) rendered through a colormap over the viewer, with a legend.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <QColor>
 #include <QImage>

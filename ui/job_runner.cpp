@@ -1,6 +1,6 @@
 #include "job_runner.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

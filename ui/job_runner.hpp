@@ -5,7 +5,7 @@
 // so no job outlives the objects its callbacks touch.
 #pragma once
 
-#include "fuselab/progress.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <QFutureWatcher>
 #include <QHash>

@@ -2,7 +2,7 @@
 // shipped model is and the registration of the learn library's operators. Torch-free.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <string>
 

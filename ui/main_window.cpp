@@ -21,7 +21,7 @@
 #include "fuselab/learn/model_files.hpp"
 #endif
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/io.hpp"
 

@@ -2,7 +2,7 @@
 
 #include "workspace.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <QApplication>
 #include <QClipboard>

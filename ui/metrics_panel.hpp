@@ -3,7 +3,7 @@
 // overlays.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <QWidget>
 

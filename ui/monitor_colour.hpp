@@ -4,7 +4,7 @@
 // the monitor is taken to be sRGB and sRGB pixels are shown untouched.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <QColorSpace>
 #include <QImage>

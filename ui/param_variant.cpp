@@ -1,6 +1,6 @@
 #include "param_variant.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <QStringList>
 

@@ -1,7 +1,7 @@
 // ParamValue ↔ QVariant / JSON, for presets, settings and session files.
 #pragma once
 
-#include "fuselab/params.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <QJsonObject>
 #include <QJsonValue>

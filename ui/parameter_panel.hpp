@@ -4,7 +4,7 @@
 // "reset all", and named presets. It never knows which operator it shows.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <QWidget>
 

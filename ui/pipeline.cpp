@@ -1,6 +1,6 @@
 #include "pipeline.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <optional>

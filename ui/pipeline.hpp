@@ -5,8 +5,8 @@
 
 #include "session.hpp"
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/operator.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/operator.hpp"
 #include "fuselab/sidecar.hpp"
 
 #include <map>

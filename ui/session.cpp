@@ -4,7 +4,7 @@
 
 #include "param_variant.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <QBuffer>
 #include <QJsonArray>

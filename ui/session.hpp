@@ -4,7 +4,7 @@
 // session from an older version of an operator loads with a note of what was migrated.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <QImage>
 #include <QJsonObject>

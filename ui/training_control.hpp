@@ -3,8 +3,8 @@
 // no widgets; the training thread calls betweenSteps() after every step.
 #pragma once
 
-#include "fuselab/params.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/params.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <condition_variable>
 #include <functional>

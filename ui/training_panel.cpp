@@ -6,13 +6,13 @@
 #include "parameter_panel.hpp"
 #include "training_control.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/learn_library.hpp"
 #include "fuselab/learn/training_params.hpp"
 #include "fuselab/learn/training_plan.hpp"
 #include "fuselab/learn/training_run.hpp"
 #include "fuselab/mertens.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/pyramid.hpp"
 
 

@@ -9,9 +9,9 @@
 // loaded (LearnLibrary) when the first run starts, not when the window opens.
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <QWidget>
 

@@ -3,11 +3,11 @@
 #include "fuselab/banded_fusion.hpp"
 #include "fuselab/builtin_operators.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/stack_io.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <QFileInfo>
 #include <QUndoCommand>

@@ -9,7 +9,7 @@
 #include "pipeline.hpp"
 #include "session.hpp"
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <QObject>
 #include <QTimer>

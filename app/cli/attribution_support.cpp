@@ -3,10 +3,10 @@
 #include "cli_support.hpp"
 #include "learn_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/learn/learn_library.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <array>

@@ -3,7 +3,7 @@
 // the network runs through LearnLibrary (loaded on demand).
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/learn/attribution.hpp"
 #include "fuselab/learn/fusion_model.hpp"
 

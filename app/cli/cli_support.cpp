@@ -1,7 +1,7 @@
 #include "cli_support.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/runtime.hpp"
 #include "fuselab/stack_io.hpp"
 

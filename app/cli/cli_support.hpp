@@ -3,8 +3,8 @@
 #pragma once
 
 #include "fuselab/io.hpp"
-#include "fuselab/operator.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/operator.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

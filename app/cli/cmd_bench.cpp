@@ -9,7 +9,7 @@
 #endif
 
 #include "fuselab/bench.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <cstdio>

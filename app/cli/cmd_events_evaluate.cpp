@@ -12,7 +12,7 @@
 #include "fuselab/learn/frame_event_model.hpp"
 #include "learn_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/learn/training_data.hpp"
 #include "fuselab/metrics.hpp"

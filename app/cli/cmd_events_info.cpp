@@ -3,7 +3,7 @@
 #include "cli_support.hpp"
 #include "events_commands.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cinttypes>
 #include <cstdio>

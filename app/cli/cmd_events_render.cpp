@@ -7,9 +7,9 @@
 
 #include "fuselab/event_rendering.hpp"
 #include "fuselab/events_io.hpp"
-#include "fuselab/events_repr.hpp"
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/events_repr.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <cstdio>

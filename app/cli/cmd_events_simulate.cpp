@@ -2,7 +2,7 @@
 #include "cli_support.hpp"
 #include "events_commands.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_sim_writer.hpp"
 
 #include <cstdio>

@@ -18,7 +18,7 @@
 #include "output_options.hpp"
 #include "stack_options.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/frame_event_model.hpp"

@@ -8,9 +8,9 @@
 #include "stack_options.hpp"
 
 #include "fuselab/banded_fusion.hpp"
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 #include "fuselab/deghost_params.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/fusion_operators.hpp"
 #include "fuselab/stack_io.hpp"
 #include "frame_event_fusion.hpp"

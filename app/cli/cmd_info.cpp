@@ -2,8 +2,8 @@
 #include "cli_support.hpp"
 #include "command.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <algorithm>

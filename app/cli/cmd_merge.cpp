@@ -9,7 +9,7 @@
 
 #include "fuselab/banded_fusion.hpp"
 #include "fuselab/deghost_params.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/hdr_merge.hpp"
 #include "fuselab/merge_operators.hpp"
 #include "fuselab/io.hpp"

@@ -5,7 +5,7 @@
 #include "command.hpp"
 #include "fuselab/csv_table.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/fusion_operators.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/metrics.hpp"

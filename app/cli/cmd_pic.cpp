@@ -11,7 +11,7 @@
 #include "command.hpp"
 #include "fuselab/csv_table.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/learn/learn_library.hpp"
 #include "fuselab/mertens.hpp"

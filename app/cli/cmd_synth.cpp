@@ -2,7 +2,7 @@
 #include "cli_support.hpp"
 #include "command.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/synth_writer.hpp"
 

@@ -3,7 +3,7 @@
 #include "command.hpp"
 #include "output_options.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <cstdio>

@@ -7,8 +7,8 @@
 #include "command.hpp"
 #include "learn_support.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/learn/distributed.hpp"
 #include "fuselab/learn/learn_library.hpp"

@@ -1,7 +1,7 @@
 // A fuselab-cli subcommand: attaches its options to the parser, then runs.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 #include "fuselab/plugin_loader.hpp"
 
 #include <CLI/CLI.hpp>

@@ -2,9 +2,9 @@
 
 #include "cli_support.hpp"
 
-#include "fuselab/events_repr.hpp"
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/events_repr.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/io.hpp"
 

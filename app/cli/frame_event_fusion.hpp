@@ -6,9 +6,9 @@
 
 #include "events_commands.hpp"
 
-#include "fuselab/events.hpp"
+#include "fuselab/base/events.hpp"
 #include "fuselab/frame_event_window.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <CLI/CLI.hpp>
 

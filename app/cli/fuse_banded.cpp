@@ -4,7 +4,7 @@
 #include "cli_support.hpp"
 
 #include "fuselab/banded_fusion.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/fusion_operators.hpp"
 #include "fuselab/row_io.hpp"
 #include "fuselab/sidecar.hpp"

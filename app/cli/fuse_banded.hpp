@@ -4,8 +4,8 @@
 
 #include "output_options.hpp"
 
-#include "fuselab/operator.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/operator.hpp"
+#include "fuselab/base/params.hpp"
 #include "fuselab/weight_source.hpp"
 
 #include <cstddef>

@@ -2,7 +2,7 @@
 // Torch-free: LibTorch loads only when a command runs a network (see learn_library.hpp).
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <string>
 

@@ -3,7 +3,7 @@
 #include "command.hpp"
 
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/plugin_loader.hpp"
 #include "fuselab/version.hpp"
 #if defined(FUSELAB_HAVE_LEARN)

@@ -4,8 +4,8 @@
 #include "cli_support.hpp"
 #include "fuse_banded.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/exposure.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/exposure.hpp"
 #include "fuselab/hdr_merge.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/merge_files.hpp"

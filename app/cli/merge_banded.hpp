@@ -5,8 +5,8 @@
 
 #include "output_options.hpp"
 
-#include "fuselab/operator.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/operator.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <cstddef>
 #include <string>

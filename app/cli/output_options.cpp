@@ -2,7 +2,7 @@
 
 #include "cli_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,8 +2,8 @@
 // --bit-depth, --quality, --exr-type, --exr-compression; and the write + sidecar step.
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/sidecar.hpp"
 

@@ -1,6 +1,6 @@
 #include "stack_options.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cstdio>
 

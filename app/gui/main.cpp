@@ -8,8 +8,8 @@
 #include "preferences_dialog.hpp"
 
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/plugin_loader.hpp"
 #include "fuselab/runtime.hpp"
 #include "fuselab/sample_pipeline.hpp"

@@ -6,9 +6,9 @@
 //
 // Everything a plugin needs: an Operator subclass (info, params, inputKind, run), a register
 // function, and the FUSELAB_PLUGIN line that exports it. Only FuseLab's public headers are used.
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/plugin_api.hpp"
 
 #include <cmath>

@@ -2,9 +2,9 @@
 // `tonemap-hable` (Hable's Uncharted 2 curve), with the published constants as defaults.
 #include "filmic_curves.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/plugin_api.hpp"
 #include "fuselab/tonemap.hpp"
 

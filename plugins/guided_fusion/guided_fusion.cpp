@@ -2,8 +2,8 @@
 
 #include "plane_filters.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>

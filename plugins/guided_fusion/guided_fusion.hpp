@@ -26,8 +26,8 @@
 // Mertens et al.'s; the floor, 2/255, is about the saliency an 8-bit quantisation step leaves.
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <vector>
 

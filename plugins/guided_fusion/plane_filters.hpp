@@ -4,7 +4,7 @@
 // He et al.'s reference box filter does. Results do not depend on the thread count.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 namespace gff {
 

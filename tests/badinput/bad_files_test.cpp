@@ -2,7 +2,7 @@
 #include "bad_files.hpp"
 #include "test_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <filesystem>

@@ -4,7 +4,7 @@
 #include "event_encoders.hpp"
 #include "test_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/io.hpp"
 

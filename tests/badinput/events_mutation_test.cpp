@@ -7,9 +7,9 @@
 #include "event_encoders.hpp"
 #include "test_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <cstring>
 

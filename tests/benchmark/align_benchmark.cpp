@@ -6,7 +6,7 @@
 #include "fuselab/align.hpp"
 #include "fuselab/deghost.hpp"
 #include "fuselab/io.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/stack_io.hpp"
 
 #include <chrono>

@@ -11,9 +11,9 @@
 #include "fuselab/learn/backend.hpp"
 #include "fuselab/learn/fusion_model.hpp"
 #include "fuselab/learn/model_files.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/runtime.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -11,9 +11,9 @@
 // 4000×3000 stack where that is absent.
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/stack_io.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>

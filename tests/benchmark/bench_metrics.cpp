@@ -9,9 +9,9 @@
 // fusion, 8-bit as it would be written. --enforce exits 1 when the median misses the target.
 #include "fuselab/mertens.hpp"
 #include "fuselab/metrics.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/stack_io.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <chrono>

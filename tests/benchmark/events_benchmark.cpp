@@ -14,9 +14,9 @@
 #include "test_support.hpp"
 
 #include "fuselab/events_io.hpp"
-#include "fuselab/events_repr.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/events_repr.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -12,7 +12,7 @@
 #include "fuselab/learn/model_files.hpp"
 #include "fuselab/learn/training_data.hpp"
 #include "fuselab/mertens.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/pyramid.hpp"
 #include "fuselab/runtime.hpp"
 #include "fuselab/stack_io.hpp"

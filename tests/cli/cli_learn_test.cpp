@@ -2,9 +2,9 @@
 #include "cli_runner.hpp"
 #include "test_support.hpp"
 
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 #include "fuselab/events_io.hpp"
-#include "fuselab/events_sim.hpp"
+#include "fuselab/base/events_sim.hpp"
 #include "fuselab/io.hpp"
 
 #include <nlohmann/json.hpp>

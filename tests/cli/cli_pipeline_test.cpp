@@ -4,7 +4,7 @@
 #include "test_support.hpp"
 
 #include "fuselab/io.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <cmath>

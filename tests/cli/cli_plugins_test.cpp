@@ -4,7 +4,7 @@
 #include "cli_runner.hpp"
 #include "test_support.hpp"
 
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 #include "fuselab/io.hpp"
 
 #include <nlohmann/json.hpp>

@@ -5,10 +5,10 @@
 #include "test_support.hpp"
 
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/plugin_loader.hpp"
-#include "fuselab/events_sim.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/events_sim.hpp"
+#include "fuselab/base/synthetic.hpp"
 #if defined(FUSELAB_HAVE_LEARN)
 #include "fuselab/learn/learned_operator.hpp"
 #include "fuselab/learn/model_files.hpp"

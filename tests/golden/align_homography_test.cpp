@@ -4,8 +4,8 @@
 
 #include "fuselab/align.hpp"
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <opencv2/imgproc.hpp>
 

@@ -6,14 +6,14 @@
 #include "../../core/src/fusion/dispatch.hpp"
 
 #include "fuselab/banded_fusion.hpp"
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/pyramid.hpp"
 #include "fuselab/row_io.hpp"
 #include "fuselab/stack_io.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <cmath>
 #include <cstring>

@@ -4,12 +4,12 @@
 #include "dng_writer.hpp"
 #include "test_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 #include "fuselab/stack_io.hpp"
 
 #include <libraw/libraw.h>

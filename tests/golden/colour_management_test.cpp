@@ -2,9 +2,9 @@
 // OpenEXR reading the written tags back, and published constants (ITU-R BT.2087 matrices).
 #include "test_support.hpp"
 
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 #include "fuselab/colour_space.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/tonemap.hpp"
 

@@ -7,7 +7,7 @@
 
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/deghost_params.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 

@@ -5,7 +5,7 @@
 #include "event_encoders.hpp"
 #include "test_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 
 #include <algorithm>

@@ -4,13 +4,13 @@
 
 #include "../../core/src/fusion/dispatch.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/fusion_operators.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/pyramid.hpp"
 #include "fuselab/stack_io.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>

@@ -2,8 +2,8 @@
 // JPEG (lossy), half floats and RGBE.
 #include "test_support.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/sidecar.hpp"
 

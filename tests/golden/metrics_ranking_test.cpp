@@ -5,7 +5,7 @@
 #include "fuselab/mertens.hpp"
 #include "fuselab/metrics.hpp"
 #include "fuselab/stack_io.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -5,7 +5,7 @@
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/stack_io.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <exiv2/exiv2.hpp>
 

@@ -10,7 +10,7 @@
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/metrics.hpp"
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 #include "fuselab/stack_io.hpp"
 
 #include <algorithm>

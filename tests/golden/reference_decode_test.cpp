@@ -2,7 +2,7 @@
 // and the metadata of those files.
 #include "test_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <opencv2/imgcodecs.hpp>

@@ -1,6 +1,6 @@
 #include "test_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/stack_io.hpp"
 #include "fuselab/synth_writer.hpp"

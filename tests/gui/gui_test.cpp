@@ -24,14 +24,14 @@
 
 #include "fuselab/bench.hpp"
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/stack_io.hpp"
 #include "fuselab/event_rendering.hpp"
 #include "fuselab/events_io.hpp"
-#include "fuselab/events_sim.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/events_sim.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <QComboBox>
 #include <QProcess>

@@ -10,7 +10,7 @@
 #include "fuselab/plugin_api.hpp"
 
 #ifdef TEST_PLUGIN_THROW
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #endif
 
 #ifndef TEST_PLUGIN_OPERATOR_ID

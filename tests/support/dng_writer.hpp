@@ -4,8 +4,8 @@
 // linear codes (±1), so a bracket of them has an exact radiance truth.
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <string>
 

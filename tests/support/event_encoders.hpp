@@ -3,7 +3,7 @@
 // of AEDAT 4.0 packets (LZ4 → ZSTD/none) to exercise every codec path of the reader.
 #pragma once
 
-#include "fuselab/events.hpp"
+#include "fuselab/base/events.hpp"
 
 #include <cstdint>
 #include <string>

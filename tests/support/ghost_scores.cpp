@@ -2,7 +2,7 @@
 
 #include "synthetic_stack.hpp"
 
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <cmath>

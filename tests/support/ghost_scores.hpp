@@ -11,7 +11,7 @@
 //   test's measure, bound 0.05), over the object's pixels and over the whole image.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <cstdint>
 #include <string>

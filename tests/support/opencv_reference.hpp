@@ -2,8 +2,8 @@
 // Header-only: only the test binaries that link OpenCV's photo module include it.
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <opencv2/photo.hpp>
 

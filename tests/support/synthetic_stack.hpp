@@ -3,9 +3,9 @@
 // quantisation bounds of a known response.
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/response.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/response.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // Helpers shared by FuseLab's test programs.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 #include "torch/guided_relu.hpp"
 
 #include "fuselab/learn/attribution.hpp"
-#include "fuselab/progress.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/progress.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>

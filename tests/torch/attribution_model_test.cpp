@@ -4,11 +4,11 @@
 // and the one-call curves the GUI uses. Images are small so each test takes seconds.
 #include "test_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/attribution.hpp"
 #include "fuselab/learn/learn_library.hpp"
 #include "fuselab/learn/model_files.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 // Frame/event learned fusion (issue 8 part 5): the simulated F/E/EF source is deterministic and
 // aligned with its truth, every SPEC §5 weight enters the objective as configured on a real
 // batch through a real network, and a few training steps lower the loss.
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/events_repr.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/events_repr.hpp"
 #include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/trainer.hpp"
 #include "fuselab/learn/training_data.hpp"

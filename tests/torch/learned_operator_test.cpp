@@ -2,12 +2,12 @@
 // run, the shipped model found in the source tree, refusals that name the file.
 #include "test_support.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/learn_library.hpp"
 #include "fuselab/learn/learned_operator.hpp"
 #include "fuselab/learn/model_files.hpp"
 #include "fuselab/pyramid.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,14 +3,14 @@
 // CPU path) gives what training optimised. Also the two inference paths agree, and the split
 // attribution engine's tap-table pyramid (plane_ops, which needs exact transposes) is the same
 // pyramid of record.
-#include "split/plane_ops.hpp"
+#include "full_res/plane_ops.hpp"
 #include "torch/pyramid_torch.hpp"
 #include "torch/tensor_utils.hpp"
 
 #include "fuselab/learn/fusion_model.hpp"
 #include "fuselab/learn/training_data.hpp"
 #include "fuselab/pyramid.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>

@@ -2,11 +2,11 @@
 // artefacts of the chosen quality, the generated-scene share honoured, real maps usable.
 #include "api/jpeg_roundtrip.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/learn/training_data.hpp"
 #include "fuselab/metrics.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <gtest/gtest.h>
 

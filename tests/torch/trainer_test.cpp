@@ -1,14 +1,14 @@
 // Training through the public (torch-free) API: the loss falls, runs repeat exactly, checkpoints
 // and resumes continue the same curve, the MI heads are optimised, non-finite steps are skipped,
 // values apply at the next step, and (where CUDA exists) CPU and CUDA agree.
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/backend.hpp"
 #include "fuselab/learn/fusion_model.hpp"
 #include "fuselab/learn/trainer.hpp"
 #include "fuselab/learn/training_data.hpp"
 #include "fuselab/learn/training_params.hpp"
 #include "fuselab/learn/training_run.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <gtest/gtest.h>
 

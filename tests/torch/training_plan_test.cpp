@@ -1,7 +1,7 @@
 // prepareTraining (what `fuselab-cli train` and the GUI's training panel both train from): each
 // kind of data gives its source and network, fine-tuning on one stack is judged on that stack,
 // held-out radiance maps win over it, and "shipped" means the model for that kind of data.
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/model_files.hpp"
 #include "fuselab/learn/training_params.hpp"

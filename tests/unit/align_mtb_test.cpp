@@ -5,10 +5,10 @@
 
 #include "fuselab/align.hpp"
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 #include "fuselab/deghost.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <cmath>

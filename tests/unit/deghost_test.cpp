@@ -5,9 +5,9 @@
 
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/deghost.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -4,10 +4,10 @@
 #include "test_support.hpp"
 
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/event_rendering.hpp"
 #include "fuselab/events_io.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <algorithm>
 #include <cmath>

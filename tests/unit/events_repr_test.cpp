@@ -2,10 +2,10 @@
 #include "test_support.hpp"
 
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/events_repr.hpp"
-#include "fuselab/events_sim.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/events_repr.hpp"
+#include "fuselab/base/events_sim.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <cmath>
 #include <cstdio>

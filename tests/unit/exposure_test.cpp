@@ -1,5 +1,5 @@
-#include "fuselab/error.hpp"
-#include "fuselab/exposure.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/exposure.hpp"
 
 #include <gtest/gtest.h>
 

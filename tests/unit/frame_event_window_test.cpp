@@ -4,8 +4,8 @@
 // refused naming the file.
 #include "test_support.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/frame_event_window.hpp"
 

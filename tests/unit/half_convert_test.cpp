@@ -1,7 +1,7 @@
 // The EXR writer's float → half kernels against Imath's half(float), the reference the file
 // format is defined by: every 4093rd 32-bit pattern (~1 M values over all exponents, both
 // signs, denormals, the overflow boundary) plus the special values, bit for bit (NaN: any NaN).
-#include "../../core/src/fusion/dispatch.hpp"
+#include "../../core/src/isa/isa_choice.hpp"
 #include "../../core/src/io/half_convert.hpp"
 
 #include <Imath/half.h>

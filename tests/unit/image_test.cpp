@@ -1,5 +1,5 @@
-#include "fuselab/error.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <gtest/gtest.h>
 

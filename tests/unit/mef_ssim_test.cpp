@@ -6,14 +6,14 @@
 #include "../../core/src/metrics/elementary.hpp"
 #include "../../core/src/metrics/mef_ssim_kernel.hpp"
 #include "../../core/src/metrics/windowed_moments.hpp"
-#include "../../core/src/fusion/dispatch.hpp"
+#include "../../core/src/isa/isa_choice.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/mertens.hpp"
 #include "fuselab/metrics.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <cfloat>
 #include <mutex>

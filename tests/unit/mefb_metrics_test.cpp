@@ -5,7 +5,7 @@
 
 #include "fuselab/mefb_metrics.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -2,9 +2,9 @@
 #include "test_support.hpp"
 
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/metrics.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <cmath>
 #include <limits>

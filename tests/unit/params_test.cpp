@@ -1,5 +1,5 @@
-#include "fuselab/error.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include "test_support.hpp"
 
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/plugin_loader.hpp"
 
 #include <dlfcn.h>

@@ -1,6 +1,6 @@
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/response.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/response.hpp"
 
 #include <gtest/gtest.h>
 

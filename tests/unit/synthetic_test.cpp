@@ -1,6 +1,6 @@
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <gtest/gtest.h>
 

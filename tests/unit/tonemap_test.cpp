@@ -2,9 +2,9 @@
 // operators against hand computations, brute-force references and basic sanity (monotone,
 // finite, [0,1]).
 #include "fuselab/builtin_operators.hpp"
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/synthetic.hpp"
 #include "fuselab/tonemap.hpp"
 
 #include <gtest/gtest.h>

@@ -6,9 +6,9 @@
 // valid rectangle) or marked (edge-replicated, with a validity mask).
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <array>
 #include <string>

@@ -8,7 +8,7 @@
 
 #include "fuselab/frame_rows.hpp"
 #include "fuselab/mertens.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <cstddef>
 #include <functional>

@@ -12,10 +12,10 @@
 #pragma once
 
 #include "fuselab/csv_table.hpp"
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/operator.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/operator.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <functional>
 #include <memory>

@@ -1,7 +1,7 @@
 // Explicit registration of the operators built into the core (no static self-registration).
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <string_view>
 

@@ -11,7 +11,7 @@
 // An untagged integer file is sRGB, an untagged float file Rec. 709, as before.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <string>
 #include <string_view>

@@ -7,9 +7,9 @@
 // clipped or black in the reference are judged from the nearest well-exposed frame.
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <vector>
 

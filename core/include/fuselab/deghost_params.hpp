@@ -3,8 +3,8 @@
 #pragma once
 
 #include "fuselab/deghost.hpp"
-#include "fuselab/operator.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/operator.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <optional>
 #include <vector>

@@ -5,11 +5,11 @@
 // Threads: the reader is used, not shared — callers that share one reader serialise calls.
 #pragma once
 
-#include "fuselab/events.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/operator.hpp"
-#include "fuselab/params.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/events.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/operator.hpp"
+#include "fuselab/base/params.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <cstdint>
 #include <map>

@@ -30,8 +30,8 @@
 // Thread safety: a reader is used by one thread at a time; distinct readers are independent.
 #pragma once
 
-#include "fuselab/events.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/events.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <cstdint>
 #include <map>

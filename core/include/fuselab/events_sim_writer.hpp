@@ -1,8 +1,8 @@
 // Writing a simulated frame+event sequence with its ground truth to a folder (fuselab_core).
 #pragma once
 
-#include "fuselab/events_sim.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/events_sim.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <string>
 #include <vector>

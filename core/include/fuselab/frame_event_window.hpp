@@ -6,8 +6,8 @@
 // Threads: the reader is used, not shared — callers that share one reader serialise calls.
 #pragma once
 
-#include "fuselab/events.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/events.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <string>
 #include <vector>

@@ -2,7 +2,7 @@
 // engines (banded fusion, row-by-row merge) read frames and hand out results one row at a time.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <cstddef>
 #include <string>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "fuselab/mertens.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <string>
 #include <vector>

@@ -21,10 +21,10 @@
 #include <memory>
 
 #include "fuselab/deghost.hpp"
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/progress.hpp"
-#include "fuselab/response.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/progress.hpp"
+#include "fuselab/base/response.hpp"
 
 #include <string>
 #include <string_view>

@@ -19,9 +19,9 @@
 #pragma once
 
 #include "fuselab/colour_space.hpp"
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/response.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/response.hpp"
 
 #include <cstdint>
 #include <optional>

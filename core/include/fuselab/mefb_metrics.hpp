@@ -11,9 +11,9 @@
 // sources; for N sources they are generalised as their formulas suggest (documented at each).
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <vector>
 

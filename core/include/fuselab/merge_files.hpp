@@ -6,8 +6,8 @@
 
 #include "fuselab/hdr_merge.hpp"
 #include "fuselab/io.hpp"
-#include "fuselab/params.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/params.hpp"
+#include "fuselab/base/progress.hpp"
 #include "fuselab/row_io.hpp"
 
 #include <cstddef>

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "fuselab/hdr_merge.hpp"
-#include "fuselab/params.hpp"
-#include "fuselab/response.hpp"
+#include "fuselab/base/params.hpp"
+#include "fuselab/base/response.hpp"
 
 namespace fuselab {
 

@@ -15,9 +15,9 @@
 #pragma once
 
 #include "fuselab/deghost.hpp"
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <vector>
 

@@ -22,9 +22,9 @@
 //   fuselab::Cancelled when the ProgressSink asks to stop. No function returns NaN.
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <optional>
 #include <string>

@@ -42,10 +42,10 @@
 // throw anything but fuselab::Error / fuselab::Cancelled from run().
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/operator.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/operator.hpp"
+#include "fuselab/base/params.hpp"
 #include "fuselab/version.hpp" // generated: kFuseLabVersion, recorded in every plugin
 
 #include <cstdint>

@@ -22,7 +22,7 @@
 // Thread safety: load plugins once at start-up, before worker threads use the registry.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 #include "fuselab/plugin_api.hpp"
 
 #include <string>

@@ -7,8 +7,8 @@
 // collapsing an unmodified Laplacian pyramid restores the image to float precision.
 #pragma once
 
-#include "fuselab/image.hpp"
-#include "fuselab/pyramid_geometry.hpp" // autoPyramidLevels
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/pyramid_geometry.hpp" // autoPyramidLevels
 
 #include <vector>
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "fuselab/banded_fusion.hpp"
-#include "fuselab/exposure.hpp"
+#include "fuselab/base/exposure.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/weight_source.hpp"
 

@@ -2,7 +2,7 @@
 // what `fuselab` does where there is no display. Writes every output into a folder.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <string>
 #include <utility>

@@ -4,7 +4,7 @@
 // operators [{id, version, params {id: value}}], inputs [{path, sha256, bytes}], notes {}.
 #pragma once
 
-#include "fuselab/params.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <map>
 #include <string>

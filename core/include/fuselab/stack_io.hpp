@@ -1,8 +1,8 @@
 // Loading exposure stacks from files or folders, with exposure data from EXIF or typed in.
 #pragma once
 
-#include "fuselab/error.hpp"
-#include "fuselab/exposure.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/exposure.hpp"
 #include "fuselab/io.hpp"
 
 #include <string>

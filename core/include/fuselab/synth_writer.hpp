@@ -1,8 +1,8 @@
 // Writing a synthetic bracketed stack with its ground truth to a folder.
 #pragma once
 
-#include "fuselab/progress.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/progress.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <string>
 #include <vector>

@@ -4,51 +4,20 @@
 // values; Reinhard, Drago, Mantiuk, Durand → Linear display values in [0,1] (integer
 // writers sRGB-encode them).
 //
-// The scalar curves live in fuselab_base (no OpenCV; core/learn may use them for PSNR-μ);
-// the image-level functions below them live in fuselab_core.
+// The scalar curves are fuselab_base's (fuselab/base/tone_curves.hpp); the image-level
+// functions here are fuselab_core's.
 #pragma once
 
 #include "fuselab/colour_space.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/tone_curves.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <map>
 #include <string>
 #include <vector>
 
 namespace fuselab {
-
-// --- μ-law (Kalantari & Ramamoorthi 2017) ----------------------------------------------------
-/// T(H) = log(1 + μH) / log(1 + μ), H in [0,1]; μ = 5000 by default. Negative H is taken as 0;
-/// H above 1 follows the same formula (T > 1).
-double muLawEncode(double h, double mu = 5000.0);
-double muLawDecode(double t, double mu = 5000.0);
-
-// --- SMPTE ST 2084 (PQ) -------------------------------------------------------------------------
-namespace pq {
-inline constexpr double m1 = 2610.0 / 16384.0;
-inline constexpr double m2 = 2523.0 / 4096.0 * 128.0; // 78.84375
-inline constexpr double c1 = 3424.0 / 4096.0;         // 0.8359375
-inline constexpr double c2 = 2413.0 / 4096.0 * 32.0;  // 18.8515625
-inline constexpr double c3 = 2392.0 / 4096.0 * 32.0;  // 18.6875
-inline constexpr double peakCdM2 = 10000.0;
-} // namespace pq
-/// Luminance in cd/m² (0..10000) → PQ code value N in [0,1]. Values outside 0..10000 are
-/// clamped (non-finite → 0). Note pqEncode(0) = c1^m2 ≈ 7.3e-7, not exactly 0.
-double pqEncode(double luminanceCdM2);
-/// PQ code value → cd/m²; the exact inverse of pqEncode. Codes are clamped to [0,1].
-double pqDecode(double code);
-
-// --- ITU-R BT.2100 HLG ----------------------------------------------------------------------------
-namespace hlg {
-inline constexpr double a = 0.17883277;
-inline constexpr double b = 1.0 - 4.0 * a;  // 0.28466892
-inline constexpr double c = 0.55991073;     // 0.5 − a·ln(4a)
-} // namespace hlg
-/// Scene-linear E in [0,1] → E' (OETF). E is clamped to [0,1].
-double hlgOetf(double e);
-/// E' in [0,1] → E; the exact inverse of hlgOetf. E' is clamped to [0,1].
-double hlgInverseOetf(double ePrime);
 
 // =================================================================================================
 // Image-level tone mapping (fuselab_core).

@@ -4,7 +4,7 @@
 // can provide them and front ends can ask any fusion operator for them without naming it.
 #pragma once
 
-#include "fuselab/params.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <functional>
 #include <memory>

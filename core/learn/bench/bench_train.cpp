@@ -4,14 +4,14 @@
 //
 //   fuselab-bench-train [--batch 8] [--patch 160] [--exposures 4] [--steps 20] [--warmup 3]
 //                       [--devices cpu,cuda] [--threads 0] [--fuse WxH] [--fuse-runs 5]
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/backend.hpp"
 #include "fuselab/learn/distributed.hpp"
 #include "fuselab/learn/fusion_model.hpp"
 #include "fuselab/learn/trainer.hpp"
 #include "fuselab/learn/training_data.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <chrono>

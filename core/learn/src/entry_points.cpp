@@ -1,7 +1,7 @@
 // The C-ABI entry point read by LearnLibrary after dlopen() (torch-free translation unit).
 #include "fuselab/learn/learn_library.hpp"
 
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 
 namespace {
 

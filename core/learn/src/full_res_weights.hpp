@@ -7,7 +7,7 @@
 // One pass over the pixels, no full-resolution tensor.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <functional>
 #include <vector>

@@ -8,7 +8,7 @@
 #include "mtb.hpp"
 
 #include "fuselab/deghost.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cmath>

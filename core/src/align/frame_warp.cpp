@@ -3,8 +3,8 @@
 
 #include "grey_levels.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <opencv2/imgproc.hpp>
 

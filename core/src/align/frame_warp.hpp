@@ -5,7 +5,7 @@
 // where bilinear interpolation needs no pixel outside the frame.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <opencv2/core.hpp>
 

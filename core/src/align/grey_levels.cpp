@@ -1,9 +1,9 @@
 // 8-bit grey conversion and area-averaged proxies of stack frames.
 #include "grey_levels.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <opencv2/imgproc.hpp>
 

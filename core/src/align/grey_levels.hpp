@@ -2,8 +2,8 @@
 // motion detection (median threshold bitmaps, joint histograms, features, ECC).
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <opencv2/core.hpp>
 

@@ -4,7 +4,7 @@
 #include "intensity_mapping.hpp"
 #include "mtb.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>

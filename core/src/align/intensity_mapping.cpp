@@ -1,7 +1,7 @@
 // Joint histograms and the quantile bands of intensity mapping functions.
 #include "intensity_mapping.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <opencv2/core.hpp>
 

@@ -1,8 +1,8 @@
 // Median threshold bitmaps and their coarse-to-fine shift search.
 #include "mtb.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <array>

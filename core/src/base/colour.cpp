@@ -1,7 +1,7 @@
-#include "fuselab/colour.hpp"
+#include "fuselab/base/colour.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <array>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "fuselab/companion_library.hpp"
+#include "fuselab/base/companion_library.hpp"
 
 #include <dlfcn.h>
 

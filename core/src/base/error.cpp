@@ -1,4 +1,4 @@
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 namespace fuselab {
 namespace {

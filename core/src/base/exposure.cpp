@@ -1,6 +1,6 @@
-#include "fuselab/exposure.hpp"
+#include "fuselab/base/exposure.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -1,6 +1,6 @@
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>

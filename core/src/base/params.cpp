@@ -1,6 +1,6 @@
-#include "fuselab/params.hpp"
+#include "fuselab/base/params.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cctype>

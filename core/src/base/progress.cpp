@@ -1,6 +1,6 @@
-#include "fuselab/progress.hpp"
+#include "fuselab/base/progress.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 

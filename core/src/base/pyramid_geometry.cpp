@@ -1,4 +1,4 @@
-#include "fuselab/pyramid_geometry.hpp"
+#include "fuselab/base/pyramid_geometry.hpp"
 
 namespace fuselab {
 

@@ -1,4 +1,4 @@
-#include "fuselab/random.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
-#include "fuselab/response.hpp"
+#include "fuselab/base/response.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cmath>

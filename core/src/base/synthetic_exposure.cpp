@@ -1,8 +1,8 @@
 // A simulated camera: shift, expose, add sensor noise, apply the response, quantise.
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,10 +1,10 @@
 // A textured object crossing a static scene: the ground truth of deghosting. The moving stack
 // and its ghost-free twin are exposed by the same simulated camera with the same noise, so
 // they differ only where the object stands.
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,10 +1,10 @@
 // Procedural HDR scenes with a known radiance (see synthetic.hpp for the catalogue).
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "fuselab/system_memory.hpp"
+#include "fuselab/base/system_memory.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -1,6 +1,6 @@
 // The scalar tone curves of SPEC §3: μ-law, SMPTE ST 2084 (PQ), BT.2100 HLG.
 // Computed in double; each decode is the algebraic inverse of its encode.
-#include "fuselab/tonemap.hpp"
+#include "fuselab/base/tone_curves.hpp"
 
 #include <algorithm>
 #include <cmath>

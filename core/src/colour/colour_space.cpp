@@ -2,8 +2,8 @@
 #include "lcms_profiles.hpp"
 
 #include "fuselab/colour_space.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <map>
 #include <mutex>

@@ -1,7 +1,7 @@
 // Little CMS 2 profiles: FuseLab's working and output spaces, embedded profiles, transforms.
 #include "lcms_profiles.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/tonemap.hpp"
 
 #include <algorithm>

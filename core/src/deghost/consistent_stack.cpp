@@ -12,9 +12,9 @@
 #include "../align/grey_levels.hpp"
 #include "../align/intensity_mapping.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <array>

@@ -15,8 +15,8 @@
 #include "../align/grey_levels.hpp"
 #include "../align/intensity_mapping.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/stack_io.hpp"
 
 #include <opencv2/imgproc.hpp>

@@ -3,8 +3,8 @@
 
 #include "bench_files.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/mefb_metrics.hpp"
 #include "fuselab/metrics.hpp"

@@ -4,7 +4,7 @@
 
 #include "bench_files.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 #include "fuselab/csv_table.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <charconv>
 #include <cmath>

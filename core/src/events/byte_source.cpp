@@ -1,6 +1,6 @@
 #include "byte_source.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -6,7 +6,7 @@
 // file had been decoded from the start: that is what the index stores.
 #pragma once
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 
 #include <limits>

@@ -1,6 +1,6 @@
 #include "fuselab/event_rendering.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 
 namespace fuselab {

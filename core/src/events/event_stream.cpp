@@ -1,4 +1,4 @@
-#include "fuselab/events.hpp"
+#include "fuselab/base/events.hpp"
 
 #include <algorithm>
 #include <limits>

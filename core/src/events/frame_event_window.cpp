@@ -1,7 +1,7 @@
 #include "fuselab/frame_event_window.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 
 #include <optional>

@@ -3,7 +3,7 @@
 // attributes timestamp (seconds, the common convention) and t_us (exact).
 #include "hdf5_handles.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 
 #include "../io/atomic_file.hpp"

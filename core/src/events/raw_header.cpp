@@ -2,7 +2,7 @@
 
 #include "byte_source.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cstdlib>
 #include <sstream>

@@ -1,7 +1,7 @@
 // Private: the ASCII '%' header of Prophesee RAW files and the sensor geometry it implies.
 #pragma once
 
-#include "fuselab/events.hpp"
+#include "fuselab/base/events.hpp"
 
 #include <cstdint>
 #include <map>

@@ -1,8 +1,8 @@
 // Event frame, time surface, voxel grid and event-derived intensity (events_repr.hpp).
-#include "fuselab/events_repr.hpp"
+#include "fuselab/base/events_repr.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>

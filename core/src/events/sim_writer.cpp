@@ -1,7 +1,7 @@
 // Files of a simulated sequence (events_sim_writer.hpp).
 #include "fuselab/events_sim_writer.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/io.hpp"
 

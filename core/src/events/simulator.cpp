@@ -1,9 +1,9 @@
 // ESIM-style event simulation and the synthetic frame+event sequence (events_sim.hpp).
-#include "fuselab/events_sim.hpp"
+#include "fuselab/base/events_sim.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/events_repr.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/events_repr.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <algorithm>
 #include <cmath>

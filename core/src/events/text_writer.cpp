@@ -1,6 +1,6 @@
 // Text events: "width height", then "t x y p" per line (integer µs, or seconds with six
 // decimals, which is exact for microsecond times).
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/events_io.hpp"
 #include "fuselab/io.hpp"
 

@@ -3,7 +3,7 @@
 // as the whole image would (mirrored only at the image's own edges, never at a band's).
 #pragma once
 
-#include "fuselab/pyramid_geometry.hpp"
+#include "fuselab/base/pyramid_geometry.hpp"
 
 #include <algorithm>
 #include <climits>

@@ -4,10 +4,10 @@
 
 #include "band_rows.hpp"
 #include "dispatch.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
-#include "fuselab/system_memory.hpp"
-#include "fuselab/pyramid_geometry.hpp"
+#include "fuselab/base/system_memory.hpp"
+#include "fuselab/base/pyramid_geometry.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #include "dispatch.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,21 +10,6 @@
 #include <vector>
 
 namespace fuselab {
-
-bool useIsaV3()
-{
-#ifdef FUSELAB_HAVE_ISA_V3
-    static const bool supported = [] {
-        const char* forced = std::getenv("FUSELAB_ISA");
-        if (forced && std::strcmp(forced, "base") == 0) return false;
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("x86-64-v3") != 0;
-    }();
-    return supported;
-#else
-    return false;
-#endif
-}
 
 void validateMertensParams(const MertensParams& p)
 {

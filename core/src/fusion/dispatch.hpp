@@ -1,9 +1,11 @@
-// Private: run-time choice between the baseline and the x86-64-v3 copies of the fusion
-// kernels. FUSELAB_ISA=base in the environment forces the baseline (tests compare both).
+// Private: the fusion kernels, compiled for each instruction set (core/src/isa), and the
+// checks the public fusion entry points make before dispatching to them.
 #pragma once
 
 #include "fuselab/banded_fusion.hpp"
 #include "fuselab/mertens.hpp"
+
+#include "../isa/isa_choice.hpp"
 
 #include <vector>
 
@@ -15,9 +17,6 @@ void validateMertensParams(const MertensParams& params);
 /// A linear-light frame through the sRGB transfer curve, in its own sample type (Mertens's
 /// measures are defined on display values); other frames as they are.
 SampleImage displayEncodedFrame(const SampleImage& frame);
-
-/// True when the CPU supports x86-64-v3, the v3 copy was built, and FUSELAB_ISA≠base.
-bool useIsaV3();
 
 #define FUSELAB_DECLARE_KERNELS(ns)                                                                                  \
     namespace ns {                                                                                                   \
@@ -32,16 +31,6 @@ bool useIsaV3();
 FUSELAB_DECLARE_KERNELS(isa_base)
 #ifdef FUSELAB_HAVE_ISA_V3
 FUSELAB_DECLARE_KERNELS(isa_v3)
-#define FUSELAB_DISPATCH(ret, call)                                                                                  \
-    do {                                                                                                             \
-        if (useIsaV3()) { ret isa_v3::call; }                                                                        \
-        ret isa_base::call;                                                                                          \
-    } while (0)
-#else
-#define FUSELAB_DISPATCH(ret, call)                                                                                  \
-    do {                                                                                                             \
-        ret isa_base::call;                                                                                          \
-    } while (0)
 #endif
 
 } // namespace fuselab

@@ -10,8 +10,8 @@
 #include "fuselab/banded_fusion.hpp"
 
 #include "band_rows.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "mertens_rows.hpp"
 #include "planar_pyramid.hpp"
 #include "pyramid_rows.hpp"
@@ -21,7 +21,7 @@
 #include <cstring>
 #include <vector>
 
-#include "isa_target.hpp"
+#include "../isa/isa_target.hpp"
 
 namespace fuselab::FUSELAB_ISA {
 namespace {

@@ -5,8 +5,8 @@
 // the output type.
 #include "fuselab/mertens.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/pyramid.hpp"
 #include "planar_pyramid.hpp"
 #include "mertens_rows.hpp"
@@ -18,7 +18,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "isa_target.hpp"
+#include "../isa/isa_target.hpp"
 
 namespace fuselab::FUSELAB_ISA {
 namespace {

@@ -1,12 +1,12 @@
 // Per-row arithmetic of exposure fusion; see mertens_rows.hpp. The algorithm is in mertens.hpp.
 #include "mertens_rows.hpp"
 
-#include "fuselab/pyramid_geometry.hpp"
+#include "fuselab/base/pyramid_geometry.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "isa_target.hpp"
+#include "../isa/isa_target.hpp"
 
 namespace fuselab::FUSELAB_ISA::detail {
 namespace {

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "fuselab/mertens.hpp"
-#include "isa.hpp"
+#include "../isa/isa.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,13 +1,13 @@
 // Planar pyramid kernels (compiled once per instruction set; see isa.hpp).
 #include "planar_pyramid.hpp"
 
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "pyramid_rows.hpp"
 
 #include <algorithm>
 #include <vector>
 
-#include "isa_target.hpp"
+#include "../isa/isa_target.hpp"
 
 namespace fuselab::FUSELAB_ISA {
 namespace detail {

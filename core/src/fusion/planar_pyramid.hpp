@@ -3,8 +3,8 @@
 // fusion engine's coarse levels.
 #pragma once
 
-#include "fuselab/image.hpp"
-#include "isa.hpp"
+#include "fuselab/base/image.hpp"
+#include "../isa/isa.hpp"
 
 #include <vector>
 

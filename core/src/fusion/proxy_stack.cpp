@@ -1,4 +1,4 @@
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/mertens.hpp"
 
 #include "../io/cv_bridge.hpp"

@@ -1,7 +1,7 @@
 #include "fuselab/pyramid.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "dispatch.hpp"
 #include "planar_pyramid.hpp"
 

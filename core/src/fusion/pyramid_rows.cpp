@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "isa_target.hpp"
+#include "../isa/isa_target.hpp"
 
 namespace fuselab::FUSELAB_ISA::detail {
 

@@ -3,9 +3,9 @@
 // compiler vectorises it; colour images are processed one plane at a time.
 #pragma once
 
-#include "isa.hpp"
+#include "../isa/isa.hpp"
 
-#include "fuselab/pyramid_geometry.hpp"
+#include "fuselab/base/pyramid_geometry.hpp"
 
 #include <algorithm>
 

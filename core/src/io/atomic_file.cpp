@@ -1,6 +1,6 @@
 #include "atomic_file.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <atomic>

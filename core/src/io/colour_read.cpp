@@ -2,8 +2,8 @@
 #include "../colour/lcms_profiles.hpp"
 #include "colour_management.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/tonemap.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // Colour tags in file bytes: JPEG APP2 ICC segments, PNG colour chunks; inserting them.
 #include "colour_tags.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <zlib.h>
 

@@ -3,7 +3,7 @@
 // use these only where the order does not matter or is handled by the caller.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <opencv2/core.hpp>
 

@@ -1,7 +1,7 @@
 // EXIF exposure tags through Exiv2 (0.27 API).
 #include "codecs.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <exiv2/exiv2.hpp>
 

@@ -4,8 +4,8 @@
 #include "colour_tags.hpp"
 #include "half_convert.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/version.hpp"
 
 #include <ImfChannelList.h>

@@ -1,6 +1,6 @@
 #include "format_sniff.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cctype>
 #include <cstring>

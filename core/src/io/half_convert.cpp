@@ -1,6 +1,6 @@
 #include "half_convert.hpp"
 
-#include "../fusion/dispatch.hpp"
+#include "../isa/isa_choice.hpp"
 
 namespace fuselab::detail {
 

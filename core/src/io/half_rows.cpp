@@ -13,8 +13,8 @@
 #include <immintrin.h>
 #endif
 
-#include "../fusion/isa.hpp"
-#include "../fusion/isa_target.hpp"
+#include "../isa/isa.hpp"
+#include "../isa/isa_target.hpp"
 
 namespace fuselab::FUSELAB_ISA {
 

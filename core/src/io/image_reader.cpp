@@ -3,7 +3,7 @@
 #include "colour_management.hpp"
 #include "format_sniff.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <algorithm>

@@ -4,11 +4,11 @@
 #include "colour_management.hpp"
 #include "../colour/lcms_profiles.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/version.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>

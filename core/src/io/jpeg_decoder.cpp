@@ -3,7 +3,7 @@
 #include "codecs.hpp"
 #include "format_sniff.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <csetjmp>
 #include <cstdio>

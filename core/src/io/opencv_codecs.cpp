@@ -3,7 +3,7 @@
 // reached through fuselab_opencv_codecs() by opencv_codecs_loader.cpp in fuselab_core.
 #include "codecs.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>

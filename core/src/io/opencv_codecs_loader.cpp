@@ -4,8 +4,8 @@
 // and the ~110 libraries it depends on (companion_library.hpp).
 #include "codecs.hpp"
 
-#include "fuselab/companion_library.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/companion_library.hpp"
+#include "fuselab/base/error.hpp"
 
 namespace fuselab::detail {
 namespace {

@@ -2,7 +2,7 @@
 // shots come out upright wherever they are used.
 #include "codecs.hpp"
 
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 
 namespace fuselab::detail {
 namespace {

@@ -2,7 +2,7 @@
 // module; this reader serves the bounded-memory paths, which never hold a frame whole).
 #include "codecs.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <png.h>
 

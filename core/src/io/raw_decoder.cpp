@@ -5,7 +5,7 @@
 // auto-brightening, no gamma: 16-bit codes proportional to the light, tagged Linear.
 #include "codecs.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <libraw/libraw.h>
 

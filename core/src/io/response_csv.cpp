@@ -1,5 +1,5 @@
 // Camera response curves as CSV (format in response.hpp).
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
 #include <cstdlib>

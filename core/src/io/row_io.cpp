@@ -8,8 +8,8 @@
 #include "colour_tags.hpp"
 #include "format_sniff.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/version.hpp"
 
 #include <algorithm>

@@ -4,7 +4,7 @@
 // ICC profile goes in iCCP / APP2 as writeImage puts it.
 #include "codecs.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <png.h>
 #include <jpeglib.h>

@@ -1,8 +1,8 @@
 // Sidecar JSON: the settings and inputs that produced an output file.
 #include "fuselab/sidecar.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/exposure.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/exposure.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/version.hpp"
 

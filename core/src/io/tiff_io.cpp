@@ -7,7 +7,7 @@
 #include "codecs.hpp"
 #include "colour_tags.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <tiffio.h>
 

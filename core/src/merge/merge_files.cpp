@@ -1,9 +1,9 @@
 // mergeFramesToFile and rowMergeRecipe (merge_files.hpp).
 #include "fuselab/merge_files.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/merge_operators.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <mutex>

@@ -1,9 +1,9 @@
 // Private helpers shared by response recovery and the radiance merge.
 #pragma once
 
-#include "fuselab/exposure.hpp"
+#include "fuselab/base/exposure.hpp"
 #include "fuselab/hdr_merge.hpp"
-#include "fuselab/response.hpp"
+#include "fuselab/base/response.hpp"
 
 #include <string>
 #include <vector>

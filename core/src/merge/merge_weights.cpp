@@ -1,6 +1,6 @@
 // Merge weightings (hat, Robertson's Gaussian-like bump, plateau), all exactly zero at both
 // ends of the code range so black and clipped samples carry no weight.
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/hdr_merge.hpp"
 
 #include <cmath>

@@ -11,8 +11,8 @@
 // vectorised exp took 0.6 s. tests/benchmark/merge_benchmark.cpp measures it.
 #include "merge_internal.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -2,7 +2,7 @@
 // stored (8/16-bit codes, float values) so that binning them gives the codes the whole stack gives.
 #include "merge_internal.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <unordered_map>

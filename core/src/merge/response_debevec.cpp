@@ -18,8 +18,8 @@
 // Debevec.ReducedSolveMatchesThePapersFullSvd checks both solutions agree to 1e-6 in ln X.
 #include "merge_internal.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <opencv2/core.hpp>
 

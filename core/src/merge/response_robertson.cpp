@@ -10,8 +10,8 @@
 // next x_i update never sees a hole.
 #include "merge_internal.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // sampling any response as finite log-inverse tables.
 #include "merge_internal.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cmath>

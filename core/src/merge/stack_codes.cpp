@@ -1,7 +1,7 @@
 // Reading a stack as code values: validation, binning to a level count, sample grids.
 #include "merge_internal.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cmath>

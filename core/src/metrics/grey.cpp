@@ -1,9 +1,9 @@
 // The grey planes every metric works on, their 2×2 downsampling, and map padding.
 #include "fuselab/metrics.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -36,8 +36,8 @@
 // The per-window arithmetic is in mef_ssim_pixels.cpp (vectorised across a row segment).
 #include "fuselab/metrics.hpp"
 
-#include "../fusion/dispatch.hpp"
-#include "fuselab/error.hpp"
+#include "../isa/isa_choice.hpp"
+#include "fuselab/base/error.hpp"
 #include "mef_ssim_kernel.hpp"
 #include "windowed_moments.hpp"
 

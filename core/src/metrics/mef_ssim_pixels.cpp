@@ -10,8 +10,8 @@
 #include <cmath>
 #include <vector>
 
-#include "../fusion/isa.hpp"
-#include "../fusion/isa_target.hpp"
+#include "../isa/isa.hpp"
+#include "../isa/isa_target.hpp"
 
 namespace fuselab::FUSELAB_ISA {
 

@@ -2,8 +2,8 @@
 // flavour of the bench (bench.hpp, MetricFlavour::Mefb). Everything in double, as MATLAB.
 #include "fuselab/mefb_metrics.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/metrics.hpp"
 #include "histogram_entropy.hpp"
 

@@ -1,8 +1,8 @@
 // PSNR on all channels, and PSNR-μ for HDR images.
 #include "fuselab/metrics.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>

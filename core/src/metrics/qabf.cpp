@@ -1,8 +1,8 @@
 // Qabf, the gradient-based fusion metric of Xydeas & Petrović (2000), for N sources.
 #include "fuselab/metrics.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>

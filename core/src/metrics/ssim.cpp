@@ -8,7 +8,7 @@
 // then a 2×2 mean and decimation; Π_{l<L} mean(cs_l)^{w_l} · mean(SSIM_L)^{w_L}.
 #include "fuselab/metrics.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "windowed_moments.hpp"
 
 #include <algorithm>

@@ -3,8 +3,8 @@
 #include "fuselab/metrics.hpp"
 #include "histogram_entropy.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,8 +1,8 @@
 // Every metric of a fused image at once, with the CLI's keys and in the CLI's order.
 #include "fuselab/metrics.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 

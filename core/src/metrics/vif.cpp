@@ -9,7 +9,7 @@
 // VIFp = num / den over all scales.
 #include "fuselab/metrics.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "windowed_moments.hpp"
 
 #include <algorithm>

@@ -1,9 +1,9 @@
 // The windowed-moments engine's entry point (instruction-set dispatch) and kernel helpers.
 #include "windowed_moments.hpp"
 
-#include "../fusion/dispatch.hpp"
+#include "../isa/isa_choice.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cmath>

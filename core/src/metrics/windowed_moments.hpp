@@ -13,8 +13,8 @@
 // kernels and dyadic samples (the integer grey and its 2×2 means) every sum is exact.
 #pragma once
 
-#include "fuselab/image.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <cstddef>
 #include <functional>

@@ -7,14 +7,14 @@
 // of the 4-frame MEF-SSIM job (34 quantities per window), this one 0.6 s (perf, x86-64-v3).
 #include "windowed_moments.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <vector>
 
-#include "../fusion/isa.hpp"
-#include "../fusion/isa_target.hpp"
+#include "../isa/isa.hpp"
+#include "../isa/isa_target.hpp"
 
 namespace fuselab::FUSELAB_ISA {
 namespace {

@@ -2,7 +2,7 @@
 #include "builtin_list.hpp"
 
 #include "fuselab/align.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 namespace fuselab {
 namespace {

@@ -1,7 +1,7 @@
 // Private: factories of the built-in operators, one per operator, defined next to each.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <memory>
 #include <vector>

@@ -2,8 +2,8 @@
 #include "builtin_list.hpp"
 
 #include "fuselab/deghost.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 

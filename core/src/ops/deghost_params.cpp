@@ -1,6 +1,6 @@
 #include "fuselab/deghost_params.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 namespace fuselab {
 

@@ -2,8 +2,8 @@
 // grid, event-derived intensity. Each cuts its window from the stream by its own parameters.
 #include "builtin_list.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/events_repr.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/events_repr.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 #include "builtin_list.hpp"
 
 #include "fuselab/deghost_params.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/fusion_operators.hpp"
 
 namespace fuselab {

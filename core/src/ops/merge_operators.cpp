@@ -4,7 +4,7 @@
 #include "builtin_list.hpp"
 
 #include "fuselab/deghost_params.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/hdr_merge.hpp"
 #include "fuselab/merge_operators.hpp"
 

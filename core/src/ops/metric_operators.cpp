@@ -9,7 +9,7 @@
 // SSIM over sources and PSNR over the sources' mean MSE), and say so in a note.
 #include "builtin_list.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/metrics.hpp"
 
 #include <cmath>

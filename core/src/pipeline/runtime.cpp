@@ -1,6 +1,6 @@
 #include "fuselab/runtime.hpp"
 
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <ImfThreading.h>
 #include <dlfcn.h>

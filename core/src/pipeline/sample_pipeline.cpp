@@ -1,6 +1,6 @@
 #include "fuselab/sample_pipeline.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/metrics.hpp"
 #include "fuselab/sidecar.hpp"

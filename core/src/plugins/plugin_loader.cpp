@@ -3,7 +3,7 @@
 // application's registry, each keeping the library loaded for as long as it lives.
 #include "fuselab/plugin_loader.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/version.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // Loading and validating exposure stacks.
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 #include "fuselab/stack_io.hpp"
 
 #include <algorithm>

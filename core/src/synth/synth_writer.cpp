@@ -1,6 +1,6 @@
 #include "fuselab/synth_writer.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/sidecar.hpp"
 

@@ -2,7 +2,7 @@
 // the first run (LearnLibrary), so registering them costs nothing at start-up.
 #include "fuselab/learn/attribution_operators.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/attribution.hpp"
 #include "fuselab/learn/learn_library.hpp"
 

@@ -2,7 +2,7 @@
 // arithmetic of PIC curves and rank correlations.
 #include "fuselab/learn/attribution.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #include "collage_scene.hpp"
 
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
 
 #include <algorithm>
 #include <array>

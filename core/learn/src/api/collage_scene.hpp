@@ -4,7 +4,7 @@
 // Linear radiance, relative units (as fuselab::makeSyntheticScene), dynamic range up to 2^20.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 #include "fuselab/learn/device.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <string>
 

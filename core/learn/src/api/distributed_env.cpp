@@ -1,7 +1,7 @@
 // Reading torchrun's / Slurm's description of a distributed job from the environment.
 #include "fuselab/learn/distributed.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cstdlib>
 #include <string>

@@ -2,10 +2,10 @@
 // events, and PSNR-μ against the truth.
 #include "fuselab/learn/frame_event.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/events_repr.hpp"
-#include "fuselab/tonemap.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/events_repr.hpp"
+#include "fuselab/base/tone_curves.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "fuselab/learn/frame_event_model.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/learn_library.hpp"
 
 #include <algorithm>

@@ -3,12 +3,12 @@
 // with the true radiance at the window's end. Torch-free, deterministic per (seed, index).
 #include "fuselab/learn/training_data.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/events_repr.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/events_repr.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
+#include "fuselab/base/synthetic.hpp"
 #include "collage_scene.hpp"
 #include "seed_mix.hpp"
 #include "stack_draws.hpp"

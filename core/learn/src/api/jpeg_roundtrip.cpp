@@ -1,6 +1,6 @@
 #include "jpeg_roundtrip.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cstdio>
 #include <csetjmp>

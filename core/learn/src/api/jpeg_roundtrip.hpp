@@ -2,7 +2,7 @@
 // that training stacks carry real compression artefacts.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 namespace fuselab::learn::detail {
 

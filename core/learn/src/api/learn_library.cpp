@@ -1,8 +1,8 @@
 // dlopen() of libfuselab_learn on first use (see learn_library.hpp for why).
 #include "fuselab/learn/learn_library.hpp"
 
-#include "fuselab/companion_library.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/companion_library.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cstdlib>
 #include <string>

@@ -1,7 +1,7 @@
 // The `learned` fusion operator: torch-free here; LibTorch and the model load on first run.
 #include "fuselab/learn/learned_operator.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/attribution_operators.hpp"
 #include "fuselab/learn/learn_library.hpp"
 #include "fuselab/weight_source.hpp"

@@ -1,6 +1,6 @@
 #include "fuselab/learn/modality.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <string>
 

@@ -1,6 +1,6 @@
 #include "fuselab/learn/network_config.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <cstdio>
 #include <map>

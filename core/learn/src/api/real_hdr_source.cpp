@@ -1,10 +1,10 @@
 // Training stacks from real HDR radiance maps through simulated cameras (training_data.hpp).
 #include "fuselab/learn/training_data.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
+#include "fuselab/base/synthetic.hpp"
 #include "jpeg_roundtrip.hpp"
 #include "seed_mix.hpp"
 #include "stack_draws.hpp"

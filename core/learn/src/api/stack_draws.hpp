@@ -2,7 +2,7 @@
 #pragma once
 
 #include "fuselab/learn/training_data.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <string>
 

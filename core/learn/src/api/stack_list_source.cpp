@@ -1,8 +1,8 @@
 // Training crops from stacks the caller decoded (folders of photographs read by fuselab_core).
 #include "fuselab/learn/training_data.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/random.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/random.hpp"
 #include "seed_mix.hpp"
 
 namespace fuselab::learn {

@@ -2,10 +2,10 @@
 // simulation: endless, reproducible, with known content and no files.
 #include "fuselab/learn/training_data.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
-#include "fuselab/random.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
+#include "fuselab/base/random.hpp"
+#include "fuselab/base/synthetic.hpp"
 #include "collage_scene.hpp"
 #include "seed_mix.hpp"
 #include "stack_draws.hpp"

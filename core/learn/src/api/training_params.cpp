@@ -1,7 +1,7 @@
 // The training parameter table (SPEC §5 defaults) and its typed reading.
 #include "fuselab/learn/training_params.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 

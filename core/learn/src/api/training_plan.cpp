@@ -1,6 +1,6 @@
 #include "fuselab/learn/training_plan.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/model_files.hpp"
 #include "fuselab/learn/training_params.hpp"

@@ -1,7 +1,7 @@
 // The training loop around a Trainer: steps, validation and checkpoints at their intervals.
 #include "fuselab/learn/training_run.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/training_params.hpp"
 
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "archive_io.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <c10/util/Exception.h>
 

@@ -5,13 +5,13 @@
 #include "fuselab/learn/attribution.hpp"
 
 #include "../heap_reuse.hpp"
-#include "../split/scattered_fill.hpp"
-#include "../split/webp_size.hpp"
+#include "../pic/scattered_fill.hpp"
+#include "../pic/webp_size.hpp"
 #include "attribution_curves.hpp"
 #include "attribution_methods.hpp"
 #include "attribution_support.hpp"
-#include "fuselab/error.hpp"
-#include "../split/row_parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "../full_res/row_parallel.hpp"
 #include "fusion_functions.hpp"
 #include "tensor_utils.hpp"
 

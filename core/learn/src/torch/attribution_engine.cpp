@@ -1,8 +1,8 @@
 #include "attribution_engine.hpp"
 
-#include "fuselab/system_memory.hpp"
+#include "fuselab/base/system_memory.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "guided_relu.hpp"
 
 #include <ATen/ATen.h>

@@ -11,7 +11,7 @@
 // [B·Kl, Ch, h, w], batch-major, its rows holding the inputs listed by layerInputs(layer).
 #pragma once
 
-#include "fuselab/progress.hpp"
+#include "fuselab/base/progress.hpp"
 #include "net.hpp"
 
 #include <ATen/core/Tensor.h>

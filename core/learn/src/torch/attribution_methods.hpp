@@ -3,7 +3,7 @@
 
 #include "attribution_engine.hpp"
 #include "fuselab/learn/attribution.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <ATen/core/Tensor.h>
 

@@ -2,7 +2,7 @@
 // in a few hundred MB (the 'valid' 11×11 windows of a strip are exactly those of the image).
 #include "fuselab/learn/evaluation.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "objective.hpp"
 
 #include <ATen/ATen.h>

@@ -1,7 +1,7 @@
 #include "fusion_functions.hpp"
 
-#include "../split/split_fusion.hpp"
-#include "fuselab/error.hpp"
+#include "../full_res/split_fusion.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/training_params.hpp"
 #include "guided_relu.hpp"
 #include "objective.hpp"

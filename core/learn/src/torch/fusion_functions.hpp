@@ -1,7 +1,7 @@
 // Internal (torch): the fusion network as a function for attribution — a target (one number
 // computed from the fused image) and the fused images themselves — in two engines:
 //   split    (CPU): LibTorch runs the network at its low resolution; the full-resolution weights
-//            and Laplacian blend run in split/split_fusion (plain C++, hand-written adjoints);
+//            and Laplacian blend run in full_res/split_fusion (plain C++, hand-written adjoints);
 //   autograd (any device): LibTorch autograd through net.cpp's fuseTensors, the reference.
 #pragma once
 

@@ -6,7 +6,7 @@
 
 #include "../full_res_weights.hpp"
 #include "archive_io.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "net.hpp"
 #include "pyramid_torch.hpp"
 #include "tensor_utils.hpp"

@@ -1,6 +1,6 @@
 #include "net.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "guided_relu.hpp"
 #include "pyramid_torch.hpp"
 #include "tensor_utils.hpp"

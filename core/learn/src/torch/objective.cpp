@@ -1,6 +1,6 @@
 #include "objective.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "tensor_utils.hpp"
 
 #include <ATen/ATen.h>

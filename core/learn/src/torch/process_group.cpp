@@ -1,6 +1,6 @@
 #include "process_group.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>

@@ -1,7 +1,7 @@
 #include "pyramid_torch.hpp"
-#include "fuselab/pyramid_geometry.hpp"
+#include "fuselab/base/pyramid_geometry.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <ATen/ATen.h>
 

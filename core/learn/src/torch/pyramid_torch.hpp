@@ -4,7 +4,7 @@
 // blend behaves the same when the app blends with fuselab::pyramidBlend.
 #pragma once
 
-#include "fuselab/pyramid_geometry.hpp" // autoPyramidLevels, for this blend's callers
+#include "fuselab/base/pyramid_geometry.hpp" // autoPyramidLevels, for this blend's callers
 
 #include <ATen/core/Tensor.h>
 

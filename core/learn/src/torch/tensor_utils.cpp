@@ -1,6 +1,6 @@
 #include "tensor_utils.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <ATen/ATen.h>
 #include <torch/cuda.h>

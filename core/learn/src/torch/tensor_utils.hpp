@@ -1,7 +1,7 @@
 // Internal (torch): conversions between fuselab images and tensors, device choice, digests.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/learn/device.hpp"
 #include "fuselab/learn/training_data.hpp"
 

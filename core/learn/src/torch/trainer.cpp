@@ -4,7 +4,7 @@
 
 #include "../api/seed_mix.hpp"
 #include "archive_io.hpp"
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "fuselab/learn/backend.hpp"
 #include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/training_params.hpp"

@@ -28,12 +28,12 @@
 // Thread safety: the functions are re-entrant; a FusionModel may be shared between threads.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/learn/device.hpp"
 #include "fuselab/learn/fusion_model.hpp"
 #include "fuselab/learn/modality.hpp"
-#include "fuselab/params.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/params.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -11,7 +11,7 @@
 //   evaluation-model-randomisation: rank_correlation.<layer> per cascade step.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <string>
 

@@ -7,7 +7,7 @@
 // windows, 'valid' region; the score is the plain mean of the quality map.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <vector>
 

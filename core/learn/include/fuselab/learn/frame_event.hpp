@@ -20,8 +20,8 @@
 // lost anyway; EF restores the level.
 #pragma once
 
-#include "fuselab/events.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/events.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/learn/modality.hpp"
 #include "fuselab/learn/network_config.hpp"
 

@@ -6,11 +6,11 @@
 // use, so programs that never fuse with a network never pay LibTorch's start-up).
 #pragma once
 
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/learn/device.hpp"
 #include "fuselab/learn/network_config.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/progress.hpp"
 #include "fuselab/weight_source.hpp"
 
 #include <cstdint>

@@ -9,7 +9,7 @@
 // same ones a program that links fuselab_learn directly would call.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/learn/attribution.hpp"
 #include "fuselab/learn/backend.hpp"
 #include "fuselab/learn/distributed.hpp"

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "fuselab/learn/fusion_model.hpp"
-#include "fuselab/operator.hpp"
+#include "fuselab/base/operator.hpp"
 
 #include <memory>
 #include <string>

@@ -12,7 +12,7 @@
 #include "fuselab/learn/fusion_model.hpp"
 #include "fuselab/learn/network_config.hpp"
 #include "fuselab/learn/training_data.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <cstdint>
 #include <map>

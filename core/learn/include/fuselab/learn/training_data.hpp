@@ -3,9 +3,9 @@
 // that decoded files itself (the CLI and GUI read folders with fuselab_core's I/O).
 #pragma once
 
-#include "fuselab/events_sim.hpp"
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/events_sim.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/modality.hpp"
 

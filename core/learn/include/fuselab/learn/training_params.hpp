@@ -16,7 +16,7 @@
 #pragma once
 
 #include "fuselab/learn/modality.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <cstdint>
 #include <string>

@@ -6,7 +6,7 @@
 
 #include "fuselab/learn/trainer.hpp"
 #include "fuselab/learn/training_data.hpp"
-#include "fuselab/params.hpp"
+#include "fuselab/base/params.hpp"
 
 #include <memory>
 #include <optional>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "fuselab/learn/trainer.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <functional>
 #include <string>

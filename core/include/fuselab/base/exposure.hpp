@@ -6,7 +6,7 @@
 // stops directly; typed-in times (--times) give stops = log2(t / 1 s).
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <optional>
 #include <string>

@@ -1,9 +1,9 @@
 // Input preparation and the pieces shared by the tone-mapping operators.
 #include "tonemap_common.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -205,32 +205,6 @@ void clampDisplay(Image& img)
                 }
         }
     });
-}
-
-ParamSpec exposureParam()
-{
-    return ParamSpec::number("exposure_stops", "Exposure", -20.0, 20.0, 0.0)
-        .withUnit("stops").withStep(0.1).withSoftRange(-8.0, 8.0)
-        .withTooltip("Multiplies the radiance by 2^stops before tone mapping (+1 = twice as bright); "
-                     "0 leaves it as it is.");
-}
-
-ParamSpec saturationParam(const std::string& reference)
-{
-    return ParamSpec::number("saturation", "Saturation", 0.0, 2.0, 1.0)
-        .withStep(0.05)
-        .withTooltip("Exponent s on the colour ratios: out = (C/L)^s · L_display. 1 keeps the scene's "
-                     "colour ratios (the paper's choice), 0 gives grey, below 1 tames over-saturated colour.")
-        .withReference(reference);
-}
-
-OperatorOutput toOperatorOutput(ToneMapResult result)
-{
-    OperatorOutput out;
-    out.image = std::move(result.image);
-    out.scalars = std::move(result.scalars);
-    out.notes = std::move(result.notes);
-    return out;
 }
 
 } // namespace tonemap_detail

@@ -10,12 +10,11 @@
 // stay sharp (no halo from a plainly upsampled base). Against a brute-force bilateral the output
 // differs by 0.001–0.002 log10 units on average and 0.02 at worst (tests/unit/tonemap_test.cpp).
 #include "bilateral_grid.hpp"
-#include "builtin_list.hpp"
 #include "tonemap_common.hpp"
 
-#include "fuselab/colour.hpp"
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/colour.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -146,70 +145,5 @@ ToneMapResult toneMapDurand(const Image& radiance, const DurandOptions& options,
     progress.report(1.0, "Durand");
     return result;
 }
-
-namespace {
-
-class DurandOperator final : public Operator {
-public:
-    OperatorInfo info() const override
-    {
-        return {"tonemap-durand", "Durand (bilateral)", category::tonemap, 1,
-                "Compresses the large-scale variation of log luminance (a bilateral-filtered base) to a "
-                "target contrast while keeping the detail layer.",
-                "Durand & Dorsey, Fast Bilateral Filtering for the Display of High-Dynamic-Range Images, SIGGRAPH 2002"};
-    }
-    std::vector<ParamSpec> params() const override
-    {
-        const DurandOptions d;
-        return {
-            exposureParam(),
-            ParamSpec::number("sigma_space_percent", "Spatial σ", 0.1, 20.0, d.sigmaSpacePercent)
-                .withUnit("%").withStep(0.1).withSoftRange(0.5, 8.0)
-                .withTooltip("Spatial extent σ_s of the bilateral filter as a percentage of the image's "
-                             "long side; 2 % as in the paper.")
-                .withReference("Durand & Dorsey 2002, §5.3"),
-            ParamSpec::number("sigma_range", "Range σ", 0.05, 5.0, d.sigmaRangeLog10)
-                .withUnit("log10").withStep(0.05).withSoftRange(0.1, 2.0)
-                .withTooltip("Range σ_r of the bilateral filter in log10 luminance; edges stronger than about "
-                             "this are kept out of the base. 0.4 as in the paper.")
-                .withReference("Durand & Dorsey 2002, §5.3"),
-            ParamSpec::number("target_contrast", "Target contrast", 1.5, 1000.0, d.targetContrast)
-                .withLogScale().withSoftRange(2.0, 100.0)
-                .withTooltip("Contrast (brightest/darkest) of the base layer after compression; 5 as in "
-                             "the paper. Larger keeps more global contrast.")
-                .withReference("Durand & Dorsey 2002, §5.3"),
-            ParamSpec::number("base_range_clip_percent", "Ignore darkest base", 0.0, 10.0, d.baseRangeClipPercent)
-                .withUnit("%").withStep(0.1).withSoftRange(0.0, 5.0)
-                .withTooltip("Percentage of the darkest base values left out when measuring the base's range, "
-                             "so a few black pixels do not flatten the whole image; 0 uses the full range as "
-                             "the paper does."),
-            saturationParam("Colour ratios restored as in Durand & Dorsey 2002 (s = 1)"),
-            ParamSpec::choice("output_values", "Output values",
-                              {{"display", "Display codes (as in the paper)"}, {"linear", "Linear light"}}, "display")
-                .withTooltip("display: the result is taken as display code values, as the paper shows it "
-                             "(the 5:1 base contrast is a contrast of pixel values, about 34:1 in light); "
-                             "linear: the same numbers as linear light (5:1 in light, a flat, pale look).")
-                .withReference("Durand & Dorsey 2002, pseudo-code of §5"),
-        };
-    }
-    InputKind inputKind() const override { return InputKind::Image; }
-    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
-    {
-        DurandOptions o;
-        o.exposureStops = values.number("exposure_stops");
-        o.sigmaSpacePercent = values.number("sigma_space_percent");
-        o.sigmaRangeLog10 = values.number("sigma_range");
-        o.targetContrast = values.number("target_contrast");
-        o.baseRangeClipPercent = values.number("base_range_clip_percent");
-        o.saturation = values.number("saturation");
-        o.outputValues = values.choice("output_values") == "linear" ? DurandOutputValues::Linear
-                                                                    : DurandOutputValues::DisplayCode;
-        return toOperatorOutput(toneMapDurand(input.images.front(), o, progress));
-    }
-};
-
-} // namespace
-
-std::shared_ptr<const Operator> makeDurandOperator() { return std::make_shared<DurandOperator>(); }
 
 } // namespace fuselab

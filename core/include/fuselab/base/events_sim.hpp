@@ -17,9 +17,9 @@
 // Part of fuselab_base: deterministic per seed, no OpenCV, usable by core/learn.
 #pragma once
 
-#include "fuselab/events.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/synthetic.hpp"
+#include "fuselab/base/events.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/synthetic.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,9 +1,8 @@
 // Per-sample tone curves on images: μ-law, PQ (ST 2084) and HLG (BT.2100), and their operators.
-#include "builtin_list.hpp"
 #include "tonemap_common.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -178,127 +177,5 @@ ToneMapResult toneMapHlg(const Image& radiance, const HlgOptions& options, Progr
     progress.report(1.0, "HLG");
     return result;
 }
-
-namespace {
-
-class MuLawOperator final : public Operator {
-public:
-    OperatorInfo info() const override
-    {
-        return {"tonemap-mulaw", "μ-law", category::tonemap, 1,
-                "Compresses normalised radiance with T(H) = log(1 + μH) / log(1 + μ), the curve HDR "
-                "learning papers compare images on.",
-                "Kalantari & Ramamoorthi, Deep High Dynamic Range Imaging of Dynamic Scenes, SIGGRAPH 2017"};
-    }
-    std::vector<ParamSpec> params() const override
-    {
-        return {
-            exposureParam(),
-            ParamSpec::number("mu", "μ", 1.0, 1e7, 5000.0)
-                .withLogScale().withSoftRange(10.0, 1e5)
-                .withTooltip("Compression strength: larger μ lifts the shadows more. 5000 is the value of "
-                             "Kalantari & Ramamoorthi 2017 (PSNR-μ).")
-                .withReference("Kalantari & Ramamoorthi 2017"),
-            ParamSpec::choice("normalisation", "Normalise by",
-                              {{"max", "Brightest sample"}, {"percentile", "Percentile"}, {"none", "Nothing"}}, "max")
-                .withTooltip("What becomes H = 1: the brightest sample (default; the curve is defined on [0,1]), "
-                             "a percentile of the per-pixel max(R,G,B) (brighter samples clip), or nothing "
-                             "(the radiance must already lie in [0,1])."),
-            ParamSpec::number("percentile", "Percentile", 50.0, 100.0, 99.9)
-                .withUnit("%").withStep(0.1).withSoftRange(90.0, 100.0)
-                .enabledWhen("normalisation=percentile")
-                .withTooltip("With percentile normalisation: this percentile of max(R,G,B) maps to H = 1; "
-                             "99.9 ignores the brightest 0.1 % (specular glints)."),
-        };
-    }
-    InputKind inputKind() const override { return InputKind::Image; }
-    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
-    {
-        MuLawOptions o;
-        o.exposureStops = values.number("exposure_stops");
-        o.mu = values.number("mu");
-        const std::string& n = values.choice("normalisation");
-        o.normalisation = n == "percentile" ? MuLawNormalisation::Percentile
-                          : n == "none"     ? MuLawNormalisation::None
-                                            : MuLawNormalisation::Max;
-        o.percentile = values.number("percentile");
-        return toOperatorOutput(toneMapMuLaw(input.images.front(), o, progress));
-    }
-};
-
-class PqOperator final : public Operator {
-public:
-    OperatorInfo info() const override
-    {
-        return {"tonemap-pq", "PQ (SMPTE ST 2084)", category::tonemap, 1,
-                "Encodes scene-linear light as PQ code values for HDR displays (scene 1.0 = reference "
-                "white), or decodes PQ code values back to linear light.",
-                "SMPTE ST 2084:2014; ITU-R BT.2100; reference white from ITU-R BT.2408"};
-    }
-    std::vector<ParamSpec> params() const override
-    {
-        return {
-            exposureParam(),
-            ParamSpec::choice("direction", "Direction", {{"encode", "Encode (linear → PQ)"}, {"decode", "Decode (PQ → linear)"}},
-                              "encode")
-                .withTooltip("encode: linear radiance → PQ code values (written as integer files); decode: PQ "
-                             "code values → linear light relative to the reference white (exposure is then "
-                             "applied to the decoded light)."),
-            ParamSpec::number("reference_white_cdm2", "Reference white", 1.0, 10000.0, 203.0)
-                .withUnit("cd/m²").withLogScale().withSoftRange(80.0, 1000.0)
-                .withTooltip("Display luminance of scene value 1.0 (diffuse white). 203 cd/m² is the HDR "
-                             "reference white of ITU-R BT.2408.")
-                .withReference("ITU-R BT.2408"),
-        };
-    }
-    InputKind inputKind() const override { return InputKind::Image; }
-    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
-    {
-        PqOptions o;
-        o.exposureStops = values.number("exposure_stops");
-        o.referenceWhiteCdM2 = values.number("reference_white_cdm2");
-        o.direction = values.choice("direction") == "decode" ? PqDirection::Decode : PqDirection::Encode;
-        o.workingPrimaries = input.workingPrimaries;
-        return toOperatorOutput(toneMapPq(input.images.front(), o, progress));
-    }
-};
-
-class HlgOperator final : public Operator {
-public:
-    OperatorInfo info() const override
-    {
-        return {"tonemap-hlg", "HLG (BT.2100)", category::tonemap, 1,
-                "Encodes scene-linear light with the Hybrid Log-Gamma OETF after mapping a chosen scene "
-                "value to the signal peak E = 1.",
-                "ITU-R BT.2100 (HLG OETF); reference white from ITU-R BT.2408"};
-    }
-    std::vector<ParamSpec> params() const override
-    {
-        return {
-            exposureParam(),
-            ParamSpec::number("scene_value_at_peak", "Scene value at peak", 1e-3, 1e6, HlgOptions{}.sceneValueAtPeak)
-                .withLogScale().withSoftRange(0.1, 100.0)
-                .withTooltip("The scene value that becomes E = 1 (brighter values clip). The default "
-                             "3.7741 = 1/E(0.75) puts scene 1.0 (diffuse white) at BT.2408's HLG reference "
-                             "white E' = 0.75; 1 maps scene 1.0 to the peak.")
-                .withReference("ITU-R BT.2408"),
-        };
-    }
-    InputKind inputKind() const override { return InputKind::Image; }
-    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
-    {
-        HlgOptions o;
-        o.exposureStops = values.number("exposure_stops");
-        o.sceneValueAtPeak = values.number("scene_value_at_peak");
-        o.workingPrimaries = input.workingPrimaries;
-        return toOperatorOutput(toneMapHlg(input.images.front(), o, progress));
-    }
-};
-
-} // namespace
-
-std::shared_ptr<const Operator> makeMuLawOperator() { return std::make_shared<MuLawOperator>(); }
-std::shared_ptr<const Operator> makePqOperator() { return std::make_shared<PqOperator>(); }
-std::shared_ptr<const Operator> makeHlgOperator() { return std::make_shared<HlgOperator>(); }
 
 } // namespace fuselab

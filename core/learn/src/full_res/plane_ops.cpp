@@ -1,7 +1,7 @@
 #include "plane_ops.hpp"
-#include "fuselab/pyramid_geometry.hpp"
+#include "fuselab/base/pyramid_geometry.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "row_parallel.hpp"
 
 #include <algorithm>

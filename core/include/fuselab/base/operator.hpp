@@ -7,11 +7,11 @@
 #pragma once
 
 #include "fuselab/colour_space.hpp"
-#include "fuselab/events.hpp"
-#include "fuselab/exposure.hpp"
-#include "fuselab/image.hpp"
-#include "fuselab/params.hpp"
-#include "fuselab/progress.hpp"
+#include "fuselab/base/events.hpp"
+#include "fuselab/base/exposure.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/params.hpp"
+#include "fuselab/base/progress.hpp"
 
 #include <map>
 #include <memory>

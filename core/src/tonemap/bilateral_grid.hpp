@@ -5,7 +5,7 @@
 // the full-resolution guide keeps edges sharp although the grid itself is coarse.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <vector>
 

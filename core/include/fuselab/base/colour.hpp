@@ -3,7 +3,7 @@
 // Inputs outside [0,1] are extended symmetrically (sign-preserving) rather than clipped.
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 namespace fuselab {
 

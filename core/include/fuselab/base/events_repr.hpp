@@ -6,8 +6,8 @@
 // fuselab_base. Thread safety: pure functions.
 #pragma once
 
-#include "fuselab/events.hpp"
-#include "fuselab/image.hpp"
+#include "fuselab/base/events.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -1,6 +1,6 @@
 #include "scattered_fill.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #include <algorithm>
 #include <cstring>

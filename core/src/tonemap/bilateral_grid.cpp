@@ -1,7 +1,7 @@
 #include "bilateral_grid.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <opencv2/imgproc.hpp>
 

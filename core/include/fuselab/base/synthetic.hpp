@@ -5,8 +5,8 @@
 // Radiance is linear, relative (1.0 ≈ a white wall in the room's light), RGB.
 #pragma once
 
-#include "fuselab/image.hpp"
-#include "fuselab/response.hpp"
+#include "fuselab/base/image.hpp"
+#include "fuselab/base/response.hpp"
 
 #include <cstdint>
 #include <string>

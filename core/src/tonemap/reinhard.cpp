@@ -1,11 +1,10 @@
 // Reinhard, Stark, Shirley & Ferwerda 2002, "Photographic Tone Reproduction for Digital
 // Images": the global operator (eq. 4) and the local dodging-and-burning operator (eqs. 5–9).
-#include "builtin_list.hpp"
 #include "opencv_image.hpp"
 #include "tonemap_common.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <opencv2/imgproc.hpp>
 
@@ -215,131 +214,5 @@ ToneMapResult toneMapReinhardLocal(const Image& radiance, const ReinhardLocalOpt
     progress.report(1.0, "Reinhard local");
     return result;
 }
-
-namespace {
-
-ParamSpec keyParam()
-{
-    return ParamSpec::number("key", "Key", 0.001, 1.0, 0.18)
-        .withStep(0.01).withLogScale().withSoftRange(0.045, 0.72)
-        .withTooltip("Middle grey a: the log-average luminance is mapped to this value. 0.18 is the "
-                     "paper's normal key; lower for dark (low-key) scenes, higher for bright ones.")
-        .withReference("Reinhard et al. 2002, §3");
-}
-
-ParamSpec deltaParam()
-{
-    return ParamSpec::number("log_average_delta", "Log-average δ", 1e-12, 1e-2, 1e-6)
-        .withLogScale()
-        .withTooltip("Small δ in exp(mean(log(δ + L))) so that black pixels do not send the log-average "
-                     "to 0; 1e-6 is far below any visible radiance in relative units.")
-        .withReference("Reinhard et al. 2002, eq. 1");
-}
-
-class ReinhardOperator final : public Operator {
-public:
-    OperatorInfo info() const override
-    {
-        return {"tonemap-reinhard", "Reinhard (global)", category::tonemap, 1,
-                "Photographic tone reproduction: scales the scene to a key value and compresses with "
-                "L(1 + L/L_white²)/(1 + L).",
-                "Reinhard, Stark, Shirley & Ferwerda, Photographic Tone Reproduction for Digital Images, SIGGRAPH 2002"};
-    }
-    std::vector<ParamSpec> params() const override
-    {
-        return {
-            exposureParam(),
-            keyParam(),
-            ParamSpec::number("l_white", "L_white", 0.0, 1e6, 0.0)
-                .withStep(0.1).withSoftRange(0.0, 100.0)
-                .withTooltip("Smallest scaled luminance that becomes pure white. 0 = automatic: the "
-                             "largest scaled luminance of the image (the paper's suggestion); very large "
-                             "values give the plain L/(1 + L) curve.")
-                .withReference("Reinhard et al. 2002, eq. 4"),
-            saturationParam("Common colour-ratio rule; 1 = Reinhard et al. 2002"),
-            deltaParam(),
-        };
-    }
-    InputKind inputKind() const override { return InputKind::Image; }
-    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
-    {
-        ReinhardOptions o;
-        o.exposureStops = values.number("exposure_stops");
-        o.key = values.number("key");
-        o.whiteLuminance = values.number("l_white");
-        o.saturation = values.number("saturation");
-        o.logAverageDelta = values.number("log_average_delta");
-        return toOperatorOutput(toneMapReinhard(input.images.front(), o, progress));
-    }
-};
-
-class ReinhardLocalOperator final : public Operator {
-public:
-    OperatorInfo info() const override
-    {
-        return {"tonemap-reinhard-local", "Reinhard (dodging and burning)", category::tonemap, 1,
-                "Photographic tone reproduction with a per-pixel adaptation scale chosen from "
-                "centre-surround differences, like dodging and burning in a darkroom.",
-                "Reinhard, Stark, Shirley & Ferwerda, Photographic Tone Reproduction for Digital Images, SIGGRAPH 2002"};
-    }
-    std::vector<ParamSpec> params() const override
-    {
-        const ReinhardLocalOptions d;
-        return {
-            exposureParam(),
-            keyParam(),
-            ParamSpec::integer("scales", "Scales", 1, 12, d.scales)
-                .withTooltip("Number of centre-surround scales s = 1, 1.6, 1.6², … px; 8 as in the paper.")
-                .withReference("Reinhard et al. 2002, §4"),
-            ParamSpec::number("scale_ratio", "Scale ratio", 1.1, 3.0, d.scaleRatio)
-                .withStep(0.05)
-                .withTooltip("Ratio between successive scales; 1.6 as in the paper.")
-                .withReference("Reinhard et al. 2002, §4"),
-            ParamSpec::number("alpha1", "Centre α1", 0.05, 2.0, d.alpha1)
-                .withStep(0.01)
-                .withTooltip("Centre kernel size relative to the scale (Gaussian σ = α1·s/√2); 1/(2√2) ≈ "
-                             "0.354 as in the paper.")
-                .withReference("Reinhard et al. 2002, eq. 5"),
-            ParamSpec::number("surround_ratio", "Surround α2/α1", 1.1, 4.0, d.surroundRatio)
-                .withStep(0.05)
-                .withTooltip("Surround kernel size relative to the centre (α2 = 1.6·α1 in the paper).")
-                .withReference("Reinhard et al. 2002, eq. 5"),
-            ParamSpec::number("phi", "Sharpening φ", 1.0, 20.0, d.phi)
-                .withStep(0.5)
-                .withTooltip("Sharpening parameter φ in the activity measure (2^φ·a/s² + V1); larger accepts "
-                             "larger scales, 8 as in the paper.")
-                .withReference("Reinhard et al. 2002, eq. 7"),
-            ParamSpec::number("epsilon", "Threshold ε", 0.001, 1.0, d.epsilon)
-                .withStep(0.005).withLogScale().withSoftRange(0.005, 0.5)
-                .withTooltip("Scale selection stops at the first scale whose centre-surround activity |V| "
-                             "reaches ε; 0.05 as in the paper. Larger means larger regions, fewer halos' worth "
-                             "of local contrast.")
-                .withReference("Reinhard et al. 2002, eq. 8"),
-            saturationParam("Common colour-ratio rule; 1 = Reinhard et al. 2002"),
-            deltaParam(),
-        };
-    }
-    InputKind inputKind() const override { return InputKind::Image; }
-    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
-    {
-        ReinhardLocalOptions o;
-        o.exposureStops = values.number("exposure_stops");
-        o.key = values.number("key");
-        o.scales = int(values.integer("scales"));
-        o.scaleRatio = values.number("scale_ratio");
-        o.alpha1 = values.number("alpha1");
-        o.surroundRatio = values.number("surround_ratio");
-        o.phi = values.number("phi");
-        o.epsilon = values.number("epsilon");
-        o.saturation = values.number("saturation");
-        o.logAverageDelta = values.number("log_average_delta");
-        return toOperatorOutput(toneMapReinhardLocal(input.images.front(), o, progress));
-    }
-};
-
-} // namespace
-
-std::shared_ptr<const Operator> makeReinhardOperator() { return std::make_shared<ReinhardOperator>(); }
-std::shared_ptr<const Operator> makeReinhardLocalOperator() { return std::make_shared<ReinhardLocalOperator>(); }
 
 } // namespace fuselab

@@ -1,8 +1,8 @@
-// Private: pieces shared by the tone-mapping operators (luminance, log-average, colour
-// restoration, shared parameter specs). No OpenCV here; see opencv_image.hpp for that.
+// Private: pieces shared by the tone mappers (luminance, log-average, colour restoration).
+// No OpenCV here; see opencv_image.hpp for that.
 #pragma once
 
-#include "fuselab/operator.hpp"
+#include "fuselab/base/image.hpp"
 #include "fuselab/tonemap.hpp"
 
 #include <string>
@@ -33,10 +33,5 @@ Image restoreColour(const Image& radiance, const Image& luminance, const Image& 
 
 /// Clamps every sample of the colour channels to [0,1] and NaN to 0, in place.
 void clampDisplay(Image& img);
-
-ParamSpec exposureParam();
-ParamSpec saturationParam(const std::string& reference);
-
-OperatorOutput toOperatorOutput(ToneMapResult result);
 
 } // namespace fuselab::tonemap_detail

@@ -16,12 +16,11 @@
 //   so edges stay sharp. Detail finer than the reduced size keeps its original contrast instead
 //   of being scaled by `scale` — an approximation, said in the operator's notes.
 #include "bilateral_grid.hpp"
-#include "builtin_list.hpp"
 #include "opencv_image.hpp"
 #include "tonemap_common.hpp"
 
-#include "fuselab/error.hpp"
-#include "fuselab/parallel.hpp"
+#include "fuselab/base/error.hpp"
+#include "fuselab/base/parallel.hpp"
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
@@ -252,83 +251,5 @@ ToneMapResult toneMapMantiuk(const Image& radiance, const MantiukOptions& option
     progress.report(1.0, "Mantiuk");
     return result;
 }
-
-namespace {
-
-class DragoOperator final : public Operator {
-public:
-    OperatorInfo info() const override
-    {
-        return {"tonemap-drago", "Drago (adaptive logarithmic)", category::tonemap, 1,
-                "Logarithmic compression whose log base adapts with luminance (OpenCV's implementation).",
-                "Drago, Myszkowski, Annen & Chiba, Adaptive Logarithmic Mapping for Displaying High Contrast "
-                "Scenes, Eurographics 2003; OpenCV cv::TonemapDrago"};
-    }
-    std::vector<ParamSpec> params() const override
-    {
-        return {
-            exposureParam(),
-            ParamSpec::number("bias", "Bias", 0.5, 1.0, 0.85)
-                .withStep(0.01)
-                .withTooltip("Bias b of the adaptive log base (ln b / ln 0.5 exponent): lower gives more "
-                             "contrast and darker shadows; 0.85 is the paper's and OpenCV's default.")
-                .withReference("Drago et al. 2003, §4.1"),
-            saturationParam("OpenCV cv::TonemapDrago default 1"),
-        };
-    }
-    InputKind inputKind() const override { return InputKind::Image; }
-    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
-    {
-        DragoOptions o;
-        o.exposureStops = values.number("exposure_stops");
-        o.bias = values.number("bias");
-        o.saturation = values.number("saturation");
-        return toOperatorOutput(toneMapDrago(input.images.front(), o, progress));
-    }
-};
-
-class MantiukOperator final : public Operator {
-public:
-    OperatorInfo info() const override
-    {
-        return {"tonemap-mantiuk", "Mantiuk (contrast domain)", category::tonemap, 1,
-                "Scales contrast in a perceptual multi-scale gradient domain and solves back for luminance "
-                "(OpenCV's implementation).",
-                "Mantiuk, Myszkowski & Seidel, A Perceptual Framework for Contrast Processing of High Dynamic "
-                "Range Images, ACM TAP 2006; OpenCV cv::TonemapMantiuk"};
-    }
-    std::vector<ParamSpec> params() const override
-    {
-        return {
-            exposureParam(),
-            ParamSpec::number("scale", "Contrast scale", 0.1, 1.5, 0.7)
-                .withStep(0.05).withSoftRange(0.3, 1.0)
-                .withTooltip("Factor on perceived contrast: below 1 compresses; 0.7 is OpenCV's default "
-                             "(the paper suggests 0.6–0.9).")
-                .withReference("Mantiuk et al. 2006; OpenCV cv::TonemapMantiuk"),
-            saturationParam("OpenCV cv::TonemapMantiuk default 1"),
-            ParamSpec::number("full_size_limit_mp", "Full-size limit", 0.0, 100.0, MantiukOptions{}.directMaxPixels / 1e6)
-                .withUnit("MP").withStep(0.1).withSoftRange(0.0, 16.0)
-                .withTooltip("Images with more megapixels are tone mapped at this size and their luminance "
-                             "change is carried back to full size edge-aware, because OpenCV's solver takes "
-                             "about 10 s for 12 MP on two cores; 0 always works at full size."),
-        };
-    }
-    InputKind inputKind() const override { return InputKind::Image; }
-    OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
-    {
-        MantiukOptions o;
-        o.exposureStops = values.number("exposure_stops");
-        o.scale = values.number("scale");
-        o.saturation = values.number("saturation");
-        o.directMaxPixels = int(std::lround(values.number("full_size_limit_mp") * 1e6));
-        return toOperatorOutput(toneMapMantiuk(input.images.front(), o, progress));
-    }
-};
-
-} // namespace
-
-std::shared_ptr<const Operator> makeDragoOperator() { return std::make_shared<DragoOperator>(); }
-std::shared_ptr<const Operator> makeMantiukOperator() { return std::make_shared<MantiukOperator>(); }
 
 } // namespace fuselab

@@ -3,7 +3,7 @@
 // (its tone mappers convert with COLOR_RGB2GRAY).
 #pragma once
 
-#include "fuselab/image.hpp"
+#include "fuselab/base/image.hpp"
 
 #include <opencv2/core.hpp>
 

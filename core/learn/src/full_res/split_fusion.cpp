@@ -1,6 +1,6 @@
 #include "split_fusion.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 #include "row_parallel.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "webp_size.hpp"
 
-#include "fuselab/error.hpp"
+#include "fuselab/base/error.hpp"
 
 #if defined(FUSELAB_HAVE_WEBP)
 #include <webp/encode.h>
