@@ -179,6 +179,7 @@ void EventsPanel::showViewParameters()
     const std::vector<std::string>& window = convention::eventWindowParams();
     for (const ParamSpec& spec : op.params())
         if (std::find(window.begin(), window.end(), spec.id) == window.end() && !view.fixed.has(spec.id)) shown.push_back(spec);
+    m_viewParams->setVisible(!shown.empty()); // a view that fixes every parameter has nothing to show
     m_viewParams->setSpecs(QString::fromStdString(op.info().name), QString::fromStdString(op.info().description), QString(),
                            std::move(shown), ParamValues{});
 }
@@ -209,7 +210,7 @@ void EventsPanel::render()
         },
         [this, map, count, view] {
             m_lastWindowCount = *count;
-            Q_EMIT overlayReady(tr("events: %1").arg(QString::fromStdString(view.label)), *map, view.signedValues);
+            Q_EMIT overlayReady(QString::fromStdString(view.label), *map, view.signedValues);
         },
         [this](const QString& message) { Q_EMIT problem(message); });
 }
