@@ -142,20 +142,8 @@ public:
         if (m_zstd) ZSTD_freeDCtx(m_zstd);
     }
 
-    ResumePoint start() const override
-    {
-        ResumePoint p;
-        p.offset = m_dataBegin;
-        p.registers[reg::lastT] = reg::noTime;
-        return p;
-    }
-    ResumePoint position() const override
-    {
-        ResumePoint p;
-        p.offset = m_offset;
-        p.registers[reg::lastT] = m_lastT;
-        return p;
-    }
+    ResumePoint start() const override { return pointAt(m_dataBegin, reg::noTime); }
+    ResumePoint position() const override { return pointAt(m_offset, m_lastT); }
     void resume(const ResumePoint& p) override
     {
         m_offset = p.offset;

@@ -22,6 +22,12 @@ class ByteSource;
 
 namespace fuselab {
 
+/// Register slots shared by the decoders' ResumePoints.
+namespace reg {
+inline constexpr int lastT = 6; ///< time of the last event emitted (monotonic check)
+inline constexpr std::int64_t noTime = std::numeric_limits<std::int64_t>::min();
+} // namespace reg
+
 class EventDecoder {
 public:
     virtual ~EventDecoder() = default;
@@ -42,6 +48,16 @@ public:
 
 protected:
     EventDecoder(std::string name, const EventReadOptions& options) : m_name(std::move(name)), m_options(options) {}
+
+    /// A resume point at `offset` (a byte, or an element for HDF5) after an event at `lastTUs`
+    /// (reg::noTime at a start); a format adds its own registers.
+    static ResumePoint pointAt(std::uint64_t offset, std::int64_t lastTUs)
+    {
+        ResumePoint p;
+        p.offset = offset;
+        p.registers[reg::lastT] = lastTUs;
+        return p;
+    }
 
     /// "byte N", the place most formats name in a message.
     static std::string byteAt(std::uint64_t byteOffset) { return "byte " + std::to_string(byteOffset); }
@@ -87,12 +103,6 @@ protected:
     EventMetadata m_metadata;
     std::map<std::string, std::uint64_t> m_skipped;
 };
-
-/// Register slots shared by the decoders' ResumePoints.
-namespace reg {
-inline constexpr int lastT = 6; ///< time of the last event emitted (monotonic check)
-inline constexpr std::int64_t noTime = std::numeric_limits<std::int64_t>::min();
-} // namespace reg
 
 namespace events {
 std::unique_ptr<EventDecoder> makeEvt2Decoder(std::unique_ptr<ByteSource> source, const EventReadOptions& options);

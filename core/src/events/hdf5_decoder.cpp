@@ -91,19 +91,8 @@ public:
 
     std::shared_ptr<const EventIndex> prebuiltIndex() const override { return m_index; }
 
-    ResumePoint start() const override
-    {
-        ResumePoint p;
-        p.registers[reg::lastT] = reg::noTime;
-        return p;
-    }
-    ResumePoint position() const override
-    {
-        ResumePoint p;
-        p.offset = m_next;
-        p.registers[reg::lastT] = m_lastT;
-        return p;
-    }
+    ResumePoint start() const override { return pointAt(0, reg::noTime); }
+    ResumePoint position() const override { return pointAt(m_next, m_lastT); }
     void resume(const ResumePoint& p) override
     {
         m_next = p.offset;

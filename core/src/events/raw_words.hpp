@@ -20,21 +20,13 @@ namespace fuselab::events {
 template <class Word>
 class RawWordDecoder : public EventDecoder {
 public:
-    ResumePoint start() const override
-    {
-        ResumePoint p;
-        p.offset = m_dataBegin;
-        p.registers[reg::lastT] = reg::noTime;
-        return p;
-    }
+    ResumePoint start() const override { return pointAt(m_dataBegin, reg::noTime); }
 
     ResumePoint position() const override
     {
-        ResumePoint p;
-        p.offset = m_offset;
+        ResumePoint p = pointAt(m_offset, m_lastT);
         p.registers[kTimeHighSlot] = m_timeHigh;
         p.registers[kWrapsSlot] = m_wraps;
-        p.registers[reg::lastT] = m_lastT;
         p.registers[kFlagsSlot] = m_haveTimeHigh ? 1 : 0;
         savePosition(p);
         return p;

@@ -92,20 +92,16 @@ public:
 
     ResumePoint start() const override
     {
-        ResumePoint p;
-        p.offset = m_dataBegin;
+        ResumePoint p = pointAt(m_dataBegin, reg::noTime);
         p.registers[kLine] = m_firstDataLine;
         p.registers[kUnit] = m_fixedUnit;
-        p.registers[reg::lastT] = reg::noTime;
         return p;
     }
     ResumePoint position() const override
     {
-        ResumePoint p;
-        p.offset = m_offset;
+        ResumePoint p = pointAt(m_offset, m_lastT);
         p.registers[kLine] = m_line;
         p.registers[kUnit] = m_unit;
-        p.registers[reg::lastT] = m_lastT;
         return p;
     }
     void resume(const ResumePoint& p) override
