@@ -4,6 +4,7 @@
 
 #include "fuselab/deghost.hpp"
 #include "fuselab/base/operator.hpp"
+#include "fuselab/base/param_binding.hpp"
 #include "fuselab/base/params.hpp"
 
 #include <optional>
@@ -11,8 +12,11 @@
 
 namespace fuselab {
 
-/// deghost (on by default: a static stack is left exactly as it is), deghost_reference
-/// (−1 = median exposure), deghost_tolerance (grey levels).
+/// deghost_reference (−1 = median exposure) and deghost_tolerance (grey levels) bound to
+/// DeghostParams, and the unbound flag deghost (on by default: a static stack is left exactly
+/// as it is).
+const ParamBinding<DeghostParams>& deghostParamBinding();
+/// deghostParamBinding()'s specs.
 std::vector<ParamSpec> deghostParamSpecs();
 
 /// What the values (and painted decisions, which apply even with detection off) make of the

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fuselab/mertens.hpp"
+#include "fuselab/base/param_binding.hpp"
 #include "fuselab/base/params.hpp"
 
 #include <string>
@@ -10,11 +11,14 @@
 
 namespace fuselab {
 
-/// The engine's parameters (weights, σ, optimum, levels, quality floor, weight maps).
+/// The engine's parameters (weights, σ, optimum, levels, quality floor) bound to MertensParams,
+/// and the unbound weight-maps flag.
+const ParamBinding<MertensParams>& mertensParamBinding();
+/// mertensParamBinding()'s specs.
 std::vector<ParamSpec> mertensParamSpecs();
 /// The `mertens` operator's: the engine's plus deghosting (deghost_params.hpp).
 std::vector<ParamSpec> mertensOperatorParamSpecs();
-/// Reads a resolved, validated set of values (see resolveParamValues).
+/// The engine's values among `values` (others are ignored), validated, over MertensParams's defaults.
 MertensParams mertensParamsFromValues(const ParamValues& values);
 
 /// Whether a fusion operator's run can be done in row bands from files (banded_fusion.hpp,

@@ -4,26 +4,33 @@
 
 namespace fuselab {
 
-std::vector<ParamSpec> deghostParamSpecs()
+const ParamBinding<DeghostParams>& deghostParamBinding()
 {
-    const DeghostParams d;
-    return {
-        ParamSpec::flag("deghost", "Deghost", true)
+    static const ParamBinding<DeghostParams> binding = [] {
+        ParamBinding<DeghostParams> b;
+        b.unbound(ParamSpec::flag("deghost", "Deghost", true))
             .withTooltip("Detect what moved between frames (against the reference exposure, after mapping each frame's "
                          "levels through its intensity mapping function) and show it there once: the moving regions of "
                          "every other frame are replaced by the reference's content mapped to that frame's exposure, so "
                          "the object keeps the fused tone. Where nothing moved the result is exactly plain fusion.")
-            .withReference("SPEC §1b; Grosch 2006; Sen et al. 2012"),
-        ParamSpec::integer("deghost_reference", "Reference frame", -1, 63, d.referenceIndex)
+            .withReference("SPEC §1b; Grosch 2006; Sen et al. 2012");
+        b.integer("deghost_reference", "Reference frame", -1, 63, &DeghostParams::referenceIndex)
             .withTooltip("Frame whose content is kept where things moved, counted in exposure order from the darkest (0); "
                          "−1 = the middle exposure.")
-            .enabledWhen("deghost"),
-        ParamSpec::number("deghost_tolerance", "Motion tolerance", 1.0, 64.0, d.toleranceLevels)
+            .enabledWhen("deghost");
+        b.number("deghost_tolerance", "Motion tolerance", 1.0, 64.0, &DeghostParams::toleranceLevels)
             .withUnit("levels").withStep(1.0).withSoftRange(2.0, 40.0)
             .withTooltip("How far (in grey levels of 255) a frame may stray from the band its exposure maps the reference "
                          "to before a pixel counts as moving. Smaller finds more motion and more false alarms.")
-            .enabledWhen("deghost"),
-    };
+            .enabledWhen("deghost");
+        return b;
+    }();
+    return binding;
+}
+
+std::vector<ParamSpec> deghostParamSpecs()
+{
+    return deghostParamBinding().specs();
 }
 
 std::optional<DeghostOutcome> deghostFromValues(const ExposureStack& stack, const ParamValues& values, const Image8* painted,
@@ -31,8 +38,7 @@ std::optional<DeghostOutcome> deghostFromValues(const ExposureStack& stack, cons
 {
     const bool automatic = values.flag("deghost");
     if (!automatic && !painted) return std::nullopt;
-    DeghostParams p;
-    p.referenceIndex = int(values.integer("deghost_reference"));
+    DeghostParams p = deghostParamBinding().read(values);
     if (p.referenceIndex >= int(stack.size()))
         throw Error("deghost reference " + std::to_string(p.referenceIndex) + " is beyond the stack's " + std::to_string(stack.size()) +
                     " frames");
@@ -41,7 +47,6 @@ std::optional<DeghostOutcome> deghostFromValues(const ExposureStack& stack, cons
         const std::vector<int> order = framesDarkestFirst(stack);
         p.referenceIndex = order[std::size_t(p.referenceIndex)];
     }
-    p.toleranceLevels = values.number("deghost_tolerance");
     ProgressSpan detection(progress, 0.0, 0.6);
     MotionMask motion;
     if (automatic) {

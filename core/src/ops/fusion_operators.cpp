@@ -7,42 +7,50 @@
 
 namespace fuselab {
 
-std::vector<ParamSpec> mertensParamSpecs()
+const ParamBinding<MertensParams>& mertensParamBinding()
 {
-    const MertensParams d; // the defaults are MertensParams's own: declared once, in mertens.hpp
-    return {
-        ParamSpec::number("weight_contrast", "Contrast weight", 0.0, 10.0, d.contrastExponent)
+    // The defaults are MertensParams's own: declared once, in mertens.hpp.
+    static const ParamBinding<MertensParams> binding = [] {
+        ParamBinding<MertensParams> b;
+        b.number("weight_contrast", "Contrast weight", 0.0, 10.0, &MertensParams::contrastExponent)
             .withStep(0.05).withSoftRange(0.0, 3.0)
             .withTooltip("Exponent of the contrast measure (|Laplacian| of the grey image). Paper and OpenCV: 1; enfuse: 0.")
-            .withReference("Mertens, Kautz, Van Reeth 2007"),
-        ParamSpec::number("weight_saturation", "Saturation weight", 0.0, 10.0, d.saturationExponent)
+            .withReference("Mertens, Kautz, Van Reeth 2007");
+        b.number("weight_saturation", "Saturation weight", 0.0, 10.0, &MertensParams::saturationExponent)
             .withStep(0.05).withSoftRange(0.0, 3.0)
             .withTooltip("Exponent of the saturation measure (standard deviation of R, G, B). Paper and OpenCV: 1; enfuse: 0.2.")
-            .withReference("Mertens, Kautz, Van Reeth 2007"),
-        ParamSpec::number("weight_exposedness", "Well-exposedness weight", 0.0, 10.0, d.exposednessExponent)
+            .withReference("Mertens, Kautz, Van Reeth 2007");
+        b.number("weight_exposedness", "Well-exposedness weight", 0.0, 10.0, &MertensParams::exposednessExponent)
             .withStep(0.05).withSoftRange(0.0, 3.0)
             .withTooltip("Exponent of the well-exposedness measure (Gaussian around the optimum). Paper: 1; enfuse: 1.")
-            .withReference("Mertens, Kautz, Van Reeth 2007"),
-        ParamSpec::number("sigma", "Exposedness σ", 0.01, 1.0, d.sigma)
+            .withReference("Mertens, Kautz, Van Reeth 2007");
+        b.number("sigma", "Exposedness σ", 0.01, 1.0, &MertensParams::sigma)
             .withStep(0.01).withSoftRange(0.05, 0.5)
             .withTooltip("Width of the well-exposedness Gaussian, in [0,1] pixel-value units. Paper: 0.2.")
-            .withReference("Mertens, Kautz, Van Reeth 2007"),
-        ParamSpec::number("optimum", "Exposedness optimum", 0.0, 1.0, d.optimum)
+            .withReference("Mertens, Kautz, Van Reeth 2007");
+        b.number("optimum", "Exposedness optimum", 0.0, 1.0, &MertensParams::optimum)
             .withStep(0.01)
-            .withTooltip("Pixel value considered best exposed (centre of the Gaussian). Paper: 0.5."),
-        ParamSpec::integer("levels", "Pyramid levels", 0, 20, d.levels)
+            .withTooltip("Pixel value considered best exposed (centre of the Gaussian). Paper: 0.5.");
+        b.integer("levels", "Pyramid levels", 0, 20, &MertensParams::levels)
             .withTooltip("Laplacian pyramid levels; 0 = as OpenCV's MergeMertens, floor(log2(short side)) + 1 (the coarsest "
-                         "level 1–2 px). Fewer levels blend more locally and can show seams."),
-        ParamSpec::number("quality_floor", "Quality floor", 0.0, 0.01, d.qualityFloor)
+                         "level 1–2 px). Fewer levels blend more locally and can show seams.");
+        b.number("quality_floor", "Quality floor", 0.0, 0.01, &MertensParams::qualityFloor)
             .withStep(1e-6).withSoftRange(0.0, 1e-3)
             .withTooltip("Added to contrast and saturation. 0 (default) = the paper's measures, as OpenCV's MergeMertens. "
                          "A small floor (e.g. 1e-5) lets well-exposedness decide regions that are flat or neutral in every "
                          "frame (synthetic flat walls) instead of averaging them, clipped frames included; on real "
                          "photographs it pulls smooth skies and clipped areas towards the darker frames (up to 13 levels "
-                         "darker than the paper on an extreme pair)."),
-        ParamSpec::flag(convention::weightMapsParam, "Output weight maps", false)
-            .withTooltip("Also return each frame's normalised weight map (for display as an overlay)."),
-    };
+                         "darker than the paper on an extreme pair).");
+        b.unbound(ParamSpec::flag(convention::weightMapsParam, "Output weight maps", false))
+            .withTooltip("Also return each frame's normalised weight map (for display as an overlay).");
+        return b;
+    }();
+    return binding;
+}
+
+std::vector<ParamSpec> mertensParamSpecs()
+{
+    return mertensParamBinding().specs();
 }
 
 std::vector<ParamSpec> mertensOperatorParamSpecs()
@@ -54,15 +62,7 @@ std::vector<ParamSpec> mertensOperatorParamSpecs()
 
 MertensParams mertensParamsFromValues(const ParamValues& v)
 {
-    MertensParams p;
-    p.contrastExponent = v.number("weight_contrast");
-    p.saturationExponent = v.number("weight_saturation");
-    p.exposednessExponent = v.number("weight_exposedness");
-    p.sigma = v.number("sigma");
-    p.optimum = v.number("optimum");
-    p.levels = int(v.integer("levels"));
-    p.qualityFloor = v.number("quality_floor");
-    return p;
+    return mertensParamBinding().read(v);
 }
 
 BandedFusionRecipe bandedFusionRecipe(const std::string& operatorId, const ParamValues& values, bool aligned)
@@ -79,7 +79,7 @@ BandedFusionRecipe bandedFusionRecipe(const std::string& operatorId, const Param
 
 namespace {
 
-class MertensOperator final : public Operator {
+class MertensOperator final : public Operator, public HasParamBinding {
 public:
     OperatorInfo info() const override
     {
@@ -88,6 +88,7 @@ public:
                 "T. Mertens, J. Kautz, F. Van Reeth, Exposure Fusion, Pacific Graphics 2007"};
     }
     std::vector<ParamSpec> params() const override { return mertensOperatorParamSpecs(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&mertensParamBinding(), &deghostParamBinding()}; }
     InputKind inputKind() const override { return InputKind::Stack; }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override

@@ -89,7 +89,7 @@ public:
                 "Kalantari & Ramamoorthi, Deep High Dynamic Range Imaging of Dynamic Scenes, SIGGRAPH 2017"};
     }
     std::vector<ParamSpec> params() const override { return muLawBinding().specs(); }
-    const ParamBindingBase& paramBinding() const override { return muLawBinding(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&muLawBinding()}; }
     InputKind inputKind() const override { return InputKind::Image; }
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
@@ -130,7 +130,7 @@ public:
                 "SMPTE ST 2084:2014; ITU-R BT.2100; reference white from ITU-R BT.2408"};
     }
     std::vector<ParamSpec> params() const override { return pqBinding().specs(); }
-    const ParamBindingBase& paramBinding() const override { return pqBinding(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&pqBinding()}; }
     InputKind inputKind() const override { return InputKind::Image; }
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
@@ -166,7 +166,7 @@ public:
                 "ITU-R BT.2100 (HLG OETF); reference white from ITU-R BT.2408"};
     }
     std::vector<ParamSpec> params() const override { return hlgBinding().specs(); }
-    const ParamBindingBase& paramBinding() const override { return hlgBinding(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&hlgBinding()}; }
     InputKind inputKind() const override { return InputKind::Image; }
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
@@ -234,7 +234,7 @@ public:
                 "Durand & Dorsey, Fast Bilateral Filtering for the Display of High-Dynamic-Range Images, SIGGRAPH 2002"};
     }
     std::vector<ParamSpec> params() const override { return durandBinding().specs(); }
-    const ParamBindingBase& paramBinding() const override { return durandBinding(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&durandBinding()}; }
     InputKind inputKind() const override { return InputKind::Image; }
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
@@ -276,7 +276,7 @@ public:
                 "Scenes, Eurographics 2003; OpenCV cv::TonemapDrago"};
     }
     std::vector<ParamSpec> params() const override { return dragoBinding().specs(); }
-    const ParamBindingBase& paramBinding() const override { return dragoBinding(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&dragoBinding()}; }
     InputKind inputKind() const override { return InputKind::Image; }
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
@@ -319,7 +319,7 @@ public:
                 "Range Images, ACM TAP 2006; OpenCV cv::TonemapMantiuk"};
     }
     std::vector<ParamSpec> params() const override { return mantiukBinding().specs(); }
-    const ParamBindingBase& paramBinding() const override { return mantiukBinding(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&mantiukBinding()}; }
     InputKind inputKind() const override { return InputKind::Image; }
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
@@ -385,7 +385,7 @@ public:
                 "Reinhard, Stark, Shirley & Ferwerda, Photographic Tone Reproduction for Digital Images, SIGGRAPH 2002"};
     }
     std::vector<ParamSpec> params() const override { return reinhardBinding().specs(); }
-    const ParamBindingBase& paramBinding() const override { return reinhardBinding(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&reinhardBinding()}; }
     InputKind inputKind() const override { return InputKind::Image; }
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
@@ -444,7 +444,7 @@ public:
                 "Reinhard, Stark, Shirley & Ferwerda, Photographic Tone Reproduction for Digital Images, SIGGRAPH 2002"};
     }
     std::vector<ParamSpec> params() const override { return reinhardLocalBinding().specs(); }
-    const ParamBindingBase& paramBinding() const override { return reinhardLocalBinding(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&reinhardLocalBinding()}; }
     InputKind inputKind() const override { return InputKind::Image; }
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {

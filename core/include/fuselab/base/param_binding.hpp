@@ -43,12 +43,13 @@ public:
     virtual ParamValues roundTrip(const ParamValues& values) const = 0;
 };
 
-/// Implemented, beside Operator, by operators whose parameters are bound to an options struct,
-/// so that checks can walk them (a separate interface: Operator's layout, the plugin ABI, stays).
+/// Implemented, beside Operator, by operators whose parameters are bound to options structs, so
+/// that checks can walk them (a separate interface: Operator's layout, the plugin ABI, stays).
+/// Each binding holds some of the operator's specs (e.g. fusion's and deghosting's).
 class HasParamBinding {
 public:
     virtual ~HasParamBinding() = default;
-    virtual const ParamBindingBase& paramBinding() const = 0;
+    virtual std::vector<const ParamBindingBase*> paramBindings() const = 0;
 };
 
 template <class Options>
@@ -115,11 +116,15 @@ public:
 
     const std::vector<ParamSpec>& specs() const override { return m_specs; }
 
-    /// `overrides` over the defaults, validated against the specs (fuselab::Error names the
+    /// This binding's values in `overrides` (other ids — another binding's, say — are not its
+    /// business) over the defaults, validated against the specs (fuselab::Error names the
     /// parameter and the problem), into a default-constructed Options.
     Options read(const ParamValues& overrides) const
     {
-        const ParamValues values = resolveParamValues(m_specs, overrides);
+        ParamValues own;
+        for (const ParamSpec& spec : m_specs)
+            if (const ParamValue* v = overrides.find(spec.id)) own.set(spec.id, *v);
+        const ParamValues values = resolveParamValues(m_specs, own);
         Options o{};
         for (std::size_t i = 0; i < m_specs.size(); ++i)
             if (m_readers[i]) m_readers[i](values, m_specs[i].id, o);
