@@ -5,6 +5,7 @@
 
 #include "fuselab/deghost_params.hpp"
 #include "fuselab/base/error.hpp"
+#include "fuselab/base/param_binding.hpp"
 #include "fuselab/hdr_merge.hpp"
 #include "fuselab/merge_operators.hpp"
 
@@ -18,28 +19,122 @@ const char* const kRobertsonReference =
     "Robertson, Borman & Stevenson, Estimation-theoretic approach to dynamic range enhancement using multiple exposures, "
     "J. Electronic Imaging 12(2), 2003";
 
-ParamSpec weightingParam(const std::string& defaultChoice, const std::string& why)
+// The weighting parameter's choices and help. Debevec's is bound to DebevecParams::weighting;
+// Robertson's and the known response's have no struct member (their default is the spec's).
+std::vector<std::pair<MergeWeighting, ParamChoice>> weightingChoices()
 {
-    return ParamSpec::choice("weighting", "Weighting",
-                             {{"hat", "Hat (Debevec)"}, {"gaussian", "Gaussian (Robertson)"}, {"plateau", "Plateau"}},
-                             defaultChoice)
+    return {{MergeWeighting::Hat, {"hat", "Hat (Debevec)"}},
+            {MergeWeighting::Gaussian, {"gaussian", "Gaussian (Robertson)"}},
+            {MergeWeighting::Plateau, {"plateau", "Plateau"}}};
+}
+
+ParamSpec& describeWeighting(ParamSpec& spec, const std::string& why)
+{
+    return spec
         .withTooltip("How much each frame's code counts in the merge: hat = min(z, 255 − z), Robertson's Gaussian bump, "
                      "or a flat plateau 1 − (2v − 1)^12; all are zero at black and at clipping. " + why)
         .withReference("SPEC §2");
 }
 
-ParamSpec saturationCheckParam()
+// The weighting of a merge that holds it in no struct member.
+ParamSpec unboundWeighting(MergeWeighting byDefault, const std::string& why)
 {
-    return ParamSpec::flag("saturation_check", "Drop frames proven saturated", true)
-        .withTooltip("Ignore, per pixel, a frame whose clipping level is half a stop or more below the light a darker "
-                     "frame recorded there (its near-white code is JPEG ringing or noise). On by default: without it, "
-                     "lamps clipped in the darkest frame come out speckled and dark-rimmed.");
+    std::vector<ParamChoice> choices;
+    std::string defaultId;
+    for (const auto& [w, c] : weightingChoices()) {
+        choices.push_back(c);
+        if (w == byDefault) defaultId = c.id;
+    }
+    ParamSpec spec = ParamSpec::choice("weighting", "Weighting", choices, defaultId);
+    describeWeighting(spec, why);
+    return spec;
 }
 
-// Every merge can keep moving objects from one frame (deghost_params.hpp).
-std::vector<ParamSpec> withDeghost(std::vector<ParamSpec> specs)
+// What every merge shares besides the weighting: the saturation check, bound to MergeParams.
+const ParamBinding<MergeParams>& mergeParamBinding()
 {
-    for (ParamSpec& s : deghostParamSpecs()) specs.push_back(std::move(s));
+    static const ParamBinding<MergeParams> binding = [] {
+        ParamBinding<MergeParams> b;
+        b.flag("saturation_check", "Drop frames proven saturated", &MergeParams::saturationCheck)
+            .withTooltip("Ignore, per pixel, a frame whose clipping level is half a stop or more below the light a darker "
+                         "frame recorded there (its near-white code is JPEG ringing or noise). On by default: without it, "
+                         "lamps clipped in the darkest frame come out speckled and dark-rimmed.");
+        return b;
+    }();
+    return binding;
+}
+
+const ParamBinding<DebevecParams>& debevecParamBinding()
+{
+    static const ParamBinding<DebevecParams> binding = [] {
+        ParamBinding<DebevecParams> b;
+        b.integer("samples", "Sample pixels", 1, 100000, &DebevecParams::samples)
+            .withSoftRange(20, 1000)
+            .withTooltip("Pixels on a regular grid whose codes feed the least-squares fit; 70 is OpenCV's default.")
+            .withReference("OpenCV CalibrateDebevec");
+        b.number("lambda", "Smoothness λ", 0.0, 1000.0, &DebevecParams::lambda)
+            .withStep(0.5).withSoftRange(0.0, 100.0)
+            .withTooltip("Weight of the smoothness rows λ·w(z)·g''(z) against the data; 10 is OpenCV's default. "
+                         "0 fits the data alone (uncovered codes are interpolated).")
+            .withReference("Debevec & Malik 1997; OpenCV");
+        b.integer("levels", "Code levels", 16, 1024, &DebevecParams::levels)
+            .withSoftRange(64, 1024)
+            .withTooltip("Number of code values the response is solved for; 256 matches 8-bit data, and 16-bit or "
+                         "float frames are binned to this many levels.");
+        describeWeighting(b.choice("weighting", "Weighting", weightingChoices(), &DebevecParams::weighting),
+                          "Used for both the fit and the merge; the hat is the paper's.");
+        return b;
+    }();
+    return binding;
+}
+
+const ParamBinding<RobertsonParams>& robertsonParamBinding()
+{
+    static const ParamBinding<RobertsonParams> binding = [] {
+        ParamBinding<RobertsonParams> b;
+        b.integer("iterations", "Max iterations", 1, 500, &RobertsonParams::maxIterations)
+            .withSoftRange(1, 100)
+            .withTooltip("Upper limit on the alternating updates of irradiance and response; 30 is OpenCV's default.")
+            .withReference("OpenCV CalibrateRobertson");
+        b.number("threshold", "Convergence threshold", 0.0, 1.0, &RobertsonParams::threshold)
+            .withStep(0.001).withSoftRange(0.0, 0.1)
+            .withTooltip("Stops when the mean change of the normalised response I(m) falls below this; 0.01 is "
+                         "OpenCV's default.")
+            .withReference("OpenCV CalibrateRobertson");
+        b.integer("sample_pixels", "Sample pixels", 1000, 100000000, &RobertsonParams::maxSamplePixels)
+            .withSoftRange(10000, 2000000).withLogScale()
+            .withTooltip("Pixels (a regular subsample) used in each iteration; 200 000 keeps 12 MP stacks fast "
+                         "while every code level is still seen many times.");
+        b.unbound(unboundWeighting(MergeWeighting::Gaussian,
+                                   "Only the merge uses it (the fit always uses Robertson's weight); the default is the paper's."));
+        return b;
+    }();
+    return binding;
+}
+
+// The known response's parameters: no options struct (they make a CameraResponse), so their
+// defaults are written here, once.
+std::vector<ParamSpec> knownResponseSpecs()
+{
+    return {
+        ParamSpec::choice("response", "Response", {{"linear", "Linear (raw data)"}, {"gamma", "Gamma"}, {"srgb", "sRGB"}}, "srgb")
+            .withTooltip("The curve that turned light into the frames' codes; sRGB is what most cameras' JPEG and "
+                         "PNG output assumes.")
+            .withReference("IEC 61966-2-1 (sRGB)"),
+        ParamSpec::number("gamma", "Gamma", 0.2, 5.0, 2.2)
+            .withStep(0.05).withSoftRange(1.0, 3.0)
+            .withTooltip("Codes are light^(1/gamma); 2.2 is the classic display gamma.")
+            .enabledWhen("response=gamma"),
+        unboundWeighting(MergeWeighting::Hat, "The hat is Debevec & Malik's."),
+    };
+}
+
+// An operator's specs: its own, the merge's, then deghosting's (every merge can keep moving
+// objects from one frame, deghost_params.hpp).
+std::vector<ParamSpec> mergeOperatorSpecs(std::vector<ParamSpec> specs)
+{
+    for (const ParamSpec& s : mergeParamBinding().specs()) specs.push_back(s);
+    for (const ParamSpec& s : deghostParamSpecs()) specs.push_back(s);
     return specs;
 }
 
@@ -81,7 +176,7 @@ OperatorOutput mergeAndPackage(const ExposureStack& stack, const CameraResponse&
     return out;
 }
 
-class DebevecMergeOperator final : public Operator {
+class DebevecMergeOperator final : public Operator, public HasParamBinding {
 public:
     OperatorInfo info() const override
     {
@@ -89,25 +184,10 @@ public:
                 "Recovers the camera response by Debevec & Malik's least squares and merges the stack into linear radiance.",
                 kDebevecReference};
     }
-    std::vector<ParamSpec> params() const override
+    std::vector<ParamSpec> params() const override { return mergeOperatorSpecs(debevecParamBinding().specs()); }
+    std::vector<const ParamBindingBase*> paramBindings() const override
     {
-        return withDeghost({
-            ParamSpec::integer("samples", "Sample pixels", 1, 100000, 70)
-                .withSoftRange(20, 1000)
-                .withTooltip("Pixels on a regular grid whose codes feed the least-squares fit; 70 is OpenCV's default.")
-                .withReference("OpenCV CalibrateDebevec"),
-            ParamSpec::number("lambda", "Smoothness λ", 0.0, 1000.0, 10.0)
-                .withStep(0.5).withSoftRange(0.0, 100.0)
-                .withTooltip("Weight of the smoothness rows λ·w(z)·g''(z) against the data; 10 is OpenCV's default. "
-                             "0 fits the data alone (uncovered codes are interpolated).")
-                .withReference("Debevec & Malik 1997; OpenCV"),
-            ParamSpec::integer("levels", "Code levels", 16, 1024, 256)
-                .withSoftRange(64, 1024)
-                .withTooltip("Number of code values the response is solved for; 256 matches 8-bit data, and 16-bit or "
-                             "float frames are binned to this many levels."),
-            weightingParam("hat", "Used for both the fit and the merge; the hat is the paper's."),
-            saturationCheckParam(),
-        });
+        return {&debevecParamBinding(), &mergeParamBinding(), &deghostParamBinding()};
     }
     InputKind inputKind() const override { return InputKind::Stack; }
 
@@ -130,7 +210,7 @@ public:
     }
 };
 
-class RobertsonMergeOperator final : public Operator {
+class RobertsonMergeOperator final : public Operator, public HasParamBinding {
 public:
     OperatorInfo info() const override
     {
@@ -138,26 +218,10 @@ public:
                 "Recovers the camera response by Robertson et al.'s iterative estimation and merges the stack into linear radiance.",
                 kRobertsonReference};
     }
-    std::vector<ParamSpec> params() const override
+    std::vector<ParamSpec> params() const override { return mergeOperatorSpecs(robertsonParamBinding().specs()); }
+    std::vector<const ParamBindingBase*> paramBindings() const override
     {
-        return withDeghost({
-            ParamSpec::integer("iterations", "Max iterations", 1, 500, 30)
-                .withSoftRange(1, 100)
-                .withTooltip("Upper limit on the alternating updates of irradiance and response; 30 is OpenCV's default.")
-                .withReference("OpenCV CalibrateRobertson"),
-            ParamSpec::number("threshold", "Convergence threshold", 0.0, 1.0, 0.01)
-                .withStep(0.001).withSoftRange(0.0, 0.1)
-                .withTooltip("Stops when the mean change of the normalised response I(m) falls below this; 0.01 is "
-                             "OpenCV's default.")
-                .withReference("OpenCV CalibrateRobertson"),
-            ParamSpec::integer("sample_pixels", "Sample pixels", 1000, 100000000, 200000)
-                .withSoftRange(10000, 2000000).withLogScale()
-                .withTooltip("Pixels (a regular subsample) used in each iteration; 200 000 keeps 12 MP stacks fast "
-                             "while every code level is still seen many times."),
-            weightingParam("gaussian", "Only the merge uses it (the fit always uses Robertson's weight); the default is "
-                                       "the paper's."),
-            saturationCheckParam(),
-        });
+        return {&robertsonParamBinding(), &mergeParamBinding(), &deghostParamBinding()};
     }
     InputKind inputKind() const override { return InputKind::Stack; }
 
@@ -185,7 +249,7 @@ public:
     }
 };
 
-class KnownResponseMergeOperator final : public Operator {
+class KnownResponseMergeOperator final : public Operator, public HasParamBinding {
 public:
     OperatorInfo info() const override
     {
@@ -193,22 +257,8 @@ public:
                 "Merges the stack into linear radiance through a known camera response (linear, gamma or sRGB).",
                 kDebevecReference};
     }
-    std::vector<ParamSpec> params() const override
-    {
-        return withDeghost({
-            ParamSpec::choice("response", "Response",
-                              {{"linear", "Linear (raw data)"}, {"gamma", "Gamma"}, {"srgb", "sRGB"}}, "srgb")
-                .withTooltip("The curve that turned light into the frames' codes; sRGB is what most cameras' JPEG and "
-                             "PNG output assumes.")
-                .withReference("IEC 61966-2-1 (sRGB)"),
-            ParamSpec::number("gamma", "Gamma", 0.2, 5.0, 2.2)
-                .withStep(0.05).withSoftRange(1.0, 3.0)
-                .withTooltip("Codes are light^(1/gamma); 2.2 is the classic display gamma.")
-                .enabledWhen("response=gamma"),
-            weightingParam("hat", "The hat is Debevec & Malik's."),
-            saturationCheckParam(),
-        });
-    }
+    std::vector<ParamSpec> params() const override { return mergeOperatorSpecs(knownResponseSpecs()); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&mergeParamBinding(), &deghostParamBinding()}; }
     InputKind inputKind() const override { return InputKind::Stack; }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
@@ -227,21 +277,12 @@ public:
 
 DebevecParams debevecParamsFromValues(const ParamValues& values)
 {
-    DebevecParams dp;
-    dp.samples = int(values.integer("samples"));
-    dp.lambda = values.number("lambda");
-    dp.levels = int(values.integer("levels"));
-    dp.weighting = mergeWeightingFromString(values.choice("weighting"));
-    return dp;
+    return debevecParamBinding().read(values);
 }
 
 RobertsonParams robertsonParamsFromValues(const ParamValues& values)
 {
-    RobertsonParams rp;
-    rp.maxIterations = int(values.integer("iterations"));
-    rp.threshold = values.number("threshold");
-    rp.maxSamplePixels = int(values.integer("sample_pixels"));
-    return rp;
+    return robertsonParamBinding().read(values);
 }
 
 CameraResponse knownResponseFromValues(const ParamValues& values)
@@ -252,9 +293,8 @@ CameraResponse knownResponseFromValues(const ParamValues& values)
 
 MergeParams mergeParamsFromValues(const ParamValues& values)
 {
-    MergeParams mp;
-    mp.weighting = mergeWeightingFromString(values.choice("weighting"));
-    mp.saturationCheck = values.flag("saturation_check");
+    MergeParams mp = mergeParamBinding().read(values);
+    mp.weighting = mergeWeightingFromString(values.choice("weighting")); // each merge operator's own
     return mp;
 }
 
