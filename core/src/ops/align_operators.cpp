@@ -3,6 +3,7 @@
 
 #include "fuselab/align.hpp"
 #include "fuselab/base/error.hpp"
+#include "fuselab/base/param_binding.hpp"
 
 namespace fuselab {
 namespace {
@@ -10,32 +11,76 @@ namespace {
 constexpr const char* kWardReference =
     "Ward 2003, Fast, robust image registration for compositing high dynamic range photographs from hand-held exposures";
 
-ParamSpec borderParam()
+// The parameters both alignments share, bound to AlignParams (the specs' defaults are its own).
+void bindBorder(ParamBinding<AlignParams>& b)
 {
-    return ParamSpec::choice("border", "Uncovered border", {{"crop", "Crop to the common area"}, {"mark", "Keep size, mark"}}, "crop")
+    b.choice("border", "Uncovered border",
+             std::vector<std::pair<InvalidBorder, ParamChoice>>{{InvalidBorder::Crop, {"crop", "Crop to the common area"}},
+                                                               {InvalidBorder::Mark, {"mark", "Keep size, mark"}}},
+             &AlignParams::border)
         .withTooltip("crop: every frame is cut to the largest rectangle all aligned frames cover; mark: sizes stay, "
                      "pixels a frame does not cover are filled from its edge and reported in the valid_mask extra.");
 }
 
-ParamSpec referenceParam()
+void bindReference(ParamBinding<AlignParams>& b)
 {
-    return ParamSpec::integer("reference_index", "Reference frame", -1, 63, -1)
+    b.integer("reference_index", "Reference frame", -1, 63, &AlignParams::referenceIndex)
         .withTooltip("Stack index (0-based, in stack order) of the frame the others are aligned to; -1 picks the median "
                      "exposure (SPEC 1b), the frame least likely to be clipped or noisy.");
 }
 
-ParamSpec excludeParam()
+void bindExclude(ParamBinding<AlignParams>& b)
 {
-    return ParamSpec::integer("exclude_range", "Exclusion range", 0, 64, 4)
+    b.integer("exclude_range", "Exclusion range", 0, 64, &AlignParams::excludeRange)
         .withUnit("levels")
         .withTooltip("Grey levels (of 255) around each image's median that are left out of the bitmap comparison because "
                      "noise flips them; 4 is Ward's default.")
         .withReference(kWardReference);
 }
 
-InvalidBorder borderFrom(const ParamValues& values)
+const ParamBinding<AlignParams>& mtbBinding()
 {
-    return values.choice("border") == "mark" ? InvalidBorder::Mark : InvalidBorder::Crop;
+    static const ParamBinding<AlignParams> binding = [] {
+        ParamBinding<AlignParams> b;
+        b.integer("max_shift_px", "Maximum shift", 0, 512, &AlignParams::maxShiftPx)
+            .withUnit("px").withSoftRange(0, 256)
+            .withTooltip("Largest shift searched per axis, in full-resolution pixels; 64 is Ward's default "
+                         "(6 pyramid levels).")
+            .withReference(kWardReference);
+        bindExclude(b);
+        bindBorder(b);
+        bindReference(b);
+        return b;
+    }();
+    return binding;
+}
+
+const ParamBinding<AlignParams>& homographyBinding()
+{
+    static const ParamBinding<AlignParams> binding = [] {
+        ParamBinding<AlignParams> b;
+        b.integer("analysis_long_side_px", "Analysis size", 0, 16384, &AlignParams::analysisLongSidePx)
+            .withUnit("px").withSoftRange(256, 4096)
+            .withTooltip("The homography is estimated on a reduced copy with this long side (0 = full size), then "
+                         "scaled up; 1536 keeps a 24 MP frame's estimate under a second while errors stay sub-pixel.");
+        b.flag("ecc_refine", "ECC refinement", &AlignParams::eccRefine)
+            .withTooltip("Refines the feature homography by maximising the enhanced correlation coefficient "
+                         "(sub-pixel); off keeps the RANSAC estimate alone.")
+            .withReference("Evangelidis & Psarakis 2008, Parametric image alignment using enhanced correlation coefficient maximization");
+        b.integer("min_inliers", "Minimum inliers", 4, 1000, &AlignParams::minFeatureInliers)
+            .withSoftRange(4, 200)
+            .withTooltip("Feature matches that must agree on the homography before it is trusted; with fewer, "
+                         "ECC alone must register the frame from the bitmap shift.");
+        b.integer("max_shift_px", "Maximum first-guess shift", 0, 512, &AlignParams::maxShiftPx)
+            .withUnit("px").withSoftRange(0, 256)
+            .withTooltip("Range of the median-threshold-bitmap translation that seeds the estimate, in "
+                         "full-resolution pixels (Ward's default 64).");
+        bindExclude(b);
+        bindBorder(b);
+        bindReference(b);
+        return b;
+    }();
+    return binding;
 }
 
 OperatorOutput alignmentOutput(const AlignmentResult& result)
@@ -58,7 +103,7 @@ OperatorOutput alignmentOutput(const AlignmentResult& result)
     return out;
 }
 
-class AlignMtbOperator final : public Operator {
+class AlignMtbOperator final : public Operator, public HasParamBinding {
 public:
     OperatorInfo info() const override
     {
@@ -67,34 +112,19 @@ public:
                 "threshold bitmaps and shifts the frames into register.",
                 kWardReference};
     }
-    std::vector<ParamSpec> params() const override
-    {
-        return {
-            ParamSpec::integer("max_shift_px", "Maximum shift", 0, 512, 64)
-                .withUnit("px").withSoftRange(0, 256)
-                .withTooltip("Largest shift searched per axis, in full-resolution pixels; 64 is Ward's default "
-                             "(6 pyramid levels).")
-                .withReference(kWardReference),
-            excludeParam(),
-            borderParam(),
-            referenceParam(),
-        };
-    }
+    std::vector<ParamSpec> params() const override { return mtbBinding().specs(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&mtbBinding()}; }
     InputKind inputKind() const override { return InputKind::Stack; }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
-        AlignParams p;
+        AlignParams p = mtbBinding().read(values);
         p.method = AlignMethod::Mtb;
-        p.maxShiftPx = int(values.integer("max_shift_px"));
-        p.excludeRange = int(values.integer("exclude_range"));
-        p.border = borderFrom(values);
-        p.referenceIndex = int(values.integer("reference_index"));
         return alignmentOutput(alignStack(*input.stack, p, progress));
     }
 };
 
-class AlignHomographyOperator final : public Operator {
+class AlignHomographyOperator final : public Operator, public HasParamBinding {
 public:
     OperatorInfo info() const override
     {
@@ -103,43 +133,14 @@ public:
                 "proxies, refined by ECC, then resamples them bilinearly into the reference geometry.",
                 "Rublee et al. 2011 (ORB); Fischler & Bolles 1981 (RANSAC); Evangelidis & Psarakis 2008 (ECC)"};
     }
-    std::vector<ParamSpec> params() const override
-    {
-        return {
-            ParamSpec::integer("analysis_long_side_px", "Analysis size", 0, 16384, 1536)
-                .withUnit("px").withSoftRange(256, 4096)
-                .withTooltip("The homography is estimated on a reduced copy with this long side (0 = full size), then "
-                             "scaled up; 1536 keeps a 24 MP frame's estimate under a second while errors stay sub-pixel."),
-            ParamSpec::flag("ecc_refine", "ECC refinement", true)
-                .withTooltip("Refines the feature homography by maximising the enhanced correlation coefficient "
-                             "(sub-pixel); off keeps the RANSAC estimate alone.")
-                .withReference("Evangelidis & Psarakis 2008, Parametric image alignment using enhanced correlation coefficient maximization"),
-            ParamSpec::integer("min_inliers", "Minimum inliers", 4, 1000, 20)
-                .withSoftRange(4, 200)
-                .withTooltip("Feature matches that must agree on the homography before it is trusted; with fewer, "
-                             "ECC alone must register the frame from the bitmap shift."),
-            ParamSpec::integer("max_shift_px", "Maximum first-guess shift", 0, 512, 64)
-                .withUnit("px").withSoftRange(0, 256)
-                .withTooltip("Range of the median-threshold-bitmap translation that seeds the estimate, in "
-                             "full-resolution pixels (Ward's default 64)."),
-            excludeParam(),
-            borderParam(),
-            referenceParam(),
-        };
-    }
+    std::vector<ParamSpec> params() const override { return homographyBinding().specs(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&homographyBinding()}; }
     InputKind inputKind() const override { return InputKind::Stack; }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
-        AlignParams p;
+        AlignParams p = homographyBinding().read(values);
         p.method = AlignMethod::Homography;
-        p.analysisLongSidePx = int(values.integer("analysis_long_side_px"));
-        p.eccRefine = values.flag("ecc_refine");
-        p.minFeatureInliers = int(values.integer("min_inliers"));
-        p.maxShiftPx = int(values.integer("max_shift_px"));
-        p.excludeRange = int(values.integer("exclude_range"));
-        p.border = borderFrom(values);
-        p.referenceIndex = int(values.integer("reference_index"));
         return alignmentOutput(alignStack(*input.stack, p, progress));
     }
 };
