@@ -4,7 +4,7 @@
 // of the build tree's plugins folder.
 #include "test_support.hpp"
 
-#include "fuselab/base/param_binding.hpp"
+#include "param_binding_checks.hpp"
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/base/error.hpp"
 #include "fuselab/plugin_loader.hpp"
@@ -156,39 +156,7 @@ TEST_P(OperatorContract, BoundParametersHaveTheStructsDefaults)
 {
     const auto* bound = dynamic_cast<const HasParamBinding*>(&op());
     if (!bound) GTEST_SKIP() << GetParam() << " reads its values itself (no options struct)";
-    const std::vector<ParamSpec> specs = op().params();
-    const ParamValues defaults = defaultValues(specs);
-    std::set<std::string> seen;
-    for (const ParamBindingBase* binding : bound->paramBindings()) {
-        const ParamValues fromStruct = binding->defaultStructValues();
-        EXPECT_FALSE(fromStruct.all().empty());
-        for (const auto& [id, value] : fromStruct.all()) {
-            EXPECT_TRUE(seen.insert(id).second) << id << " is bound twice";
-            ASSERT_NE(defaults.find(id), nullptr) << GetParam() << " has no parameter " << id;
-            EXPECT_TRUE(*defaults.find(id) == value) << GetParam() << "." << id << ": the spec's default is not the struct's";
-        }
-        // Each parameter at its limits, and each choice, survives the trip through the struct.
-        for (const ParamSpec& s : binding->specs()) {
-            if (!fromStruct.has(s.id)) continue;
-            std::vector<ParamValue> trials;
-            if (s.kind == ParamKind::Float) trials = {s.minValue, s.maxValue};
-            if (s.kind == ParamKind::Int) trials = {std::int64_t(s.minValue), std::int64_t(s.maxValue)};
-            if (s.kind == ParamKind::Bool) trials = {true, false};
-            for (const ParamChoice& c : s.choices) trials.push_back(c.id);
-            for (const ParamValue& v : trials) {
-                ParamValues one;
-                one.set(s.id, v);
-                const ParamValues back = binding->roundTrip(one);
-                ASSERT_NE(back.find(s.id), nullptr);
-                if (s.kind == ParamKind::Float)
-                    EXPECT_NEAR(back.number(s.id), std::get<double>(v), 1e-9 * std::max(1.0, std::fabs(std::get<double>(v))))
-                        << GetParam() << "." << s.id;
-                else
-                    EXPECT_TRUE(*back.find(s.id) == v) << GetParam() << "." << s.id << " = " << formatParamValue(v);
-            }
-        }
-    }
-    EXPECT_FALSE(seen.empty());
+    test::expectBindingsDeclareOnce(GetParam(), op().params(), bound->paramBindings());
 }
 
 TEST_P(OperatorContract, DefaultsRunDeterministically)

@@ -10,6 +10,7 @@
 #include "fuselab/mertens.hpp"
 #include "fuselab/metrics.hpp"
 #include "fuselab/stack_io.hpp"
+#include "param_binding_checks.hpp"
 #include "test_support.hpp"
 
 #include <ATen/ATen.h>
@@ -17,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 #include <vector>
 
 using namespace fuselab;
@@ -323,43 +325,23 @@ TEST(TorchLossTerms, WholeObjectiveGradientMatchesFiniteDifferences)
     EXPECT_GE(checked, 10);
 }
 
-// Until the settings are generated from their specs (issue 19), the struct's own initialisers
-// must say what the specs say: code that default-constructs TrainingSettings (tests, targets)
-// would otherwise train or explain another objective than `train` does.
-TEST(TorchLossTerms, SettingsDefaultsAgreeWithTheirSpecs)
+// The training settings are declared once: the specs take their defaults from TrainingSettings
+// (trainingParamBinding), so code that default-constructs the struct (tests, targets) trains and
+// explains the objective `train` does.
+TEST(TorchLossTerms, SettingsDefaultsAreTheStructs)
 {
+    const std::set<std::string> bound =
+        fuselab::test::expectBindingsDeclareOnce("training", trainingParamSpecs(), {&trainingParamBinding()});
+    EXPECT_EQ(bound.size(), trainingParamSpecs().size()); // every training parameter is a member
     const TrainingSettings plain;
     const TrainingSettings fromSpecs = TrainingSettings::fromValues({});
-    EXPECT_EQ(plain.weightL1, fromSpecs.weightL1);
-    EXPECT_EQ(plain.weightSf, fromSpecs.weightSf);
-    EXPECT_EQ(plain.weightMi, fromSpecs.weightMi);
-    EXPECT_EQ(plain.weightMefSsim, fromSpecs.weightMefSsim);
-    EXPECT_EQ(plain.weightTruth, fromSpecs.weightTruth);
-    EXPECT_EQ(plain.l1Exposure, fromSpecs.l1Exposure);
-    EXPECT_EQ(plain.l1Frame, fromSpecs.l1Frame);
-    EXPECT_EQ(plain.l1EFrame, fromSpecs.l1EFrame);
-    EXPECT_EQ(plain.l1Event, fromSpecs.l1Event);
-    EXPECT_EQ(plain.sfForm, fromSpecs.sfForm);
-    EXPECT_EQ(plain.miDirection, fromSpecs.miDirection);
-    EXPECT_EQ(plain.miPairExposure, fromSpecs.miPairExposure);
-    EXPECT_EQ(plain.miPairFrameEvent, fromSpecs.miPairFrameEvent);
-    EXPECT_EQ(plain.miPairFrameEFrame, fromSpecs.miPairFrameEFrame);
-    EXPECT_EQ(plain.miPairEventEFrame, fromSpecs.miPairEventEFrame);
-    EXPECT_EQ(plain.miLatent, fromSpecs.miLatent);
-    EXPECT_EQ(plain.mefWindowStride, fromSpecs.mefWindowStride);
-    EXPECT_EQ(plain.mefMultiScale, fromSpecs.mefMultiScale);
-    EXPECT_EQ(plain.learningRate, fromSpecs.learningRate);
-    EXPECT_EQ(plain.beta1, fromSpecs.beta1);
-    EXPECT_EQ(plain.beta2, fromSpecs.beta2);
-    EXPECT_EQ(plain.batch, fromSpecs.batch);
-    EXPECT_EQ(plain.patchPx, fromSpecs.patchPx);
-    EXPECT_EQ(plain.lowResMinPx, fromSpecs.lowResMinPx);
-    EXPECT_EQ(plain.lowResMaxPx, fromSpecs.lowResMaxPx);
-    EXPECT_EQ(plain.steps, fromSpecs.steps);
-    EXPECT_EQ(plain.seed, fromSpecs.seed);
-    EXPECT_EQ(plain.validateEvery, fromSpecs.validateEvery);
-    EXPECT_EQ(plain.checkpointEvery, fromSpecs.checkpointEvery);
-    EXPECT_EQ(plain.nanLearningRateFactor, fromSpecs.nanLearningRateFactor);
+    EXPECT_EQ(plain.l1Exposure, fromSpecs.l1Exposure); // the drift issue 19 found: 0.0 in the struct, 0.01 in the spec
+    EXPECT_THROW(TrainingSettings::fromValues([] {
+                     ParamValues v;
+                     v.set("no_such_parameter", 1.0);
+                     return v;
+                 }()),
+                 Error);
 }
 
 // One MEF-SSIM of record: the core metric (fuselab::mefSsim, checked against the authors' MATLAB

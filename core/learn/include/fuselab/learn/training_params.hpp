@@ -16,6 +16,7 @@
 #pragma once
 
 #include "fuselab/learn/modality.hpp"
+#include "fuselab/base/param_binding.hpp"
 #include "fuselab/base/params.hpp"
 
 #include <cstdint>
@@ -24,12 +25,17 @@
 
 namespace fuselab::learn {
 
-std::vector<ParamSpec> trainingParamSpecs();
-
 enum class SfForm { Sf, OneMinusSf };
 enum class MiDirection { Minimise, Maximise };
+struct TrainingSettings;
 
-/// The values of trainingParamSpecs(), typed. Build with fromValues (validates via the specs).
+/// The training parameters bound to TrainingSettings (whose members hold the defaults).
+const ParamBinding<TrainingSettings>& trainingParamBinding();
+/// trainingParamBinding()'s specs.
+std::vector<ParamSpec> trainingParamSpecs();
+
+/// The values of trainingParamSpecs(), typed; its member initialisers are the parameters'
+/// defaults (the specs take theirs from here). Build with fromValues (validates via the specs).
 struct TrainingSettings {
     // objective
     double weightL1 = 10.0, weightSf = 1e-2, weightMi = 1e-3, weightMefSsim = 1.0, weightTruth = 0.0;
