@@ -12,7 +12,7 @@
 namespace fuselab::learn {
 namespace {
 
-class LearnedFusionOperator final : public Operator, public BandWeightsProvider {
+class LearnedFusionOperator final : public Operator, public BandWeightsProvider, public HasParamBinding {
 public:
     LearnedFusionOperator(std::string modelPath, PyramidBlendFn blend)
         : m_modelPath(std::move(modelPath)), m_blend(std::move(blend))
@@ -27,6 +27,7 @@ public:
                 "pyramid blend after Mertens, Kautz & Van Reeth 2007"};
     }
     std::vector<ParamSpec> params() const override { return learnedFusionParamSpecs(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&learnedFusionParamBinding()}; }
     InputKind inputKind() const override { return InputKind::Stack; }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
@@ -74,32 +75,40 @@ private:
 
 } // namespace
 
+const ParamBinding<FuseOptions>& learnedFusionParamBinding()
+{
+    // The defaults are FuseOptions's own (fusion_model.hpp): declared once, there.
+    static const ParamBinding<FuseOptions> binding = [] {
+        ParamBinding<FuseOptions> b;
+        b.integer("low_res_px", "Network resolution", 0, 2048, &FuseOptions::lowResLongSidePx)
+            .withUnit("px").withSoftRange(0, 1024)
+            .withTooltip("Long side the frames are reduced to before the network predicts their weights; 0 = the "
+                         "model's own (256 for the shipped model). Values below 32 are raised to 32.");
+        b.integer("levels", "Pyramid levels", 0, 20, &FuseOptions::pyramidLevels)
+            .withTooltip("Laplacian pyramid levels of the blend; 0 = as many as fit (the coarsest level at least 2 px), as "
+                         "during training.");
+        b.choice("device", "Device",
+                 std::vector<std::pair<DeviceChoice, ParamChoice>>{
+                     {DeviceChoice::Auto, {"auto", "Auto"}}, {DeviceChoice::Cpu, {"cpu", "CPU"}}, {DeviceChoice::Cuda, {"cuda", "CUDA"}}},
+                 &FuseOptions::device)
+            .withTooltip("Where the network runs: auto takes a CUDA GPU when LibTorch sees one, else the CPU.");
+        b.flag(convention::weightMapsParam, "Output weight maps", &FuseOptions::keepWeightMaps)
+            .withTooltip("Also return each frame's full-resolution weight map (for display as an overlay).");
+        return b;
+    }();
+    return binding;
+}
+
 FuseOptions fuseOptionsFromValues(const ParamValues& values)
 {
-    FuseOptions options;
-    options.device = parseDeviceChoice(values.choice("device"));
-    const int lowRes = int(values.integer("low_res_px"));
-    options.lowResLongSidePx = lowRes == 0 ? 0 : std::max(32, lowRes);
-    options.pyramidLevels = int(values.integer("levels"));
-    options.keepWeightMaps = values.flag(convention::weightMapsParam);
+    FuseOptions options = learnedFusionParamBinding().read(values);
+    if (options.lowResLongSidePx != 0) options.lowResLongSidePx = std::max(32, options.lowResLongSidePx);
     return options;
 }
 
 std::vector<ParamSpec> learnedFusionParamSpecs()
 {
-    return {
-        ParamSpec::integer("low_res_px", "Network resolution", 0, 2048, 0)
-            .withUnit("px").withSoftRange(0, 1024)
-            .withTooltip("Long side the frames are reduced to before the network predicts their weights; 0 = the "
-                         "model's own (256 for the shipped model). Values below 32 are raised to 32."),
-        ParamSpec::integer("levels", "Pyramid levels", 0, 20, 0)
-            .withTooltip("Laplacian pyramid levels of the blend; 0 = as many as fit (the coarsest level at least 2 px), as "
-                         "during training."),
-        ParamSpec::choice("device", "Device", {{"auto", "Auto"}, {"cpu", "CPU"}, {"cuda", "CUDA"}}, "auto")
-            .withTooltip("Where the network runs: auto takes a CUDA GPU when LibTorch sees one, else the CPU."),
-        ParamSpec::flag(convention::weightMapsParam, "Output weight maps", false)
-            .withTooltip("Also return each frame's full-resolution weight map (for display as an overlay)."),
-    };
+    return learnedFusionParamBinding().specs();
 }
 
 std::shared_ptr<const Operator> makeLearnedFusionOperator(std::string modelPath, PyramidBlendFn blend)

@@ -6,6 +6,7 @@
 
 #include "fuselab/learn/fusion_model.hpp"
 #include "fuselab/base/operator.hpp"
+#include "fuselab/base/param_binding.hpp"
 
 #include <memory>
 #include <string>
@@ -13,7 +14,10 @@
 
 namespace fuselab::learn {
 
-/// low_res_px (network resolution), levels (pyramid), device (auto|cpu|cuda).
+/// low_res_px (network resolution), levels (pyramid), device (auto|cpu|cuda) and weight_maps,
+/// bound to FuseOptions (whose members hold the defaults).
+const ParamBinding<FuseOptions>& learnedFusionParamBinding();
+/// learnedFusionParamBinding()'s specs.
 std::vector<ParamSpec> learnedFusionParamSpecs();
 /// The fusion options those values say (device, network resolution, levels, weight maps); no blend.
 FuseOptions fuseOptionsFromValues(const ParamValues& values);
