@@ -3,6 +3,7 @@
 
 #include "fuselab/deghost.hpp"
 #include "fuselab/base/error.hpp"
+#include "fuselab/base/param_binding.hpp"
 #include "fuselab/base/parallel.hpp"
 
 #include <algorithm>
@@ -10,7 +11,67 @@
 namespace fuselab {
 namespace {
 
-class DeghostMaskOperator final : public Operator {
+// The motion mask's parameters, bound to DeghostParams (whose members hold the defaults).
+const ParamBinding<DeghostParams>& motionMaskBinding()
+{
+    static const ParamBinding<DeghostParams> binding = [] {
+        ParamBinding<DeghostParams> b;
+        b.integer("reference_index", "Reference frame", -1, 63, &DeghostParams::referenceIndex)
+            .withTooltip("Stack index (0-based) of the frame moving content is taken from; -1 picks the median "
+                         "exposure (SPEC 1b).");
+        b.number("tolerance_levels", "Tolerance", 0.0, 255.0, &DeghostParams::toleranceLevels)
+            .withUnit("levels").withStep(1.0).withSoftRange(0.0, 64.0)
+            .withTooltip("Levels (of 255) a pixel may lie beyond the mapped band before it counts as moving, widened "
+                         "by the mapping's slope where it is steep; 12 tolerates sensor noise and JPEG artefacts in "
+                         "typical brackets.");
+        b.number("band_low", "Band lower quantile", 0.0, 0.5, &DeghostParams::bandLow)
+            .withStep(0.01)
+            .withTooltip("Lower quantile of the co-occurring levels that form the intensity mapping band; 0.1 "
+                         "keeps the band right while up to 10 % of a level's pixels belong to moving content.");
+        b.number("band_high", "Band upper quantile", 0.5, 1.0, &DeghostParams::bandHigh)
+            .withStep(0.01)
+            .withTooltip("Upper quantile of the band; 0.9 mirrors the lower one.");
+        b.integer("opening_px", "Opening radius", 0, 64, &DeghostParams::openingPx)
+            .withUnit("px").withSoftRange(0, 16)
+            .withTooltip("Radius of the opening that removes isolated detections (noise), in full-resolution "
+                         "pixels; 3 removes specks smaller than about 6 px.");
+        b.integer("dilation_px", "Dilation radius", 0, 512, &DeghostParams::dilationPx)
+            .withUnit("px").withSoftRange(0, 128)
+            .withTooltip("How far the mask grows around detected motion, in full-resolution pixels; a few tens "
+                         "(24) cover motion blur and soft object edges (SPEC 1b).");
+        b.integer("feather_px", "Feather", 0, 256, &DeghostParams::featherPx)
+            .withUnit("px").withSoftRange(0, 64)
+            .withTooltip("Gaussian sigma that softens the mask edge so the switch to the reference is invisible, "
+                         "in full-resolution pixels; 12 = half the default dilation.");
+        b.integer("analysis_long_side_px", "Analysis size", 0, 16384, &DeghostParams::analysisLongSidePx)
+            .withUnit("px").withSoftRange(256, 4096)
+            .withTooltip("Detection runs on a reduced copy with this long side (0 = full size); 1024 keeps a 12 MP "
+                         "stack well under a second.");
+        b.integer("clipped_level", "Clipped level", 1, 255, &DeghostParams::clippedLevel)
+            .withUnit("levels")
+            .withTooltip("Reference grey levels at or above this are clipped; such pixels are judged from the "
+                         "nearest darker frame that is well exposed there (SPEC 1b).");
+        b.integer("black_level", "Black level", 0, 254, &DeghostParams::blackLevel)
+            .withUnit("levels")
+            .withTooltip("Reference grey levels at or below this are black; such pixels are judged from the "
+                         "nearest brighter frame that is well exposed there (SPEC 1b).");
+        b.flag("per_channel", "Per channel", &DeghostParams::perChannel)
+            .withTooltip("Judges R, G and B separately, each through its own intensity mapping; off compares one "
+                         "grey level (SPEC 1b's sketch), which flags saturated colours that clip in one channel first.");
+        b.integer("min_moving_channels", "Channels that must move", 1, 3, &DeghostParams::minMovingChannels)
+            .enabledWhen("per_channel")
+            .withTooltip("With per-channel judging, a pixel moves when at least this many of R, G, B leave their "
+                         "bands; 2 ignores single-channel effects (one channel clipping first, colour processing).");
+        b.flag("dominant_cluster", "Dominant cluster band", &DeghostParams::dominantCluster)
+            .withTooltip("Takes the band's quantiles within the cluster of co-occurring levels around the most "
+                         "frequent one (gaps up to the tolerance), so an object holding many of a level's pixels "
+                         "cannot widen the band over itself; off uses the plain quantile band.");
+        return b;
+    }();
+    return binding;
+}
+
+class DeghostMaskOperator final : public Operator, public HasParamBinding {
 public:
     OperatorInfo info() const override
     {
@@ -19,80 +80,13 @@ public:
                 "joint-histogram intensity mapping; 1 = take the reference only.",
                 "FuseLab SPEC 1b"};
     }
-    std::vector<ParamSpec> params() const override
-    {
-        const DeghostParams d;
-        return {
-            ParamSpec::integer("reference_index", "Reference frame", -1, 63, d.referenceIndex)
-                .withTooltip("Stack index (0-based) of the frame moving content is taken from; -1 picks the median "
-                             "exposure (SPEC 1b)."),
-            ParamSpec::number("tolerance_levels", "Tolerance", 0.0, 255.0, d.toleranceLevels)
-                .withUnit("levels").withStep(1.0).withSoftRange(0.0, 64.0)
-                .withTooltip("Levels (of 255) a pixel may lie beyond the mapped band before it counts as moving, widened "
-                             "by the mapping's slope where it is steep; 12 tolerates sensor noise and JPEG artefacts in "
-                             "typical brackets."),
-            ParamSpec::number("band_low", "Band lower quantile", 0.0, 0.5, d.bandLow)
-                .withStep(0.01)
-                .withTooltip("Lower quantile of the co-occurring levels that form the intensity mapping band; 0.1 "
-                             "keeps the band right while up to 10 % of a level's pixels belong to moving content."),
-            ParamSpec::number("band_high", "Band upper quantile", 0.5, 1.0, d.bandHigh)
-                .withStep(0.01)
-                .withTooltip("Upper quantile of the band; 0.9 mirrors the lower one."),
-            ParamSpec::integer("opening_px", "Opening radius", 0, 64, d.openingPx)
-                .withUnit("px").withSoftRange(0, 16)
-                .withTooltip("Radius of the opening that removes isolated detections (noise), in full-resolution "
-                             "pixels; 3 removes specks smaller than about 6 px."),
-            ParamSpec::integer("dilation_px", "Dilation radius", 0, 512, d.dilationPx)
-                .withUnit("px").withSoftRange(0, 128)
-                .withTooltip("How far the mask grows around detected motion, in full-resolution pixels; a few tens "
-                             "(24) cover motion blur and soft object edges (SPEC 1b)."),
-            ParamSpec::integer("feather_px", "Feather", 0, 256, d.featherPx)
-                .withUnit("px").withSoftRange(0, 64)
-                .withTooltip("Gaussian sigma that softens the mask edge so the switch to the reference is invisible, "
-                             "in full-resolution pixels; 12 = half the default dilation."),
-            ParamSpec::integer("analysis_long_side_px", "Analysis size", 0, 16384, d.analysisLongSidePx)
-                .withUnit("px").withSoftRange(256, 4096)
-                .withTooltip("Detection runs on a reduced copy with this long side (0 = full size); 1024 keeps a 12 MP "
-                             "stack well under a second."),
-            ParamSpec::integer("clipped_level", "Clipped level", 1, 255, d.clippedLevel)
-                .withUnit("levels")
-                .withTooltip("Reference grey levels at or above this are clipped; such pixels are judged from the "
-                             "nearest darker frame that is well exposed there (SPEC 1b)."),
-            ParamSpec::integer("black_level", "Black level", 0, 254, d.blackLevel)
-                .withUnit("levels")
-                .withTooltip("Reference grey levels at or below this are black; such pixels are judged from the "
-                             "nearest brighter frame that is well exposed there (SPEC 1b)."),
-            ParamSpec::flag("per_channel", "Per channel", d.perChannel)
-                .withTooltip("Judges R, G and B separately, each through its own intensity mapping; off compares one "
-                             "grey level (SPEC 1b's sketch), which flags saturated colours that clip in one channel first."),
-            ParamSpec::integer("min_moving_channels", "Channels that must move", 1, 3, d.minMovingChannels)
-                .enabledWhen("per_channel")
-                .withTooltip("With per-channel judging, a pixel moves when at least this many of R, G, B leave their "
-                             "bands; 2 ignores single-channel effects (one channel clipping first, colour processing)."),
-            ParamSpec::flag("dominant_cluster", "Dominant cluster band", d.dominantCluster)
-                .withTooltip("Takes the band's quantiles within the cluster of co-occurring levels around the most "
-                             "frequent one (gaps up to the tolerance), so an object holding many of a level's pixels "
-                             "cannot widen the band over itself; off uses the plain quantile band."),
-        };
-    }
+    std::vector<ParamSpec> params() const override { return motionMaskBinding().specs(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&motionMaskBinding()}; }
     InputKind inputKind() const override { return InputKind::Stack; }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
-        DeghostParams p;
-        p.referenceIndex = int(values.integer("reference_index"));
-        p.toleranceLevels = values.number("tolerance_levels");
-        p.bandLow = values.number("band_low");
-        p.bandHigh = values.number("band_high");
-        p.openingPx = int(values.integer("opening_px"));
-        p.dilationPx = int(values.integer("dilation_px"));
-        p.featherPx = int(values.integer("feather_px"));
-        p.analysisLongSidePx = int(values.integer("analysis_long_side_px"));
-        p.clippedLevel = int(values.integer("clipped_level"));
-        p.blackLevel = int(values.integer("black_level"));
-        p.perChannel = values.flag("per_channel");
-        p.minMovingChannels = int(values.integer("min_moving_channels"));
-        p.dominantCluster = values.flag("dominant_cluster");
+        const DeghostParams p = motionMaskBinding().read(values);
         if (p.blackLevel >= p.clippedLevel)
             throw Error("black_level (" + std::to_string(p.blackLevel) + ") must be below clipped_level (" +
                         std::to_string(p.clippedLevel) + ")");
