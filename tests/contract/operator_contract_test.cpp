@@ -155,7 +155,7 @@ TEST_P(OperatorContract, SpecsAreWellFormed)
 TEST_P(OperatorContract, BoundParametersHaveTheStructsDefaults)
 {
     const auto* bound = dynamic_cast<const HasParamBinding*>(&op());
-    if (!bound) GTEST_SKIP() << GetParam() << " reads its values itself (no options struct)";
+    if (!bound || bound->paramBindings().empty()) GTEST_SKIP() << GetParam() << " reads its values itself (no options struct)";
     test::expectBindingsDeclareOnce(GetParam(), op().params(), bound->paramBindings());
 }
 

@@ -56,6 +56,14 @@ Image padValidMap(const Image& validMap, int widthPx, int heightPx);
 // MEF-SSIM (Ma, Zeng, Wang, "Perceptual quality assessment for multi-exposure image fusion",
 // IEEE TIP 24(11), 2015), following the authors' MATLAB mef_ssim.m / mef_ms_ssim.m.
 
+/// MS-SSIM's per-scale exponents, finest first (Wang, Simoncelli & Bovik 2003); MEF-SSIM's
+/// multi-scale score uses the first three, normalised (mef_ms_ssim.m).
+inline const std::vector<double>& msSsimLevelWeights()
+{
+    static const std::vector<double> weights{0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
+    return weights;
+}
+
 struct MefSsimParams {
     double k = 0.03;             ///< C = (k·255)²
     int windowPx = 11;           ///< odd; the uniform window of the patch statistics and the Gaussian window
@@ -64,7 +72,7 @@ struct MefSsimParams {
     double exponentCap = 10.0;   ///< p = tan(πR/2) is capped here (10 ≈ taking the maximum)
     int levels = 3;              ///< scales of the multi-scale score (1 = single scale only)
     /// Per-scale exponents, finest first; the first `levels` are used, normalised to sum 1.
-    std::vector<double> levelWeights = {0.0448, 0.2856, 0.3001};
+    std::vector<double> levelWeights = msSsimLevelWeights();
 };
 
 struct MefSsimResult {
@@ -100,7 +108,7 @@ struct SsimParams {
     double sigmaPx = 1.5;
     int levels = 5;              ///< MS-SSIM scales
     /// MS-SSIM exponents, finest first (not normalised, as in msssim.m).
-    std::vector<double> levelWeights = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
+    std::vector<double> levelWeights = msSsimLevelWeights();
 };
 
 struct SsimResult {

@@ -10,6 +10,7 @@
 #include "builtin_list.hpp"
 
 #include "fuselab/base/error.hpp"
+#include "fuselab/base/param_binding.hpp"
 #include "fuselab/metrics.hpp"
 
 #include <cmath>
@@ -27,15 +28,21 @@ constexpr const char* kSsimReference =
 using MetricRun = std::function<OperatorOutput(const OperatorInput&, const ParamValues&, ProgressSink&)>;
 
 // An operator described by data: the metric operators differ only in these fields.
-class MetricOperator final : public Operator {
+// `binding`, where the metric has an options struct, holds its specs bound to it.
+class MetricOperator final : public Operator, public HasParamBinding {
 public:
-    MetricOperator(OperatorInfo info, std::vector<ParamSpec> params, MetricRun run)
-        : m_info(std::move(info)), m_params(std::move(params)), m_run(std::move(run))
+    MetricOperator(OperatorInfo info, std::vector<ParamSpec> params, MetricRun run, const ParamBindingBase* binding = nullptr)
+        : m_info(std::move(info)), m_params(std::move(params)), m_run(std::move(run)), m_binding(binding)
     {
         m_info.category = category::metric;
     }
     OperatorInfo info() const override { return m_info; }
     std::vector<ParamSpec> params() const override { return m_params; }
+    std::vector<const ParamBindingBase*> paramBindings() const override
+    {
+        if (m_binding) return {m_binding};
+        return {};
+    }
     InputKind inputKind() const override { return InputKind::ImageAndStack; }
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
@@ -48,6 +55,7 @@ private:
     OperatorInfo m_info;
     std::vector<ParamSpec> m_params;
     MetricRun m_run;
+    const ParamBindingBase* m_binding;
 };
 
 std::vector<Image> sourceGreys(const OperatorInput& in)
@@ -77,98 +85,105 @@ std::string sourcesNote(const OperatorInput& in, const char* what)
 
 // ---- parameter schemas -------------------------------------------------------------------
 
-ParamSpec windowParam(const char* reference)
+template <class Params>
+void bindWindow(ParamBinding<Params>& b, const char* reference)
 {
-    return ParamSpec::integer("window_px", "Window", 3, 31, 11)
+    b.integer("window_px", "Window", 3, 31, &Params::windowPx)
         .withUnit("px").withStep(2)
         .withTooltip("Side of the square window (odd). The reference code uses 11.")
         .withReference(reference);
 }
 
-ParamSpec sigmaParam(const char* reference)
+template <class Params>
+void bindSigma(ParamBinding<Params>& b, const char* reference)
 {
-    return ParamSpec::number("sigma_px", "Gaussian σ", 0.1, 10.0, 1.5)
+    b.number("sigma_px", "Gaussian σ", 0.1, 10.0, &Params::sigmaPx)
         .withUnit("px").withStep(0.1).withSoftRange(0.5, 4.0)
         .withTooltip("σ of the Gaussian window of the similarity statistics. The reference code uses 1.5.")
         .withReference(reference);
 }
 
-std::vector<ParamSpec> levelWeightParams(const char* reference, const char* whose)
+// weight_scale1 … weight_scale5, bound to the struct's levelWeights (its default holds five).
+template <class Params>
+void bindLevelWeights(ParamBinding<Params>& b, const char* reference, const char* whose)
 {
-    const double defaults[5] = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
-    std::vector<ParamSpec> specs;
     for (int l = 0; l < 5; ++l)
-        specs.push_back(ParamSpec::number("weight_scale" + std::to_string(l + 1), "Weight, scale " + std::to_string(l + 1), 0.0,
-                                          1.0, defaults[l])
-                            .withStep(0.0001)
-                            .withTooltip(std::string("Exponent of scale ") + std::to_string(l + 1) +
-                                         " (finest first) in the multi-scale product; only the first `levels` are used. "
-                                         "Default: MS-SSIM's [0.0448 0.2856 0.3001 0.2363 0.1333] (Wang et al. 2003)" + whose)
-                            .withReference(reference));
-    return specs;
+        b.number("weight_scale" + std::to_string(l + 1), "Weight, scale " + std::to_string(l + 1), 0.0, 1.0,
+                 [l](const Params& p) { return p.levelWeights.at(std::size_t(l)); },
+                 [l](Params& p, double w) { p.levelWeights.at(std::size_t(l)) = w; })
+            .withStep(0.0001)
+            .withTooltip(std::string("Exponent of scale ") + std::to_string(l + 1) +
+                         " (finest first) in the multi-scale product; only the first `levels` are used. "
+                         "Default: MS-SSIM's [0.0448 0.2856 0.3001 0.2363 0.1333] (Wang et al. 2003)" + whose)
+            .withReference(reference);
 }
 
-MefSsimParams mefSsimParamsFrom(const ParamValues& v)
+const ParamBinding<MefSsimParams>& mefSsimBinding()
 {
-    MefSsimParams p;
-    p.k = v.number("k");
-    p.windowPx = int(v.integer("window_px"));
-    p.sigmaPx = v.number("sigma_px");
-    p.signalOffset = v.number("signal_offset");
-    p.exponentCap = v.number("exponent_cap");
-    p.levels = int(v.integer("levels"));
-    p.levelWeights.clear();
-    for (int l = 1; l <= 5; ++l) p.levelWeights.push_back(v.number("weight_scale" + std::to_string(l)));
-    return p;
+    static const ParamBinding<MefSsimParams> binding = [] {
+        ParamBinding<MefSsimParams> b;
+        b.number("k", "K", 1e-4, 1.0, &MefSsimParams::k)
+            .withStep(0.001).withSoftRange(0.001, 0.1)
+            .withTooltip("Stabilising constant C = (K·255)² of the structure comparison. The reference code uses 0.03.")
+            .withReference(kMefSsimReference);
+        bindWindow(b, kMefSsimReference);
+        bindSigma(b, kMefSsimReference);
+        b.number("signal_offset", "Signal-strength offset", 1e-6, 1.0, &MefSsimParams::signalOffset)
+            .withStep(0.0001).withLogScale()
+            .withTooltip("Added to each exposure's patch signal strength ‖x − μ‖ so flat patches stay defined. Reference: 0.001.")
+            .withReference(kMefSsimReference);
+        b.number("exponent_cap", "Exponent cap", 0.1, 100.0, &MefSsimParams::exponentCap)
+            .withStep(0.5).withSoftRange(1.0, 20.0)
+            .withTooltip("Cap of p = tan(πR/2), the exponent that turns signal strengths into structure weights; "
+                         "10 is, per the reference code, as good as taking the strongest exposure.")
+            .withReference(kMefSsimReference);
+        b.integer("levels", "Scales", 1, 5, &MefSsimParams::levels)
+            .withTooltip("Scales of the multi-scale score (2×2 mean and decimation between them). The reference mef_ms_ssim.m "
+                         "uses 3; 1 gives the single-scale score only.")
+            .withReference(kMefSsimReference);
+        bindLevelWeights(b, kMefSsimReference, "; mef_ms_ssim.m uses the first three, normalised");
+        return b;
+    }();
+    return binding;
 }
 
-SsimParams ssimParamsFrom(const ParamValues& v)
+const ParamBinding<SsimParams>& ssimBinding()
 {
-    SsimParams p;
-    p.k1 = v.number("k1");
-    p.k2 = v.number("k2");
-    p.dynamicRange = v.number("dynamic_range");
-    p.windowPx = int(v.integer("window_px"));
-    p.sigmaPx = v.number("sigma_px");
-    p.levels = int(v.integer("levels"));
-    p.levelWeights.clear();
-    for (int l = 1; l <= 5; ++l) p.levelWeights.push_back(v.number("weight_scale" + std::to_string(l)));
-    return p;
+    static const ParamBinding<SsimParams> binding = [] {
+        ParamBinding<SsimParams> b;
+        b.number("k1", "K1", 1e-4, 1.0, &SsimParams::k1)
+            .withStep(0.001).withSoftRange(0.001, 0.1)
+            .withTooltip("C1 = (K1·L)² stabilises the luminance term. Wang et al. 2004: 0.01.")
+            .withReference(kSsimReference);
+        b.number("k2", "K2", 1e-4, 1.0, &SsimParams::k2)
+            .withStep(0.001).withSoftRange(0.001, 0.1)
+            .withTooltip("C2 = (K2·L)² stabilises the contrast-structure term. Wang et al. 2004: 0.03.")
+            .withReference(kSsimReference);
+        b.number("dynamic_range", "Dynamic range L", 1.0, 65535.0, &SsimParams::dynamicRange)
+            .withStep(1.0).withSoftRange(1.0, 1023.0)
+            .withTooltip("L, the range of the grey levels compared (0–255 here, as the reference drivers make them).")
+            .withReference(kSsimReference);
+        bindWindow(b, kSsimReference);
+        bindSigma(b, kSsimReference);
+        b.integer("levels", "MS-SSIM scales", 1, 5, &SsimParams::levels)
+            .withTooltip("Scales of MS-SSIM (msssim.m: 5; it needs a shorter side of 11·2^(scales−1) px).")
+            .withReference(kSsimReference);
+        bindLevelWeights(b, kSsimReference, "");
+        return b;
+    }();
+    return binding;
 }
 
 // ---- the operators -------------------------------------------------------------------------
 
 std::shared_ptr<const Operator> mefSsimOperator()
 {
-    std::vector<ParamSpec> specs = {
-        ParamSpec::number("k", "K", 1e-4, 1.0, 0.03)
-            .withStep(0.001).withSoftRange(0.001, 0.1)
-            .withTooltip("Stabilising constant C = (K·255)² of the structure comparison. The reference code uses 0.03.")
-            .withReference(kMefSsimReference),
-        windowParam(kMefSsimReference),
-        sigmaParam(kMefSsimReference),
-        ParamSpec::number("signal_offset", "Signal-strength offset", 1e-6, 1.0, 0.001)
-            .withStep(0.0001).withLogScale()
-            .withTooltip("Added to each exposure's patch signal strength ‖x − μ‖ so flat patches stay defined. Reference: 0.001.")
-            .withReference(kMefSsimReference),
-        ParamSpec::number("exponent_cap", "Exponent cap", 0.1, 100.0, 10.0)
-            .withStep(0.5).withSoftRange(1.0, 20.0)
-            .withTooltip("Cap of p = tan(πR/2), the exponent that turns signal strengths into structure weights; "
-                         "10 is, per the reference code, as good as taking the strongest exposure.")
-            .withReference(kMefSsimReference),
-        ParamSpec::integer("levels", "Scales", 1, 5, 3)
-            .withTooltip("Scales of the multi-scale score (2×2 mean and decimation between them). The reference mef_ms_ssim.m "
-                         "uses 3; 1 gives the single-scale score only.")
-            .withReference(kMefSsimReference),
-    };
-    for (ParamSpec& s : levelWeightParams(kMefSsimReference, "; mef_ms_ssim.m uses the first three, normalised"))
-        specs.push_back(s);
     return std::make_shared<MetricOperator>(
         OperatorInfo{"metric-mef-ssim", "MEF-SSIM", category::metric, 1,
                      "Structural similarity of a fused image to the best structure its exposures offer, single- and multi-scale.",
                      kMefSsimReference},
-        specs, [](const OperatorInput& in, const ParamValues& v, ProgressSink& progress) {
-            MefSsimParams p = mefSsimParamsFrom(v);
+        mefSsimBinding().specs(), [](const OperatorInput& in, const ParamValues& v, ProgressSink& progress) {
+            MefSsimParams p = mefSsimBinding().read(v);
             const Image& fused = in.images.front();
             OperatorOutput out;
             const int fit = mefSsimLevelsThatFit(fused.width(), fused.height(), p.windowPx);
@@ -183,37 +198,18 @@ std::shared_ptr<const Operator> mefSsimOperator()
             out.scalars["mef_ssim_single_scale"] = r.singleScale;
             out.image = padValidMap(r.maps.front(), fused.width(), fused.height());
             return out;
-        });
+        },
+        &mefSsimBinding());
 }
 
 std::shared_ptr<const Operator> ssimOperator()
 {
-    std::vector<ParamSpec> specs = {
-        ParamSpec::number("k1", "K1", 1e-4, 1.0, 0.01)
-            .withStep(0.001).withSoftRange(0.001, 0.1)
-            .withTooltip("C1 = (K1·L)² stabilises the luminance term. Wang et al. 2004: 0.01.")
-            .withReference(kSsimReference),
-        ParamSpec::number("k2", "K2", 1e-4, 1.0, 0.03)
-            .withStep(0.001).withSoftRange(0.001, 0.1)
-            .withTooltip("C2 = (K2·L)² stabilises the contrast-structure term. Wang et al. 2004: 0.03.")
-            .withReference(kSsimReference),
-        ParamSpec::number("dynamic_range", "Dynamic range L", 1.0, 65535.0, 255.0)
-            .withStep(1.0).withSoftRange(1.0, 1023.0)
-            .withTooltip("L, the range of the grey levels compared (0–255 here, as the reference drivers make them).")
-            .withReference(kSsimReference),
-        windowParam(kSsimReference),
-        sigmaParam(kSsimReference),
-        ParamSpec::integer("levels", "MS-SSIM scales", 1, 5, 5)
-            .withTooltip("Scales of MS-SSIM (msssim.m: 5; it needs a shorter side of 11·2^(scales−1) px).")
-            .withReference(kSsimReference),
-    };
-    for (ParamSpec& s : levelWeightParams(kSsimReference, "")) specs.push_back(s);
     return std::make_shared<MetricOperator>(
         OperatorInfo{"metric-ssim", "SSIM and MS-SSIM", category::metric, 1,
                      "Structural similarity to a reference image (images[1]), or the mean over the stack's frames without one.",
                      kSsimReference},
-        specs, [](const OperatorInput& in, const ParamValues& v, ProgressSink&) {
-            const SsimParams p = ssimParamsFrom(v);
+        ssimBinding().specs(), [](const OperatorInput& in, const ParamValues& v, ProgressSink&) {
+            const SsimParams p = ssimBinding().read(v);
             const Image& fused = in.images.front();
             const Image fusedGrey = metricGrey(fused);
             std::vector<Image> references;
@@ -248,7 +244,8 @@ std::shared_ptr<const Operator> ssimOperator()
             if (multi) out.scalars["ms_ssim"] = msSum / count;
             out.image = padValidMap(meanMap, fused.width(), fused.height());
             return out;
-        });
+        },
+        &ssimBinding());
 }
 
 std::shared_ptr<const Operator> psnrOperator()
@@ -374,44 +371,46 @@ std::shared_ptr<const Operator> nmiOperator()
         });
 }
 
+const ParamBinding<QabfParams>& qabfBinding()
+{
+    static const ParamBinding<QabfParams> binding = [] {
+        constexpr const char* ref = "C. S. Xydeas, V. Petrović, Objective image fusion performance measure, Electronics Letters 36(4), 2000";
+        ParamBinding<QabfParams> b;
+        auto constant = [&](const char* id, const char* label, double lo, double hi, double QabfParams::*member, const char* what) {
+            b.number(id, label, lo, hi, member)
+                .withStep(0.01)
+                .withTooltip(std::string(what) + " Xydeas & Petrović 2000: " + formatParamValue(QabfParams{}.*member) + ".")
+                .withReference(ref);
+        };
+        constant("tg", "Γg", 0.0, 2.0, &QabfParams::tg, "Peak of the edge-strength preservation sigmoid.");
+        constant("kg", "κg", -100.0, 0.0, &QabfParams::kg, "Slope of the edge-strength sigmoid.");
+        constant("dg", "σg", 0.0, 1.0, &QabfParams::dg, "Centre of the edge-strength sigmoid.");
+        constant("ta", "Γα", 0.0, 2.0, &QabfParams::ta, "Peak of the orientation preservation sigmoid.");
+        constant("ka", "κα", -100.0, 0.0, &QabfParams::ka, "Slope of the orientation sigmoid.");
+        constant("da", "σα", 0.0, 1.0, &QabfParams::da, "Centre of the orientation sigmoid.");
+        constant("weight_exponent", "Weight exponent L", 0.0, 4.0, &QabfParams::weightExponent,
+                 "Exponent L of the edge-strength weights w = g^L.");
+        return b;
+    }();
+    return binding;
+}
+
 std::shared_ptr<const Operator> qabfOperator()
 {
-    constexpr const char* ref = "C. S. Xydeas, V. Petrović, Objective image fusion performance measure, Electronics Letters 36(4), 2000";
-    auto constant = [&](const char* id, const char* label, double lo, double hi, double def, const char* what) {
-        return ParamSpec::number(id, label, lo, hi, def)
-            .withStep(0.01)
-            .withTooltip(std::string(what) + " Xydeas & Petrović 2000: " + formatParamValue(def) + ".")
-            .withReference(ref);
-    };
-    std::vector<ParamSpec> specs = {
-        constant("tg", "Γg", 0.0, 2.0, 0.9994, "Peak of the edge-strength preservation sigmoid."),
-        constant("kg", "κg", -100.0, 0.0, -15.0, "Slope of the edge-strength sigmoid."),
-        constant("dg", "σg", 0.0, 1.0, 0.5, "Centre of the edge-strength sigmoid."),
-        constant("ta", "Γα", 0.0, 2.0, 0.9879, "Peak of the orientation preservation sigmoid."),
-        constant("ka", "κα", -100.0, 0.0, -22.0, "Slope of the orientation sigmoid."),
-        constant("da", "σα", 0.0, 1.0, 0.8, "Centre of the orientation sigmoid."),
-        constant("weight_exponent", "Weight exponent L", 0.0, 4.0, 1.0, "Exponent L of the edge-strength weights w = g^L."),
-    };
     return std::make_shared<MetricOperator>(
         OperatorInfo{"metric-qabf", "Qabf (edge preservation)", category::metric, 1,
                      "How much of the frames' Sobel edge strength and orientation the fused image keeps, weighted by edge "
                      "strength, over all frames.",
-                     ref},
-        specs, [](const OperatorInput& in, const ParamValues& v, ProgressSink&) {
-            QabfParams p;
-            p.tg = v.number("tg");
-            p.kg = v.number("kg");
-            p.dg = v.number("dg");
-            p.ta = v.number("ta");
-            p.ka = v.number("ka");
-            p.da = v.number("da");
-            p.weightExponent = v.number("weight_exponent");
+                     qabfBinding().specs().front().reference},
+        qabfBinding().specs(),
+        [](const OperatorInput& in, const ParamValues& v, ProgressSink&) {
             OperatorOutput out;
             Image map;
-            out.scalars["qabf"] = qabf(metricGrey(in.images.front()), sourceGreys(in), p, &map);
+            out.scalars["qabf"] = qabf(metricGrey(in.images.front()), sourceGreys(in), qabfBinding().read(v), &map);
             out.image = map;
             return out;
-        });
+        },
+        &qabfBinding());
 }
 
 std::shared_ptr<const Operator> vifOperator()
