@@ -9,6 +9,7 @@
 #include "torch/guided_relu.hpp"
 
 #include "fuselab/learn/attribution.hpp"
+#include "param_binding_checks.hpp"
 #include "fuselab/base/progress.hpp"
 #include "fuselab/base/synthetic.hpp"
 
@@ -17,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 #include <vector>
 
 using namespace fuselab;
@@ -344,4 +346,23 @@ TEST(AttributionCurves, PicCurveAssemblyByHand)
     const PicAggregate median = aggregatePicCurves({c, raw, c});
     EXPECT_NEAR(median.auc, c.auc, 1e-12);
     EXPECT_EQ(median.images, 3);
+}
+
+// The curves' settings are declared once: the specs take their defaults from
+// DeletionInsertionOptions and PicOptions, and the score and the deleted value reach both.
+TEST(AttributionCurves, CurveSettingsAreDeclaredOnceInTheirStructs)
+{
+    const std::set<std::string> bound = fuselab::test::expectBindingsDeclareOnce(
+        "attribution curves", attributionCurveParamSpecs(), {&attributionCurveParamBinding()});
+    EXPECT_EQ(bound.size(), attributionCurveParamSpecs().size());
+    ParamValues v;
+    v.set("curve_score", std::string("ssim"));
+    v.set("deletion_value", 0.5);
+    v.set("method", std::string("ig")); // another table's id: not the curves' business
+    const AttributionCurvesOptions o = attributionCurvesOptionsFromValues(v);
+    EXPECT_EQ(o.deletionInsertion.score, CurveScore::Ssim);
+    EXPECT_EQ(o.pic.score, CurveScore::Ssim);
+    EXPECT_EQ(o.deletionInsertion.deletionValue, 0.5);
+    EXPECT_EQ(o.pic.deletionValue, 0.5);
+    EXPECT_EQ(o.pic.webpQuality, PicOptions{}.webpQuality);
 }

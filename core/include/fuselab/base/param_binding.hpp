@@ -82,6 +82,26 @@ public:
                    [member](const ParamValues& v, const std::string& id, Options& o) { o.*member = Integer(v.integer(id)); },
                    [member](const Options& o) { return ParamValue(std::int64_t(o.*member)); });
     }
+    /// An Int parameter whose member holds it in another form or place (a nested struct, two
+    /// members at once): `get` gives the parameter's value, `set` stores one.
+    ParamSpec& integer(std::string id, std::string label, std::int64_t minValue, std::int64_t maxValue,
+                       std::function<std::int64_t(const Options&)> get, std::function<void(Options&, std::int64_t)> set)
+    {
+        const std::int64_t def = get(Options{});
+        return add(ParamSpec::integer(std::move(id), std::move(label), minValue, maxValue, def),
+                   [set](const ParamValues& v, const std::string& id, Options& o) { set(o, v.integer(id)); },
+                   [get](const Options& o) { return ParamValue(get(o)); });
+    }
+    /// A Choice parameter whose value lives elsewhere than one member: `get` gives the current
+    /// choice id, `set` stores one (ids from `choices`).
+    ParamSpec& choice(std::string id, std::string label, std::vector<ParamChoice> choices,
+                      std::function<std::string(const Options&)> get, std::function<void(Options&, const std::string&)> set)
+    {
+        const std::string def = get(Options{});
+        return add(ParamSpec::choice(std::move(id), std::move(label), std::move(choices), def),
+                   [set](const ParamValues& v, const std::string& id, Options& o) { set(o, v.choice(id)); },
+                   [get](const Options& o) { return ParamValue(get(o)); });
+    }
     ParamSpec& flag(std::string id, std::string label, bool Options::*member)
     {
         return add(ParamSpec::flag(std::move(id), std::move(label), Options{}.*member),

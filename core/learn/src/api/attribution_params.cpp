@@ -386,72 +386,71 @@ std::vector<ParamSpec> attributionParamSpecs(AttributionMethod method, const std
 
 // ------------------------------------------------------------------------------ curve settings
 
-std::vector<ParamSpec> attributionCurveParamSpecs()
+const ParamBinding<AttributionCurvesOptions>& attributionCurveParamBinding()
 {
-    const DeletionInsertionOptions di;
-    const PicOptions pic;
-    return {
-        ParamSpec::choice("curve_score", "Curve score", {{"target", "The explained target"}, {"ssim", "SSIM of the fused image"}},
-                          di.score == CurveScore::Target ? "target" : "ssim")
+    // The defaults are DeletionInsertionOptions's and PicOptions's own (attribution.hpp). The score
+    // and the deleted value are one setting for both kinds of curve.
+    using O = AttributionCurvesOptions;
+    static const ParamBinding<O> binding = [] {
+        ParamBinding<O> b;
+        b.choice("curve_score", "Curve score", {{"target", "The explained target"}, {"ssim", "SSIM of the fused image"}},
+                 [](const O& o) { return std::string(o.deletionInsertion.score == CurveScore::Ssim ? "ssim" : "target"); },
+                 [](O& o, const std::string& id) { o.deletionInsertion.score = o.pic.score = id == "ssim" ? CurveScore::Ssim : CurveScore::Target; })
             .withTooltip("What every point of the curves scores. target: the quantity the attribution explains, "
                          "normalised from the curve's start (0) to the full inputs (1); for mean targets the curves "
                          "start from removed pixels, since a blur keeps a mean. ssim: how similar the fused image is to "
-                         "the full inputs' (over the target's region), as the curves' papers score images."),
-        ParamSpec::integer("curve_steps", "Curve steps", 1, 200, di.steps)
+                         "the full inputs' (over the target's region), as the curves' papers score images.");
+        b.integer("curve_steps", "Curve steps", 1, 200, [](const O& o) { return std::int64_t(o.deletionInsertion.steps); },
+                  [](O& o, std::int64_t v) { o.deletionInsertion.steps = int(v); })
             .withSoftRange(2, 100)
             .withTooltip("Deletion/insertion: curve points after the start; pixels go in steps of 1/steps of all (input, pixel) "
-                         "pairs, most important first (20: RISE's curves drawn at 5 % steps)."),
-        ParamSpec::number("deletion_value", "Deleted value", 0.0, 1.0, di.deletionValue)
+                         "pairs, most important first (20: RISE's curves drawn at 5 % steps).");
+        b.number("deletion_value", "Deleted value", 0.0, 1.0, [](const O& o) { return o.deletionInsertion.deletionValue; },
+                 [](O& o, double v) { o.deletionInsertion.deletionValue = o.pic.deletionValue = v; })
             .withStep(0.05)
             .withTooltip("What removed pixels become, in [0,1] (0: black, as RISE): deletion, and for mean targets scored by "
-                         "the target, insertion's canvas and the pixels PIC does not keep."),
-        ParamSpec::number("insertion_blur", "Insertion blur", 0.001, 0.5, di.insertionBlurFraction)
+                         "the target, insertion's canvas and the pixels PIC does not keep.");
+        b.number("insertion_blur", "Insertion blur", 0.001, 0.5, [](const O& o) { return o.deletionInsertion.insertionBlurFraction; },
+                 [](O& o, double v) { o.deletionInsertion.insertionBlurFraction = v; })
             .withSoftRange(0.005, 0.1)
             .withStep(0.005)
             .withTooltip("Insertion: σ of the blurred canvas pixels are inserted into, as a fraction of the long side (RISE: σ 5 px "
-                         "at 224 px, 0.025)."),
-        ParamSpec::number("random_fraction", "Random start", 0.0, 0.5, pic.randomFraction)
+                         "at 224 px, 0.025).");
+        b.number("random_fraction", "Random start", 0.0, 0.5, [](const O& o) { return o.pic.randomFraction; },
+                 [](O& o, double v) { o.pic.randomFraction = v; })
             .withSoftRange(0.0, 0.05)
             .withStep(0.005)
-            .withTooltip("PIC: fraction of pixels kept at random in every image of the start (SPEC §7 and Kapishnikov et al.: 1 %)."),
-        ParamSpec::integer("seed", "Seed", 0, 2147483647, std::int64_t(pic.seed))
+            .withTooltip("PIC: fraction of pixels kept at random in every image of the start (SPEC §7 and Kapishnikov et al.: 1 %).");
+        b.integer("seed", "Seed", 0, 2147483647, [](const O& o) { return std::int64_t(o.pic.seed); },
+                  [](O& o, std::int64_t v) { o.pic.seed = std::uint64_t(v); })
             .withSoftRange(0, 1000)
-            .withTooltip("PIC: draws the random start; keep it fixed when comparing methods on one image."),
-        ParamSpec::number("aic_threshold", "AIC τ", 0.0, 1.0, pic.aicThreshold)
+            .withTooltip("PIC: draws the random start; keep it fixed when comparing methods on one image.");
+        b.number("aic_threshold", "AIC τ", 0.0, 1.0, [](const O& o) { return o.pic.aicThreshold; },
+                 [](O& o, double v) { o.pic.aicThreshold = v; })
             .withStep(0.01)
             .withTooltip("PIC: AIC counts a partial input as a success when its score (the normalised target, or the SSIM "
-                         "of its fused output to the full one) reaches τ (0.9; SPEC §7 leaves τ to the user)."),
-        ParamSpec::integer("webp_method", "WebP effort", 0, 6, pic.webpMethod)
+                         "of its fused output to the full one) reaches τ (0.9; SPEC §7 leaves τ to the user).");
+        b.integer("webp_method", "WebP effort", 0, 6, [](const O& o) { return std::int64_t(o.pic.webpMethod); },
+                  [](O& o, std::int64_t v) { o.pic.webpMethod = int(v); })
             .withTooltip("PIC: libwebp's method (effort) for the lossless sizes that measure information (4: PIL's default, as "
-                         "the reference implementation)."),
-        ParamSpec::integer("webp_quality", "WebP quality", 0, 100, pic.webpQuality)
+                         "the reference implementation).");
+        b.integer("webp_quality", "WebP quality", 0, 100, [](const O& o) { return std::int64_t(o.pic.webpQuality); },
+                  [](O& o, std::int64_t v) { o.pic.webpQuality = int(v); })
             .withTooltip("PIC: libwebp's lossless quality (effort of its search) for the sizes that measure information. The "
-                         "reference uses 100; 75 is 3–5× faster with sizes about 1 % larger; AUCs move by up to 0.03 with the same ranking (README)."),
-    };
+                         "reference uses 100; 75 is 3–5× faster with sizes about 1 % larger; AUCs move by up to 0.03 with the same ranking (README).");
+        return b;
+    }();
+    return binding;
+}
+
+std::vector<ParamSpec> attributionCurveParamSpecs()
+{
+    return attributionCurveParamBinding().specs();
 }
 
 AttributionCurvesOptions attributionCurvesOptionsFromValues(const ParamValues& values)
 {
-    const ParamValues v = resolveParamValues(attributionCurveParamSpecs(), [&] {
-        ParamValues known;
-        for (const ParamSpec& s : attributionCurveParamSpecs())
-            if (const ParamValue* value = values.find(s.id)) known.set(s.id, *value);
-        return known;
-    }());
-    AttributionCurvesOptions o;
-    const CurveScore score = v.choice("curve_score") == "ssim" ? CurveScore::Ssim : CurveScore::Target;
-    o.deletionInsertion.score = score;
-    o.pic.score = score;
-    o.deletionInsertion.steps = int(v.integer("curve_steps"));
-    o.deletionInsertion.deletionValue = v.number("deletion_value");
-    o.pic.deletionValue = v.number("deletion_value");
-    o.deletionInsertion.insertionBlurFraction = v.number("insertion_blur");
-    o.pic.randomFraction = v.number("random_fraction");
-    o.pic.seed = std::uint64_t(v.integer("seed"));
-    o.pic.aicThreshold = v.number("aic_threshold");
-    o.pic.webpMethod = int(v.integer("webp_method"));
-    o.pic.webpQuality = int(v.integer("webp_quality"));
-    return o;
+    return attributionCurveParamBinding().read(values); // reads only the curves' ids among `values`
 }
 
 // ----------------------------------------------------------------------------- PIC arithmetic

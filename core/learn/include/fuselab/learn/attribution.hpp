@@ -32,6 +32,7 @@
 #include "fuselab/learn/device.hpp"
 #include "fuselab/learn/fusion_model.hpp"
 #include "fuselab/learn/modality.hpp"
+#include "fuselab/base/param_binding.hpp"
 #include "fuselab/base/params.hpp"
 #include "fuselab/base/progress.hpp"
 
@@ -391,7 +392,10 @@ std::vector<AttributionCurves> attributionCurvesForEach(const FusionModel& model
 /// The curves' settings as parameters (ids stable for sessions and --param): curve_score,
 /// deletion_value (all curves), curve_steps, insertion_blur (deletion/insertion), random_fraction,
 /// seed, aic_threshold, webp_method, webp_quality (PIC). Defaults are SPEC §7's and RISE's, but
-/// the target score and WebP quality 75 (see CurveOptions, PicOptions).
+/// the target score and WebP quality 75 (see CurveOptions, PicOptions), read from those structs:
+/// the binding holds the one declaration.
+const ParamBinding<AttributionCurvesOptions>& attributionCurveParamBinding();
+/// attributionCurveParamBinding()'s specs.
 std::vector<ParamSpec> attributionCurveParamSpecs();
 /// Reads the values of attributionCurveParamSpecs() (missing ids keep their defaults).
 AttributionCurvesOptions attributionCurvesOptionsFromValues(const ParamValues& values);
