@@ -67,7 +67,8 @@ EventsPanel::EventsPanel(JobRunner& jobs, const OperatorRegistry& registry, QWid
     form->addRow(tr("Window"), m_windowMs);
     m_repr = new QComboBox(this);
     m_repr->setObjectName(QStringLiteral("eventView"));
-    for (const EventOverlayView& v : availableViews(m_registry)) m_repr->addItem(QString::fromStdString(v.label));
+    m_views = availableViews(m_registry);
+    for (const EventOverlayView& v : m_views) m_repr->addItem(QString::fromStdString(v.label));
     form->addRow(tr("Show"), m_repr);
     layout->addLayout(form);
     m_viewParams = new ParameterPanel(this);
@@ -165,15 +166,20 @@ std::pair<std::int64_t, std::int64_t> EventsPanel::currentWindow() const
     return {start, length};
 }
 
+const EventOverlayView* EventsPanel::currentView() const
+{
+    const int index = m_repr->currentIndex();
+    return index >= 0 && index < int(m_views.size()) ? &m_views[std::size_t(index)] : nullptr;
+}
+
 void EventsPanel::showViewParameters()
 {
-    const std::vector<EventOverlayView> views = availableViews(m_registry);
-    const int index = m_repr->currentIndex();
-    if (index < 0 || index >= int(views.size())) {
+    const EventOverlayView* current = currentView();
+    if (!current) {
         m_viewParams->setOperator(nullptr, ParamValues{});
         return;
     }
-    const EventOverlayView& view = views[std::size_t(index)];
+    const EventOverlayView& view = *current;
     const Operator& op = m_registry.get(view.operatorId);
     std::vector<ParamSpec> shown;
     const std::vector<std::string>& window = convention::eventWindowParams();
@@ -186,11 +192,9 @@ void EventsPanel::showViewParameters()
 
 void EventsPanel::render()
 {
-    if (!m_reader) return;
-    const std::vector<EventOverlayView> views = availableViews(m_registry);
-    const int index = m_repr->currentIndex();
-    if (index < 0 || index >= int(views.size())) return;
-    const EventOverlayView view = views[std::size_t(index)];
+    const EventOverlayView* current = currentView();
+    if (!m_reader || !current) return;
+    const EventOverlayView view = *current;
     const auto [start, length] = currentWindow();
     m_position->setText(tr("%1 – %2 ms").arg(double(start - m_firstUs) / 1000.0, 0, 'f', 2).arg(double(start - m_firstUs + length) / 1000.0, 0, 'f', 2));
     ParamValues values = m_viewParams->values();

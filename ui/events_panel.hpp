@@ -10,6 +10,7 @@
 #pragma once
 
 #include "fuselab/base/events.hpp"
+#include "fuselab/event_rendering.hpp"
 #include "fuselab/base/image.hpp"
 
 #include <QWidget>
@@ -18,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -70,12 +72,15 @@ private:
     /// Shows the parameters of the chosen overlay view's operator (not the window's, which the
     /// timeline sets, nor those the view fixes).
     void showViewParameters();
+    /// The overlay view chosen in "Show", or null when this build registers none.
+    const EventOverlayView* currentView() const;
     /// The window's start (absolute, µs) and length (µs) from the timeline and the spin box.
     std::pair<std::int64_t, std::int64_t> currentWindow() const;
     struct ModelCache;
 
     JobRunner& m_jobs;
     const OperatorRegistry& m_registry;
+    std::vector<EventOverlayView> m_views; ///< core's overlay views whose operators are registered
     std::shared_ptr<EventReader> m_reader;
     std::shared_ptr<std::mutex> m_readerMutex;
     EventMetadata m_metadata;

@@ -68,9 +68,7 @@ void FrameEventOptions::checkFilesExist() const
 FrameEventFiles loadFrameEventWindow(const FrameEventOptions& o)
 {
     auto reader = openEventReader(o.events, o.eventInput.toReadOptions());
-    const EventIndex& index = reader->index();
-    if (index.stats.count == 0) throw Error(o.events, "holds no events to fuse");
-    const std::int64_t start = index.stats.tFirstUs + o.startUs;
+    const std::int64_t start = reader->index().stats.tFirstUs + o.startUs; // no events: readFrameEventWindow says so
     const EventWindow window = o.count > 0 ? EventWindow::byCount(start, std::uint64_t(o.count))
                                            : EventWindow::byTime(start, o.windowUs > 0 ? o.windowUs : kDefaultEventWindowUs);
     const Image frame = readFrameLinear(o.frame);

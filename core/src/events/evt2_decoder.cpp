@@ -88,8 +88,9 @@ std::unique_ptr<EventDecoder> makeEvt2Decoder(std::unique_ptr<ByteSource> source
 std::unique_ptr<EventDecoder> makeRawDecoder(std::unique_ptr<ByteSource> source, const EventReadOptions& options)
 {
     const RawHeader header = parseRawHeader(*source);
+    // parseRawHeader accepts EVT 2.0 and 3.0 only.
     if (header.format == EventFormat::Evt2) return std::make_unique<Evt2Decoder>(std::move(source), header, options);
-    return makeEvt3Decoder(std::move(source), options);
+    return makeEvt3DecoderFromHeader(std::move(source), header, options);
 }
 
 } // namespace fuselab::events

@@ -175,6 +175,12 @@ std::unique_ptr<EventDecoder> makeEvt3Decoder(std::unique_ptr<ByteSource> source
 {
     const RawHeader header = parseRawHeader(*source);
     if (header.format != EventFormat::Evt3) throw Error(source->name(), "the RAW header does not say EVT 3.0");
+    return makeEvt3DecoderFromHeader(std::move(source), header, options);
+}
+
+std::unique_ptr<EventDecoder> makeEvt3DecoderFromHeader(std::unique_ptr<ByteSource> source, const RawHeader& header,
+                                                        const EventReadOptions& options)
+{
     return std::make_unique<Evt3Decoder>(std::move(source), header, options);
 }
 

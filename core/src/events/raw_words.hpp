@@ -113,4 +113,8 @@ protected:
     bool m_haveTimeHigh = false;
 };
 
+/// The EVT 3.0 decoder of a header already read and checked (makeRawDecoder reads it once).
+std::unique_ptr<EventDecoder> makeEvt3DecoderFromHeader(std::unique_ptr<ByteSource> source, const RawHeader& header,
+                                                        const EventReadOptions& options);
+
 } // namespace fuselab::events

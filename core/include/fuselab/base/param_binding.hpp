@@ -37,8 +37,6 @@ public:
     virtual const std::vector<ParamSpec>& specs() const = 0;
     /// The bound parameters' values in a default-constructed Options.
     virtual ParamValues defaultStructValues() const = 0;
-    /// Ids of the specs not bound to a member (the operator reads those itself).
-    virtual std::vector<std::string> unboundIds() const = 0;
     /// write(read(values)): the bound values as they come back out of the struct.
     virtual ParamValues roundTrip(const ParamValues& values) const = 0;
 };
@@ -78,9 +76,8 @@ public:
     ParamSpec& integer(std::string id, std::string label, std::int64_t minValue, std::int64_t maxValue, Integer Options::*member)
     {
         static_assert(std::is_integral_v<Integer> && !std::is_same_v<Integer, bool>, "integer() binds integer members");
-        return add(ParamSpec::integer(std::move(id), std::move(label), minValue, maxValue, std::int64_t(Options{}.*member)),
-                   [member](const ParamValues& v, const std::string& id, Options& o) { o.*member = Integer(v.integer(id)); },
-                   [member](const Options& o) { return ParamValue(std::int64_t(o.*member)); });
+        return integer(std::move(id), std::move(label), minValue, maxValue, [member](const Options& o) { return std::int64_t(o.*member); },
+                       [member](Options& o, std::int64_t v) { o.*member = Integer(v); });
     }
     /// An Int parameter whose member holds it in another form or place (a nested struct, two
     /// members at once): `get` gives the parameter's value, `set` stores one.
@@ -114,22 +111,18 @@ public:
     ParamSpec& choice(std::string id, std::string label, std::vector<std::pair<T, ParamChoice>> choices, T Options::*member)
     {
         std::vector<ParamChoice> listed;
-        std::string defaultId;
-        for (const auto& [value, c] : choices) {
-            listed.push_back(c);
-            if (value == Options{}.*member) defaultId = c.id;
-        }
-        if (defaultId.empty()) throw Error("internal: the default of choice parameter '" + id + "' is none of its choices");
-        return add(ParamSpec::choice(std::move(id), std::move(label), std::move(listed), defaultId),
-                   [member, choices](const ParamValues& v, const std::string& id, Options& o) {
-                       for (const auto& [value, c] : choices)
-                           if (c.id == v.choice(id)) o.*member = value;
-                   },
-                   [member, choices](const Options& o) {
-                       for (const auto& [value, c] : choices)
-                           if (value == o.*member) return ParamValue(c.id);
-                       throw Error("internal: a choice member holds a value none of its choices names");
-                   });
+        for (const auto& [value, c] : choices) listed.push_back(c);
+        return choice(
+            std::move(id), std::move(label), std::move(listed),
+            [member, choices](const Options& o) {
+                for (const auto& [value, c] : choices)
+                    if (value == o.*member) return c.id;
+                throw Error("internal: a choice member holds a value none of its choices names");
+            },
+            [member, choices](Options& o, const std::string& chosen) {
+                for (const auto& [value, c] : choices)
+                    if (c.id == chosen) o.*member = value;
+            });
     }
     /// A spec the operator reads itself (no member; its default is written in the spec, once).
     ParamSpec& unbound(ParamSpec spec) { return add(std::move(spec), nullptr, nullptr); }
@@ -160,13 +153,6 @@ public:
     }
     ParamValues defaultStructValues() const override { return write(Options{}); }
     ParamValues roundTrip(const ParamValues& values) const override { return write(read(values)); }
-    std::vector<std::string> unboundIds() const override
-    {
-        std::vector<std::string> ids;
-        for (std::size_t i = 0; i < m_specs.size(); ++i)
-            if (!m_readers[i]) ids.push_back(m_specs[i].id);
-        return ids;
-    }
 
 private:
     using Reader = std::function<void(const ParamValues&, const std::string&, Options&)>;
