@@ -57,7 +57,7 @@ public:
         const std::int64_t start = index.stats.tFirstUs + m_startUs;
         // --window-us, else the operator's own window_us given as --param, else its default.
         const std::int64_t duration = m_windowUs > 0 ? m_windowUs
-                                      : overrides.has("window_us") ? overrides.integer("window_us")
+                                      : overrides.has(convention::eventWindowUsParam) ? overrides.integer(convention::eventWindowUsParam)
                                                                    : kDefaultEventWindowUs;
         const EventWindow window = m_count > 0 ? EventWindow::byCount(start, std::uint64_t(m_count)) : EventWindow::byTime(start, duration);
         std::vector<std::string> inputs{m_file};

@@ -24,9 +24,13 @@ namespace convention {
 /// The parameters by which every event-representation operator cuts its window from the events
 /// it is given (choice time|count, µs, events, µs after the first event). renderEventWindow
 /// sets them from the window it reads, so a front end shows them as its own timeline.
+inline constexpr const char* eventWindowKindParam = "window"; ///< choice "time" | "count"
+inline constexpr const char* eventWindowUsParam = "window_us";  ///< time windows: length, µs
+inline constexpr const char* eventCountParam = "count";         ///< count windows: events
+inline constexpr const char* eventStartUsParam = "start_us";    ///< µs after the first event given
 inline const std::vector<std::string>& eventWindowParams()
 {
-    static const std::vector<std::string> ids{"window", "window_us", "count", "start_us"};
+    static const std::vector<std::string> ids{eventWindowKindParam, eventWindowUsParam, eventCountParam, eventStartUsParam};
     return ids;
 }
 } // namespace convention

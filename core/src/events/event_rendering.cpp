@@ -16,13 +16,13 @@ RenderedEventWindow renderEventWindow(EventReader& reader, const Operator& op, c
     // The operator cuts its own window relative to the first event it is given: a count window
     // from that event, a time window from the requested start.
     if (window.kind == EventWindow::Kind::Count) {
-        overrides.set("window", std::string("count"));
-        overrides.set("count", std::int64_t(window.count));
-        overrides.set("start_us", std::int64_t(0));
+        overrides.set(convention::eventWindowKindParam, std::string("count"));
+        overrides.set(convention::eventCountParam, std::int64_t(window.count));
+        overrides.set(convention::eventStartUsParam, std::int64_t(0));
     } else {
-        overrides.set("window", std::string("time"));
-        overrides.set("window_us", window.durationUs);
-        overrides.set("start_us", stream.events.empty() ? std::int64_t(0) : window.startUs - stream.events.front().tUs);
+        overrides.set(convention::eventWindowKindParam, std::string("time"));
+        overrides.set(convention::eventWindowUsParam, window.durationUs);
+        overrides.set(convention::eventStartUsParam, stream.events.empty() ? std::int64_t(0) : window.startUs - stream.events.front().tUs);
     }
     OperatorInput input;
     input.events = &stream;

@@ -3,6 +3,7 @@
 #include "builtin_list.hpp"
 
 #include "fuselab/base/error.hpp"
+#include "fuselab/event_rendering.hpp"
 #include "fuselab/base/events_repr.hpp"
 
 #include <algorithm>
@@ -14,17 +15,17 @@ namespace {
 std::vector<ParamSpec> windowParams()
 {
     return {
-        ParamSpec::choice("window", "Window", {{"time", "By time"}, {"count", "By event count"}}, "time")
+        ParamSpec::choice(convention::eventWindowKindParam, "Window", {{"time", "By time"}, {"count", "By event count"}}, "time")
             .withTooltip("Which events the representation uses: those within a time span, or a fixed number of events "
                          "(count windows adapt to scene activity, as Rebecq et al. 2019 feed E2VID)."),
-        ParamSpec::integer("window_us", "Time window", 1, 3'600'000'000LL, kDefaultEventWindowUs)
-            .withUnit("µs").withSoftRange(100, 1'000'000).withLogScale().enabledWhen("window=time")
+        ParamSpec::integer(convention::eventWindowUsParam, "Time window", 1, 3'600'000'000LL, kDefaultEventWindowUs)
+            .withUnit("µs").withSoftRange(100, 1'000'000).withLogScale().enabledWhen(std::string(convention::eventWindowKindParam) + "=time")
             .withTooltip("Length of a time window; the default is one frame interval at 30 frames per second."),
-        ParamSpec::integer("count", "Event count", 1, 1'000'000'000LL, 50000)
-            .withSoftRange(100, 2'000'000).withLogScale().enabledWhen("window=count")
+        ParamSpec::integer(convention::eventCountParam, "Event count", 1, 1'000'000'000LL, 50000)
+            .withSoftRange(100, 2'000'000).withLogScale().enabledWhen(std::string(convention::eventWindowKindParam) + "=count")
             .withTooltip("Events in a count window; 50 000 is about 0.16 events per pixel of a 640×480 sensor "
                          "(E2VID used 0.35 per pixel)."),
-        ParamSpec::integer("start_us", "Start", -4'000'000'000'000LL, 4'000'000'000'000LL, 0)
+        ParamSpec::integer(convention::eventStartUsParam, "Start", -4'000'000'000'000LL, 4'000'000'000'000LL, 0)
             .withUnit("µs").withSoftRange(0, 10'000'000)
             .withTooltip("Start of the window in microseconds after the stream's first event (negative: before it)."),
     };
@@ -39,10 +40,10 @@ Selected selectFromParams(const EventStream& stream, const ParamValues& values)
 {
     const EventSpan all(stream.events);
     const std::int64_t origin = all.empty() ? 0 : all.first->tUs;
-    const std::int64_t start = origin + values.integer("start_us");
-    const EventWindow window = values.choice("window") == "count"
-                                   ? EventWindow::byCount(start, std::uint64_t(values.integer("count")))
-                                   : EventWindow::byTime(start, values.integer("window_us"));
+    const std::int64_t start = origin + values.integer(convention::eventStartUsParam);
+    const EventWindow window = values.choice(convention::eventWindowKindParam) == "count"
+                                   ? EventWindow::byCount(start, std::uint64_t(values.integer(convention::eventCountParam)))
+                                   : EventWindow::byTime(start, values.integer(convention::eventWindowUsParam));
     Selected s;
     s.span = selectWindow(all, window);
     s.interval = windowInterval(s.span, window);
