@@ -25,7 +25,6 @@
 #include "fuselab/events_io.hpp"
 #include "fuselab/io.hpp"
 
-#include <filesystem>
 
 #include <QAction>
 #include <QApplication>
@@ -309,7 +308,7 @@ void MainWindow::buildDocks()
 
     // The events dock fuses with the shipped frame/event model, which lies beside the exposure model.
     m_events->setFrameEventModel(
-        (std::filesystem::path(shippedModelPath()).parent_path() / learn::kShippedFrameEventModelFileName).string());
+        learn::shippedFrameEventModelBeside(shippedModelPath()));
     connect(m_events, &EventsPanel::fusedReady, this, [this](const Image& fused, const QString& label) {
         m_lastDisplay = makeDisplayImage(fused, ViewTransform{}, label);
         m_viewer->setImage(m_lastDisplay);

@@ -46,4 +46,9 @@ std::string shippedModelForThisExecutable(const std::string& sourceTreeModelsDir
     return resolveShippedModel(modelSearchDirectories(executableDirectory(), sourceTreeModelsDir));
 }
 
+std::string shippedFrameEventModelBeside(const std::string& shippedExposureModelPath)
+{
+    return (std::filesystem::path(shippedExposureModelPath).parent_path() / kShippedFrameEventModelFileName).string();
+}
+
 } // namespace fuselab::learn

@@ -5,14 +5,13 @@
 #include "fuselab/learn/model_files.hpp"
 #include "fuselab/learn/training_params.hpp"
 
-#include <filesystem>
 
 namespace fuselab::learn {
 
 std::string shippedModelFor(TrainingDataKind data, const std::string& shippedExposureModelPath)
 {
     if (data != TrainingDataKind::SyntheticEvents) return shippedExposureModelPath;
-    return (std::filesystem::path(shippedExposureModelPath).parent_path() / kShippedFrameEventModelFileName).string();
+    return shippedFrameEventModelBeside(shippedExposureModelPath);
 }
 
 PreparedTraining prepareTraining(const TrainingPlan& plan, const ParamValues& values)

@@ -30,4 +30,7 @@ std::string resolveShippedModel(const std::vector<std::string>& searchDirs, cons
 /// what the CLI and the GUI use.
 std::string shippedModelForThisExecutable(const std::string& sourceTreeModelsDir);
 
+/// The shipped frame/event model that lies beside the shipped exposure model at this path.
+std::string shippedFrameEventModelBeside(const std::string& shippedExposureModelPath);
+
 } // namespace fuselab::learn
