@@ -6,6 +6,7 @@
 #include "fuselab/merge_files.hpp"
 #include "fuselab/row_io.hpp"
 #include "fuselab/base/error.hpp"
+#include "fuselab/deghost.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/base/parallel.hpp"
 #include "fuselab/sidecar.hpp"
@@ -67,7 +68,67 @@ Image pqEncoded(const Image& source, double referenceWhite)
 
 } // namespace
 
-void exportResult(const PipelineResult& result, const QString& qpath, const ExportChoice& choice, const QStringList& inputFiles)
+namespace {
+
+bool isRadianceFormat(ExportFormat f)
+{
+    return f == ExportFormat::ExrHalf || f == ExportFormat::ExrFloat || f == ExportFormat::RadianceHdr;
+}
+
+// The steps and the format's settings of a recipe (radianceWritten: the merge's radiance, before
+// tone mapping, is what the file holds).
+Recipe recipeOfSteps(std::vector<RecipeStep> steps, const ExportChoice& choice, bool radianceWritten)
+{
+    Recipe recipe;
+    recipe.steps = std::move(steps);
+    if (radianceWritten) recipe.steps.pop_back();
+    RecipeOutput& o = recipe.output;
+    switch (choice.format) {
+    case ExportFormat::Png8:
+    case ExportFormat::Tiff8:
+    case ExportFormat::Jpeg: o.bitDepth = 8; break;
+    case ExportFormat::Png16:
+    case ExportFormat::Tiff16: o.bitDepth = 16; break;
+    case ExportFormat::ExrFloat: o.exrType = "float"; break;
+    default: break;
+    }
+    o.quality = choice.jpegQuality;
+    if (exportTakesColourSpace(choice.format)) o.outputSpace = std::string(toString(choice.outputPrimaries));
+    recipe.outputExtension = exportExtension(choice.format).mid(1).toStdString();
+    return recipe;
+}
+
+// The recipe that makes the exported file again (fuselab-cli replay): the included frames with
+// their typed exposures, the painted mask, the steps that made what is written, the format's
+// settings. None for a PQ export (its encoding is the export's, not a step's) or for frames that
+// are no files (the built-in sample).
+std::optional<Recipe> exportRecipe(const PipelineResult& result, const ExposureStack* included, const ExportChoice& choice,
+                                   const std::string& path, const std::string& maskPath, bool radianceWritten)
+{
+    if (!included || included->frames.empty() || choice.format == ExportFormat::PqPng16) return std::nullopt;
+    Recipe recipe = recipeOfSteps(result.steps, choice, radianceWritten);
+    const bool typed = std::any_of(included->frames.begin(), included->frames.end(), [](const StackFrame& f) {
+        return f.exposure.source == ExposureSource::TypedEv || f.exposure.source == ExposureSource::TypedTime;
+    });
+    for (const StackFrame& f : included->frames) {
+        recipe.inputs.push_back(f.path);
+        if (typed) recipe.evs.push_back(f.exposure.stops.value_or(0.0));
+    }
+    recipe.deghostMask = maskPath;
+    recipe.outputExtension = path.substr(path.find_last_of('.') + 1);
+    return recipe;
+}
+
+} // namespace
+
+Recipe sessionRecipe(const SessionState& session, const OperatorRegistry& registry, const ExportChoice& choice)
+{
+    if (choice.format == ExportFormat::PqPng16)
+        throw Error("a PQ export is encoded by the export itself, not by a recipe step; choose another format to apply to a folder");
+    return recipeOfSteps(sessionSteps(session, registry), choice, session.mode == PipelineMode::Hdr && isRadianceFormat(choice.format));
+}
+
+void exportResult(const PipelineResult& result, const QString& qpath, const ExportChoice& choice, const ExposureStack* included)
 {
     const std::string path = qpath.toStdString();
     if (result.display.empty()) throw Error(path, "there is no result to export yet");
@@ -80,15 +141,15 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
 
     WriteOptions options;
     if (exportTakesColourSpace(choice.format)) options.outputPrimaries = choice.outputPrimaries;
-    // The middle frame's camera, lens, date and place travel with the export.
-    if (!inputFiles.isEmpty()) options.metadataFrom = inputFiles[(inputFiles.size() - 1) / 2].toStdString();
+    // The reference frame's camera, lens, date and place travel with the export, as from the command line.
+    if (included && !included->frames.empty()) options.metadataFrom = included->frames[std::size_t(defaultReferenceIndex(*included))].path;
     Sidecar sidecar;
     sidecar.command = "fuselab (GUI export)";
-    sidecar.operators = result.stages;
-    for (const QString& f : inputFiles) sidecar.inputFiles.push_back(f.toStdString());
+    for (const RecipeStep& step : result.steps) sidecar.operators.push_back({step.operatorId, step.version, step.values});
+    if (included)
+        for (const StackFrame& f : included->frames) sidecar.inputFiles.push_back(f.path);
     sidecar.notes["result"] = result.label;
-    const bool hdrTarget = choice.format == ExportFormat::ExrHalf || choice.format == ExportFormat::ExrFloat ||
-                           choice.format == ExportFormat::RadianceHdr;
+    const bool hdrTarget = isRadianceFormat(choice.format);
     Image image = result.display;
     switch (choice.format) {
     case ExportFormat::ExrHalf: options.exrType = ExrPixelType::Half; break;
@@ -106,7 +167,8 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
         break;
     case ExportFormat::RadianceHdr: break;
     }
-    if (hdrTarget && !result.radiance.empty()) {
+    const bool radianceWritten = hdrTarget && !result.radiance.empty();
+    if (radianceWritten) {
         image = result.radiance;
         sidecar.notes["content"] = "linear scene radiance (relative)";
     } else if (hdrTarget) {
@@ -129,6 +191,7 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
         sidecar.inputFiles.push_back(maskPath);
         sidecar.notes["deghost_mask"] = maskPath + " (painted in the GUI; grey level k = frame k, 0 = automatic)";
     }
+    sidecar.recipe = exportRecipe(result, included, choice, path, maskPath, radianceWritten);
     writeImage(path, image, options);
     writeSidecar(path, sidecar);
 }

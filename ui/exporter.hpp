@@ -7,6 +7,7 @@
 #include "session.hpp"
 
 #include "fuselab/colour_space.hpp"
+#include "fuselab/recipe.hpp"
 
 #include <QString>
 #include <QStringList>
@@ -43,8 +44,15 @@ ExportFormat exportFormatFromName(const QString& name);
 void exportInBands(const SessionState& session, const OperatorRegistry& registry, const ExposureStack& included, const QString& path,
                    const ExportChoice& choice, ProgressSink& progress);
 
-/// Writes `result` to `path` (extension must fit the format) and `<path>.json`. Throws
-/// fuselab::Error naming the file and the problem (permission, full disk, bad extension).
-void exportResult(const PipelineResult& result, const QString& path, const ExportChoice& choice, const QStringList& inputFiles);
+/// The recipe of the session's steps written as `choice` says (a radiance format after a merge
+/// stops before the tone mapping), without inputs: what "Apply to folder…" runs on each bracket.
+/// Throws fuselab::Error for a format a recipe cannot make (PQ).
+Recipe sessionRecipe(const SessionState& session, const OperatorRegistry& registry, const ExportChoice& choice);
+
+/// Writes `result` to `path` (extension must fit the format) and `<path>.json`, whose recipe
+/// makes the file again (`fuselab-cli replay`) from `included` — the frames it was computed
+/// from (null for frames that are no files). Throws fuselab::Error naming the file and the
+/// problem (permission, full disk, bad extension).
+void exportResult(const PipelineResult& result, const QString& path, const ExportChoice& choice, const ExposureStack* included);
 
 } // namespace fuselab::ui

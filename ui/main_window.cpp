@@ -6,6 +6,8 @@
 #include "evaluation_dialog.hpp"
 #include "events_panel.hpp"
 #include "exporter.hpp"
+
+#include "fuselab/batch.hpp"
 #include "image_viewer.hpp"
 #include "metrics_panel.hpp"
 #include "monitor_colour.hpp"
@@ -368,27 +370,10 @@ void MainWindow::buildActions()
     });
     QAction* exportAct = add(file, tr("&Export…"), QKeySequence(QStringLiteral("Ctrl+E")), [this] {
         QSettings s;
-        bool ok = false;
-        const QString format = QInputDialog::getItem(this, tr("Export"), tr("Format:"), exportFormatNames(),
-                                                     int(exportFormatNames().indexOf(PreferencesDialog::exportFormat())),
-                                                     false, &ok);
-        if (!ok) return;
+        QString format;
         int quality = 95;
-        if (exportFormatFromName(format) == ExportFormat::Jpeg) {
-            quality = QInputDialog::getInt(this, tr("Export"), tr("JPEG quality:"), 95, 1, 100, 1, &ok);
-            if (!ok) return;
-        }
         RgbPrimaries space = RgbPrimaries::Rec709;
-        if (exportTakesColourSpace(exportFormatFromName(format))) {
-            QStringList spaces;
-            for (RgbPrimaries p : exportColourSpaces()) spaces << exportColourSpaceName(p);
-            const QString chosen = QInputDialog::getItem(this, tr("Export"), tr("Colour space (its ICC profile is embedded):"), spaces,
-                                                         std::max(0, int(spaces.indexOf(s.value(QStringLiteral("export/colourSpace")).toString()))),
-                                                         false, &ok);
-            if (!ok) return;
-            space = exportColourSpaces()[std::size_t(spaces.indexOf(chosen))];
-            s.setValue(QStringLiteral("export/colourSpace"), chosen);
-        }
+        if (!askExportFormat(tr("Export"), format, quality, space)) return;
         const QString ext = exportExtension(exportFormatFromName(format));
         QString path = QFileDialog::getSaveFileName(this, tr("Export result"), s.value(QStringLiteral("dirs/export")).toString(),
                                                     format + QStringLiteral(" (*") + ext + QLatin1Char(')'));
@@ -397,6 +382,23 @@ void MainWindow::buildActions()
         s.setValue(QStringLiteral("export/format"), format);
         s.setValue(QStringLiteral("dirs/export"), QFileInfo(path).absolutePath());
         if (exportTo(path, format, quality, space)) statusBar()->showMessage(tr("Wrote %1 and its sidecar").arg(path), 5000);
+    });
+    add(file, tr("&Apply to folder…"), QKeySequence(QStringLiteral("Ctrl+Shift+E")), [this] {
+        QSettings s;
+        const QString brackets = QFileDialog::getExistingDirectory(this, tr("Apply to folder: the brackets (scene sub-folders, or a folder of frames)"),
+                                                                   s.value(QStringLiteral("dirs/batchInput")).toString());
+        if (brackets.isEmpty()) return;
+        const QString outDir = QFileDialog::getExistingDirectory(this, tr("Apply to folder: where the results go"),
+                                                                 s.value(QStringLiteral("dirs/batchOutput")).toString());
+        if (outDir.isEmpty()) return;
+        QString format;
+        int quality = 95;
+        RgbPrimaries space = RgbPrimaries::Rec709;
+        if (!askExportFormat(tr("Apply to folder"), format, quality, space)) return;
+        s.setValue(QStringLiteral("dirs/batchInput"), brackets);
+        s.setValue(QStringLiteral("dirs/batchOutput"), outDir);
+        if (applyToFolders({brackets}, outDir, format, quality, space))
+            statusBar()->showMessage(tr("Applied to every bracket; results and summary.csv in %1").arg(outDir), 8000);
     });
     file->addSeparator();
     add(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
@@ -809,11 +811,9 @@ bool MainWindow::exportTo(const QString& path, const QString& formatName, int jp
     choice.format = exportFormatFromName(formatName);
     choice.jpegQuality = jpegQuality;
     choice.outputPrimaries = outputPrimaries;
-    QStringList inputs;
-    if (!m_ws->session().syntheticSample)
-        for (const StackFrame& fr : m_ws->includedStack().frames) inputs << QString::fromStdString(fr.path);
+    const ExposureStack included = m_ws->includedStack();
     try {
-        exportResult(*result, path, choice, inputs);
+        exportResult(*result, path, choice, m_ws->session().syntheticSample ? nullptr : &included);
         return true;
     } catch (const Error& e) {
         showProblem(QString::fromStdString(e.what()));
@@ -832,20 +832,94 @@ bool MainWindow::exportLargeStack(const QString& path, const QString& formatName
     const SessionState session = m_ws->session();
     const ExposureStack included = m_ws->includedStack();
     const OperatorRegistry& registry = m_ws->registry();
-    auto problem = std::make_shared<QString>();
+    QString problem;
+    if (!runAndWait(QStringLiteral("export"), [=](ProgressSink& progress) { exportInBands(session, registry, included, path, choice, progress); },
+                    problem)) {
+        showProblem(problem == tr("cancelled") ? tr("%1: the export was cancelled").arg(path) : problem);
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::askExportFormat(const QString& title, QString& format, int& quality, RgbPrimaries& space)
+{
+    QSettings s;
+    bool ok = false;
+    format = QInputDialog::getItem(this, title, tr("Format:"), exportFormatNames(), int(exportFormatNames().indexOf(PreferencesDialog::exportFormat())),
+                                   false, &ok);
+    if (!ok) return false;
+    quality = 95;
+    if (exportFormatFromName(format) == ExportFormat::Jpeg) {
+        quality = QInputDialog::getInt(this, title, tr("JPEG quality:"), 95, 1, 100, 1, &ok);
+        if (!ok) return false;
+    }
+    space = RgbPrimaries::Rec709;
+    if (exportTakesColourSpace(exportFormatFromName(format))) {
+        QStringList spaces;
+        for (RgbPrimaries p : exportColourSpaces()) spaces << exportColourSpaceName(p);
+        const QString chosen = QInputDialog::getItem(this, title, tr("Colour space (its ICC profile is embedded):"), spaces,
+                                                     std::max(0, int(spaces.indexOf(s.value(QStringLiteral("export/colourSpace")).toString()))),
+                                                     false, &ok);
+        if (!ok) return false;
+        space = exportColourSpaces()[std::size_t(spaces.indexOf(chosen))];
+        s.setValue(QStringLiteral("export/colourSpace"), chosen);
+    }
+    return true;
+}
+
+bool MainWindow::runAndWait(const QString& channel, std::function<void(ProgressSink&)> work, QString& problem)
+{
+    auto failure = std::make_shared<QString>();
     bool done = false;
-    QEventLoop wait; // the GUI stays live: progress, and Cancel (Esc) stops the export
-    const QMetaObject::Connection ended = connect(m_ws->jobs(), &JobRunner::finished, &wait, [&wait](const QString& channel, bool) {
-        if (channel == QLatin1String("export")) wait.quit();
+    QEventLoop wait; // the GUI stays live: progress, and Cancel (Esc) stops the job
+    const QMetaObject::Connection ended = connect(m_ws->jobs(), &JobRunner::finished, &wait, [&wait, channel](const QString& finished, bool) {
+        if (finished == channel) wait.quit();
     });
-    m_ws->jobs()->start(
-        QStringLiteral("export"), [=](ProgressSink& progress) { exportInBands(session, registry, included, path, choice, progress); },
-        [&done] { done = true; }, [problem](const QString& message) { *problem = message; });
+    m_ws->jobs()->start(channel, std::move(work), [&done] { done = true; }, [failure](const QString& message) { *failure = message; });
     wait.exec();
     disconnect(ended);
     m_ws->jobs()->waitForIdle();
-    if (!done) {
-        showProblem(problem->isEmpty() ? tr("%1: the export was cancelled").arg(path) : *problem);
+    problem = done ? QString() : failure->isEmpty() ? tr("cancelled") : *failure;
+    return done;
+}
+
+bool MainWindow::applyToFolders(const QStringList& folders, const QString& outDir, const QString& formatName, int jpegQuality,
+                                RgbPrimaries outputPrimaries)
+{
+    ExportChoice choice;
+    choice.format = exportFormatFromName(formatName);
+    choice.jpegQuality = jpegQuality;
+    choice.outputPrimaries = outputPrimaries;
+    std::vector<std::string> roots;
+    for (const QString& f : folders) roots.push_back(f.toStdString());
+    Recipe recipe;
+    std::vector<Bracket> brackets;
+    try {
+        recipe = sessionRecipe(m_ws->session(), m_ws->registry(), choice);
+        brackets = bracketsOfFolders(roots);
+    } catch (const Error& e) {
+        showProblem(QString::fromStdString(e.what()));
+        return false;
+    }
+    BatchOptions options;
+    options.outDir = outDir.toStdString();
+    options.command = "fuselab (GUI: Apply to folder)";
+    auto report = std::make_shared<BatchReport>();
+    const OperatorRegistry& registry = m_ws->registry();
+    QString problem;
+    if (!runAndWait(QStringLiteral("batch"), [=](ProgressSink& progress) { *report = runBatch(recipe, brackets, options, registry, progress); },
+                    problem)) {
+        showProblem(tr("%1: %2").arg(outDir, problem));
+        return false;
+    }
+    if (report->failed > 0) {
+        QStringList failed;
+        for (const BatchRow& row : report->rows)
+            if (!row.ok) failed << QString::fromStdString(row.bracket + ": " + row.problem);
+        showProblem(tr("%1 of %2 brackets failed (see %3):\n%4")
+                        .arg(report->failed)
+                        .arg(report->rows.size())
+                        .arg(QString::fromStdString(report->summaryPath), failed.join(QLatin1Char('\n'))));
         return false;
     }
     return true;

@@ -9,6 +9,8 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
 #include <memory>
 
 class QAction;
@@ -74,6 +76,13 @@ public:
     /// Exports the full-resolution result (computing it first if needed); false on failure,
     /// with the reason in lastProblem().
     bool exportTo(const QString& path, const QString& formatName, int jpegQuality = 95, RgbPrimaries outputPrimaries = RgbPrimaries::Rec709);
+    /// "Apply to folder…": the session's recipe on every bracket of `folders` (scene sub-folders,
+    /// or flat folders of frames grouped by EXIF), written into `outDir` as
+    /// <bracket>.<ext> with sidecars and summary.csv — core's runBatch, as `fuselab-cli batch`.
+    /// A job with progress and cancel; false (and lastProblem) when it could not start, was
+    /// cancelled, or a bracket failed.
+    bool applyToFolders(const QStringList& folders, const QString& outDir, const QString& formatName, int jpegQuality = 95,
+                        RgbPrimaries outputPrimaries = RgbPrimaries::Rec709);
 
     void applyStartupRequest(const StartupRequest& request);
 
@@ -96,6 +105,11 @@ private:
     void buildDocks();
     void showProblem(const QString& text);
     bool exportLargeStack(const QString& path, const QString& formatName, int jpegQuality, RgbPrimaries outputPrimaries);
+    /// Asks for an export format (and JPEG quality, colour space); false when cancelled.
+    bool askExportFormat(const QString& title, QString& format, int& quality, RgbPrimaries& space);
+    /// Runs `work` as the job on `channel` and waits with the GUI live (progress, Esc cancels);
+    /// false with the job's problem (or "cancelled") in `problem`.
+    bool runAndWait(const QString& channel, std::function<void(ProgressSink&)> work, QString& problem);
     void refreshDisplay();
     void refreshOverlay();
     void onResult();

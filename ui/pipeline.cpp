@@ -1,6 +1,7 @@
 #include "pipeline.hpp"
 
 #include "fuselab/base/error.hpp"
+#include "fuselab/recipe_run.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -50,52 +51,35 @@ std::optional<Image8> paintedSourcesFor(const SessionState& session, int widthPx
     return codes;
 }
 
-namespace {
-
-OperatorOutput runStage(const Operator& op, const OperatorInput& input, const SessionState& session, ProgressSink& progress,
-                        PipelineResult& result)
+std::vector<RecipeStep> sessionSteps(const SessionState& session, const OperatorRegistry& registry)
 {
-    const ParamValues values = session.valuesFor(op);
-    OperatorOutput out = runOperator(op, input, values, progress);
-    result.stages.push_back({op.info().id, op.info().version, values});
-    for (std::string& n : out.notes) result.notes.push_back(op.info().name + ": " + n);
-    for (const auto& [k, v] : out.scalars) result.scalars[op.info().id + "." + k] = v;
-    return out;
+    std::vector<const Operator*> ops;
+    if (!session.alignId.empty()) ops.push_back(&registry.get(session.alignId));
+    if (session.mode == PipelineMode::Fusion) {
+        ops.push_back(&registry.get(session.fusionId));
+    } else {
+        const Operator* merge = session.mergeId.empty() ? firstOfCategory(registry, category::merge) : &registry.get(session.mergeId);
+        const Operator* tonemap = session.tonemapId.empty() ? firstOfCategory(registry, category::tonemap) : &registry.get(session.tonemapId);
+        if (!merge || !tonemap) throw Error("HDR mode needs a merge and a tone-mapping operator");
+        ops.push_back(merge);
+        ops.push_back(tonemap);
+    }
+    std::vector<RecipeStep> steps;
+    for (const Operator* op : ops) steps.push_back({op->info().id, op->info().version, session.valuesFor(*op), {}});
+    return steps;
 }
 
-} // namespace
-
-PipelineResult runPipeline(const SessionState& session, const ExposureStack& input, const OperatorRegistry& registry, ProgressSink& progress)
+PipelineResult runPipeline(const SessionState& session, const ExposureStack& stack, const OperatorRegistry& registry, ProgressSink& progress)
 {
-    if (input.frames.size() < 2) throw Error("the stack needs at least two included images");
-    PipelineResult result;
-    ExposureStack stack = input;
-
-    // Alignment: an alignment operator returns the aligned frames as extras (convention::alignedFrameExtra).
-    double begin = 0.0;
-    if (!session.alignId.empty()) {
-        const Operator& align = registry.get(session.alignId);
-        ProgressSpan span(progress, 0.0, 0.3);
-        OperatorInput in;
-        in.stack = &stack;
-        const OperatorOutput out = runStage(align, in, session, span, result);
-        ExposureStack aligned = stack;
-        for (std::size_t k = 0; k < aligned.frames.size(); ++k) {
-            const std::string name = convention::alignedFrameExtra(k);
-            auto it = std::find_if(out.extras.begin(), out.extras.end(), [&](const NamedImage& n) { return n.name == name; });
-            if (it == out.extras.end()) throw Error("alignment operator '" + session.alignId + "' did not return " + name);
-            aligned.frames[k].pixels = SampleImage(it->image);
-        }
-        for (const NamedImage& n : out.extras)
-            if (!convention::isAlignedFrameExtra(n.name)) result.maps.push_back(n);
-        stack = std::move(aligned);
-        begin = 0.3;
-    }
-
-    OperatorInput in;
-    in.stack = &stack;
+    if (stack.frames.size() < 2) throw Error("the stack needs at least two included images");
+    const std::vector<RecipeStep> steps = sessionSteps(session, registry);
     const std::optional<Image8> painted = paintedSourcesFor(session, stack.width(), stack.height());
-    in.deghostSources = painted ? &*painted : nullptr;
+    RecipeResult ran = runRecipeSteps(steps, &stack, nullptr, painted ? &*painted : nullptr, RgbPrimaries::Rec709, FusedSampleType::Float,
+                                      registry, progress);
+    PipelineResult result;
+    result.display = *ran.image.asFloat();
+    if (session.mode == PipelineMode::Hdr) result.radiance = ran.intermediate;
+    result.maps = std::move(ran.maps);
     if (painted) {
         // The painted decisions as an overlay: the frame number each painted pixel comes from.
         Image codes(painted->width(), painted->height(), 1, ColourEncoding::Linear);
@@ -103,29 +87,17 @@ PipelineResult runPipeline(const SessionState& session, const ExposureStack& inp
             for (int x = 0; x < codes.width(); ++x) codes.at(x, y) = float(painted->at(x, y));
         result.maps.push_back({"painted_sources", codes});
     }
-    if (session.mode == PipelineMode::Fusion) {
-        const Operator& fusion = registry.get(session.fusionId);
-        ProgressSpan span(progress, begin, 1.0);
-        OperatorOutput out = runStage(fusion, in, session, span, result);
-        result.display = out.image;
-        for (NamedImage& n : out.extras) result.maps.push_back(std::move(n));
-        result.label = fusion.info().name;
-        return result;
+    result.notes = std::move(ran.notes);
+    for (std::size_t i = 0; i < ran.ran.size(); ++i)
+        for (const auto& [key, value] : ran.stepScalars[i]) result.scalars[ran.ran[i].operatorId + "." + key] = value;
+    std::string label;
+    for (const RecipeStep& step : ran.ran) {
+        const OperatorInfo info = registry.get(step.operatorId).info();
+        if (info.category == category::alignment) continue;
+        label += (label.empty() ? "" : " → ") + info.name;
     }
-
-    const Operator* merge = session.mergeId.empty() ? firstOfCategory(registry, category::merge) : &registry.get(session.mergeId);
-    const Operator* tonemap = session.tonemapId.empty() ? firstOfCategory(registry, category::tonemap) : &registry.get(session.tonemapId);
-    if (!merge || !tonemap) throw Error("HDR mode needs a merge and a tone-mapping operator");
-    ProgressSpan mergeSpan(progress, begin, begin + (1.0 - begin) * 0.7);
-    OperatorOutput merged = runStage(*merge, in, session, mergeSpan, result);
-    result.radiance = merged.image;
-    for (NamedImage& n : merged.extras) result.maps.push_back(std::move(n));
-    OperatorInput toneIn;
-    toneIn.images.push_back(merged.image);
-    ProgressSpan toneSpan(progress, begin + (1.0 - begin) * 0.7, 1.0);
-    OperatorOutput toned = runStage(*tonemap, toneIn, session, toneSpan, result);
-    result.display = toned.image;
-    result.label = merge->info().name + " → " + tonemap->info().name;
+    result.label = label;
+    result.steps = std::move(ran.ran);
     return result;
 }
 

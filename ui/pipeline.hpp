@@ -7,6 +7,7 @@
 
 #include "fuselab/base/exposure.hpp"
 #include "fuselab/base/operator.hpp"
+#include "fuselab/recipe.hpp"
 #include "fuselab/sidecar.hpp"
 
 #include <map>
@@ -22,14 +23,19 @@ struct PipelineResult {
     std::vector<NamedImage> maps;       ///< overlays: weight maps, motion mask, quality maps
     std::map<std::string, double> scalars;
     std::vector<std::string> notes;
-    std::vector<SidecarOperator> stages; ///< operators that ran, for the export sidecar
+    std::vector<RecipeStep> steps;      ///< the recipe's steps as they ran (every value resolved), for the export's recipe
     std::string label;                  ///< "Exposure fusion (Mertens)"
 };
 
 /// The included frames with EV overrides applied, in exposure order where known.
 ExposureStack includedFrames(const ExposureStack& loaded, const SessionState& session);
 
-/// Runs the pipeline the session describes on `stack`. Throws fuselab::Error, Cancelled.
+/// The session's steps: its alignment (if any), then its fusion — or its merge and tone
+/// mapping — with the session's values. The GUI runs them as core runs any recipe.
+std::vector<RecipeStep> sessionSteps(const SessionState& session, const OperatorRegistry& registry);
+
+/// Runs the session's steps on `stack` (core's runRecipeSteps) and gathers what the view
+/// shows. Throws fuselab::Error, Cancelled.
 PipelineResult runPipeline(const SessionState& session, const ExposureStack& stack, const OperatorRegistry& registry,
                            ProgressSink& progress);
 

@@ -5,6 +5,7 @@
 #include "fuse_banded.hpp"
 #include "command.hpp"
 #include "output_options.hpp"
+#include "recipe_output.hpp"
 #include "stack_options.hpp"
 
 #include "fuselab/banded_fusion.hpp"
@@ -73,54 +74,29 @@ public:
         m_stack.applyDeghostFlags(overrides);
         const ParamValues values = resolveParamValues(op.params(), overrides);
         if (const std::optional<BandedFuseRequest> banded = bandsFor(op, values)) return runBandedFuse(*banded, m_out);
-        // Probe the output before the work: a bad path or format fails in milliseconds.
-        const WriteOptions writeOptions = m_out.toWriteOptions();
-        if (formatFromExtension(m_output) == FileFormat::Unknown || formatFromExtension(m_output) == FileFormat::CameraRaw)
-            throw UsageError("unknown output format for '" + m_output + "' (.tif, .png, .jpg, .exr, .hdr)");
-        (void)writeOptions;
-
-        ConsoleProgress progress("fuse", m_common.quiet);
-        ProgressSpan loading(progress, 0.0, 0.3);
-        std::vector<std::string> files;
-        const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files, m_out.workingPrimaries());
-        m_out.followInputs(anyDeeperThan8Bits(stack));
-        m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
-        ProgressSpan deghostSpan(progress, 0.3, 0.4);
-        const std::optional<Image8> painted = m_stack.paintedSources(stack.width(), stack.height());
-        const std::optional<DeghostOutcome> deghosted = deghostFromValues(stack, values, painted ? &*painted : nullptr, deghostSpan);
-        ProgressSpan fusing(progress, 0.4, 0.95);
-
-        FusionOptions fusionOptions;
-        switch (sampleTypeFor(m_output, m_out)) {
-        case FusedSampleTypeChoice::U8: fusionOptions.outputType = FusedSampleType::U8; break;
-        case FusedSampleTypeChoice::U16: fusionOptions.outputType = FusedSampleType::U16; break;
-        case FusedSampleTypeChoice::Float: fusionOptions.outputType = FusedSampleType::Float; break;
-        }
-        const FusionResult fused = fuseMertens(stackToUse(deghosted, stack), mertensParamsFromValues(values), fusionOptions, fusing);
-        progress.report(0.95, "writing");
-        Sidecar sidecar;
-        sidecar.operators.push_back({op.info().id, op.info().version, values});
-        sidecar.inputFiles = files;
-        addReadNotes(sidecar, stack);
-        sidecar.numbers["pyramid_levels"] = fused.levels;
-        if (deghosted) m_stack.noteDeghosting(*deghosted, sidecar);
-        if (m_stack.align != "none") sidecar.notes["alignment"] = m_stack.align;
-        const WrittenOutput written = writeOutputWithSidecar(m_output, fused.fused, m_out, sidecar);
-        progress.report(1.0, "done");
-        progress.finish();
-        if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
-        if (m_json) printWrittenOutput(written);
-        return kSuccess;
+        requireImageOutputFormat(m_output);
+        return produce(op, values, {});
     }
 
 private:
+    // The whole-image fusion as a recipe: the stack flags' inputs and alignment, then `op`.
+    int produce(const Operator& op, const ParamValues& values, const std::string& model, Sidecar sidecar = {})
+    {
+        Recipe recipe = m_stack.recipeInputs(m_inputs, m_registry);
+        recipe.steps.push_back({op.info().id, op.info().version, values, model});
+        recipe.output = m_out;
+        if (m_stack.align != "none") sidecar.notes["alignment"] = m_stack.align;
+        produceFromCommandLine(recipe, m_output, std::move(sidecar), m_registry, {"fuse", m_common.quiet, m_json});
+        return kSuccess;
+    }
+
     // What of the command needs whole frames whatever the method: alignment, the output's kind.
     std::string bandsCannotDo() const
     {
         if (m_stack.align != "none") return "alignment (--align)";
         const FileFormat f = formatFromExtension(m_output);
         if (f != FileFormat::Tiff && f != FileFormat::Png && f != FileFormat::Jpeg) return "an output other than TIFF, PNG or JPEG";
-        if (sampleTypeFor(m_output, m_out) == FusedSampleTypeChoice::Float) return "a 32-bit float output (linear light)";
+        if (sampleTypeFor(m_output, m_out) == FusedSampleType::Float) return "a 32-bit float output (linear light)";
         return {};
     }
 
@@ -192,33 +168,10 @@ private:
             if (!provider) throw UsageError("--memory-mb: this fusion method's weights cannot be computed a band at a time");
             return runBandedFuseWithWeights(request, *provider, modelPath, m_out);
         }
-        if (formatFromExtension(m_output) == FileFormat::Unknown)
-            throw UsageError("unknown output format for '" + m_output + "' (.tif, .png, .jpg, .exr, .hdr)");
-        ConsoleProgress progress("fuse", m_common.quiet);
-        ProgressSpan loading(progress, 0.0, 0.3);
-        std::vector<std::string> files;
-        const ExposureStack stack = m_stack.load(m_inputs, false, loading, &files, m_out.workingPrimaries());
-        m_out.followInputs(anyDeeperThan8Bits(stack));
-        m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
-        ProgressSpan fusing(progress, 0.3, 0.95);
-        OperatorInput input;
-        input.stack = &stack;
-        input.workingPrimaries = m_out.workingPrimaries();
-        const OperatorOutput out = runOperator(op, input, overrides, fusing);
-        progress.report(0.95, "writing");
+        requireImageOutputFormat(m_output);
         Sidecar sidecar;
-        sidecar.operators.push_back({op.info().id, op.info().version, values});
-        sidecar.inputFiles = files;
-        addReadNotes(sidecar, stack);
-        sidecar.numbers = out.scalars;
         sidecar.notes["model"] = modelPath;
-        if (m_stack.align != "none") sidecar.notes["alignment"] = m_stack.align;
-        const WrittenOutput written = writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
-        progress.report(1.0, "done");
-        progress.finish();
-        if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
-        if (m_json) printWrittenOutput(written);
-        return kSuccess;
+        return produce(op, values, m_model, std::move(sidecar));
 #else
         throw Error("this fuselab-cli was built without LibTorch: --method learned is unavailable");
 #endif
@@ -261,7 +214,7 @@ private:
         const learn::FrameEventFused fused = learn::fuseFrameEvent(model, inputs, options, fusing);
 
         progress.report(0.95, "writing");
-        const bool floatOutput = format == FileFormat::Exr || format == FileFormat::RadianceHdr || sampleTypeFor(m_output, m_out) == FusedSampleTypeChoice::Float;
+        const bool floatOutput = format == FileFormat::Exr || format == FileFormat::RadianceHdr || sampleTypeFor(m_output, m_out) == FusedSampleType::Float;
         Image out = floatOutput ? fused.linear : fused.tone;
         if (!floatOutput) out.setEncoding(ColourEncoding::Srgb); // μ-law display values: written as they are
         Sidecar sidecar;

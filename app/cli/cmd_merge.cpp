@@ -5,6 +5,7 @@
 #include "merge_banded.hpp"
 #include "command.hpp"
 #include "output_options.hpp"
+#include "recipe_output.hpp"
 #include "stack_options.hpp"
 
 #include "fuselab/banded_fusion.hpp"
@@ -61,62 +62,74 @@ public:
             if (code >= 0) return code;
         }
 
+        const std::string response = m_response.empty() ? responseByContent() : m_response;
+        if (endsWith(response, ".csv")) return runWithResponseFile(response);
+        const auto [op, values] = mergeOperatorFor(response);
+        Recipe recipe = m_stack.recipeInputs(m_inputs, m_registry);
+        recipe.steps.push_back({op->info().id, op->info().version, values, {}});
+        recipe.output = m_out;
+        Sidecar sidecar;
+        sidecar.notes["content"] = kRadianceNote;
+        const RecipeProduced produced =
+            produceFromCommandLine(recipe, m_output, std::move(sidecar), m_registry, {"merge", m_common.quiet, m_json});
+        if (!m_responseOut.empty())
+            for (const NamedImage& n : produced.result.maps)
+                if (n.name == "response") writeResponseCsv(m_responseOut, responseFromCurveImage(n.image));
+        return kSuccess;
+    }
+
+private:
+    static constexpr const char* kRadianceNote = "linear scene radiance, relative (exposure 2^stops = 1)";
+
+    // Camera RAW frames are developed linearly (no curve to recover): a RAW bracket merges
+    // through the linear response unless the user says otherwise. By content, before decoding.
+    std::string responseByContent() const
+    {
+        const std::vector<std::string> files = expandStackInputs(m_inputs);
+        const bool raw = !files.empty() && std::all_of(files.begin(), files.end(), [](const std::string& f) {
+            try {
+                return probeImage(f).format == FileFormat::CameraRaw; // a DNG is TIFF to a sniffer; LibRaw tells
+            } catch (const Error&) {
+                return false; // reading the stack names the file and its problem
+            }
+        });
+        return raw ? "linear" : "debevec";
+    }
+
+    // A response from a CSV file: the known-response operator's weighting, check and
+    // deghosting with the file's curve (not a recipe: the curve is no operator parameter).
+    int runWithResponseFile(const std::string& response)
+    {
         ConsoleProgress progress("merge", m_common.quiet);
         std::vector<std::string> files;
         ProgressSpan loadSpan(progress, 0.0, 0.3);
         const ExposureStack stack = m_stack.load(m_inputs, true, loadSpan, &files, m_out.workingPrimaries());
         m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
-        // Camera RAW frames are developed linearly (no curve to recover): a RAW bracket merges
-        // through the linear response unless the user says otherwise.
-        std::string response = m_response;
-        if (response.empty()) {
-            const bool linear = std::all_of(stack.frames.begin(), stack.frames.end(), [](const StackFrame& f) {
-                return f.pixels.encoding() == ColourEncoding::Linear && !f.pixels.isFloat();
-            });
-            response = linear ? "linear" : "debevec";
-        }
-        const bool fromFile = endsWith(response, ".csv");
         const auto [opPointer, values] = mergeOperatorFor(response);
         const Operator& op = *opPointer;
-        const CameraResponse fileResponse = fromFile ? readResponseCsv(response) : CameraResponse::linear();
+        const CameraResponse fileResponse = readResponseCsv(response);
         ProgressSpan mergeSpan(progress, 0.3, 0.9);
         const std::optional<Image8> painted = m_stack.paintedSources(stack.width(), stack.height());
+        const MergeParams mp = mergeParamsFromValues(values);
+        ProgressSpan deghostSpan(mergeSpan, 0.0, 0.3);
+        const std::optional<DeghostOutcome> deghosted = deghostFromValues(stack, values, painted ? &*painted : nullptr, deghostSpan);
+        ProgressSpan radianceSpan(mergeSpan, 0.3, 1.0);
         OperatorOutput out;
-        std::optional<DeghostOutcome> fileDeghost;
-        if (fromFile) {
-            // A response from a file: the known-response operator's weighting, check and deghosting.
-            const MergeParams mp = mergeParamsFromValues(values);
-            ProgressSpan deghostSpan(mergeSpan, 0.0, 0.3);
-            fileDeghost = deghostFromValues(stack, values, painted ? &*painted : nullptr, deghostSpan);
-            ProgressSpan radianceSpan(mergeSpan, 0.3, 1.0);
-            out.image = mergeRadiance(stackToUse(fileDeghost, stack), fileResponse, mp, radianceSpan);
-            out.extras.push_back({"response", responseCurveImage(fileResponse)});
-            if (fileDeghost) reportDeghost(*fileDeghost, out);
-        } else {
-            OperatorInput input;
-            input.stack = &stack;
-            input.workingPrimaries = m_out.workingPrimaries();
-            input.deghostSources = painted ? &*painted : nullptr;
-            out = runOperator(op, input, values, mergeSpan);
-        }
-        for (const std::string& n : out.notes) printWarning(n);
+        out.image = mergeRadiance(stackToUse(deghosted, stack), fileResponse, mp, radianceSpan);
+        out.extras.push_back({"response", responseCurveImage(fileResponse)});
+        if (deghosted) reportDeghost(*deghosted, out);
         progress.report(0.9, "writing");
         Sidecar sidecar;
         sidecar.operators.push_back({op.info().id, op.info().version, values});
         sidecar.inputFiles = files;
         addReadNotes(sidecar, stack);
-        if (fromFile) {
-            sidecar.inputFiles.push_back(response);
-            sidecar.notes["response"] = "from " + response;
-        }
+        sidecar.inputFiles.push_back(response);
+        sidecar.notes["response"] = "from " + response;
         sidecar.numbers = out.scalars;
         m_stack.notePaintedMask(sidecar);
-        sidecar.notes["content"] = "linear scene radiance, relative (exposure 2^stops = 1)";
+        sidecar.notes["content"] = kRadianceNote;
         const WrittenOutput written = writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
-        if (!m_responseOut.empty()) {
-            for (const NamedImage& n : out.extras)
-                if (n.name == "response") writeResponseCsv(m_responseOut, responseFromCurveImage(n.image));
-        }
+        if (!m_responseOut.empty()) writeResponseCsv(m_responseOut, fileResponse);
         progress.report(1.0, "done");
         progress.finish();
         if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
@@ -124,7 +137,6 @@ public:
         return kSuccess;
     }
 
-private:
     // The operator a --response names (a CSV file: the known-response operator's weighting,
     // check and deghosting) with its values from --param and the deghosting flags.
     std::pair<const Operator*, ParamValues> mergeOperatorFor(const std::string& response) const
@@ -159,12 +171,7 @@ private:
         if (!endsWith(m_output, ".exr") && !endsWith(m_output, ".EXR")) needsWhole = "an output other than OpenEXR (.exr)";
         else if (m_stack.align != "none") needsWhole = "alignment (--align)";
         else if (!m_stack.deghostMask.empty()) needsWhole = "deghosting (--deghost-mask)";
-        std::string response = m_response;
-        if (response.empty()) { // camera RAW frames are developed linearly, as in the whole-image merge
-            const std::vector<std::string> files = expandStackInputs(m_inputs);
-            const bool raw = std::all_of(files.begin(), files.end(), [](const std::string& f) { return formatFromContent(f) == FileFormat::CameraRaw; });
-            response = raw ? "linear" : "debevec";
-        }
+        const std::string response = m_response.empty() ? responseByContent() : m_response;
         const auto [op, values] = mergeOperatorFor(response);
         if (needsWhole.empty() && values.flag("deghost")) needsWhole = "deghosting (add --no-deghost)";
         if (!needsWhole.empty()) {

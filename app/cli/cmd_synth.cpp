@@ -7,6 +7,7 @@
 #include "fuselab/synth_writer.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 namespace fuselab::cli {
 namespace {
@@ -48,6 +49,9 @@ public:
             ->check(CLI::Range(0.01, 0.5));
         sub->add_option("--object-step", m_objectStep, "--moving-object: its displacement from one frame to the next, px")
             ->capture_default_str();
+        sub->add_option("--capture-start", m_captureStart,
+                        "Give the frames EXIF capture times as auto-bracketing would, the first at this time "
+                        "(YYYY-MM-DDTHH:MM:SS), each next one 0.2 s after the previous exposure ends");
         sub->add_option("-o,--output", m_outDir, "Output folder (created when missing)")->required();
         addCommonOptions(*sub, m_common);
         return sub;
@@ -68,6 +72,16 @@ public:
         request.scene.heightPx = h;
         request.fromExr = m_fromExr;
         request.exposures = m_exposures;
+        if (!m_captureStart.empty()) {
+            std::tm tm{};
+            char tail = 0;
+            if (std::sscanf(m_captureStart.c_str(), "%d-%d-%dT%d:%d:%d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                            &tm.tm_sec, &tail) != 6 || tm.tm_year < 1900 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
+                throw UsageError("--capture-start must be YYYY-MM-DDTHH:MM:SS (got '" + m_captureStart + "')");
+            tm.tm_year -= 1900;
+            tm.tm_mon -= 1;
+            request.captureStartS = double(timegm(&tm));
+        }
         request.evStepStops = m_evStep;
         request.format = m_format;
         try {
@@ -114,6 +128,7 @@ private:
     int m_bitDepth = 8;
     std::string m_format = "png";
     std::string m_outDir;
+    std::string m_captureStart;
     CommonOptions m_common;
 };
 

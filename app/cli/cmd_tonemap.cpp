@@ -2,6 +2,7 @@
 #include "cli_support.hpp"
 #include "command.hpp"
 #include "output_options.hpp"
+#include "recipe_output.hpp"
 
 #include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
@@ -48,32 +49,12 @@ public:
                 throw UsageError(e.problem());
             }
         }();
-        ReadOptions read;
-        read.nonFinite = m_nonFinite == "zero" ? NonFinitePolicy::Zero : NonFinitePolicy::Reject;
-        read.workingPrimaries = m_out.workingPrimaries();
-        const LoadedImage loaded = readInputImage(m_input, read);
-        m_out.followInputs(loaded.pixels.bitDepth() > 8);
-        m_out.metadataFrom = m_input;
-        OperatorInput input;
-        input.images.push_back(loaded.pixels.toFloat());
-        input.workingPrimaries = read.workingPrimaries;
-        if (input.images.front().encoding() == ColourEncoding::Srgb && loaded.pixels.bitDepth() != 32)
-            printWarning(m_input + ": an 8/16-bit display image is not radiance; it is decoded from sRGB and tone-mapped anyway");
-        ConsoleProgress progress("tonemap", m_common.quiet);
-        const OperatorOutput out = runOperator(op, input, values, progress);
-        progress.finish();
-        for (const std::string& n : out.notes) printWarning(n);
-        Sidecar sidecar;
-        sidecar.operators.push_back({op.info().id, op.info().version, values});
-        sidecar.inputFiles.push_back(m_input);
-        sidecar.notes["colour " + m_input] = loaded.colourNote;
-        if (!loaded.colourWarning.empty()) printWarning(m_input + ": " + loaded.colourWarning);
-        sidecar.numbers = out.scalars;
-        if (out.image.encoding() == ColourEncoding::Pq) sidecar.notes["transfer_function"] = "PQ (SMPTE ST 2084) code values";
-        if (out.image.encoding() == ColourEncoding::Hlg) sidecar.notes["transfer_function"] = "HLG (ITU-R BT.2100) code values";
-        const WrittenOutput written = writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
-        if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
-        if (m_json) printWrittenOutput(written);
+        Recipe recipe;
+        recipe.inputs = {m_input};
+        recipe.nonFinite = m_nonFinite;
+        recipe.steps.push_back({op.info().id, op.info().version, values, {}});
+        recipe.output = m_out;
+        produceFromCommandLine(recipe, m_output, {}, m_registry, {"tonemap", m_common.quiet, m_json});
         return kSuccess;
     }
 

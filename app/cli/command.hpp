@@ -30,6 +30,8 @@ std::unique_ptr<Command> makeSampleCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeFuseCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeMergeCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeToneMapCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeReplayCommand(const OperatorRegistry& registry);
+std::unique_ptr<Command> makeBatchCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeMetricsCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeBenchCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makePluginsCommand(const PluginReport& report);

@@ -42,11 +42,7 @@ int runBanded(const BandedFuseRequest& request, OutputOptions& out, const BandWe
     const int planes = first.channels() >= 3 ? 3 : 1;
     BandedFusionOptions options;
     options.memoryBudgetBytes = request.budgetBytes;
-    switch (sampleTypeFor(request.output, out)) {
-    case FusedSampleTypeChoice::U8: options.outputType = FusedSampleType::U8; break;
-    case FusedSampleTypeChoice::U16: options.outputType = FusedSampleType::U16; break;
-    case FusedSampleTypeChoice::Float: options.outputType = FusedSampleType::Float; break;
-    }
+    options.outputType = sampleTypeFor(request.output, out);
     ProgressSpan fusing(progress, 0.02, 0.99);
     BandedFusionPlan plan;
     if (provider) {

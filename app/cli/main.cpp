@@ -72,6 +72,8 @@ int runMain(int argc, char** argv)
     commands.push_back(makeFuseCommand(registry));
     commands.push_back(makeMergeCommand(registry));
     commands.push_back(makeToneMapCommand(registry));
+    commands.push_back(makeReplayCommand(registry));
+    commands.push_back(makeBatchCommand(registry));
     commands.push_back(makeMetricsCommand(registry));
     commands.push_back(makeBenchCommand(registry));
     commands.push_back(makeSampleCommand(registry));

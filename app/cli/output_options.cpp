@@ -72,109 +72,35 @@ void printWrittenOutput(const WrittenOutput& written)
 
 WriteOptions OutputOptions::toWriteOptions() const
 {
-    WriteOptions w;
-    w.bitDepth = bitDepth == 0 ? 8 : bitDepth; // commands that do not follow their inputs write 8 bits
-    w.jpegQuality = quality;
-    w.metadataFrom = metadataFrom;
-    w.dataPrimaries = workingPrimaries();
-    if (!outputSpace.empty()) w.outputPrimaries = primariesOption(outputSpace);
-    w.exrType = exrType == "float" ? ExrPixelType::Float : ExrPixelType::Half;
     try {
-        w.exrCompression = exrCompressionFromString(exrCompression);
-        w.tiffCompression = tiffCompressionFromString(tiffCompression);
+        return writeOptionsFor(*this, metadataFrom);
     } catch (const Error& e) {
         throw UsageError(e.problem());
     }
-    return w;
-}
-
-namespace {
-// Bits per sample the file holds: what the format and options make of the samples (integer
-// samples keep their depth where the format takes them as they are).
-int fileBitDepth(const std::string& path, const WriteOptions& w, int integerSampleBits)
-{
-    const FileFormat f = formatFromExtension(path);
-    if (f == FileFormat::Exr) return w.exrType == ExrPixelType::Half ? 16 : 32;
-    if (f == FileFormat::RadianceHdr) return 32;
-    if (f == FileFormat::Jpeg) return 8;
-    if (integerSampleBits) return integerSampleBits;
-    return w.bitDepth;
-}
-// The file's colour: float formats hold linear light, integer files sRGB-encoded values (or the
-// PQ/HLG code values the encoding names).
-std::string colourSpaceOf(const std::string& path, ColourEncoding encoding, const WriteOptions& w)
-{
-    const FileFormat f = formatFromExtension(path);
-    const RgbPrimaries primaries = w.outputPrimaries.value_or(w.dataPrimaries);
-    if (f == FileFormat::RadianceHdr) return "linear";
-    if (f == FileFormat::Exr) return primaries == RgbPrimaries::Rec709 ? "linear" : "linear-" + std::string(toString(primaries));
-    if (encoding == ColourEncoding::Pq || encoding == ColourEncoding::Hlg) return std::string(toString(encoding));
-    return primaries == RgbPrimaries::Rec709 ? "srgb" : std::string(toString(primaries));
-}
-} // namespace
-
-WrittenOutput writeOutputWithSidecar(const std::string& path, const Image& image, const OutputOptions& options, Sidecar sidecar)
-{
-    const WriteOptions w = options.toWriteOptions();
-    if (w.bitDepth == 32 && formatFromExtension(path) != FileFormat::Tiff && formatFromExtension(path) != FileFormat::Exr &&
-        formatFromExtension(path) != FileFormat::RadianceHdr)
-        throw UsageError("--bit-depth 32 is for TIFF output only");
-    writeImage(path, image, w);
-    if (sidecar.command.empty()) sidecar.command = commandLine();
-    if (formatFromExtension(path) == FileFormat::Exr) {
-        sidecar.notes["exr_type"] = options.exrType;
-        sidecar.notes["exr_compression"] = options.exrCompression;
-    }
-    sidecar.notes["encoding"] = std::string(toString(image.encoding()));
-    sidecar.outputWidth = image.width();
-    sidecar.outputHeight = image.height();
-    sidecar.outputChannels = image.channels();
-    sidecar.outputBitDepth = fileBitDepth(path, w, 0);
-    writeSidecar(path, sidecar);
-    return {path, colourSpaceOf(path, image.encoding(), w), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
 }
 
 WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar)
 {
-    const WriteOptions w = options.toWriteOptions();
-    writeImage(path, image, w);
-    sidecar.outputWidth = image.width();
-    sidecar.outputHeight = image.height();
-    sidecar.outputChannels = image.channels();
-    sidecar.outputBitDepth = fileBitDepth(path, w, image.isFloat() ? 0 : image.bitDepth());
+    (void)options.toWriteOptions(); // a bad setting is a usage error, before anything is written
+    if (options.bitDepth == 32 && image.isFloat() && formatFromExtension(path) != FileFormat::Tiff &&
+        formatFromExtension(path) != FileFormat::Exr && formatFromExtension(path) != FileFormat::RadianceHdr)
+        throw UsageError("--bit-depth 32 is for TIFF output only");
     if (sidecar.command.empty()) sidecar.command = commandLine();
-    if (formatFromExtension(path) == FileFormat::Tiff) sidecar.notes["tiff_compression"] = options.tiffCompression;
-    sidecar.notes["encoding"] = std::string(toString(image.encoding()));
-    writeSidecar(path, sidecar);
-    return {path, colourSpaceOf(path, image.encoding(), w), sidecarPath(path), image.width(), image.height(), image.channels(), sidecar.outputBitDepth};
+    return writeImageWithSidecar(path, image, options, options.metadataFrom, std::move(sidecar));
 }
 
 WrittenOutput writeSidecarForRows(const std::string& path, int widthPx, int heightPx, int channels, int integerSampleBits,
                                   ColourEncoding encoding, const OutputOptions& options, Sidecar sidecar)
 {
-    const WriteOptions w = options.toWriteOptions();
-    sidecar.outputWidth = widthPx;
-    sidecar.outputHeight = heightPx;
-    sidecar.outputChannels = channels;
-    sidecar.outputBitDepth = fileBitDepth(path, w, integerSampleBits);
+    (void)options.toWriteOptions();
     if (sidecar.command.empty()) sidecar.command = commandLine();
-    if (formatFromExtension(path) == FileFormat::Tiff) sidecar.notes["tiff_compression"] = options.tiffCompression;
-    if (formatFromExtension(path) == FileFormat::Exr) {
-        sidecar.notes["exr_type"] = options.exrType;
-        sidecar.notes["exr_compression"] = options.exrCompression;
-    }
-    sidecar.notes["encoding"] = std::string(toString(encoding));
-    writeSidecar(path, sidecar);
-    return {path, colourSpaceOf(path, encoding, w), sidecarPath(path), widthPx, heightPx, channels, sidecar.outputBitDepth};
+    return writeSidecarOfRows(path, widthPx, heightPx, channels, integerSampleBits, encoding, options, options.metadataFrom,
+                              std::move(sidecar));
 }
 
-FusedSampleTypeChoice sampleTypeFor(const std::string& path, const OutputOptions& options)
+FusedSampleType sampleTypeFor(const std::string& path, const OutputOptions& options)
 {
-    const FileFormat f = formatFromExtension(path);
-    if (f == FileFormat::Exr || f == FileFormat::RadianceHdr || (f == FileFormat::Tiff && options.bitDepth == 32))
-        return FusedSampleTypeChoice::Float;
-    if (f == FileFormat::Jpeg || options.bitDepth <= 8) return FusedSampleTypeChoice::U8;
-    return FusedSampleTypeChoice::U16;
+    return sampleTypeForFile(path, options.bitDepth);
 }
 
 } // namespace fuselab::cli

@@ -5,6 +5,9 @@
 #include "fuselab/base/exposure.hpp"
 #include "fuselab/base/image.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/output_file.hpp"
+#include "fuselab/recipe.hpp"
+#include "fuselab/recipe_run.hpp"
 #include "fuselab/sidecar.hpp"
 
 #include <CLI/CLI.hpp>
@@ -13,19 +16,12 @@
 
 namespace fuselab::cli {
 
-struct OutputOptions {
-    int bitDepth = 0; ///< 0 = follow the inputs (followInputs): 16 when any is deeper than 8 bits, else 8
-    int quality = 95;
-    std::string exrType = "half";
-    std::string exrCompression = "piz";
-    std::string tiffCompression = "none";
+/// The output flags are the recipe's output settings (their defaults declared once, in
+/// recipe.hpp), plus the photograph whose metadata the output carries.
+struct OutputOptions : RecipeOutput {
     /// The photograph whose EXIF/XMP/IPTC the output carries (WriteOptions::metadataFrom); set
     /// by the command (the reference frame of a stack, the input of a tone mapping).
     std::string metadataFrom;
-    /// --working-space: the primaries inputs are converted into and operators work in.
-    std::string workingSpace = "rec709";
-    /// --output-space: the primaries of the written file (empty: the working space's).
-    std::string outputSpace;
 
     void attach(CLI::App& sub);
     /// The parsed --working-space (UsageError when unknown).
@@ -33,21 +29,15 @@ struct OutputOptions {
     /// Resolves the default depth from the inputs: 16-bit, float or camera RAW inputs give a
     /// 16-bit PNG/TIFF, all-8-bit inputs an 8-bit one. A depth the user gave is kept.
     void followInputs(bool anyInputDeeperThan8Bits);
+    /// UsageError naming a bad setting.
     WriteOptions toWriteOptions() const;
 };
 
-/// What was written, for `--json` (CLI.md: path, width, height, channels, bit_depth,
-/// colour_space, sidecar).
-struct WrittenOutput {
-    std::string path, colourSpace, sidecar;
-    int width = 0, height = 0, channels = 0, bitDepth = 0;
-};
 /// Prints the JSON document of a written output on stdout.
 void printWrittenOutput(const WrittenOutput& written);
 
-/// Writes `image` to `path` atomically and its sidecar next to it; prints nothing.
-WrittenOutput writeOutputWithSidecar(const std::string& path, const Image& image, const OutputOptions& options, Sidecar sidecar);
-/// Same for samples already in the file's type (8/16-bit results written exactly).
+/// Writes `image` to `path` atomically and its sidecar next to it (the command line as its
+/// command unless set); prints nothing. Integer samples are written exactly.
 WrittenOutput writeOutputWithSidecar(const std::string& path, const SampleImage& image, const OutputOptions& options, Sidecar sidecar);
 
 /// The sidecar of a result already written row by row (integerSampleBits 0 for
@@ -60,7 +50,6 @@ bool anyDeeperThan8Bits(const ExposureStack& stack);
 
 /// The sample type a result should be produced in for `path` with these options, so that
 /// engines can write straight into it instead of holding a float copy.
-enum class FusedSampleTypeChoice { Float, U8, U16 };
-FusedSampleTypeChoice sampleTypeFor(const std::string& path, const OutputOptions& options);
+FusedSampleType sampleTypeFor(const std::string& path, const OutputOptions& options);
 
 } // namespace fuselab::cli

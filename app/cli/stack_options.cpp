@@ -1,6 +1,7 @@
 #include "stack_options.hpp"
 
 #include "fuselab/base/error.hpp"
+#include "fuselab/recipe_run.hpp"
 
 #include <cstdio>
 
@@ -31,26 +32,24 @@ void StackOptions::applyDeghostFlags(ParamValues& overrides) const
 std::optional<Image8> StackOptions::paintedSources(int widthPx, int heightPx) const
 {
     if (deghostMask.empty()) return std::nullopt;
-    ReadOptions asStored;
-    asStored.manageColour = false; // frame numbers, not colours: no profile may change them
-    const LoadedImage loaded = readInputImage(deghostMask, asStored);
-    const Image8* codes = loaded.pixels.as8();
-    if (!codes) throw Error(deghostMask, "a deghosting mask must be an 8-bit grey image (grey level k = frame k)");
-    if (codes->width() != widthPx || codes->height() != heightPx)
-        throw Error(deghostMask, "the deghosting mask is " + std::to_string(codes->width()) + "x" + std::to_string(codes->height()) +
-                                     " but the stack is " + std::to_string(widthPx) + "x" + std::to_string(heightPx));
-    if (codes->channels() == 1) return *codes;
-    // A grey image saved as RGB: accepted when every pixel is grey.
-    Image8 grey(widthPx, heightPx, 1);
-    for (int y = 0; y < heightPx; ++y)
-        for (int x = 0; x < widthPx; ++x) {
-            const std::uint8_t r = codes->at(x, y, 0);
-            if (codes->at(x, y, 1) != r || codes->at(x, y, 2) != r)
-                throw Error(deghostMask, "the deghosting mask has colour at (" + std::to_string(x) + ", " + std::to_string(y) +
-                                             "); it must be grey (level k = frame k)");
-            grey.at(x, y) = r;
-        }
-    return grey;
+    return readPaintedSources(deghostMask, widthPx, heightPx);
+}
+
+Recipe StackOptions::recipeInputs(const std::vector<std::string>& inputs, const OperatorRegistry& registry) const
+{
+    StackLoadOptions options;
+    if (!ev.empty()) options.evs = parseListOption(ev, "--ev");
+    if (!times.empty()) options.timesS = parseListOption(times, "--times");
+    Recipe recipe;
+    recipe.inputs = resolveStackFiles(inputs, options);
+    recipe.evs = options.evs;
+    recipe.timesS = options.timesS;
+    recipe.deghostMask = deghostMask;
+    if (align != "none") {
+        const Operator& op = registry.get("align-" + align);
+        recipe.steps.push_back({op.info().id, op.info().version, defaultValues(op.params()), {}});
+    }
+    return recipe;
 }
 
 ExposureStack StackOptions::load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,

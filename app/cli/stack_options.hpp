@@ -6,6 +6,7 @@
 
 #include "fuselab/align.hpp"
 #include "fuselab/deghost.hpp"
+#include "fuselab/recipe.hpp"
 #include "fuselab/sidecar.hpp"
 #include "fuselab/stack_io.hpp"
 
@@ -34,6 +35,10 @@ struct StackOptions {
     void noteDeghosting(const DeghostOutcome& outcome, Sidecar& sidecar) const;
     /// Only the painted mask part of noteDeghosting (for outputs whose numbers come from an operator).
     void notePaintedMask(Sidecar& sidecar) const;
+    /// The recipe's inputs from these flags: files (folders expanded, their ev.txt read),
+    /// typed exposures, the painted mask, and an alignment step when --align asks for one.
+    /// The caller adds its own steps and output settings.
+    Recipe recipeInputs(const std::vector<std::string>& inputs, const OperatorRegistry& registry) const;
     /// Loads (and aligns) the inputs, converted into `working` primaries; warnings go to stderr.
     /// `requireExposures` for merges.
     ExposureStack load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,

@@ -205,8 +205,12 @@ TEST(CliFuse, AlignsAndDeghostsOnRequest)
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(r.err.find("align:"), std::string::npos) << "the estimated shifts are reported: " << r.err;
     const auto sidecar = nlohmann::json::parse(readBytes(dir.file("f.tif.json")));
-    EXPECT_EQ(sidecar["operators"][0]["params"]["deghost"], true);
+    // The operators in the order they ran: the alignment, then the fusion.
+    ASSERT_EQ(sidecar["operators"].size(), 2u);
+    EXPECT_EQ(sidecar["operators"][0]["id"], "align-mtb");
+    EXPECT_EQ(sidecar["operators"][1]["params"]["deghost"], true);
     EXPECT_TRUE(sidecar["numbers"].contains("moving_fraction"));
+    EXPECT_TRUE(sidecar["numbers"].contains("align-mtb.dx_0"));
     EXPECT_EQ(sidecar["notes"]["alignment"], "mtb");
 }
 

@@ -33,6 +33,8 @@
 #include "fuselab/base/events_sim.hpp"
 #include "fuselab/base/synthetic.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <QComboBox>
 #include <QProcess>
 #include <QRegularExpression>
@@ -214,7 +216,7 @@ private Q_SLOTS:
         ws.editParameter("mertens", QStringLiteral("sigma"), 0.22, 0.23, false);
         QTRY_COMPARE_WITH_TIMEOUT(ws.jobs()->startedCount(QStringLiteral("preview")), before + 1, 5000);
         ws.jobs()->waitForIdle();
-        QCOMPARE(ws.previewResult()->stages.front().values.number("sigma"), 0.23);
+        QCOMPARE(ws.previewResult()->steps.front().values.number("sigma"), 0.23);
         // An edit while a preview runs: a second job starts, the first is cancelled and its
         // result never shows.
         ws.setPreviewDebounce(0);
@@ -223,7 +225,7 @@ private Q_SLOTS:
         ws.editParameter("mertens", QStringLiteral("sigma"), 0.3, 0.4, false);
         QTRY_VERIFY_WITH_TIMEOUT(ws.jobs()->startedCount(QStringLiteral("preview")) == before + 3, 5000);
         ws.jobs()->waitForIdle();
-        QCOMPARE(ws.previewResult()->stages.front().values.number("sigma"), 0.4);
+        QCOMPARE(ws.previewResult()->steps.front().values.number("sigma"), 0.4);
         // Three edits recorded as two undo steps (the drag merged into one) plus two.
         QCOMPARE(ws.undoStack()->count(), 3);
     }
@@ -295,6 +297,98 @@ private Q_SLOTS:
         QVERIFY(!w.exportTo(dir.filePath(QStringLiteral("bad.jpg")), QStringLiteral("PNG, 8-bit")));
         QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("bad.jpg"))));
         QVERIFY(w.lastProblem().contains(QStringLiteral("extension")));
+    }
+
+    // Issue 19: a GUI result is a recipe. The export's sidecar holds it, and the command line
+    // makes the same file from it, bit for bit (fusion with edited values and painted
+    // deghosting; HDR mode with typed EVs, radiance and tone-mapped).
+    void anExportReplaysBitForBitFromTheCommandLine()
+    {
+        QTemporaryDir dir;
+        const JpegStack written = writeJpegStack(dir, 120, 80, 5);
+        MainWindow w(m_registry);
+        Workspace& ws = w.workspace();
+        w.openPaths(written.paths);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.previewResult() != nullptr, 15000);
+        ws.editParameter(ws.session().fusionId, QStringLiteral("sigma"), 0.2, 0.3, false);
+        ws.editParameter(ws.session().fusionId, QStringLiteral("weight_saturation"), 1.0, 0.5, false);
+        QImage brush(120, 80, QImage::Format_Grayscale8);
+        brush.fill(0);
+        for (int y = 10; y < 30; ++y)
+            for (int x = 20; x < 50; ++x) brush.setPixel(x, y, qRgb(255, 255, 255));
+        ws.paintDeghostSource(brush, 1);
+        const QString cli = QStringLiteral(FUSELAB_CLI_PATH);
+        const auto bytes = [](const QString& path) {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const auto replays = [&](const QString& exported, const QString& format) {
+            if (!w.exportTo(exported, format)) return QStringLiteral("export failed: ") + w.lastProblem();
+            const QString again = exported + QStringLiteral(".again.") + QFileInfo(exported).suffix();
+            QProcess replay;
+            replay.start(cli, {QStringLiteral("replay"), QStringLiteral("-q"), exported + QStringLiteral(".json"), QStringLiteral("-o"), again});
+            if (!replay.waitForFinished(60000) || replay.exitCode() != 0) return QStringLiteral("replay failed: ") + QString::fromUtf8(replay.readAllStandardError());
+            if (bytes(exported).isEmpty() || bytes(exported) != bytes(again)) return exported + QStringLiteral(" and its replay differ");
+            return QString();
+        };
+        QString problem = replays(dir.filePath(QStringLiteral("fused.png")), QStringLiteral("PNG, 8-bit"));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        problem = replays(dir.filePath(QStringLiteral("fused16.tif")), QStringLiteral("TIFF, 16-bit"));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        const auto recipe = nlohmann::json::parse(bytes(dir.filePath(QStringLiteral("fused.png.json"))).toStdString())["recipe"];
+        QCOMPARE(recipe["steps"][0]["params"]["sigma"].get<double>(), 0.3);
+        QVERIFY(!recipe["deghost_mask"].get<std::string>().empty());
+
+        ws.setStage(QStringLiteral("mode"), "hdr");
+        for (int i = 0; i < 3; ++i) ws.setFrameEv(i, written.stops[std::size_t(i)]);
+        problem = replays(dir.filePath(QStringLiteral("radiance.exr")), QStringLiteral("OpenEXR, 32-bit float"));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        problem = replays(dir.filePath(QStringLiteral("toned.png")), QStringLiteral("PNG, 16-bit"));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+
+    // "Apply to folder…" runs the session's recipe over brackets with core's runBatch, so its
+    // files are those `fuselab-cli batch` makes from the same session's exported sidecar.
+    void applyToFolderMakesWhatTheCommandLineBatchMakes()
+    {
+        QTemporaryDir dir;
+        const JpegStack open = writeJpegStack(dir, 120, 80, 5);
+        QDir(dir.path()).mkpath(QStringLiteral("scenes/one"));
+        QDir(dir.path()).mkpath(QStringLiteral("scenes/two"));
+        // The bracket folders: each its own stack of three JPEGs.
+        for (const auto& [name, seed] : {std::pair<QString, std::uint64_t>{QStringLiteral("one"), 6}, {QStringLiteral("two"), 7}}) {
+            const Image scene = makeSyntheticScene({"interior", 96, 64, seed});
+            ExposureSimulation sim;
+            sim.stops = {-2.0, 0.0, 2.0};
+            sim.exposureScale = autoExposureScale(scene);
+            int k = 0;
+            for (const SimulatedFrame& f : exposeScene(scene, sim))
+                writeImage(dir.filePath(QStringLiteral("scenes/%1/f%2.jpg").arg(name).arg(k++)).toStdString(), f.pixels);
+        }
+        MainWindow w(m_registry);
+        Workspace& ws = w.workspace();
+        w.openPaths(open.paths);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.previewResult() != nullptr, 15000);
+        ws.editParameter(ws.session().fusionId, QStringLiteral("sigma"), 0.2, 0.35, false);
+        const QString gui = dir.filePath(QStringLiteral("gui"));
+        QVERIFY2(w.applyToFolders({dir.filePath(QStringLiteral("scenes"))}, gui, QStringLiteral("PNG, 16-bit")), qPrintable(w.lastProblem()));
+        QVERIFY2(w.exportTo(dir.filePath(QStringLiteral("open.png")), QStringLiteral("PNG, 16-bit")), qPrintable(w.lastProblem()));
+        QProcess batch;
+        batch.start(QStringLiteral(FUSELAB_CLI_PATH), {QStringLiteral("batch"), QStringLiteral("-q"), dir.filePath(QStringLiteral("open.png.json")),
+                                                       dir.filePath(QStringLiteral("scenes")), QStringLiteral("-o"), dir.filePath(QStringLiteral("cli"))});
+        QVERIFY(batch.waitForFinished(60000));
+        QVERIFY2(batch.exitCode() == 0, batch.readAllStandardError().constData());
+        for (const QString& name : {QStringLiteral("one.png"), QStringLiteral("two.png")}) {
+            QFile a(gui + QLatin1Char('/') + name), b(dir.filePath(QStringLiteral("cli/")) + name);
+            QVERIFY2(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly), qPrintable(name));
+            const QByteArray guiBytes = a.readAll();
+            QVERIFY(!guiBytes.isEmpty());
+            QVERIFY2(guiBytes == b.readAll(), qPrintable(name + QStringLiteral(" differs between Apply to folder and fuselab-cli batch")));
+        }
+        QVERIFY(QFile::exists(gui + QStringLiteral("/summary.csv")));
+        // A PQ recipe cannot be applied: said, nothing made.
+        QVERIFY(!w.applyToFolders({dir.filePath(QStringLiteral("scenes"))}, dir.filePath(QStringLiteral("pq")), QStringLiteral("PNG, 16-bit PQ (HDR10)")));
+        QVERIFY(w.lastProblem().contains(QStringLiteral("PQ")));
     }
 
     void largeStacksOpenOnTheirProxyAndExportFullSizeInBands()

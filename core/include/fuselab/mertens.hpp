@@ -40,8 +40,6 @@ struct MertensParams {
     double qualityFloor = 0.0;
 };
 
-enum class FusedSampleType { Float, U8, U16 };
-
 struct FusionOptions {
     FusedSampleType outputType = FusedSampleType::Float; ///< integer types are clipped to [0,1] and rounded
     const MotionMask* motion = nullptr; ///< where mask m > 0, weights move towards the reference frame

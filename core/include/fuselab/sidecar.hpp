@@ -1,12 +1,15 @@
 // The sidecar JSON written next to every output image (<output>.json): what produced it.
 //
 // Keys: tool, version, command, created_utc, output {path, format, width, height, sha256},
-// operators [{id, version, params {id: value}}], inputs [{path, sha256, bytes}], notes {}.
+// operators [{id, version, params {id: value}}], inputs [{path, sha256, bytes}], notes {},
+// numbers {}, and recipe (recipe.hpp) where the output can be made again from it.
 #pragma once
 
 #include "fuselab/base/params.hpp"
+#include "fuselab/recipe.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,8 @@ struct Sidecar {
     /// Size of the output when the writer knows it (saves reading the file back); else the
     /// sidecar reads the output's header.
     int outputWidth = 0, outputHeight = 0, outputChannels = 0, outputBitDepth = 0;
+    /// The recipe that made the output, when it can be run again (`replay`); key "recipe".
+    std::optional<Recipe> recipe;
 };
 
 struct ExposureStack;

@@ -4,6 +4,7 @@
 #include "fuselab/base/progress.hpp"
 #include "fuselab/base/synthetic.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct SynthRequest {
     double fNumber = 8.0;
     double iso = 100.0;
     std::string command;         ///< recorded in sidecars
+    /// When set, frames carry EXIF capture times (DateTimeOriginal + SubSecTimeOriginal) as a
+    /// camera's auto-bracketing would write them: frame 0 at this time (seconds since
+    /// 1970-01-01 00:00:00), each next one after the previous exposure and 0.2 s.
+    std::optional<double> captureStartS;
     /// An opaque textured object crossing the scene (deghosting ground truth): frame k shows it
     /// at start + k·step. truth/ then holds the ghost-free radiance (the object where it stands in
     /// the reference, the median exposure) and truth/ghost_free/ the frames a perfect deghosting

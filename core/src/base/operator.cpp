@@ -17,8 +17,10 @@ std::string_view toString(InputKind kind)
     return "unknown";
 }
 
-OperatorOutput runOperator(const Operator& op, const OperatorInput& input, const ParamValues& overrides,
-                           ProgressSink& progress)
+namespace {
+
+// The values runOperator runs with: resolved and validated, the inputs checked against inputKind().
+ParamValues checkedRunValues(const Operator& op, const OperatorInput& input, const ParamValues& overrides)
 {
     const OperatorInfo info = op.info();
     ParamValues values;
@@ -37,8 +39,30 @@ OperatorOutput runOperator(const Operator& op, const OperatorInput& input, const
     if (kind == InputKind::Events &&
         (!input.events || input.events->metadata.widthPx <= 0 || input.events->metadata.heightPx <= 0))
         throw Error(info.id + ": needs an event stream with a known geometry");
+    return values;
+}
+
+} // namespace
+
+OperatorOutput runOperator(const Operator& op, const OperatorInput& input, const ParamValues& overrides,
+                           ProgressSink& progress)
+{
+    const ParamValues values = checkedRunValues(op, input, overrides);
     progress.checkCancelled();
     return op.run(input, values, progress);
+}
+
+SampleImage runOperatorTyped(const Operator& op, const OperatorInput& input, const ParamValues& overrides, FusedSampleType type,
+                             OperatorOutput& rest, ProgressSink& progress)
+{
+    const ParamValues values = checkedRunValues(op, input, overrides);
+    progress.checkCancelled();
+    const auto* typed = dynamic_cast<const MakesTypedImage*>(&op);
+    if (typed && type != FusedSampleType::Float) return typed->runTyped(input, values, type, rest, progress);
+    rest = op.run(input, values, progress);
+    SampleImage image(std::move(rest.image));
+    rest.image = Image();
+    return image;
 }
 
 void OperatorRegistry::add(std::shared_ptr<const Operator> op)

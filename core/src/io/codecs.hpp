@@ -226,6 +226,9 @@ struct ExifFields {
     /// EXIF's own colour statement without an ICC profile: ColorSpace 0xFFFF ("uncalibrated") with
     /// InteroperabilityIndex "R03" is how cameras in Adobe RGB mode mark their JPEGs (DCF 2.0).
     bool adobeRgb = false;
+    /// DateTimeOriginal (+ SubSecTimeOriginal) as seconds since 1970-01-01 00:00:00 of the
+    /// camera's own clock (EXIF keeps no time zone); empty when absent or malformed.
+    std::optional<double> captureTimeS;
 };
 ExifFields readExifFields(const std::uint8_t* data, std::size_t size);
 /// The same read from a file (Exiv2 reads only its metadata), for files not held in memory.
@@ -248,5 +251,8 @@ MainMetadata readMainMetadata(const std::string& path);
 
 /// Adds EXIF exposure tags to an existing file (JPEG, PNG, TIFF) through Exiv2.
 void writeExifExposure(const std::string& path, const ExifExposure& exif);
+/// Writes DateTimeOriginal and SubSecTimeOriginal (milliseconds) for `captureTimeS` (seconds
+/// since 1970-01-01 00:00:00, ExifFields::captureTimeS) into an existing JPEG, PNG or TIFF.
+void writeCaptureTime(const std::string& path, double captureTimeS);
 
 } // namespace fuselab::detail

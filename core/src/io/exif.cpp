@@ -5,7 +5,10 @@
 
 #include <exiv2/exiv2.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <mutex>
 
 namespace fuselab::detail {
@@ -60,6 +63,25 @@ std::pair<std::int64_t, std::int64_t> toRational(double value, std::int64_t maxD
 
 namespace {
 
+// "YYYY:MM:DD HH:MM:SS" (+ sub-second digits) → seconds since 1970-01-01 00:00:00 of that clock.
+std::optional<double> parseExifTime(const std::string& text, const std::string& subSec)
+{
+    std::tm tm{};
+    if (std::sscanf(text.c_str(), "%d:%d:%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return std::nullopt;
+    if (tm.tm_year < 1900 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1) return std::nullopt; // "0000:00:00 …" = unknown
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    double seconds = double(timegm(&tm));
+    double scale = 0.1;
+    for (char c : subSec) {
+        if (c < '0' || c > '9') break;
+        seconds += scale * (c - '0');
+        scale /= 10.0;
+    }
+    return seconds;
+}
+
 ExifFields fieldsOf(Exiv2::Image::AutoPtr image)
 {
     ExifFields f;
@@ -76,6 +98,11 @@ ExifFields fieldsOf(Exiv2::Image::AutoPtr image)
         const auto interop = exif.findKey(Exiv2::ExifKey("Exif.Iop.InteroperabilityIndex"));
         f.adobeRgb = space != exif.end() && space->count() > 0 && space->toLong(0) == 0xFFFF && interop != exif.end() &&
                      interop->toString().rfind("R03", 0) == 0;
+        const auto taken = exif.findKey(Exiv2::ExifKey("Exif.Photo.DateTimeOriginal"));
+        if (taken != exif.end()) {
+            const auto sub = exif.findKey(Exiv2::ExifKey("Exif.Photo.SubSecTimeOriginal"));
+            f.captureTimeS = parseExifTime(taken->toString(), sub == exif.end() ? std::string() : sub->toString());
+        }
         const auto it = exif.findKey(Exiv2::ExifKey("Exif.Image.Orientation"));
         if (it != exif.end() && it->count() > 0) {
             const long v = it->toLong(0);
@@ -135,6 +162,28 @@ void writeExifExposure(const std::string& path, const ExifExposure& e)
         image->writeMetadata();
     } catch (const std::exception& ex) {
         throw Error(std::string("cannot write EXIF exposure data (") + ex.what() + ")");
+    }
+}
+
+void writeCaptureTime(const std::string& path, double captureTimeS)
+{
+    quietExiv2();
+    const double whole = std::floor(captureTimeS);
+    const std::time_t t = std::time_t(whole);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[32], sub[8];
+    std::strftime(text, sizeof text, "%Y:%m:%d %H:%M:%S", &tm);
+    std::snprintf(sub, sizeof sub, "%03d", std::min(999, int(std::lround((captureTimeS - whole) * 1000.0))));
+    try {
+        Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(path);
+        image->readMetadata();
+        Exiv2::ExifData& exif = image->exifData();
+        exif["Exif.Photo.DateTimeOriginal"] = std::string(text);
+        exif["Exif.Photo.SubSecTimeOriginal"] = std::string(sub);
+        image->writeMetadata();
+    } catch (const std::exception& ex) {
+        throw Error(path, std::string("cannot write the capture time (") + ex.what() + ")");
     }
 }
 

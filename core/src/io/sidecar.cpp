@@ -6,6 +6,8 @@
 #include "fuselab/io.hpp"
 #include "fuselab/version.hpp"
 
+#include "../pipeline/recipe_json.hpp"
+
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
@@ -53,14 +55,6 @@ std::string sha256OfFile(const std::string& path)
 }
 
 namespace {
-nlohmann::json toJson(const ParamValue& v)
-{
-    if (auto d = std::get_if<double>(&v)) return *d;
-    if (auto i = std::get_if<std::int64_t>(&v)) return *i;
-    if (auto b = std::get_if<bool>(&v)) return *b;
-    return std::get<std::string>(v);
-}
-
 std::string utcNow()
 {
     const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -103,7 +97,7 @@ void writeSidecar(const std::string& outputPath, const Sidecar& sidecar)
     nlohmann::json ops = nlohmann::json::array();
     for (const SidecarOperator& op : sidecar.operators) {
         nlohmann::json params = nlohmann::json::object();
-        for (const auto& [id, value] : op.values.all()) params[id] = toJson(value);
+        for (const auto& [id, value] : op.values.all()) params[id] = paramValueJson(value);
         ops.push_back({{"id", op.id}, {"version", op.version}, {"params", params}});
     }
     j["operators"] = ops;
@@ -116,6 +110,7 @@ void writeSidecar(const std::string& outputPath, const Sidecar& sidecar)
     j["inputs"] = inputs;
     j["notes"] = sidecar.notes;
     j["numbers"] = sidecar.numbers;
+    if (sidecar.recipe) j["recipe"] = recipeJson(*sidecar.recipe);
     writeFileAtomically(sidecarPath(outputPath), j.dump(2) + "\n");
 }
 

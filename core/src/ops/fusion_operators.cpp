@@ -79,7 +79,7 @@ BandedFusionRecipe bandedFusionRecipe(const std::string& operatorId, const Param
 
 namespace {
 
-class MertensOperator final : public Operator, public HasParamBinding {
+class MertensOperator final : public Operator, public HasParamBinding, public MakesTypedImage {
 public:
     OperatorInfo info() const override
     {
@@ -93,18 +93,26 @@ public:
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
+        OperatorOutput out;
+        out.image = *runTyped(input, values, FusedSampleType::Float, out, progress).asFloat();
+        return out;
+    }
+
+    // The fusion writes its full-resolution level straight into the requested type (mertens.hpp).
+    SampleImage runTyped(const OperatorInput& input, const ParamValues& values, FusedSampleType type, OperatorOutput& out,
+                         ProgressSink& progress) const override
+    {
         FusionOptions options;
+        options.outputType = type;
         options.keepWeightMaps = values.flag(convention::weightMapsParam);
         ProgressSpan deghostSpan(progress, 0.0, 0.2);
         const std::optional<DeghostOutcome> deghosted = deghostFromValues(*input.stack, values, input.deghostSources, deghostSpan);
         ProgressSpan fusionSpan(progress, 0.2, 1.0);
         FusionResult r = fuseMertens(stackToUse(deghosted, *input.stack), mertensParamsFromValues(values), options, fusionSpan);
-        OperatorOutput out;
         if (deghosted) reportDeghost(*deghosted, out);
-        out.image = *r.fused.asFloat();
         for (std::size_t k = 0; k < r.weightMaps.size(); ++k) out.extras.push_back({"weight_" + std::to_string(k), r.weightMaps[k]});
         out.scalars["levels"] = r.levels;
-        return out;
+        return std::move(r.fused);
     }
 };
 

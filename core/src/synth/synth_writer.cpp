@@ -1,5 +1,7 @@
 #include "fuselab/synth_writer.hpp"
 
+#include "../io/codecs.hpp"
+
 #include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/sidecar.hpp"
@@ -94,6 +96,9 @@ SynthResult writeSyntheticStack(const SynthRequest& request, const std::string& 
     std::ostringstream evText;
     evText.precision(10);
 
+    // Auto-bracketing fires frame after frame: each starts this long after the previous one ends.
+    constexpr double kFrameIntervalS = 0.2;
+    double elapsedS = 0.0;
     for (std::size_t k = 0; k < frames.size(); ++k) {
         progress.checkCancelled();
         progress.report(0.1 + 0.8 * double(k) / double(frames.size()), "writing frames");
@@ -111,6 +116,10 @@ SynthResult writeSyntheticStack(const SynthRequest& request, const std::string& 
         exif.exposureBiasEv = f.stops;
         options.exif = exif;
         writeImage(path, f.pixels, options);
+        if (request.captureStartS) {
+            detail::writeCaptureTime(path, *request.captureStartS + elapsedS);
+            elapsedS += *exif.exposureTimeS + kFrameIntervalS;
+        }
         Sidecar sidecar;
         sidecar.command = request.command;
         sidecar.notes["synthetic_scene"] = sceneName;

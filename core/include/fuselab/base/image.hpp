@@ -104,6 +104,10 @@ extern template class ImageBuffer<std::uint16_t>;
 
 /// A decoded image in its file's own sample type (8-bit, 16-bit or 32-bit float), so
 /// stacks of 8-bit photographs stay four times smaller than their float conversion.
+/// The sample type a result is produced in: float, or 8/16-bit integers (values clipped to
+/// [0,1] and rounded), so engines can write straight into the type of the file.
+enum class FusedSampleType { Float, U8, U16 };
+
 class SampleImage {
 public:
     SampleImage() = default;

@@ -101,10 +101,25 @@ public:
                                ProgressSink& progress) const = 0;
 };
 
+/// An operator that can make its main image in integer samples directly (no float copy of a
+/// large result). A separate interface, so Operator's layout (the plugin ABI) stays as it is.
+class MakesTypedImage {
+public:
+    virtual ~MakesTypedImage() = default;
+    /// As Operator::run, with the main image made in `type` and returned; `rest` receives the
+    /// extras, scalars and notes (its image stays empty). `values` already resolved.
+    virtual SampleImage runTyped(const OperatorInput& input, const ParamValues& values, FusedSampleType type, OperatorOutput& rest,
+                                 ProgressSink& progress) const = 0;
+};
+
 /// Resolves `overrides` against the operator's specs (defaults + validation), checks the
 /// inputs match inputKind(), then runs. Throws fuselab::Error / fuselab::Cancelled.
 OperatorOutput runOperator(const Operator& op, const OperatorInput& input,
                            const ParamValues& overrides, ProgressSink& progress);
+/// runOperator with the main image in `type`: through MakesTypedImage where the operator has
+/// it, else the float result as it is (writers quantise it). `rest` receives everything else.
+SampleImage runOperatorTyped(const Operator& op, const OperatorInput& input, const ParamValues& overrides, FusedSampleType type,
+                             OperatorOutput& rest, ProgressSink& progress);
 
 /// Operators by id; owns them. Not a singleton: each front end makes one and fills it
 /// (registerBuiltinOperators, then plugins).
