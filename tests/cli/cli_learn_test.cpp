@@ -106,6 +106,12 @@ TEST(CliLearn, FineTunesTheShippedModelOnOneStack)
     EXPECT_NE(r.out.find("step 2 "), std::string::npos) << r.out;
     const CliRun fused = runCli({"fuse", "--method", "learned", "--model", dir.file("tuned.pt"), "--quiet", "-o", dir.file("t.png"), stack});
     EXPECT_EQ(fused.exitCode, 0) << fused.err;
+    // Issue 19: the sidecar's recipe names the fine-tuned model, and replay makes the same file with it.
+    const CliRun again = runCli({"replay", "--quiet", dir.file("t.png.json"), "-o", dir.file("t-again.png")});
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_EQ(readBytes(dir.file("t.png")), readBytes(dir.file("t-again.png")));
+    std::ifstream tunedSidecar(dir.file("t.png.json"));
+    EXPECT_NE(nlohmann::json::parse(tunedSidecar)["recipe"]["steps"][0]["model"].get<std::string>().find("tuned.pt"), std::string::npos);
     EXPECT_EQ(runCli({"train", "--init", "shipped", "--resume", dir.file("tuned.pt.checkpoint"), "-o", dir.file("x.pt")}).exitCode, 2);
 }
 
@@ -127,6 +133,10 @@ TEST(CliLearn, FuseLearnedWithTheShippedModelAndAnother)
     const nlohmann::json sidecar = nlohmann::json::parse(in);
     EXPECT_EQ(sidecar["operators"][0]["id"], "learned");
     EXPECT_NE(sidecar["notes"]["model"].get<std::string>().find("fusion-exposure-v2.pt"), std::string::npos);
+    // Issue 19: the shipped model's fusion replays bit for bit (the recipe names no model file: the registered one).
+    const CliRun replayed = runCli({"replay", "--quiet", dir.file("a.png.json"), "-o", dir.file("a-again.png")});
+    ASSERT_EQ(replayed.exitCode, 0) << replayed.err;
+    EXPECT_EQ(readBytes(dir.file("a.png")), readBytes(dir.file("a-again.png")));
 
     const CliRun missing = runCli({"fuse", "--method", "learned", "--model", dir.file("none.pt"), "-o", dir.file("b.png"), stack});
     EXPECT_EQ(missing.exitCode, 1);
