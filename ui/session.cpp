@@ -5,11 +5,32 @@
 #include "param_variant.hpp"
 
 #include "fuselab/base/error.hpp"
+#include "fuselab/base/param_migration.hpp"
 
 #include <QBuffer>
 #include <QJsonArray>
 
+#include <cmath>
+
 namespace fuselab::ui {
+
+namespace {
+
+// A stored value as its spec's kind where it fits one, else as JSON holds it (a renamed or
+// retyped parameter for the operator's migration to read).
+ParamValue storedValue(const std::vector<ParamSpec>& specs, const QString& key, const QJsonValue& value)
+{
+    for (const ParamSpec& spec : specs)
+        if (spec.id == key.toStdString())
+            if (std::optional<ParamValue> v = fromJson(spec, value)) return *v;
+    if (value.isBool()) return value.toBool();
+    if (value.isString()) return value.toString().toStdString();
+    const double d = value.toDouble();
+    if (std::floor(d) == d && std::fabs(d) < 9e15) return std::int64_t(d);
+    return d;
+}
+
+} // namespace
 
 bool operator==(const SessionFrame& a, const SessionFrame& b)
 {
@@ -113,13 +134,21 @@ SessionState SessionState::fromJson(const QJsonObject& root, const OperatorRegis
         }
         const QJsonObject o = it.value().toObject();
         const int stored = o.value(QStringLiteral("version")).toInt(1);
-        QStringList dropped;
-        s.values[id] = valuesFromJson(op->params(), o.value(QStringLiteral("params")).toObject(), &dropped);
-        if (notes && (stored != op->info().version || !dropped.isEmpty())) {
-            QString note = QStringLiteral("%1: version %2 → %3").arg(it.key()).arg(stored).arg(op->info().version);
-            if (!dropped.isEmpty()) note += QStringLiteral("; ") + dropped.join(QStringLiteral("; "));
-            notes->append(note);
+        // Every stored value goes to the operator's migration (core's migrateParamValues): values
+        // of an older version are mapped by the operator; what still does not fit is repaired or
+        // reset with a note, and nothing is dropped without one.
+        ParamValues raw;
+        const QJsonObject params = o.value(QStringLiteral("params")).toObject();
+        for (auto p = params.begin(); p != params.end(); ++p) raw.set(p.key().toStdString(), storedValue(op->params(), p.key(), p.value()));
+        std::vector<std::string> migrationNotes;
+        try {
+            s.values[id] = migrateParamValues(*op, stored, raw, migrationNotes);
+        } catch (const Error& e) {
+            if (notes) notes->append(QString::fromStdString(e.what()) + QStringLiteral("; its defaults are used"));
+            continue;
         }
+        if (notes)
+            for (const std::string& n : migrationNotes) notes->append(QString::fromStdString(n));
     }
     const QString mask = root.value(QStringLiteral("deghost_mask_png")).toString();
     if (!mask.isEmpty()) {

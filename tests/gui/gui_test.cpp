@@ -13,6 +13,7 @@
 #include "pipeline_panel.hpp"
 #if defined(FUSELAB_HAVE_LEARN)
 #include "training_panel.hpp"
+#include "migrating_operator.hpp"
 #include "attribution_chart.hpp"
 #include "attribution_grid.hpp"
 #include "attribution_panel.hpp"
@@ -551,9 +552,44 @@ private Q_SLOTS:
         QStringList notes;
         const SessionState s = SessionState::fromJson(root, m_registry, &notes);
         QCOMPARE(s.valuesFor(m_registry.get("mertens")).number("sigma"), 0.25);
-        QCOMPARE(notes.size(), 1);
-        QVERIFY(notes.front().contains(QStringLiteral("retired_option")));
-        QVERIFY(notes.front().contains(QStringLiteral("version 0")));
+        QCOMPARE(notes.size(), 2);
+        QVERIFY(notes.join(QLatin1Char('\n')).contains(QStringLiteral("retired_option")));
+        QVERIFY(notes.join(QLatin1Char('\n')).contains(QStringLiteral("version 0")));
+    }
+
+    // Issue 19: a value an older operator version stored under another name (and unit) is
+    // migrated by the operator, not dropped; what no longer fits is repaired with a note.
+    void sessionValuesOfAnOlderOperatorVersionAreMigrated()
+    {
+        OperatorRegistry registry;
+        registerBuiltinOperators(registry);
+        registry.add(test::makeMigratingTestOperator());
+        QJsonObject params;
+        params.insert(QStringLiteral("threshold"), 0.4);
+        QJsonObject op;
+        op.insert(QStringLiteral("version"), 1);
+        op.insert(QStringLiteral("params"), params);
+        QJsonObject tooLarge;
+        tooLarge.insert(QStringLiteral("sigma"), 7.5);
+        QJsonObject mertens;
+        mertens.insert(QStringLiteral("version"), 1);
+        mertens.insert(QStringLiteral("params"), tooLarge);
+        QJsonObject ops;
+        ops.insert(QStringLiteral("test-migrating"), op);
+        ops.insert(QStringLiteral("mertens"), mertens);
+        QJsonObject root;
+        root.insert(QStringLiteral("format"), QStringLiteral("fuselab-session"));
+        root.insert(QStringLiteral("format_version"), 1);
+        root.insert(QStringLiteral("operators"), ops);
+        QStringList notes;
+        const SessionState s = SessionState::fromJson(root, registry, &notes);
+        QCOMPARE(s.valuesFor(registry.get("test-migrating")).number("tolerance"), 0.4 * 255.0);
+        const ParamSpec sigma = registry.get("mertens").params()[3];
+        QCOMPARE(QString::fromStdString(sigma.id), QStringLiteral("sigma"));
+        QCOMPARE(s.valuesFor(registry.get("mertens")).number("sigma"), sigma.maxValue); // clamped, not reset silently
+        const QString all = notes.join(QLatin1Char('\n'));
+        QVERIFY2(all.contains(QStringLiteral("threshold (0..1) is now tolerance (0..255)")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("clamped")), qPrintable(all));
     }
 
     void corruptFileReportsAnErrorAndTheWindowLives()

@@ -1,8 +1,10 @@
 // Recipes (recipe.hpp, recipe_run.hpp) and bracket grouping (brackets.hpp).
+#include "migrating_operator.hpp"
 #include "synthetic_stack.hpp"
 #include "test_support.hpp"
 
 #include "fuselab/base/error.hpp"
+#include "fuselab/base/param_migration.hpp"
 #include "fuselab/base/synthetic.hpp"
 #include "fuselab/brackets.hpp"
 #include "fuselab/builtin_operators.hpp"
@@ -171,4 +173,46 @@ TEST(Brackets, CaptureTimeGapsAndRepeatedExposuresSplitShots)
     ASSERT_EQ(untimed.size(), 2u);
     EXPECT_EQ(untimed[0].files, (std::vector<std::string>{"x1", "x2"}));
     EXPECT_EQ(untimed[1].files, (std::vector<std::string>{"y1", "y2"}));
+}
+
+TEST(ParamMigration, OlderValuesAreMappedByTheOperatorAndRepairedWithNotes)
+{
+    const auto op = makeMigratingTestOperator();
+    ParamValues v1;
+    v1.set("threshold", 0.5);
+    v1.set("retired", true);
+    std::vector<std::string> notes;
+    const ParamValues now = migrateParamValues(*op, 1, v1, notes);
+    EXPECT_DOUBLE_EQ(now.number("tolerance"), 127.5); // carried, in the new unit
+    EXPECT_EQ(now.choice("mode"), "fast");               // added since: its default
+    ASSERT_EQ(notes.size(), 3u);
+    EXPECT_NE(notes[1].find("threshold (0..1) is now tolerance (0..255)"), std::string::npos) << notes[1];
+    EXPECT_NE(notes[2].find("'retired' = true is no longer a parameter"), std::string::npos) << notes[2];
+
+    // Values of the current version that no longer fit are repaired, each with a note.
+    ParamValues bad;
+    bad.set("tolerance", 400.0);
+    bad.set("mode", std::string("gone"));
+    notes.clear();
+    const ParamValues repaired = migrateParamValues(*op, 2, bad, notes);
+    EXPECT_DOUBLE_EQ(repaired.number("tolerance"), 255.0);
+    EXPECT_EQ(repaired.choice("mode"), "fast");
+    EXPECT_EQ(notes.size(), 2u);
+    // A newer version's values are refused.
+    EXPECT_THROW((void)migrateParamValues(*op, 3, v1, notes), Error);
+}
+
+TEST(ParamMigration, ARecipeStepOfAnOlderVersionRunsWithMigratedValues)
+{
+    OperatorRegistry registry;
+    registry.add(makeMigratingTestOperator());
+    RecipeStep old{"test-migrating", 1, {}, {}};
+    old.values.set("threshold", 0.2);
+    const Image image = makePattern(8, 8, 3);
+    NullProgress progress;
+    const RecipeResult r = runRecipeSteps({old}, nullptr, &image, nullptr, RgbPrimaries::Rec709, FusedSampleType::Float, registry, progress);
+    EXPECT_DOUBLE_EQ(r.stepScalars[0].at("tolerance"), 0.2 * 255.0);
+    EXPECT_EQ(r.ran[0].version, 2); // the sidecar records the values as this version reads them
+    EXPECT_DOUBLE_EQ(r.ran[0].values.number("tolerance"), 51.0);
+    EXPECT_FALSE(r.notes.empty());
 }

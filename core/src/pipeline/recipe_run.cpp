@@ -2,6 +2,7 @@
 #include "fuselab/recipe_run.hpp"
 
 #include "fuselab/base/error.hpp"
+#include "fuselab/base/param_migration.hpp"
 #include "fuselab/colour_space.hpp"
 #include "fuselab/deghost.hpp"
 #include "fuselab/io.hpp"
@@ -125,12 +126,10 @@ RecipeResult runRecipeSteps(const std::vector<RecipeStep>& steps, const Exposure
         }
         const Operator& op = withModel ? *withModel : stepOperator(step, registry);
         const OperatorInfo info = op.info();
-        if (step.version > info.version)
-            throw Error("the recipe's step '" + step.operatorId + "' was made by version " + std::to_string(step.version) +
-                        " of the operator; this FuseLab has version " + std::to_string(info.version));
-        if (step.version < info.version)
-            result.notes.push_back(info.name + ": the recipe was made with version " + std::to_string(step.version) +
-                                   ", run with version " + std::to_string(info.version) + " (its values carried as they are)");
+        // A step of an older version: its values migrated (the operator's own mapping, then
+        // repaired with notes); of a newer one: refused.
+        ParamValues values = step.values;
+        if (step.version != info.version) values = migrateParamValues(op, step.version, step.values, result.notes);
         const bool last = i + 1 == steps.size();
         OperatorInput input;
         input.workingPrimaries = workingPrimaries;
@@ -148,8 +147,8 @@ RecipeResult runRecipeSteps(const std::vector<RecipeStep>& steps, const Exposure
 
         ProgressSpan span(progress, double(i) / double(steps.size()), double(i + 1) / double(steps.size()));
         OperatorOutput out;
-        SampleImage made = runOperatorTyped(op, input, step.values, last ? finalType : FusedSampleType::Float, out, span);
-        result.ran.push_back({info.id, info.version, resolveParamValues(op.params(), step.values), step.model});
+        SampleImage made = runOperatorTyped(op, input, values, last ? finalType : FusedSampleType::Float, out, span);
+        result.ran.push_back({info.id, info.version, resolveParamValues(op.params(), values), step.model});
         result.stepScalars.push_back(out.scalars);
         for (std::string& n : out.notes) result.notes.push_back(info.name + ": " + n);
 
