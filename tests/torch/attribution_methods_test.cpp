@@ -350,6 +350,41 @@ TEST(AttributionCurves, PicCurveAssemblyByHand)
 
 // The curves' settings are declared once: the specs take their defaults from
 // DeletionInsertionOptions and PicOptions, and the score and the deleted value reach both.
+TEST(AttributionMethods, MethodSettingsAreDeclaredOnceInTheirStruct)
+{
+    const AttributionMethodSettings defaults;
+    for (AttributionMethod m : {AttributionMethod::IntegratedGradients, AttributionMethod::SmoothGrad, AttributionMethod::VarGrad,
+                                AttributionMethod::Occlusion, AttributionMethod::Random}) {
+        const auto* binding = attributionMethodBinding(m);
+        ASSERT_NE(binding, nullptr) << toString(m);
+        const std::set<std::string> bound =
+            fuselab::test::expectBindingsDeclareOnce(std::string(toString(m)), attributionParamSpecs(m), {binding});
+        EXPECT_EQ(bound.size(), attributionParamSpecs(m).size()) << toString(m) << ": every parameter bound";
+    }
+    // The SPEC §6 constants are the struct's, and reading fills only the method's own.
+    EXPECT_EQ(defaults.steps, 50);
+    EXPECT_EQ(defaults.samples, 25);
+    EXPECT_DOUBLE_EQ(defaults.noiseFraction, 0.15);
+    EXPECT_EQ(defaults.windowPx, 15);
+    ParamValues v;
+    v.set("base", std::string("ig"));
+    v.set("steps", std::int64_t(8));
+    v.set("rule", std::string("riemann_trapezoid"));
+    v.set("noise", 0.3);
+    v.set("target", std::string("mef_ssim")); // the target's table: not the method's business
+    const AttributionMethodSettings s = attributionMethodSettings(AttributionMethod::SmoothGrad, v);
+    EXPECT_EQ(s.base, AttributionMethod::IntegratedGradients);
+    EXPECT_EQ(s.steps, 8);
+    EXPECT_EQ(s.rule, IntegrationRule::RiemannTrapezoid);
+    EXPECT_DOUBLE_EQ(s.noiseFraction, 0.3);
+    EXPECT_EQ(s.windowPx, defaults.windowPx);
+    // Grad-CAM's layer: the model's choices, its default layer.
+    EXPECT_EQ(attributionMethodSettings(AttributionMethod::GradCam, {}).layer, "decoder.refine");
+    ParamValues bad;
+    bad.set("steps", std::int64_t(0));
+    EXPECT_THROW((void)attributionMethodSettings(AttributionMethod::IntegratedGradients, bad), Error);
+}
+
 TEST(AttributionCurves, CurveSettingsAreDeclaredOnceInTheirStructs)
 {
     const std::set<std::string> bound = fuselab::test::expectBindingsDeclareOnce(

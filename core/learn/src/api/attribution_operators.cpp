@@ -88,7 +88,7 @@ AttributionRequest requestFrom(AttributionMethod method, const ParamValues& valu
     return r;
 }
 
-class AttributionOperator final : public Operator {
+class AttributionOperator final : public Operator, public HasParamBinding {
 public:
     AttributionOperator(AttributionMethod method, std::shared_ptr<const SharedModel> model) : m_method(method), m_model(std::move(model)) {}
 
@@ -104,6 +104,11 @@ public:
         return concatenated({attributionParamSpecs(m_method, fusionLayerNames()), attributionTargetParamSpecs(), {deviceSpec()}});
     }
     InputKind inputKind() const override { return InputKind::Stack; }
+    std::vector<const ParamBindingBase*> paramBindings() const override
+    {
+        const ParamBindingBase* method = attributionMethodBinding(m_method);
+        return method ? std::vector<const ParamBindingBase*>{method} : std::vector<const ParamBindingBase*>{};
+    }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {

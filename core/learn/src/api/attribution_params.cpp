@@ -38,71 +38,133 @@ std::string joinedMethodIds()
     return s;
 }
 
-std::vector<ParamSpec> integratedGradientsSpecs(const std::string& enabledBy)
+using MethodBinding = ParamBinding<AttributionMethodSettings>;
+
+// Integrated Gradients' parameters, enabled (in a noise tunnel) only when `enabledBy` holds.
+void bindIntegratedGradients(MethodBinding& b, const std::string& enabledBy)
 {
-    std::vector<ParamSpec> specs = {
-        ParamSpec::integer("steps", "Steps", 1, 512, 50)
-            .withSoftRange(4, 200)
-            .withTooltip("Evaluations along the path from the baseline to the input; SPEC §6 and Sundararajan et al. use 50. "
-                         "Batched: 50 steps cost a few passes.")
-            .withReference("Sundararajan, Taly, Yan, ICML 2017"),
-        ParamSpec::choice("rule", "Integration rule",
-                          {{"gauss_legendre", "Gauss–Legendre"},
-                           {"riemann_left", "Riemann left"},
-                           {"riemann_right", "Riemann right"},
-                           {"riemann_middle", "Riemann middle"},
-                           {"riemann_trapezoid", "Riemann trapezoid"}},
-                          "gauss_legendre")
-            .withTooltip("Quadrature of the path integral. Gauss–Legendre (Captum's default) is exact for polynomials of "
-                         "degree 2·steps−1; the Riemann rules are the paper's sums."),
-        ParamSpec::choice("baseline", "Baseline", {{"black", "Black"}, {"blurred", "Blurred input"}, {"user", "User images"}}, "black")
-            .withTooltip("Where the path starts: black (the paper's default), the input under a strong Gaussian blur (Sturmfels "
-                         "et al. 2020), or one image per input given by the caller."),
-        ParamSpec::number("baseline_blur", "Baseline blur", 0.001, 0.5, 0.05)
-            .withSoftRange(0.005, 0.2)
-            .withStep(0.005)
-            .withTooltip("σ of the blurred baseline as a fraction of the image's long side (0.05: 51 px on a 1024 px image).")
-            .enabledWhen("baseline=blurred"),
-    };
-    if (!enabledBy.empty())
-        for (ParamSpec& s : specs)
-            if (s.enabledBy.empty()) s.enabledWhen(enabledBy);
-    return specs;
+    const auto gated = [&enabledBy](ParamSpec& spec) -> ParamSpec& { return enabledBy.empty() ? spec : spec.enabledWhen(enabledBy); };
+    gated(b.integer("steps", "Steps", 1, 512, &AttributionMethodSettings::steps)
+        .withSoftRange(4, 200)
+        .withTooltip("Evaluations along the path from the baseline to the input; SPEC §6 and Sundararajan et al. use 50. "
+                     "Batched: 50 steps cost a few passes.")
+        .withReference("Sundararajan, Taly, Yan, ICML 2017"));
+    gated(b.choice<IntegrationRule>("rule", "Integration rule",
+                              {{IntegrationRule::GaussLegendre, {"gauss_legendre", "Gauss–Legendre"}},
+                               {IntegrationRule::RiemannLeft, {"riemann_left", "Riemann left"}},
+                               {IntegrationRule::RiemannRight, {"riemann_right", "Riemann right"}},
+                               {IntegrationRule::RiemannMiddle, {"riemann_middle", "Riemann middle"}},
+                               {IntegrationRule::RiemannTrapezoid, {"riemann_trapezoid", "Riemann trapezoid"}}},
+                              &AttributionMethodSettings::rule)
+        .withTooltip("Quadrature of the path integral. Gauss–Legendre (Captum's default) is exact for polynomials of "
+                     "degree 2·steps−1; the Riemann rules are the paper's sums."));
+    gated(b.choice<AttributionBaseline>("baseline", "Baseline",
+                                  {{AttributionBaseline::Black, {"black", "Black"}},
+                                   {AttributionBaseline::Blurred, {"blurred", "Blurred input"}},
+                                   {AttributionBaseline::User, {"user", "User images"}}},
+                                  &AttributionMethodSettings::baseline)
+        .withTooltip("Where the path starts: black (the paper's default), the input under a strong Gaussian blur (Sturmfels "
+                     "et al. 2020), or one image per input given by the caller."));
+    b.number("baseline_blur", "Baseline blur", 0.001, 0.5, &AttributionMethodSettings::baselineBlur)
+        .withSoftRange(0.005, 0.2)
+        .withStep(0.005)
+        .withTooltip("σ of the blurred baseline as a fraction of the image's long side (0.05: 51 px on a 1024 px image).")
+        .enabledWhen("baseline=blurred");
 }
 
-std::vector<ParamSpec> noiseTunnelSpecs(bool smoothGrad)
+const MethodBinding& integratedGradientsBinding()
 {
-    std::vector<ParamSpec> specs = {
-        ParamSpec::choice("base", "Wrapped method",
-                          {{"saliency", "Saliency"}, {"gradxinput", "Gradient × Input"}, {"guided", "Guided Backprop"},
-                           {"ig", "Integrated Gradients"}},
-                          "saliency")
-            .withTooltip("The gradient method averaged over noisy copies of the inputs (SmoothGrad's paper wraps the plain "
-                         "gradient)."),
-        ParamSpec::integer("samples", "Samples", 1, 256, 25)
-            .withSoftRange(2, 100)
-            .withTooltip("Noisy copies; SPEC §6 and Smilkov et al. use 25. Batched: 25 samples cost a few passes."),
-        ParamSpec::number("noise", "Noise σ", 0.0, 1.0, 0.15)
-            .withSoftRange(0.0, 0.5)
-            .withStep(0.01)
-            .withTooltip("Standard deviation of the Gaussian noise as a fraction of each input's range (max − min); 0.15 as SPEC §6 "
-                         "and Smilkov et al. recommend (10–20 %).")
-            .withReference("Smilkov et al., arXiv:1706.03825"),
-    };
+    static const MethodBinding binding = [] {
+        MethodBinding b;
+        bindIntegratedGradients(b, "");
+        return b;
+    }();
+    return binding;
+}
+
+// SmoothGrad (with `squared`) or VarGrad: the wrapped method, its noise, and IG's parameters
+// for a wrapped IG.
+MethodBinding noiseTunnelBinding(bool smoothGrad)
+{
+    MethodBinding b;
+    b.choice<AttributionMethod>("base", "Wrapped method",
+                                {{AttributionMethod::Saliency, {"saliency", "Saliency"}},
+                                 {AttributionMethod::GradientTimesInput, {"gradxinput", "Gradient × Input"}},
+                                 {AttributionMethod::GuidedBackprop, {"guided", "Guided Backprop"}},
+                                 {AttributionMethod::IntegratedGradients, {"ig", "Integrated Gradients"}}},
+                                &AttributionMethodSettings::base)
+        .withTooltip("The gradient method averaged over noisy copies of the inputs (SmoothGrad's paper wraps the plain "
+                     "gradient).");
+    b.integer("samples", "Samples", 1, 256, &AttributionMethodSettings::samples)
+        .withSoftRange(2, 100)
+        .withTooltip("Noisy copies; SPEC §6 and Smilkov et al. use 25. Batched: 25 samples cost a few passes.");
+    b.number("noise", "Noise σ", 0.0, 1.0, &AttributionMethodSettings::noiseFraction)
+        .withSoftRange(0.0, 0.5)
+        .withStep(0.01)
+        .withTooltip("Standard deviation of the Gaussian noise as a fraction of each input's range (max − min); 0.15 as SPEC §6 "
+                     "and Smilkov et al. recommend (10–20 %).")
+        .withReference("Smilkov et al., arXiv:1706.03825");
     if (smoothGrad)
-        specs.push_back(ParamSpec::flag("squared", "Squared", false)
-                            .withTooltip("Average the squared attributions (SmoothGrad²), which is never negative."));
-    specs.push_back(ParamSpec::integer("seed", "Seed", 0, 2147483647, 1)
-                        .withSoftRange(0, 1000)
-                        .withTooltip("Seeds the noise (default 1: a fixed seed, so a run can be reproduced exactly)."));
-    for (ParamSpec& s : integratedGradientsSpecs("base=ig")) specs.push_back(s);
-    return specs;
+        b.flag("squared", "Squared", &AttributionMethodSettings::squared)
+            .withTooltip("Average the squared attributions (SmoothGrad²), which is never negative.");
+    b.integer("seed", "Seed", 0, 2147483647, &AttributionMethodSettings::seed)
+        .withSoftRange(0, 1000)
+        .withTooltip("Seeds the noise (default 1: a fixed seed, so a run can be reproduced exactly).");
+    bindIntegratedGradients(b, "base=ig");
+    return b;
 }
 
-std::string defaultLayer(const std::vector<std::string>& layers)
+const MethodBinding& smoothGradBinding()
 {
-    if (std::find(layers.begin(), layers.end(), "decoder.refine") != layers.end()) return "decoder.refine";
-    return layers.empty() ? std::string() : layers.back();
+    static const MethodBinding binding = noiseTunnelBinding(true);
+    return binding;
+}
+
+const MethodBinding& varGradBinding()
+{
+    static const MethodBinding binding = noiseTunnelBinding(false);
+    return binding;
+}
+
+const MethodBinding& occlusionBinding()
+{
+    static const MethodBinding binding = [] {
+        MethodBinding b;
+        b.integer("window", "Window", 1, 255, &AttributionMethodSettings::windowPx).withUnit("px").withSoftRange(3, 64)
+            .withTooltip("Side of the square patch replaced in one input at a time; SPEC §6: 15 px.");
+        b.integer("stride", "Stride", 1, 255, &AttributionMethodSettings::stridePx).withUnit("px").withSoftRange(1, 64)
+            .withTooltip("Step between patches. Equal to the window (the default) every pixel is covered once; smaller strides "
+                         "average overlapping patches at a cost of (window/stride)² more evaluations.");
+        b.number("value", "Fill value", 0.0, 1.0, &AttributionMethodSettings::fillValue).withStep(0.05)
+            .withTooltip("What the patch is filled with, in [0,1] (0: black, as Zeiler & Fergus's grey square is black in "
+                         "display codes).");
+        return b;
+    }();
+    return binding;
+}
+
+const MethodBinding& randomBinding()
+{
+    static const MethodBinding binding = [] {
+        MethodBinding b;
+        b.integer("seed", "Seed", 0, 2147483647, &AttributionMethodSettings::seed).withSoftRange(0, 1000)
+            .withTooltip("Seeds the uniform noise of this baseline map (default 1: a fixed seed, so every run draws the same map).");
+        return b;
+    }();
+    return binding;
+}
+
+// Grad-CAM's one parameter: a choice among the model's layers, so its choices (and default) are
+// the model's, not a constant of the settings struct.
+ParamSpec layerSpec(const std::vector<std::string>& layersIn)
+{
+    const std::vector<std::string> layers = layersIn.empty() ? fusionLayerNames() : layersIn;
+    std::vector<ParamChoice> choices;
+    for (const std::string& l : layers) choices.push_back({l, l});
+    return ParamSpec::choice("layer", "Layer", choices, defaultAttributionLayer(layers))
+        .withTooltip("The feature maps A whose gradient-weighted sum is shown; the list comes from the model. The "
+                     "default, the decoder's last feature layer, is per input and closest to the weights (Selvaraju "
+                     "et al. take the last convolutional layer).");
 }
 
 } // namespace
@@ -347,41 +409,42 @@ std::vector<std::string> fusionLayerNames(const std::vector<Modality>& modalitie
     return names;
 }
 
-std::vector<ParamSpec> attributionParamSpecs(AttributionMethod method, const std::vector<std::string>& layersIn)
+std::string defaultAttributionLayer(const std::vector<std::string>& layers)
+{
+    if (std::find(layers.begin(), layers.end(), "decoder.refine") != layers.end()) return "decoder.refine";
+    return layers.empty() ? std::string() : layers.back();
+}
+
+const ParamBinding<AttributionMethodSettings>* attributionMethodBinding(AttributionMethod method)
 {
     switch (method) {
-    case AttributionMethod::Saliency:
-    case AttributionMethod::GradientTimesInput:
-    case AttributionMethod::GuidedBackprop: return {};
-    case AttributionMethod::IntegratedGradients: return integratedGradientsSpecs("");
-    case AttributionMethod::SmoothGrad: return noiseTunnelSpecs(true);
-    case AttributionMethod::VarGrad: return noiseTunnelSpecs(false);
-    case AttributionMethod::GradCam:
-    case AttributionMethod::GradCamPlusPlus: {
-        const std::vector<std::string> layers = layersIn.empty() ? fusionLayerNames() : layersIn;
-        std::vector<ParamChoice> choices;
-        for (const std::string& l : layers) choices.push_back({l, l});
-        return {ParamSpec::choice("layer", "Layer", choices, defaultLayer(layers))
-                    .withTooltip("The feature maps A whose gradient-weighted sum is shown; the list comes from the model. The "
-                                 "default, the decoder's last feature layer, is per input and closest to the weights (Selvaraju "
-                                 "et al. take the last convolutional layer).")};
+    case AttributionMethod::IntegratedGradients: return &integratedGradientsBinding();
+    case AttributionMethod::SmoothGrad: return &smoothGradBinding();
+    case AttributionMethod::VarGrad: return &varGradBinding();
+    case AttributionMethod::Occlusion: return &occlusionBinding();
+    case AttributionMethod::Random: return &randomBinding();
+    default: return nullptr; // no parameters (saliency, gradxinput, guided), or the model's layer (Grad-CAM)
     }
-    case AttributionMethod::Occlusion:
-        return {
-            ParamSpec::integer("window", "Window", 1, 255, 15).withUnit("px").withSoftRange(3, 64)
-                .withTooltip("Side of the square patch replaced in one input at a time; SPEC §6: 15 px."),
-            ParamSpec::integer("stride", "Stride", 1, 255, 15).withUnit("px").withSoftRange(1, 64)
-                .withTooltip("Step between patches. Equal to the window (the default) every pixel is covered once; smaller strides "
-                             "average overlapping patches at a cost of (window/stride)² more evaluations."),
-            ParamSpec::number("value", "Fill value", 0.0, 1.0, 0.0).withStep(0.05)
-                .withTooltip("What the patch is filled with, in [0,1] (0: black, as Zeiler & Fergus's grey square is black in "
-                             "display codes)."),
-        };
-    case AttributionMethod::Random:
-        return {ParamSpec::integer("seed", "Seed", 0, 2147483647, 1).withSoftRange(0, 1000)
-                    .withTooltip("Seeds the uniform noise of this baseline map (default 1: a fixed seed, so every run draws the same map).")};
+}
+
+std::vector<ParamSpec> attributionParamSpecs(AttributionMethod method, const std::vector<std::string>& layers)
+{
+    if (method == AttributionMethod::GradCam || method == AttributionMethod::GradCamPlusPlus) return {layerSpec(layers)};
+    const ParamBinding<AttributionMethodSettings>* binding = attributionMethodBinding(method);
+    return binding ? binding->specs() : std::vector<ParamSpec>{};
+}
+
+AttributionMethodSettings attributionMethodSettings(AttributionMethod method, const ParamValues& values, const std::vector<std::string>& layers)
+{
+    if (method == AttributionMethod::GradCam || method == AttributionMethod::GradCamPlusPlus) {
+        AttributionMethodSettings s;
+        ParamValues own;
+        if (const ParamValue* v = values.find("layer")) own.set("layer", *v);
+        s.layer = resolveParamValues({layerSpec(layers)}, own).choice("layer");
+        return s;
     }
-    return {};
+    const ParamBinding<AttributionMethodSettings>* binding = attributionMethodBinding(method);
+    return binding ? binding->read(values) : AttributionMethodSettings{};
 }
 
 // ------------------------------------------------------------------------------ curve settings

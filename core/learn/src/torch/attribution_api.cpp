@@ -37,15 +37,13 @@ bool needsBaseline(const detail::MethodSettings& s)
             s.base == AttributionMethod::IntegratedGradients);
 }
 
-at::Tensor baselineFor(const detail::MethodSettings& s, const ParamValues& values, const at::Tensor& x,
-                       const std::vector<Image>& userImages)
+at::Tensor baselineFor(const detail::MethodSettings& s, const at::Tensor& x, const std::vector<Image>& userImages)
 {
     if (!needsBaseline(s)) return at::zeros_like(x);
-    const std::string kind = values.has("baseline") ? values.choice("baseline") : "black";
-    if (kind == "black") return at::zeros_like(x);
-    if (kind == "blurred") {
+    if (s.baseline == AttributionBaseline::Black) return at::zeros_like(x);
+    if (s.baseline == AttributionBaseline::Blurred) {
         const double longSide = double(std::max(x.size(2), x.size(3)));
-        return detail::gaussianBlur(x, values.number("baseline_blur") * longSide);
+        return detail::gaussianBlur(x, s.baselineBlur * longSide);
     }
     if (userImages.size() != std::size_t(x.size(0)))
         throw Error("the user baseline needs one image per input (" + std::to_string(x.size(0)) + "), " +
@@ -127,10 +125,10 @@ AttributionResult attributeNetwork(FusionNetImpl& net, const at::Tensor& x, cons
     const int k = int(x.size(0)), h = int(x.size(2)), w = int(x.size(3));
     if (int(modalities.size()) != k) throw Error("one modality per input is needed");
     const ParamValues values = resolveParamValues(attributionParamSpecs(request.method, net.layerNames()), request.values);
-    const MethodSettings settings = MethodSettings::fromValues(request.method, values);
+    const MethodSettings settings = MethodSettings::of(request.method, attributionMethodSettings(request.method, values, net.layerNames()));
     const ResolvedTarget target = resolveTarget(request.target, x, modalities);
     const FusionFunctions functions = makeFusionFunctions(net, modalities, w, h, target, request.compute);
-    const at::Tensor baseline = baselineFor(settings, values, x, request.baselineImages);
+    const at::Tensor baseline = baselineFor(settings, x, request.baselineImages);
     ProgressSpan span(progress, 0.02, 1.0);
     const MethodOutput out =
         runAttributionMethod(*functions.scalar, x, baseline, settings, attributionMemoryBudget(request.compute.memoryBudgetBytes), span);

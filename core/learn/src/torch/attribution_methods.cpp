@@ -112,7 +112,7 @@ MethodOutput noiseTunnel(const ScalarFunction& f, const at::Tensor& x, const at:
     const at::Tensor flat = x.reshape({k, -1});
     const at::Tensor range = (std::get<0>(flat.max(1)) - std::get<0>(flat.min(1))).reshape({k, 1, 1, 1});
     const at::Tensor sigma = range * s.noiseFraction;
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.seed);
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(s.seed));
     std::vector<at::Tensor> noise;
     auto noiseOf = [&](int i) -> const at::Tensor& {
         while (int(noise.size()) <= i) noise.push_back(at::randn(x.sizes(), generator, kFloat) * sigma);
@@ -211,7 +211,7 @@ MethodOutput occlusion(const ScalarFunction& f, const at::Tensor& x, const Metho
 {
     const auto k = x.size(0), h = x.size(2), w = x.size(3);
     const int win = s.windowPx;
-    const std::vector<int> ys = windowStarts(int(h), win, s.strideY), xs = windowStarts(int(w), win, s.strideX);
+    const std::vector<int> ys = windowStarts(int(h), win, s.stridePx), xs = windowStarts(int(w), win, s.stridePx);
     const int perInput = int(ys.size() * xs.size());
     const double full = valueAt(f, x, stats);
     at::Tensor total = at::zeros({k, h, w}, at::TensorOptions().dtype(at::kDouble));
@@ -226,7 +226,7 @@ MethodOutput occlusion(const ScalarFunction& f, const at::Tensor& x, const Metho
         [&](int i) {
             const auto [input, y0, x0, wh, ww] = window(i);
             at::Tensor item = x.clone();
-            item[input].narrow(1, y0, wh).narrow(2, x0, ww).fill_(s.fillValue);
+            item[input].narrow(1, y0, wh).narrow(2, x0, ww).fill_(float(s.fillValue));
             return item;
         },
         [&](int first, const Evaluation& e) {
@@ -246,15 +246,6 @@ MethodOutput occlusion(const ScalarFunction& f, const at::Tensor& x, const Metho
 
 } // namespace
 
-IntegrationRule parseIntegrationRule(const std::string& id)
-{
-    if (id == "gauss_legendre") return IntegrationRule::GaussLegendre;
-    if (id == "riemann_left") return IntegrationRule::RiemannLeft;
-    if (id == "riemann_right") return IntegrationRule::RiemannRight;
-    if (id == "riemann_middle") return IntegrationRule::RiemannMiddle;
-    if (id == "riemann_trapezoid") return IntegrationRule::RiemannTrapezoid;
-    throw Error("unknown integration rule '" + id + "'");
-}
 
 Quadrature quadrature(IntegrationRule rule, int steps)
 {
@@ -284,23 +275,6 @@ Quadrature quadrature(IntegrationRule rule, int steps)
     return q;
 }
 
-MethodSettings MethodSettings::fromValues(AttributionMethod method, const ParamValues& v)
-{
-    MethodSettings s;
-    s.method = method;
-    if (v.has("steps")) s.steps = int(v.integer("steps"));
-    if (v.has("rule")) s.rule = parseIntegrationRule(v.choice("rule"));
-    if (v.has("base")) s.base = parseAttributionMethod(v.choice("base"));
-    if (v.has("samples")) s.samples = int(v.integer("samples"));
-    if (v.has("noise")) s.noiseFraction = v.number("noise");
-    if (v.has("squared")) s.squared = v.flag("squared");
-    if (v.has("seed")) s.seed = std::uint64_t(v.integer("seed"));
-    if (v.has("layer")) s.layer = v.choice("layer");
-    if (v.has("window")) s.windowPx = int(v.integer("window"));
-    if (v.has("stride")) s.strideX = s.strideY = int(v.integer("stride"));
-    if (v.has("value")) s.fillValue = float(v.number("value"));
-    return s;
-}
 
 MethodOutput runAttributionMethod(const ScalarFunction& f, const at::Tensor& xIn, const at::Tensor& baselineIn, const MethodSettings& s,
                                   std::size_t budget, ProgressSink& progress)
@@ -344,11 +318,11 @@ MethodOutput runAttributionMethod(const ScalarFunction& f, const at::Tensor& xIn
         out.value = valueAt(f, x, stats);
         break;
     case AttributionMethod::Occlusion:
-        if (s.windowPx < 1 || s.strideX < 1 || s.strideY < 1) throw Error("occlusion window and stride must be at least 1 px");
+        if (s.windowPx < 1 || s.stridePx < 1) throw Error("occlusion window and stride must be at least 1 px");
         out = occlusion(f, x, s, budget, progress, stats);
         break;
     case AttributionMethod::Random: {
-        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.seed);
+        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(s.seed));
         out.maps = at::rand({x.size(0), x.size(2), x.size(3)}, generator, kFloat);
         out.isSigned = false;
         out.value = valueAt(f, x, stats);

@@ -14,8 +14,6 @@
 
 namespace fuselab::learn::detail {
 
-enum class IntegrationRule { GaussLegendre, RiemannLeft, RiemannRight, RiemannMiddle, RiemannTrapezoid };
-IntegrationRule parseIntegrationRule(const std::string& id);
 
 /// Nodes α in [0,1] and weights (Σ = 1) of ∫₀¹ with `steps` evaluations.
 struct Quadrature {
@@ -23,21 +21,17 @@ struct Quadrature {
 };
 Quadrature quadrature(IntegrationRule rule, int steps);
 
-/// The typed values of attributionParamSpecs(method) (already resolved).
-struct MethodSettings {
+/// A method and its settings (attributionMethodSettings: the values of attributionParamSpecs).
+struct MethodSettings : AttributionMethodSettings {
     AttributionMethod method = AttributionMethod::Saliency;
-    int steps = 50;
-    IntegrationRule rule = IntegrationRule::GaussLegendre;
-    AttributionMethod base = AttributionMethod::Saliency; ///< SmoothGrad/VarGrad's wrapped method
-    int samples = 25;
-    double noiseFraction = 0.15;
-    bool squared = false;
-    std::uint64_t seed = 1;
-    std::string layer;
-    int windowPx = 15, strideX = 15, strideY = 15;
-    float fillValue = 0.0f;
 
-    static MethodSettings fromValues(AttributionMethod method, const ParamValues& values);
+    static MethodSettings of(AttributionMethod method, const AttributionMethodSettings& settings)
+    {
+        MethodSettings s;
+        static_cast<AttributionMethodSettings&>(s) = settings;
+        s.method = method;
+        return s;
+    }
 };
 
 struct MethodOutput {

@@ -122,6 +122,42 @@ std::vector<AttributionMethod> attributionMethods();
 /// True when the method's maps carry a sign (Grad-CAM, squared SmoothGrad and VarGrad are ≥ 0).
 bool producesSignedMaps(AttributionMethod method, const ParamValues& values);
 
+/// How Integrated Gradients integrates along its path.
+enum class IntegrationRule { GaussLegendre, RiemannLeft, RiemannRight, RiemannMiddle, RiemannTrapezoid };
+/// Where Integrated Gradients' path starts.
+enum class AttributionBaseline { Black, Blurred, User };
+
+/// A method's settings: the values of attributionParamSpecs, declared once — each spec is bound
+/// to its member here (param_binding.hpp), so these members hold the defaults. A method reads
+/// only its own (the others keep their defaults).
+struct AttributionMethodSettings {
+    int steps = 50;                                         ///< ig: path evaluations (SPEC §6)
+    IntegrationRule rule = IntegrationRule::GaussLegendre;  ///< ig: quadrature (Captum's default)
+    AttributionBaseline baseline = AttributionBaseline::Black; ///< ig: the path's start
+    double baselineBlur = 0.05;            ///< ig, blurred baseline: σ as a fraction of the long side
+    AttributionMethod base = AttributionMethod::Saliency; ///< smoothgrad / vargrad: the wrapped method
+    int samples = 25;                      ///< smoothgrad / vargrad: noisy copies (SPEC §6)
+    double noiseFraction = 0.15;           ///< smoothgrad / vargrad: σ as a fraction of each input's max − min
+    bool squared = false;                  ///< smoothgrad: mean of squares
+    std::int64_t seed = 1;                 ///< smoothgrad / vargrad / random: the noise's seed
+    std::string layer;                     ///< gradcam / gradcampp: the feature layer (its default is the model's, defaultAttributionLayer)
+    int windowPx = 15;                     ///< occlusion: the patch's side (SPEC §6)
+    int stridePx = 15;                     ///< occlusion: between patches
+    double fillValue = 0.0;                ///< occlusion: what the patch holds, in [0,1]
+};
+
+/// The Grad-CAM layer a model's attribution uses by default: the decoder's last feature layer
+/// (decoder.refine) where the model has it, else its last layer.
+std::string defaultAttributionLayer(const std::vector<std::string>& layers);
+/// The binding of `method`'s parameters to AttributionMethodSettings, or null for a method
+/// without any (saliency, gradxinput, guided) or whose one parameter is the model's layer
+/// (gradcam, gradcampp: its choices and default are the model's).
+const ParamBinding<AttributionMethodSettings>* attributionMethodBinding(AttributionMethod method);
+/// The settings in `values` for `method` (validated against attributionParamSpecs(method, layers);
+/// throws fuselab::Error naming a bad parameter).
+AttributionMethodSettings attributionMethodSettings(AttributionMethod method, const ParamValues& values,
+                                                    const std::vector<std::string>& layers = {});
+
 /// The method's own parameters (ids stable for sessions and --param):
 ///   ig: steps, rule (gauss_legendre | riemann_left | riemann_right | riemann_middle | riemann_trapezoid),
 ///       baseline (black | blurred | user), baseline_blur (σ as a fraction of the long side);
