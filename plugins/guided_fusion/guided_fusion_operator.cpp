@@ -1,6 +1,7 @@
 // The guided-fusion plugin: `fusion-gff`, two-scale exposure fusion with guided-filter weights.
 #include "guided_fusion.hpp"
 
+#include "fuselab/base/param_binding.hpp"
 #include "fuselab/plugin_api.hpp"
 
 #include <string>
@@ -11,7 +12,70 @@ using namespace fuselab;
 
 const char* const kPaper = "Li, Kang, Hu, Image Fusion With Guided Filtering, IEEE TIP 2013";
 
-class GuidedFusionOperator final : public Operator {
+// Every parameter bound to its member of GuidedFusionParams (param_binding.hpp), whose members
+// hold the paper's defaults: declared once.
+const ParamBinding<gff::GuidedFusionParams>& guidedFusionBinding()
+{
+    static const ParamBinding<gff::GuidedFusionParams> binding = [] {
+        ParamBinding<gff::GuidedFusionParams> b;
+        b.integer("base_radius_px", "Base layer radius", 1, 100, &gff::GuidedFusionParams::baseRadiusPx)
+            .withUnit("px")
+            .withTooltip("Radius of the mean filter that splits each frame into a base layer and its detail; the "
+                         "window is 2r+1 wide. The paper's 31 × 31 average filter is r = 15.")
+            .withReference(kPaper);
+        b.integer("saliency_radius_px", "Saliency radius", 1, 20, &gff::GuidedFusionParams::saliencyRadiusPx)
+            .withUnit("px")
+            .withTooltip("Radius of the Gaussian that spreads each frame's |Laplacian| into a saliency map. "
+                         "Paper: r_g = 5.")
+            .withReference(kPaper);
+        b.number("saliency_sigma_px", "Saliency σ", 0.5, 20.0, &gff::GuidedFusionParams::saliencySigmaPx)
+            .withUnit("px").withStep(0.1)
+            .withTooltip("Standard deviation of that Gaussian. Paper: σ_g = 5.")
+            .withReference(kPaper);
+        b.integer("base_weight_radius_px", "Base weight radius", 1, 200, &gff::GuidedFusionParams::baseWeightRadiusPx)
+            .withUnit("px")
+            .withTooltip("Guided-filter radius for the base-layer weights: large, so the base blends smoothly "
+                         "between frames. Paper: r1 = 45.")
+            .withReference(kPaper);
+        b.number("base_weight_epsilon", "Base weight ε", 1e-6, 10.0, &gff::GuidedFusionParams::baseWeightEpsilon)
+            .withLogScale().withSoftRange(1e-3, 3.0)
+            .withTooltip("Guided-filter regularisation for the base weights (pixel values in [0,1]): larger is "
+                         "smoother, less edge-aware. Paper: ε1 = 0.3.")
+            .withReference(kPaper);
+        b.integer("detail_weight_radius_px", "Detail weight radius", 1, 50, &gff::GuidedFusionParams::detailWeightRadiusPx)
+            .withUnit("px")
+            .withTooltip("Guided-filter radius for the detail-layer weights: small, so details come from the frame "
+                         "that shows them. Paper: r2 = 7.")
+            .withReference(kPaper);
+        b.number("detail_weight_epsilon", "Detail weight ε", 1e-9, 1.0, &gff::GuidedFusionParams::detailWeightEpsilon)
+            .withLogScale().withSoftRange(1e-8, 1e-2)
+            .withTooltip("Guided-filter regularisation for the detail weights: small keeps them tight to edges. "
+                         "Paper: ε2 = 1e-6.")
+            .withReference(kPaper);
+        b.number("weight_exposedness", "Well-exposedness weight", 0.0, 10.0, &gff::GuidedFusionParams::exposednessExponent)
+            .withStep(0.05).withSoftRange(0.0, 3.0)
+            .withTooltip("Exponent β of the well-exposedness factor that multiplies each frame's saliency before the "
+                         "most salient frame is chosen. 0 = contrast alone, as the paper (which washes exposure "
+                         "stacks out towards the brightest unclipped frame); 1 (default) as Mertens et al. 2007.")
+            .withReference("Mertens, Kautz, Van Reeth, Exposure Fusion, 2007");
+        b.number("exposedness_sigma", "Exposedness σ", 0.01, 1.0, &gff::GuidedFusionParams::exposednessSigma)
+            .withStep(0.01).withSoftRange(0.05, 0.5)
+            .withTooltip("Width of the well-exposedness Gaussian around mid-grey, in [0,1] pixel-value units. "
+                         "Default 0.2, Mertens et al.'s value.")
+            .withReference("Mertens, Kautz, Van Reeth, Exposure Fusion, 2007");
+        b.number("saliency_floor", "Saliency floor", 0.0, 0.1, &gff::GuidedFusionParams::saliencyFloor)
+            .withStep(0.001).withSoftRange(0.0, 0.03)
+            .withTooltip("Added to every saliency before weighting, so smooth areas (where the only contrast is 8-bit "
+                         "quantisation) are decided by well-exposedness instead of flipping between frames. Default "
+                         "2/255, about the saliency one quantisation step leaves; 0 = the paper.");
+        b.flag("weight_maps", "Output weight maps", &gff::GuidedFusionParams::keepWeightMaps)
+            .withTooltip("Also return each frame's normalised base-layer weight map (for display as an overlay).");
+        return b;
+    }();
+    return binding;
+}
+
+class GuidedFusionOperator final : public Operator, public HasParamBinding {
 public:
     OperatorInfo info() const override
     {
@@ -21,79 +85,13 @@ public:
                 "S. Li, X. Kang, J. Hu, Image Fusion With Guided Filtering, IEEE Transactions on Image Processing "
                 "22(7), 2013"};
     }
-    std::vector<ParamSpec> params() const override
-    {
-        return {
-            ParamSpec::integer("base_radius_px", "Base layer radius", 1, 100, 15)
-                .withUnit("px")
-                .withTooltip("Radius of the mean filter that splits each frame into a base layer and its detail; the "
-                             "window is 2r+1 wide. The paper's 31 × 31 average filter is r = 15.")
-                .withReference(kPaper),
-            ParamSpec::integer("saliency_radius_px", "Saliency radius", 1, 20, 5)
-                .withUnit("px")
-                .withTooltip("Radius of the Gaussian that spreads each frame's |Laplacian| into a saliency map. "
-                             "Paper: r_g = 5.")
-                .withReference(kPaper),
-            ParamSpec::number("saliency_sigma_px", "Saliency σ", 0.5, 20.0, 5.0)
-                .withUnit("px").withStep(0.1)
-                .withTooltip("Standard deviation of that Gaussian. Paper: σ_g = 5.")
-                .withReference(kPaper),
-            ParamSpec::integer("base_weight_radius_px", "Base weight radius", 1, 200, 45)
-                .withUnit("px")
-                .withTooltip("Guided-filter radius for the base-layer weights: large, so the base blends smoothly "
-                             "between frames. Paper: r1 = 45.")
-                .withReference(kPaper),
-            ParamSpec::number("base_weight_epsilon", "Base weight ε", 1e-6, 10.0, 0.3)
-                .withLogScale().withSoftRange(1e-3, 3.0)
-                .withTooltip("Guided-filter regularisation for the base weights (pixel values in [0,1]): larger is "
-                             "smoother, less edge-aware. Paper: ε1 = 0.3.")
-                .withReference(kPaper),
-            ParamSpec::integer("detail_weight_radius_px", "Detail weight radius", 1, 50, 7)
-                .withUnit("px")
-                .withTooltip("Guided-filter radius for the detail-layer weights: small, so details come from the frame "
-                             "that shows them. Paper: r2 = 7.")
-                .withReference(kPaper),
-            ParamSpec::number("detail_weight_epsilon", "Detail weight ε", 1e-9, 1.0, 1e-6)
-                .withLogScale().withSoftRange(1e-8, 1e-2)
-                .withTooltip("Guided-filter regularisation for the detail weights: small keeps them tight to edges. "
-                             "Paper: ε2 = 1e-6.")
-                .withReference(kPaper),
-            ParamSpec::number("weight_exposedness", "Well-exposedness weight", 0.0, 10.0, 1.0)
-                .withStep(0.05).withSoftRange(0.0, 3.0)
-                .withTooltip("Exponent β of the well-exposedness factor that multiplies each frame's saliency before the "
-                             "most salient frame is chosen. 0 = contrast alone, as the paper (which washes exposure "
-                             "stacks out towards the brightest unclipped frame); 1 (default) as Mertens et al. 2007.")
-                .withReference("Mertens, Kautz, Van Reeth, Exposure Fusion, 2007"),
-            ParamSpec::number("exposedness_sigma", "Exposedness σ", 0.01, 1.0, 0.2)
-                .withStep(0.01).withSoftRange(0.05, 0.5)
-                .withTooltip("Width of the well-exposedness Gaussian around mid-grey, in [0,1] pixel-value units. "
-                             "Default 0.2, Mertens et al.'s value.")
-                .withReference("Mertens, Kautz, Van Reeth, Exposure Fusion, 2007"),
-            ParamSpec::number("saliency_floor", "Saliency floor", 0.0, 0.1, 2.0 / 255.0)
-                .withStep(0.001).withSoftRange(0.0, 0.03)
-                .withTooltip("Added to every saliency before weighting, so smooth areas (where the only contrast is 8-bit "
-                             "quantisation) are decided by well-exposedness instead of flipping between frames. Default "
-                             "2/255, about the saliency one quantisation step leaves; 0 = the paper."),
-            ParamSpec::flag("weight_maps", "Output weight maps", false)
-                .withTooltip("Also return each frame's normalised base-layer weight map (for display as an overlay)."),
-        };
-    }
+    std::vector<ParamSpec> params() const override { return guidedFusionBinding().specs(); }
+    std::vector<const ParamBindingBase*> paramBindings() const override { return {&guidedFusionBinding()}; }
     InputKind inputKind() const override { return InputKind::Stack; }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
     {
-        gff::GuidedFusionParams p;
-        p.baseRadiusPx = int(values.integer("base_radius_px"));
-        p.saliencyRadiusPx = int(values.integer("saliency_radius_px"));
-        p.saliencySigmaPx = values.number("saliency_sigma_px");
-        p.baseWeightRadiusPx = int(values.integer("base_weight_radius_px"));
-        p.baseWeightEpsilon = values.number("base_weight_epsilon");
-        p.detailWeightRadiusPx = int(values.integer("detail_weight_radius_px"));
-        p.detailWeightEpsilon = values.number("detail_weight_epsilon");
-        p.exposednessExponent = values.number("weight_exposedness");
-        p.exposednessSigma = values.number("exposedness_sigma");
-        p.saliencyFloor = values.number("saliency_floor");
-        p.keepWeightMaps = values.flag("weight_maps");
+        const gff::GuidedFusionParams p = guidedFusionBinding().read(values);
         gff::GuidedFusionResult r = gff::fuseGuidedFiltering(*input.stack, p, progress);
         OperatorOutput out;
         out.image = r.fused;

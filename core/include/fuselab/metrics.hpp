@@ -128,11 +128,17 @@ double msSsimGrey(const Image& testGrey, const Image& referenceGrey, const SsimP
 // ---------------------------------------------------------------------------------------
 // PSNR
 
+/// The PSNR metric's settings (operator metric-psnr binds its parameters to these members).
+struct PsnrSettings {
+    double peak = 1.0;  ///< the peak of 10·log10(peak²/MSE), on normalised samples
+    double mu = 5000.0; ///< μ of PSNR-μ's tone curve (Kalantari & Ramamoorthi 2017)
+};
+
 /// 10·log10(peak² / MSE), MSE over every sample of every channel. On normalised images
 /// (integer files scaled to [0,1]) peak 1 is the file's own peak (255 for 8-bit, 65535 for
 /// 16-bit); float images use peak 1 as they are. +∞ when the images are identical.
 /// Throws when sizes or channel counts differ.
-double psnrDb(const Image& test, const Image& reference, double peak = 1.0);
+double psnrDb(const Image& test, const Image& reference, double peak = PsnrSettings{}.peak);
 /// Mean squared error over every sample (the PSNR's MSE).
 double meanSquaredError(const Image& test, const Image& reference);
 /// The same on a file's own samples, in double: integer samples normalised by 2^bits − 1
@@ -145,7 +151,7 @@ double meanSquaredError(const SampleImage& test, const SampleImage& reference);
 /// T(x) = ln(1 + μx)/ln(1 + μ) and PSNR with peak 1 (Kalantari & Ramamoorthi, "Deep high
 /// dynamic range imaging of dynamic scenes", SIGGRAPH 2017: μ = 5000). Throws when the
 /// reference has no positive sample.
-double psnrMuDb(const Image& test, const Image& reference, double mu = 5000.0);
+double psnrMuDb(const Image& test, const Image& reference, double mu = PsnrSettings{}.mu);
 
 // ---------------------------------------------------------------------------------------
 // Single-image statistics, on a grey plane (values in [0,255]).
@@ -170,7 +176,10 @@ enum class GradientDifferences {
 };
 /// Average gradient: Σ sqrt((Gx² + Gy²)/2) / ((W−1)(H−1)); Central sums over all W·H pixels
 /// (as the toolkits do), Forward over the (W−1)(H−1) pixels that have both neighbours.
-double averageGradient(const Image& grey, GradientDifferences differences = GradientDifferences::Central);
+struct AverageGradientSettings {
+    GradientDifferences differences = GradientDifferences::Central; ///< as the toolkits compute it
+};
+double averageGradient(const Image& grey, GradientDifferences differences = AverageGradientSettings{}.differences);
 
 // ---------------------------------------------------------------------------------------
 // Information measures on integer grey planes (256 levels, log2: bits).
@@ -210,14 +219,18 @@ double qabf(const Image& fusedGrey, const std::vector<Image>& sourceGreys, const
 // pixel-domain multi-scale form of the authors' vifp_mscale.m (4 scales, Gaussian windows
 // 17/9/5/3 px with σ = N/5, σ_n² = 2).
 
+struct VifSettings {
+    double noiseVariance = 2.0; ///< HVS noise σn² in grey levels² (vifp_mscale.m)
+};
+
 /// VIFp of `distorted` against `reference` (grey planes of the same size); noiseVariance is
 /// the HVS noise σn² (2 in the reference code, for 0–255 grey levels). Scales whose
 /// image is smaller than their window contribute nothing, as in the reference; a reference
 /// with no local variance at any scale (num = den = 0) gives 0.
-double vifp(const Image& referenceGrey, const Image& distortedGrey, double noiseVariance = 2.0);
+double vifp(const Image& referenceGrey, const Image& distortedGrey, double noiseVariance = VifSettings{}.noiseVariance);
 /// Fusion VIF as the fusion-evaluation toolkits compute it: Σ_k VIFp(X_k, F), each source
 /// the reference and the fused image the distorted one (two sources: VIF(A,F) + VIF(B,F)).
-double fusionVif(const Image& fusedGrey, const std::vector<Image>& sourceGreys, double noiseVariance = 2.0);
+double fusionVif(const Image& fusedGrey, const std::vector<Image>& sourceGreys, double noiseVariance = VifSettings{}.noiseVariance);
 
 // ---------------------------------------------------------------------------------------
 // Everything at once (the CLI's `metrics`), in a fixed order with the CLI's JSON keys.

@@ -25,6 +25,9 @@ constexpr const char* kSsimReference =
     "Z. Wang, A. C. Bovik, H. R. Sheikh, E. P. Simoncelli, Image quality assessment: from error visibility to structural "
     "similarity, IEEE TIP 13(4), 2004; MS-SSIM: Z. Wang, E. P. Simoncelli, A. C. Bovik, Asilomar 2003";
 
+constexpr const char* kVifReference = "H. R. Sheikh, A. C. Bovik, Image information and visual quality, IEEE TIP 15(2), 2006 "
+                                      "(vifp_mscale); fusion form Σ_k VIF(X_k, F) as in the IVIF evaluation toolkits";
+
 using MetricRun = std::function<OperatorOutput(const OperatorInput&, const ParamValues&, ProgressSink&)>;
 
 // An operator described by data: the metric operators differ only in these fields.
@@ -248,31 +251,39 @@ std::shared_ptr<const Operator> ssimOperator()
         &ssimBinding());
 }
 
-std::shared_ptr<const Operator> psnrOperator()
+const ParamBinding<PsnrSettings>& psnrBinding()
 {
-    std::vector<ParamSpec> specs = {
-        ParamSpec::number("peak", "Peak", 1e-6, 1e6, 1.0)
+    static const ParamBinding<PsnrSettings> binding = [] {
+        ParamBinding<PsnrSettings> b;
+        b.number("peak", "Peak", 1e-6, 1e6, &PsnrSettings::peak)
             .withStep(0.01).withSoftRange(0.1, 10.0).withLogScale()
             .withTooltip("Peak value for 10·log10(peak²/MSE). Integer files are compared normalised to [0,1], so 1 is "
-                         "their own peak (255 for 8-bit, 65535 for 16-bit); float images are compared as they are."),
-        ParamSpec::number("mu", "μ of PSNR-μ", 1.0, 1e6, 5000.0)
+                         "their own peak (255 for 8-bit, 65535 for 16-bit); float images are compared as they are.");
+        b.number("mu", "μ of PSNR-μ", 1.0, 1e6, &PsnrSettings::mu)
             .withStep(100.0).withLogScale()
             .withTooltip("μ of the μ-law tone curve ln(1+μx)/ln(1+μ) applied before PSNR-μ (HDR references only). "
                          "Kalantari & Ramamoorthi 2017: 5000.")
-            .withReference("N. K. Kalantari, R. Ramamoorthi, Deep high dynamic range imaging of dynamic scenes, SIGGRAPH 2017"),
-    };
+            .withReference("N. K. Kalantari, R. Ramamoorthi, Deep high dynamic range imaging of dynamic scenes, SIGGRAPH 2017");
+        return b;
+    }();
+    return binding;
+}
+
+std::shared_ptr<const Operator> psnrOperator()
+{
     return std::make_shared<MetricOperator>(
         OperatorInfo{"metric-psnr", "PSNR and PSNR-μ", category::metric, 1,
                      "Peak signal-to-noise ratio over all channels against a reference image (images[1]), or against the "
                      "stack's frames (their mean MSE) without one; PSNR-μ too for an HDR (linear) reference.",
                      "Mean squared error over every sample; PSNR-μ: Kalantari & Ramamoorthi 2017"},
-        specs, [](const OperatorInput& in, const ParamValues& v, ProgressSink&) {
+        psnrBinding().specs(), [](const OperatorInput& in, const ParamValues& v, ProgressSink&) {
             const Image& fused = in.images.front();
             OperatorOutput out;
-            const double peak = v.number("peak");
+            const PsnrSettings settings = psnrBinding().read(v);
+            const double peak = settings.peak;
             if (const Image* ref = explicitReference(in)) {
                 out.scalars["psnr"] = psnrDb(fused, *ref, peak);
-                if (ref->encoding() == ColourEncoding::Linear) out.scalars["psnr_mu"] = psnrMuDb(fused, *ref, v.number("mu"));
+                if (ref->encoding() == ColourEncoding::Linear) out.scalars["psnr_mu"] = psnrMuDb(fused, *ref, settings.mu);
             } else {
                 double mse = 0.0;
                 for (const StackFrame& f : in.stack->frames) mse += meanSquaredError(fused, f.pixels.toFloat());
@@ -281,7 +292,8 @@ std::shared_ptr<const Operator> psnrOperator()
                 out.notes.push_back(sourcesNote(in, "PSNR of the mean MSE"));
             }
             return out;
-        });
+        },
+        &psnrBinding());
 }
 
 std::shared_ptr<const Operator> spatialFrequencyOperator()
@@ -325,23 +337,34 @@ std::shared_ptr<const Operator> standardDeviationOperator()
         });
 }
 
+const ParamBinding<AverageGradientSettings>& averageGradientBinding()
+{
+    static const ParamBinding<AverageGradientSettings> binding = [] {
+        ParamBinding<AverageGradientSettings> b;
+        b.choice<GradientDifferences>("differences", "Differences",
+                                      {{GradientDifferences::Central, {"central", "Central (MATLAB gradient, toolkits)"}},
+                                       {GradientDifferences::Forward, {"forward", "Forward (textbook)"}}},
+                                      &AverageGradientSettings::differences)
+            .withTooltip("Central: MATLAB gradient() over every pixel, as the VIFB/MEFB toolkits compute it (default). "
+                         "Forward: forward differences over the (W−1)(H−1) pixels that have both neighbours.");
+        return b;
+    }();
+    return binding;
+}
+
 std::shared_ptr<const Operator> averageGradientOperator()
 {
     return std::make_shared<MetricOperator>(
         OperatorInfo{"metric-average-gradient", "Average gradient", category::metric, 1,
                      "Mean of sqrt((Gx² + Gy²)/2) of the grey levels, normalised by (W−1)(H−1).",
                      "Fusion literature; central differences as the VIFB/MEFB toolkits (MATLAB gradient)"},
-        std::vector<ParamSpec>{ParamSpec::choice("differences", "Differences",
-                           {{"central", "Central (MATLAB gradient, toolkits)"}, {"forward", "Forward (textbook)"}}, "central")
-             .withTooltip("Central: MATLAB gradient() over every pixel, as the VIFB/MEFB toolkits compute it (default). "
-                          "Forward: forward differences over the (W−1)(H−1) pixels that have both neighbours.")},
+        averageGradientBinding().specs(),
         [](const OperatorInput& in, const ParamValues& v, ProgressSink&) {
             OperatorOutput out;
-            const GradientDifferences d =
-                v.choice("differences") == "forward" ? GradientDifferences::Forward : GradientDifferences::Central;
-            out.scalars["average_gradient"] = averageGradient(metricGrey(in.images.front()), d);
+            out.scalars["average_gradient"] = averageGradient(metricGrey(in.images.front()), averageGradientBinding().read(v).differences);
             return out;
-        });
+        },
+        &averageGradientBinding());
 }
 
 std::shared_ptr<const Operator> mutualInformationOperator()
@@ -413,22 +436,31 @@ std::shared_ptr<const Operator> qabfOperator()
         &qabfBinding());
 }
 
+const ParamBinding<VifSettings>& vifBinding()
+{
+    static const ParamBinding<VifSettings> binding = [] {
+        ParamBinding<VifSettings> b;
+        b.number("noise_variance", "HVS noise σn²", 0.01, 100.0, &VifSettings::noiseVariance)
+            .withStep(0.1).withLogScale()
+            .withTooltip("Variance of the visual noise added to both images' channels (grey levels²). vifp_mscale.m: 2.")
+            .withReference(kVifReference);
+        return b;
+    }();
+    return binding;
+}
+
 std::shared_ptr<const Operator> vifOperator()
 {
-    constexpr const char* ref = "H. R. Sheikh, A. C. Bovik, Image information and visual quality, IEEE TIP 15(2), 2006 "
-                                "(vifp_mscale); fusion form Σ_k VIF(X_k, F) as in the IVIF evaluation toolkits";
     return std::make_shared<MetricOperator>(
         OperatorInfo{"metric-vif", "VIF (fusion)", category::metric, 1,
-                     "Σ over the stack's frames of the pixel-domain multi-scale VIF of the fused image against the frame.", ref},
-        std::vector<ParamSpec>{ParamSpec::number("noise_variance", "HVS noise σn²", 0.01, 100.0, 2.0)
-             .withStep(0.1).withLogScale()
-             .withTooltip("Variance of the visual noise added to both images' channels (grey levels²). vifp_mscale.m: 2.")
-             .withReference(ref)},
+                     "Σ over the stack's frames of the pixel-domain multi-scale VIF of the fused image against the frame.", kVifReference},
+        vifBinding().specs(),
         [](const OperatorInput& in, const ParamValues& v, ProgressSink&) {
             OperatorOutput out;
-            out.scalars["vif"] = fusionVif(metricGrey(in.images.front()), sourceGreys(in), v.number("noise_variance"));
+            out.scalars["vif"] = fusionVif(metricGrey(in.images.front()), sourceGreys(in), vifBinding().read(v).noiseVariance);
             return out;
-        });
+        },
+        &vifBinding());
 }
 
 } // namespace
