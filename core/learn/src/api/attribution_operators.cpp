@@ -161,7 +161,19 @@ std::vector<ParamSpec> curveSpecs(std::initializer_list<const char*> ids)
     return out;
 }
 
-class EvaluationOperator final : public Operator {
+// The model-randomisation check's seed, bound to SanityOptions (whose member holds the default).
+const ParamBinding<SanityOptions>& sanityBinding()
+{
+    static const ParamBinding<SanityOptions> binding = [] {
+        ParamBinding<SanityOptions> b;
+        b.integer("seed", "Seed", 0, 2147483647, &SanityOptions::seed).withSoftRange(0, 1000)
+            .withTooltip("Draws the re-initialised weights (PyTorch's default uniform ±1/√fan-in).");
+        return b;
+    }();
+    return binding;
+}
+
+class EvaluationOperator final : public Operator, public HasParamBinding {
 public:
     EvaluationOperator(Evaluation kind, std::shared_ptr<const SharedModel> model) : m_kind(kind), m_model(std::move(model)) {}
 
@@ -190,12 +202,14 @@ public:
         switch (m_kind) {
         case Evaluation::DeletionInsertion: own = curveSpecs({"curve_steps", "deletion_value", "insertion_blur"}); break;
         case Evaluation::Pic: own = curveSpecs({"random_fraction", "seed", "aic_threshold", "webp_method"}); break;
-        case Evaluation::ModelRandomisation:
-            own = {ParamSpec::integer("seed", "Seed", 0, 2147483647, 7).withSoftRange(0, 1000)
-                       .withTooltip("Draws the re-initialised weights (PyTorch's default uniform ±1/√fan-in).")};
-            break;
+        case Evaluation::ModelRandomisation: own = sanityBinding().specs(); break;
         }
         return concatenated({{methodSpec()}, own, attributionTargetParamSpecs(), {deviceSpec()}});
+    }
+    std::vector<const ParamBindingBase*> paramBindings() const override
+    {
+        if (m_kind == Evaluation::ModelRandomisation) return {&sanityBinding()};
+        return {};
     }
     InputKind inputKind() const override { return InputKind::Stack; }
 
@@ -210,8 +224,7 @@ public:
         const AttributionRequest request = requestFrom(parseAttributionMethod(values.choice("method")), values, false);
         OperatorOutput out;
         if (m_kind == Evaluation::ModelRandomisation) {
-            SanityOptions options;
-            options.seed = std::uint64_t(values.integer("seed"));
+            const SanityOptions options = sanityBinding().read(values);
             ProgressSpan span(progress, 0.05, 1.0);
             const ModelRandomisationResult r = learn.modelRandomisationCheck(model, frames, modalities, request, options, span);
             for (const RandomisationStep& s : r.steps) {
