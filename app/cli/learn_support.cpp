@@ -13,8 +13,8 @@ std::string shippedModelPath()
 
 std::string shippedFrameEventModelPath()
 {
-    return learn::resolveShippedModel(learn::modelSearchDirectories(learn::executableDirectory(), FUSELAB_SOURCE_MODELS_DIR),
-                                      learn::kShippedFrameEventModelFileName);
+    // Beside the exposure model, as the GUI and the training plan find it (one rule).
+    return learn::shippedFrameEventModelBeside(shippedModelPath());
 }
 
 void registerLearnedFusion(OperatorRegistry& registry)

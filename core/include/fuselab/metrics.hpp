@@ -22,6 +22,7 @@
 //   fuselab::Cancelled when the ProgressSink asks to stop. No function returns NaN.
 #pragma once
 
+#include "fuselab/base/ms_ssim_weights.hpp"
 #include "fuselab/base/exposure.hpp"
 #include "fuselab/base/image.hpp"
 #include "fuselab/base/progress.hpp"
@@ -56,13 +57,6 @@ Image padValidMap(const Image& validMap, int widthPx, int heightPx);
 // MEF-SSIM (Ma, Zeng, Wang, "Perceptual quality assessment for multi-exposure image fusion",
 // IEEE TIP 24(11), 2015), following the authors' MATLAB mef_ssim.m / mef_ms_ssim.m.
 
-/// MS-SSIM's per-scale exponents, finest first (Wang, Simoncelli & Bovik 2003); MEF-SSIM's
-/// multi-scale score uses the first three, normalised (mef_ms_ssim.m).
-inline const std::vector<double>& msSsimLevelWeights()
-{
-    static const std::vector<double> weights{0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
-    return weights;
-}
 
 struct MefSsimParams {
     double k = 0.03;             ///< C = (k·255)²
@@ -70,7 +64,7 @@ struct MefSsimParams {
     double sigmaPx = 1.5;        ///< σ of the Gaussian window of the final similarity
     double signalOffset = 0.001; ///< added to every signal strength c_k = ‖x_k − μ_k‖
     double exponentCap = 10.0;   ///< p = tan(πR/2) is capped here (10 ≈ taking the maximum)
-    int levels = 3;              ///< scales of the multi-scale score (1 = single scale only)
+    int levels = kMefSsimLevels; ///< scales of the multi-scale score (1 = single scale only)
     /// Per-scale exponents, finest first; the first `levels` are used, normalised to sum 1.
     std::vector<double> levelWeights = msSsimLevelWeights();
 };

@@ -1,5 +1,6 @@
 // mefSsim(): SPEC §4's MEF-SSIM in double precision, in horizontal strips so 12 MP stacks fit
 // in a few hundred MB (the 'valid' 11×11 windows of a strip are exactly those of the image).
+#include "fuselab/base/ms_ssim_weights.hpp"
 #include "fuselab/learn/evaluation.hpp"
 
 #include "fuselab/base/error.hpp"
@@ -76,10 +77,10 @@ MefSsimScore mefSsim(const std::vector<Image>& inputs, const Image& fused)
     MefSsimScore score;
     score.singleScale = stripMean(x, f);
     if (fused.width() >= 44 && fused.height() >= 44) {
-        const double weights[3] = {0.0448, 0.2856, 0.3001};
+        const std::vector<double>& weights = msSsimLevelWeights(); // the metric of record's
         const double total = weights[0] + weights[1] + weights[2];
         double ms = std::pow(score.singleScale, weights[0] / total);
-        for (int level = 1; level < 3; ++level) {
+        for (int level = 1; level < kMefSsimLevels; ++level) {
             x = down2x2(x);
             f = down2x2(f);
             ms *= std::pow(stripMean(x, f), weights[level] / total);

@@ -1,6 +1,7 @@
 #include "objective.hpp"
 
 #include "fuselab/base/error.hpp"
+#include "fuselab/base/ms_ssim_weights.hpp"
 #include "tensor_utils.hpp"
 
 #include <ATen/ATen.h>
@@ -179,14 +180,14 @@ at::Tensor mefSsimScore(const at::Tensor& inputsGrey, const at::Tensor& fusedGre
 
 at::Tensor mefSsimMultiScaleScore(const at::Tensor& inputsGrey, const at::Tensor& fusedGrey, int stride)
 {
-    const double weights[3] = {0.0448, 0.2856, 0.3001};
+    const std::vector<double>& weights = msSsimLevelWeights(); // the metric of record's
     const double total = weights[0] + weights[1] + weights[2];
     at::Tensor x = inputsGrey, f = fusedGrey.unsqueeze(1);
     at::Tensor score = at::ones({inputsGrey.size(0)}, inputsGrey.options());
-    for (int level = 0; level < 3; ++level) {
+    for (int level = 0; level < kMefSsimLevels; ++level) {
         // Scores are positive in practice; the floor only keeps a pathological negative level from NaN.
         score = score * at::pow(at::clamp_min(mefSsimScore(x, f.squeeze(1), stride), 1e-6), weights[level] / total);
-        if (level < 2) {
+        if (level + 1 < kMefSsimLevels) {
             x = down2x2(x);
             f = down2x2(f);
         }
