@@ -98,28 +98,51 @@ Recipe recipeOfSteps(std::vector<RecipeStep> steps, const ExportChoice& choice, 
     return recipe;
 }
 
-// The recipe that makes the exported file again (fuselab-cli replay): the included frames with
-// their typed exposures, the painted mask, the steps that made what is written, the format's
-// settings. None for a PQ export (its encoding is the export's, not a step's) or for frames that
-// are no files (the built-in sample).
+// The frames a recipe reads: the included ones, in the pipeline's order, with their exposures
+// where any was typed (an EV from EXIF is given again as the same stops).
+void setRecipeInputs(Recipe& recipe, const ExposureStack& included)
+{
+    const bool typed = std::any_of(included.frames.begin(), included.frames.end(), [](const StackFrame& f) {
+        return f.exposure.source == ExposureSource::TypedEv || f.exposure.source == ExposureSource::TypedTime;
+    });
+    for (const StackFrame& f : included.frames) {
+        recipe.inputs.push_back(f.path);
+        if (typed) recipe.evs.push_back(f.exposure.stops.value_or(0.0));
+    }
+}
+
 std::optional<Recipe> exportRecipe(const PipelineResult& result, const ExposureStack* included, const ExportChoice& choice,
                                    const std::string& path, const std::string& maskPath, bool radianceWritten)
 {
     if (!included || included->frames.empty() || choice.format == ExportFormat::PqPng16) return std::nullopt;
     Recipe recipe = recipeOfSteps(result.steps, choice, radianceWritten);
-    const bool typed = std::any_of(included->frames.begin(), included->frames.end(), [](const StackFrame& f) {
-        return f.exposure.source == ExposureSource::TypedEv || f.exposure.source == ExposureSource::TypedTime;
-    });
-    for (const StackFrame& f : included->frames) {
-        recipe.inputs.push_back(f.path);
-        if (typed) recipe.evs.push_back(f.exposure.stops.value_or(0.0));
-    }
+    setRecipeInputs(recipe, *included);
     recipe.deghostMask = maskPath;
     recipe.outputExtension = path.substr(path.find_last_of('.') + 1);
     return recipe;
 }
 
 } // namespace
+
+void writePaintedMask(const std::string& path, const Image8& codes)
+{
+    Image codesAsWritten(codes.width(), codes.height(), 1, ColourEncoding::Srgb); // codes, written as they are
+    for (int y = 0; y < codes.height(); ++y)
+        for (int x = 0; x < codes.width(); ++x) codesAsWritten.at(x, y) = float(codes.at(x, y)) / 255.0f;
+    WriteOptions maskOptions;
+    maskOptions.bitDepth = 8;
+    maskOptions.tagColour = false; // frame numbers, not colours
+    writeImage(path, codesAsWritten, maskOptions);
+}
+
+Recipe openStackRecipe(const SessionState& session, const OperatorRegistry& registry, const ExposureStack& included, const std::string& maskPath)
+{
+    Recipe recipe;
+    recipe.steps = sessionSteps(session, registry);
+    setRecipeInputs(recipe, included);
+    recipe.deghostMask = maskPath;
+    return recipe;
+}
 
 Recipe sessionRecipe(const SessionState& session, const OperatorRegistry& registry, const ExportChoice& choice)
 {
@@ -181,13 +204,10 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
         // The painted deghosting decisions travel with the output as the grey PNG the CLI's
         // --deghost-mask reads (level k = frame k), named in the sidecar and hashed there.
         maskPath = path + ".deghost-mask.png";
-        Image codes(painted->image.width(), painted->image.height(), 1, ColourEncoding::Srgb); // codes, written as they are
+        Image8 codes(painted->image.width(), painted->image.height(), 1);
         for (int y = 0; y < codes.height(); ++y)
-            for (int x = 0; x < codes.width(); ++x) codes.at(x, y) = painted->image.at(x, y) / 255.0f;
-        WriteOptions maskOptions;
-        maskOptions.bitDepth = 8;
-        maskOptions.tagColour = false; // frame numbers, not colours
-        writeImage(maskPath, codes, maskOptions);
+            for (int x = 0; x < codes.width(); ++x) codes.at(x, y) = std::uint8_t(painted->image.at(x, y));
+        writePaintedMask(maskPath, codes);
         sidecar.inputFiles.push_back(maskPath);
         sidecar.notes["deghost_mask"] = maskPath + " (painted in the GUI; grey level k = frame k, 0 = automatic)";
     }

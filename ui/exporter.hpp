@@ -44,6 +44,15 @@ ExportFormat exportFormatFromName(const QString& name);
 void exportInBands(const SessionState& session, const OperatorRegistry& registry, const ExposureStack& included, const QString& path,
                    const ExportChoice& choice, ProgressSink& progress);
 
+/// The recipe of the session's steps on its included frames (typed exposures kept), with the
+/// painted mask file when there is one; the output as the inputs' depth says. A saved session
+/// holds it (key "recipe"), so `fuselab-cli replay SESSION.fuselab -o OUT` and `batch` read it.
+Recipe openStackRecipe(const SessionState& session, const OperatorRegistry& registry, const ExposureStack& included,
+                       const std::string& maskPath);
+
+/// Writes painted deghosting codes as the grey PNG `--deghost-mask` reads (level k = frame k).
+void writePaintedMask(const std::string& path, const Image8& codes);
+
 /// The recipe of the session's steps written as `choice` says (a radiance format after a merge
 /// stops before the tone mapping), without inputs: what "Apply to folder…" runs on each bracket.
 /// Throws fuselab::Error for a format a recipe cannot make (PQ).

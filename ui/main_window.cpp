@@ -746,7 +746,20 @@ void MainWindow::openPaths(const QStringList& paths)
 bool MainWindow::saveSession(const QString& path)
 {
     try {
-        const QByteArray json = QJsonDocument(m_ws->session().toJson(m_ws->registry())).toJson();
+        const SessionState& session = m_ws->session();
+        QJsonObject root = session.toJson(m_ws->registry());
+        const ExposureStack included = m_ws->includedStack();
+        if (!session.syntheticSample && included.frames.size() >= 2) {
+            // The session is also a recipe: its pipeline on its frames, for replay and batch.
+            std::string maskPath;
+            if (const std::optional<Image8> painted = paintedSourcesFor(session, included.width(), included.height())) {
+                maskPath = path.toStdString() + ".deghost-mask.png";
+                writePaintedMask(maskPath, *painted);
+            }
+            const Recipe recipe = openStackRecipe(session, m_ws->registry(), included, maskPath);
+            root.insert(QStringLiteral("recipe"), QJsonDocument::fromJson(QByteArray::fromStdString(recipeToJson(recipe))).object());
+        }
+        const QByteArray json = QJsonDocument(root).toJson();
         writeFileAtomically(path.toStdString(), std::vector<std::uint8_t>(json.begin(), json.end()));
         statusBar()->showMessage(tr("Saved session %1").arg(path), 4000);
         return true;

@@ -2,12 +2,14 @@
 #include "cli_support.hpp"
 #include "command.hpp"
 #include "output_options.hpp"
+#include "recipe_output.hpp"
 
 #include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/stack_io.hpp"
 
 #include <cstdio>
+#include <map>
 
 namespace fuselab::cli {
 namespace {
@@ -45,6 +47,27 @@ public:
             throw UsageError("-o OUT is required for operator '" + m_operator + "'");
         if (kind == InputKind::Image && m_output.empty()) throw UsageError("-o OUT is required for operator '" + m_operator + "'");
 
+        // An operator that makes an image from files: a one-step recipe, so its sidecar replays.
+        const bool makesImage = !numbersOnly && (kind == InputKind::Image || kind == InputKind::Stack);
+        if (makesImage) {
+            Recipe recipe;
+            if (kind == InputKind::Stack) {
+                StackLoadOptions options;
+                if (!m_ev.empty()) options.evs = parseListOption(m_ev, "--ev");
+                if (!m_times.empty()) options.timesS = parseListOption(m_times, "--times");
+                recipe.inputs = resolveStackFiles(m_inputs, options);
+                recipe.evs = options.evs;
+                recipe.timesS = options.timesS;
+            } else {
+                recipe.inputs = m_inputs;
+            }
+            recipe.steps.push_back({op.info().id, op.info().version, resolveParamValues(op.params(), overrides), {}});
+            recipe.output = m_out;
+            const RecipeProduced produced = produceFromCommandLine(recipe, m_output, {}, m_registry, {m_operator, m_common.quiet, false});
+            printScalars(produced.result.stepScalars.back());
+            return kSuccess;
+        }
+
         OperatorInput input;
         LoadedStack loaded;
         std::vector<std::string> stackFiles(m_inputs.begin(), m_inputs.end());
@@ -70,27 +93,29 @@ public:
             if (out.image.empty()) throw Error("operator '" + m_operator + "' produced no image to write");
             Sidecar sidecar;
             sidecar.operators.push_back({op.info().id, op.info().version, resolveParamValues(op.params(), overrides)});
-            sidecar.inputFiles = m_inputs.size() == 1 && kind == InputKind::Image ? m_inputs : std::vector<std::string>();
-            if (kind != InputKind::Image) {
-                if (kind == InputKind::ImageAndStack) sidecar.inputFiles.push_back(m_inputs.front());
-                for (const StackFrame& f : loaded.stack.frames) sidecar.inputFiles.push_back(f.path);
-                addReadNotes(sidecar, loaded.stack);
-            }
+            if (kind != InputKind::Stack) sidecar.inputFiles.push_back(m_inputs.front());
+            for (const StackFrame& f : loaded.stack.frames) sidecar.inputFiles.push_back(f.path);
+            addReadNotes(sidecar, loaded.stack);
             sidecar.numbers = out.scalars;
             writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
         }
-        if (m_json) {
-            nlohmann::json j = nlohmann::json::object();
-            for (const auto& [k, v] : out.scalars) j[k] = v;
-            printJson(j);
-        } else {
-            for (const auto& [k, v] : out.scalars) std::printf("%s %.9g\n", k.c_str(), v);
-            if (!m_output.empty() && !m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
-        }
+        printScalars(out.scalars);
+        if (!m_output.empty() && !m_common.quiet && !m_json) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
         return kSuccess;
     }
 
 private:
+    void printScalars(const std::map<std::string, double>& scalars) const
+    {
+        if (m_json) {
+            nlohmann::json j = nlohmann::json::object();
+            for (const auto& [k, v] : scalars) j[k] = v;
+            printJson(j);
+        } else {
+            for (const auto& [k, v] : scalars) std::printf("%s %.9g\n", k.c_str(), v);
+        }
+    }
+
     const OperatorRegistry& m_registry;
     std::string m_operator;
     std::vector<std::string> m_inputs;

@@ -339,6 +339,15 @@ private Q_SLOTS:
         const auto recipe = nlohmann::json::parse(bytes(dir.filePath(QStringLiteral("fused.png.json"))).toStdString())["recipe"];
         QCOMPARE(recipe["steps"][0]["params"]["sigma"].get<double>(), 0.3);
         QVERIFY(!recipe["deghost_mask"].get<std::string>().empty());
+        // A saved session is a recipe too: the command line makes the same picture from it.
+        const QString session = dir.filePath(QStringLiteral("s.fuselab"));
+        QVERIFY(w.saveSession(session));
+        QProcess fromSession;
+        fromSession.start(cli, {QStringLiteral("replay"), QStringLiteral("-q"), session, QStringLiteral("-o"), dir.filePath(QStringLiteral("from-session.png"))});
+        QVERIFY(fromSession.waitForFinished(60000));
+        QVERIFY2(fromSession.exitCode() == 0, fromSession.readAllStandardError().constData());
+        QVERIFY2(bytes(dir.filePath(QStringLiteral("from-session.png"))) == bytes(dir.filePath(QStringLiteral("fused.png"))),
+                 "the session's recipe and the export differ");
 
         ws.setStage(QStringLiteral("mode"), "hdr");
         for (int i = 0; i < 3; ++i) ws.setFrameEv(i, written.stops[std::size_t(i)]);

@@ -73,7 +73,8 @@ RecipeInputs loadRecipeInputs(const Recipe& recipe, const OperatorRegistry& regi
 {
     RecipeInputs in;
     const ReadOptions read = readOptionsOf(recipe);
-    progress.report(0.0, "reading");
+    // No "0 %" line before the files are read: a file that cannot be read is one error line.
+    progress.checkCancelled();
     if (!startsWithStack(recipe, registry)) {
         if (recipe.inputs.size() != 1)
             throw Error("the recipe's first step '" + recipe.steps.front().operatorId + "' takes one image (the recipe has " +
