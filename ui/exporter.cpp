@@ -7,6 +7,7 @@
 #include "fuselab/row_io.hpp"
 #include "fuselab/base/error.hpp"
 #include "fuselab/deghost.hpp"
+#include "fuselab/recipe_run.hpp"
 #include "fuselab/io.hpp"
 #include "fuselab/base/parallel.hpp"
 #include "fuselab/sidecar.hpp"
@@ -55,38 +56,28 @@ bool exportTakesColourSpace(ExportFormat format) { return format != ExportFormat
 
 namespace {
 
-// PQ code values (BT.2100: Rec. 2020 primaries) of an image, by the PQ tone mapping itself:
-// linear light × reference white in cd/m², through ST 2084.
-Image pqEncoded(const Image& source, double referenceWhite)
-{
-    PqOptions o;
-    o.referenceWhiteCdM2 = referenceWhite;
-    o.direction = PqDirection::Encode;
-    NullProgress quiet;
-    return toneMapPq(source, o, quiet).image;
-}
-
-} // namespace
-
-namespace {
-
 bool isRadianceFormat(ExportFormat f)
 {
     return f == ExportFormat::ExrHalf || f == ExportFormat::ExrFloat || f == ExportFormat::RadianceHdr;
 }
 
-// The steps and the format's settings of a recipe (radianceWritten: the merge's radiance, before
-// tone mapping, is what the file holds).
-Recipe recipeOfSteps(std::vector<RecipeStep> steps, const ExportChoice& choice, bool radianceWritten)
+// The steps and the format's settings of a recipe. hdrMode: the steps end in a merge and a tone
+// mapping; a radiance format writes the merge's radiance (the tone mapping dropped), and PQ
+// encodes it (the tone mapping replaced by core's PQ encoding step; after a fusion, PQ encodes
+// the fused image).
+Recipe recipeOfSteps(std::vector<RecipeStep> steps, const ExportChoice& choice, bool hdrMode, const OperatorRegistry& registry)
 {
     Recipe recipe;
     recipe.steps = std::move(steps);
-    if (radianceWritten) recipe.steps.pop_back();
+    const bool pq = choice.format == ExportFormat::PqPng16;
+    if (hdrMode && (isRadianceFormat(choice.format) || pq)) recipe.steps.pop_back();
+    if (pq) recipe.steps.push_back(pqEncodingStep(registry, choice.pqReferenceWhiteCdM2));
     RecipeOutput& o = recipe.output;
     switch (choice.format) {
     case ExportFormat::Png8:
     case ExportFormat::Tiff8:
     case ExportFormat::Jpeg: o.bitDepth = 8; break;
+    case ExportFormat::PqPng16:
     case ExportFormat::Png16:
     case ExportFormat::Tiff16: o.bitDepth = 16; break;
     case ExportFormat::ExrFloat: o.exrType = "float"; break;
@@ -112,10 +103,10 @@ void setRecipeInputs(Recipe& recipe, const ExposureStack& included)
 }
 
 std::optional<Recipe> exportRecipe(const PipelineResult& result, const ExposureStack* included, const ExportChoice& choice,
-                                   const std::string& path, const std::string& maskPath, bool radianceWritten)
+                                   const std::string& path, const std::string& maskPath, const OperatorRegistry& registry)
 {
-    if (!included || included->frames.empty() || choice.format == ExportFormat::PqPng16) return std::nullopt;
-    Recipe recipe = recipeOfSteps(result.steps, choice, radianceWritten);
+    if (!included || included->frames.empty()) return std::nullopt;
+    Recipe recipe = recipeOfSteps(result.steps, choice, !result.radiance.empty(), registry);
     setRecipeInputs(recipe, *included);
     recipe.deghostMask = maskPath;
     recipe.outputExtension = path.substr(path.find_last_of('.') + 1);
@@ -146,12 +137,11 @@ Recipe openStackRecipe(const SessionState& session, const OperatorRegistry& regi
 
 Recipe sessionRecipe(const SessionState& session, const OperatorRegistry& registry, const ExportChoice& choice)
 {
-    if (choice.format == ExportFormat::PqPng16)
-        throw Error("a PQ export is encoded by the export itself, not by a recipe step; choose another format to apply to a folder");
-    return recipeOfSteps(sessionSteps(session, registry), choice, session.mode == PipelineMode::Hdr && isRadianceFormat(choice.format));
+    return recipeOfSteps(sessionSteps(session, registry), choice, session.mode == PipelineMode::Hdr, registry);
 }
 
-void exportResult(const PipelineResult& result, const QString& qpath, const ExportChoice& choice, const ExposureStack* included)
+void exportResult(const PipelineResult& result, const QString& qpath, const ExportChoice& choice, const ExposureStack* included,
+                  const OperatorRegistry& registry)
 {
     const std::string path = qpath.toStdString();
     if (result.display.empty()) throw Error(path, "there is no result to export yet");
@@ -182,12 +172,18 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
     case ExportFormat::Png16:
     case ExportFormat::Tiff16: options.bitDepth = 16; break;
     case ExportFormat::Jpeg: options.jpegQuality = choice.jpegQuality; break;
-    case ExportFormat::PqPng16:
+    case ExportFormat::PqPng16: {
         options.bitDepth = 16;
-        image = pqEncoded(result.radiance.empty() ? result.display : result.radiance, choice.pqReferenceWhiteCdM2);
+        // Core's PQ encoding step, as the recipe in the sidecar runs it.
+        NullProgress quiet;
+        const Image& source = result.radiance.empty() ? result.display : result.radiance;
+        image = *runRecipeSteps({pqEncodingStep(registry, choice.pqReferenceWhiteCdM2)}, nullptr, &source, nullptr, RgbPrimaries::Rec709,
+                                FusedSampleType::Float, registry, quiet)
+                     .image.asFloat();
         sidecar.notes["transfer_function"] = "PQ (SMPTE ST 2084), code values in 16-bit PNG";
         sidecar.numbers["pq_reference_white_cd_m2"] = choice.pqReferenceWhiteCdM2;
         break;
+    }
     case ExportFormat::RadianceHdr: break;
     }
     const bool radianceWritten = hdrTarget && !result.radiance.empty();
@@ -211,7 +207,7 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
         sidecar.inputFiles.push_back(maskPath);
         sidecar.notes["deghost_mask"] = maskPath + " (painted in the GUI; grey level k = frame k, 0 = automatic)";
     }
-    sidecar.recipe = exportRecipe(result, included, choice, path, maskPath, radianceWritten);
+    sidecar.recipe = exportRecipe(result, included, choice, path, maskPath, registry);
     writeImage(path, image, options);
     writeSidecar(path, sidecar);
 }

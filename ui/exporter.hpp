@@ -55,13 +55,13 @@ void writePaintedMask(const std::string& path, const Image8& codes);
 
 /// The recipe of the session's steps written as `choice` says (a radiance format after a merge
 /// stops before the tone mapping), without inputs: what "Apply to folder…" runs on each bracket.
-/// Throws fuselab::Error for a format a recipe cannot make (PQ).
 Recipe sessionRecipe(const SessionState& session, const OperatorRegistry& registry, const ExportChoice& choice);
 
 /// Writes `result` to `path` (extension must fit the format) and `<path>.json`, whose recipe
 /// makes the file again (`fuselab-cli replay`) from `included` — the frames it was computed
 /// from (null for frames that are no files). Throws fuselab::Error naming the file and the
 /// problem (permission, full disk, bad extension).
-void exportResult(const PipelineResult& result, const QString& path, const ExportChoice& choice, const ExposureStack* included);
+void exportResult(const PipelineResult& result, const QString& path, const ExportChoice& choice, const ExposureStack* included,
+                  const OperatorRegistry& registry);
 
 } // namespace fuselab::ui

@@ -826,7 +826,7 @@ bool MainWindow::exportTo(const QString& path, const QString& formatName, int jp
     choice.outputPrimaries = outputPrimaries;
     const ExposureStack included = m_ws->includedStack();
     try {
-        exportResult(*result, path, choice, m_ws->session().syntheticSample ? nullptr : &included);
+        exportResult(*result, path, choice, m_ws->session().syntheticSample ? nullptr : &included, m_ws->registry());
         return true;
     } catch (const Error& e) {
         showProblem(QString::fromStdString(e.what()));

@@ -355,6 +355,9 @@ private Q_SLOTS:
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         problem = replays(dir.filePath(QStringLiteral("toned.png")), QStringLiteral("PNG, 16-bit"));
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        // HDR10: the radiance through core's PQ encoding step, in the export and in its recipe.
+        problem = replays(dir.filePath(QStringLiteral("hdr10.png")), QStringLiteral("PNG, 16-bit PQ (HDR10)"));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
     // "Apply to folder…" runs the session's recipe over brackets with core's runBatch, so its
@@ -396,9 +399,14 @@ private Q_SLOTS:
             QVERIFY2(guiBytes == b.readAll(), qPrintable(name + QStringLiteral(" differs between Apply to folder and fuselab-cli batch")));
         }
         QVERIFY(QFile::exists(gui + QStringLiteral("/summary.csv")));
-        // A PQ recipe cannot be applied: said, nothing made.
-        QVERIFY(!w.applyToFolders({dir.filePath(QStringLiteral("scenes"))}, dir.filePath(QStringLiteral("pq")), QStringLiteral("PNG, 16-bit PQ (HDR10)")));
-        QVERIFY(w.lastProblem().contains(QStringLiteral("PQ")));
+        // An HDR10 (PQ) result applies too: its recipe ends in core's PQ encoding step.
+        QVERIFY2(w.applyToFolders({dir.filePath(QStringLiteral("scenes"))}, dir.filePath(QStringLiteral("pq")), QStringLiteral("PNG, 16-bit PQ (HDR10)")),
+                 qPrintable(w.lastProblem()));
+        QCOMPARE(readImage(dir.filePath(QStringLiteral("pq/one.png")).toStdString()).header.bitDepth, 16);
+        // A folder without brackets is refused, naming it.
+        QDir(dir.path()).mkpath(QStringLiteral("empty"));
+        QVERIFY(!w.applyToFolders({dir.filePath(QStringLiteral("empty"))}, dir.filePath(QStringLiteral("none")), QStringLiteral("PNG, 8-bit")));
+        QVERIFY2(w.lastProblem().contains(QStringLiteral("empty")), qPrintable(w.lastProblem()));
     }
 
     void largeStacksOpenOnTheirProxyAndExportFullSizeInBands()

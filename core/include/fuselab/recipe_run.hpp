@@ -72,6 +72,11 @@ struct RecipeProduced {
 RecipeProduced produceRecipeOutput(const Recipe& recipe, const std::string& outputPath, Sidecar sidecar,
                                    const OperatorRegistry& registry, ProgressSink& progress, const ModelOperatorMaker& models = {});
 
+/// The step that encodes linear light (or a display image) as PQ code values (SMPTE ST 2084,
+/// BT.2100) with this reference white: what an HDR10 export appends to its recipe, so the front
+/// ends name no operator. Throws fuselab::Error when the registry has no PQ operator.
+RecipeStep pqEncodingStep(const OperatorRegistry& registry, double referenceWhiteCdM2);
+
 /// The sample type an output file should get its result in (8/16-bit files: integers; float
 /// formats and 32-bit TIFF: float). `bitDepth` 0 counts as 8.
 FusedSampleType sampleTypeForFile(const std::string& path, int bitDepth);

@@ -183,6 +183,15 @@ RecipeResult runRecipeSteps(const std::vector<RecipeStep>& steps, const Exposure
     return result;
 }
 
+RecipeStep pqEncodingStep(const OperatorRegistry& registry, double referenceWhiteCdM2)
+{
+    const Operator& pq = registry.get("tonemap-pq");
+    ParamValues values = defaultValues(pq.params());
+    values.set("direction", std::string("encode"));
+    values.set("reference_white_cdm2", referenceWhiteCdM2);
+    return {pq.info().id, pq.info().version, resolveParamValues(pq.params(), values), {}};
+}
+
 FusedSampleType sampleTypeForFile(const std::string& path, int bitDepth)
 {
     const FileFormat f = formatFromExtension(path);
