@@ -63,18 +63,23 @@ public:
         }
 
         const std::string response = m_response.empty() ? responseByContent() : m_response;
-        if (endsWith(response, ".csv")) return runWithResponseFile(response);
+        const bool fromFile = endsWith(response, ".csv");
         const auto [op, values] = mergeOperatorFor(response);
         Recipe recipe = m_stack.recipeInputs(m_inputs, m_registry);
-        recipe.steps.push_back({op->info().id, op->info().version, values, {}});
+        // A measured curve is the step's model file: merge-response runs it instead of its choice.
+        recipe.steps.push_back({op->info().id, op->info().version, values, fromFile ? response : std::string()});
         recipe.output = m_out;
         Sidecar sidecar;
         sidecar.notes["content"] = kRadianceNote;
+        if (fromFile) sidecar.notes["response"] = "from " + response;
         const RecipeProduced produced =
             produceFromCommandLine(recipe, m_output, std::move(sidecar), m_registry, {"merge", m_common.quiet, m_json});
-        if (!m_responseOut.empty())
-            for (const NamedImage& n : produced.result.maps)
-                if (n.name == "response") writeResponseCsv(m_responseOut, responseFromCurveImage(n.image));
+        if (!m_responseOut.empty()) {
+            if (fromFile) writeResponseCsv(m_responseOut, readResponseCsv(response)); // the curve as given, every code
+            else
+                for (const NamedImage& n : produced.result.maps)
+                    if (n.name == "response") writeResponseCsv(m_responseOut, responseFromCurveImage(n.image));
+        }
         return kSuccess;
     }
 
@@ -94,47 +99,6 @@ private:
             }
         });
         return raw ? "linear" : "debevec";
-    }
-
-    // A response from a CSV file: the known-response operator's weighting, check and
-    // deghosting with the file's curve (not a recipe: the curve is no operator parameter).
-    int runWithResponseFile(const std::string& response)
-    {
-        ConsoleProgress progress("merge", m_common.quiet);
-        std::vector<std::string> files;
-        ProgressSpan loadSpan(progress, 0.0, 0.3);
-        const ExposureStack stack = m_stack.load(m_inputs, true, loadSpan, &files, m_out.workingPrimaries());
-        m_out.metadataFrom = stack.frames[std::size_t(defaultReferenceIndex(stack))].path; // camera, lens, date, place
-        const auto [opPointer, values] = mergeOperatorFor(response);
-        const Operator& op = *opPointer;
-        const CameraResponse fileResponse = readResponseCsv(response);
-        ProgressSpan mergeSpan(progress, 0.3, 0.9);
-        const std::optional<Image8> painted = m_stack.paintedSources(stack.width(), stack.height());
-        const MergeParams mp = mergeParamsFromValues(values);
-        ProgressSpan deghostSpan(mergeSpan, 0.0, 0.3);
-        const std::optional<DeghostOutcome> deghosted = deghostFromValues(stack, values, painted ? &*painted : nullptr, deghostSpan);
-        ProgressSpan radianceSpan(mergeSpan, 0.3, 1.0);
-        OperatorOutput out;
-        out.image = mergeRadiance(stackToUse(deghosted, stack), fileResponse, mp, radianceSpan);
-        out.extras.push_back({"response", responseCurveImage(fileResponse)});
-        if (deghosted) reportDeghost(*deghosted, out);
-        progress.report(0.9, "writing");
-        Sidecar sidecar;
-        sidecar.operators.push_back({op.info().id, op.info().version, values});
-        sidecar.inputFiles = files;
-        addReadNotes(sidecar, stack);
-        sidecar.inputFiles.push_back(response);
-        sidecar.notes["response"] = "from " + response;
-        sidecar.numbers = out.scalars;
-        m_stack.notePaintedMask(sidecar);
-        sidecar.notes["content"] = kRadianceNote;
-        const WrittenOutput written = writeOutputWithSidecar(m_output, out.image, m_out, sidecar);
-        if (!m_responseOut.empty()) writeResponseCsv(m_responseOut, fileResponse);
-        progress.report(1.0, "done");
-        progress.finish();
-        if (!m_common.quiet) std::fprintf(stderr, "wrote %s\n", m_output.c_str());
-        if (m_json) printWrittenOutput(written);
-        return kSuccess;
     }
 
     // The operator a --response names (a CSV file: the known-response operator's weighting,

@@ -3,6 +3,7 @@
 #include "command.hpp"
 
 #include "fuselab/base/error.hpp"
+#include "fuselab/merge_operators.hpp"
 #if defined(FUSELAB_HAVE_LEARN)
 #include "learn_support.hpp"
 #endif
@@ -37,6 +38,7 @@ void printAlignmentShifts(const RecipeProduced& produced)
 ModelOperatorMaker commandLineModelOperators()
 {
     return [](const RecipeStep& step) -> std::shared_ptr<const Operator> {
+        if (step.operatorId == "merge-response") return makeMergeWithResponseFile(step.model); // a measured response curve
 #if defined(FUSELAB_HAVE_LEARN)
         if (step.operatorId == "learned") return learnedFusionWithModel(step.model);
 #endif

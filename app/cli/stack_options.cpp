@@ -80,19 +80,4 @@ ExposureStack StackOptions::load(const std::vector<std::string>& inputs, bool re
     return std::move(aligned.aligned);
 }
 
-void StackOptions::noteDeghosting(const DeghostOutcome& outcome, Sidecar& sidecar) const
-{
-    sidecar.numbers["moving_fraction"] = outcome.motion.movingFraction;
-    for (std::size_t k = 0; k < outcome.pixelsFromFrame.size(); ++k)
-        sidecar.numbers["deghost_pixels_frame_" + std::to_string(k)] = double(outcome.pixelsFromFrame[k]);
-    notePaintedMask(sidecar);
-}
-
-void StackOptions::notePaintedMask(Sidecar& sidecar) const
-{
-    if (deghostMask.empty()) return;
-    sidecar.inputFiles.push_back(deghostMask);
-    sidecar.notes["deghost_mask"] = deghostMask + " (grey level k = frame k, 0 = automatic)";
-}
-
 } // namespace fuselab::cli

@@ -30,11 +30,6 @@ struct StackOptions {
     /// The painted decisions of --deghost-mask for a stack of that size, or nothing. Throws
     /// fuselab::Error naming the file when it is not one grey channel of the stack's size.
     std::optional<Image8> paintedSources(int widthPx, int heightPx) const;
-    /// The decision in the sidecar: moving_fraction, deghost_pixels_frame_<k>, and the painted
-    /// mask as an input file (hashed) with a note saying what it is.
-    void noteDeghosting(const DeghostOutcome& outcome, Sidecar& sidecar) const;
-    /// Only the painted mask part of noteDeghosting (for outputs whose numbers come from an operator).
-    void notePaintedMask(Sidecar& sidecar) const;
     /// The recipe's inputs from these flags: files (folders expanded, their ev.txt read),
     /// typed exposures, the painted mask, and an alignment step when --align asks for one.
     /// The caller adds its own steps and output settings.

@@ -66,6 +66,12 @@ TEST(CliReplay, FusionMergeAndToneMappingComeBackBitForBit)
     ASSERT_EQ(run({"merge", "--quiet", "--ev", "-2,0,2", "-o", dir.file("m.exr")}, frames).exitCode, 0);
     expectReplaysBitForBit(dir, dir.file("m.exr"), "m-again.exr");
     EXPECT_EQ(nlohmann::json::parse(readBytes(dir.file("m.exr.json")))["recipe"]["evs"], nlohmann::json({-2.0, 0.0, 2.0}));
+    // A measured response from a CSV is the merge step's model file: it replays too.
+    ASSERT_EQ(run({"merge", "--quiet", "--ev", "-2,0,2", "--response-out", dir.file("curve.csv"), "-o", dir.file("m0.exr")}, frames).exitCode, 0);
+    ASSERT_EQ(run({"merge", "--quiet", "--ev", "-2,0,2", "--response", dir.file("curve.csv"), "-o", dir.file("mcsv.exr")}, frames).exitCode, 0);
+    expectReplaysBitForBit(dir, dir.file("mcsv.exr"), "mcsv-again.exr");
+    EXPECT_NE(nlohmann::json::parse(readBytes(dir.file("mcsv.exr.json")))["recipe"]["steps"][0]["model"].get<std::string>().find("curve.csv"),
+              std::string::npos);
     ASSERT_EQ(runCli({"tonemap", "--quiet", "--op", "reinhard", "--param", "key=0.25", "-o", dir.file("t.png"), dir.file("m.exr")}).exitCode, 0);
     expectReplaysBitForBit(dir, dir.file("t.png"), "t-again.png");
     ASSERT_EQ(runCli({"tonemap", "--quiet", "--op", "pq", "--bit-depth", "16", "-o", dir.file("pq.png"), dir.file("m.exr")}).exitCode, 0);

@@ -4,8 +4,12 @@
 #pragma once
 
 #include "fuselab/hdr_merge.hpp"
+#include "fuselab/base/operator.hpp"
 #include "fuselab/base/params.hpp"
 #include "fuselab/base/response.hpp"
+
+#include <memory>
+#include <string>
 
 namespace fuselab {
 
@@ -16,5 +20,10 @@ RobertsonParams robertsonParamsFromValues(const ParamValues& values);
 CameraResponse knownResponseFromValues(const ParamValues& values);
 /// Weighting and saturation check of any merge operator (no motion mask).
 MergeParams mergeParamsFromValues(const ParamValues& values);
+
+/// merge-response with a measured camera response read from a CSV (response.hpp's format)
+/// instead of its response choice: what a recipe step naming a response file as its model runs
+/// (`merge --response FILE.csv`). Throws fuselab::Error naming the file.
+std::shared_ptr<const Operator> makeMergeWithResponseFile(const std::string& csvPath);
 
 } // namespace fuselab

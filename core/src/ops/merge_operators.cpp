@@ -9,6 +9,8 @@
 #include "fuselab/hdr_merge.hpp"
 #include "fuselab/merge_operators.hpp"
 
+#include "fuselab/io.hpp"
+
 #include <cstdio>
 
 namespace fuselab {
@@ -251,10 +253,16 @@ public:
 
 class KnownResponseMergeOperator final : public Operator, public HasParamBinding {
 public:
+    KnownResponseMergeOperator() = default;
+    /// The same operator with a measured curve (a response CSV) instead of its `response` choice.
+    KnownResponseMergeOperator(CameraResponse fromFile, std::string file) : m_fromFile(std::move(fromFile)), m_file(std::move(file)) {}
+
     OperatorInfo info() const override
     {
         return {"merge-response", "HDR merge (known response)", category::merge, 1,
-                "Merges the stack into linear radiance through a known camera response (linear, gamma or sRGB).",
+                m_file.empty() ? "Merges the stack into linear radiance through a known camera response (linear, gamma or sRGB)."
+                               : "Merges the stack into linear radiance through the camera response in " + m_file +
+                                     " (its response and gamma parameters unused).",
                 kDebevecReference};
     }
     std::vector<ParamSpec> params() const override { return mergeOperatorSpecs(knownResponseSpecs()); }
@@ -266,14 +274,23 @@ public:
         progress.checkCancelled();
         ProgressSpan deghostSpan(progress, 0.0, 0.2);
         const std::optional<DeghostOutcome> deghosted = deghostFirst(input, values, deghostSpan);
-        const CameraResponse response = knownResponseFromValues(values);
+        const CameraResponse response = m_fromFile ? *m_fromFile : knownResponseFromValues(values);
         ProgressSpan merge(progress, 0.2, 1.0);
         return mergeAndPackage(stackToUse(deghosted, *input.stack), response, mergeWeightingFromString(values.choice("weighting")),
                                values, deghosted, merge);
     }
+
+private:
+    std::optional<CameraResponse> m_fromFile;
+    std::string m_file;
 };
 
 } // namespace
+
+std::shared_ptr<const Operator> makeMergeWithResponseFile(const std::string& csvPath)
+{
+    return std::make_shared<KnownResponseMergeOperator>(readResponseCsv(csvPath), csvPath);
+}
 
 DebevecParams debevecParamsFromValues(const ParamValues& values)
 {
