@@ -173,6 +173,14 @@ TEST(Brackets, CaptureTimeGapsAndRepeatedExposuresSplitShots)
     ASSERT_EQ(untimed.size(), 2u);
     EXPECT_EQ(untimed[0].files, (std::vector<std::string>{"x1", "x2"}));
     EXPECT_EQ(untimed[1].files, (std::vector<std::string>{"y1", "y2"}));
+    EXPECT_TRUE(untimed[0].note.empty());
+
+    // Nothing to group by: one bracket, and the note says why.
+    BracketShot bare{"p1", std::nullopt, std::nullopt, std::nullopt};
+    BracketShot bare2{"p2", std::nullopt, std::nullopt, std::nullopt};
+    const std::vector<Bracket> blind = groupShotsIntoBrackets({bare, bare2}, "b");
+    ASSERT_EQ(blind.size(), 1u);
+    EXPECT_NE(blind[0].note.find("no EXIF"), std::string::npos);
 }
 
 TEST(ParamMigration, OlderValuesAreMappedByTheOperatorAndRepairedWithNotes)

@@ -14,6 +14,7 @@ struct Bracket {
     std::string name;               ///< the sub-folder's name, or "<folder>-<first frame's stem>"
     std::vector<std::string> files; ///< in capture (or name) order
     std::vector<double> evs;        ///< the sub-folder's ev.txt, or empty
+    std::string note;               ///< how it was found, when the user should know (no EXIF to group by)
 };
 
 /// One shot of a flat folder as grouping sees it.
@@ -34,7 +35,9 @@ struct BracketGrouping {
 /// Splits shots (any order) into brackets: sorted by capture time (then name), a new bracket
 /// starts after a gap longer than `maxGapS`, or when a shot's exposure repeats one already in
 /// the bracket (a bracket's exposures differ; without capture times this rule alone decides).
-/// Brackets of one shot are kept (the caller reports them). Names are "<prefix>-<stem>".
+/// Brackets of one shot are kept (the caller reports them). Names are "<prefix>-<stem>". Shots
+/// with neither capture times nor exposures cannot be told apart: they stay one bracket, with a
+/// note saying so.
 std::vector<Bracket> groupShotsIntoBrackets(std::vector<BracketShot> shots, const std::string& prefix,
                                             const BracketGrouping& grouping = {});
 

@@ -67,6 +67,7 @@ BatchReport runBatch(const Recipe& recipe, const std::vector<Bracket>& brackets,
         try {
             if (bracket.files.size() < 2) throw Error(row.firstFrame, "a bracket of one frame (nothing to fuse or merge with)");
             std::vector<std::string> notes;
+            if (!bracket.note.empty()) notes.push_back(bracket.note);
             Recipe forBracket = recipeForInputs(recipe, bracket.files, notes);
             if (!bracket.evs.empty()) { // the bracket's own ev.txt
                 forBracket.evs = bracket.evs;

@@ -79,6 +79,10 @@ std::vector<Bracket> groupShotsIntoBrackets(std::vector<BracketShot> shots, cons
         current.push_back(&shot);
     }
     close();
+    const bool exposed = std::any_of(shots.begin(), shots.end(), [](const BracketShot& s) { return s.stops.has_value(); });
+    if (!timed && !exposed && !brackets.empty())
+        brackets.front().note = "no EXIF capture times or exposures to group by: the " + std::to_string(shots.size()) +
+                                " frames are taken as one bracket";
     return brackets;
 }
 
