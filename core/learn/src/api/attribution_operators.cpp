@@ -106,8 +106,9 @@ public:
     InputKind inputKind() const override { return InputKind::Stack; }
     std::vector<const ParamBindingBase*> paramBindings() const override
     {
-        const ParamBindingBase* method = attributionMethodBinding(m_method);
-        return method ? std::vector<const ParamBindingBase*>{method} : std::vector<const ParamBindingBase*>{};
+        std::vector<const ParamBindingBase*> bindings = {&attributionTargetParamBinding()};
+        if (const ParamBindingBase* method = attributionMethodBinding(m_method)) bindings.push_back(method);
+        return bindings;
     }
 
     OperatorOutput run(const OperatorInput& input, const ParamValues& values, ProgressSink& progress) const override
@@ -208,8 +209,8 @@ public:
     }
     std::vector<const ParamBindingBase*> paramBindings() const override
     {
-        if (m_kind == Evaluation::ModelRandomisation) return {&sanityBinding()};
-        return {};
+        if (m_kind == Evaluation::ModelRandomisation) return {&attributionTargetParamBinding(), &sanityBinding()};
+        return {&attributionTargetParamBinding()};
     }
     InputKind inputKind() const override { return InputKind::Stack; }
 

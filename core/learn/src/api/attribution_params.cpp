@@ -311,49 +311,71 @@ AttributionTarget parseAttributionTarget(std::string_view text)
     throw Error("unknown target '" + t + "' (rgb, luminance, red, green, blue, mef-ssim, loss:l1, loss:sf, loss:mef-ssim, pixel:X,Y)");
 }
 
-std::vector<ParamSpec> attributionTargetParamSpecs()
+const ParamBinding<AttributionTarget>& attributionTargetParamBinding()
 {
-    return {
-        ParamSpec::choice("target", "Target",
-                          {{"rgb", "Mean output"}, {"luminance", "Mean luminance"}, {"red", "Mean red"}, {"green", "Mean green"},
-                           {"blue", "Mean blue"}, {"mef-ssim", "MEF-SSIM vs stack"}, {"loss", "Training-loss term"}},
-                          "rgb")
+    static const ParamBinding<AttributionTarget> binding = [] {
+        ParamBinding<AttributionTarget> b;
+        b.choice<TargetQuantity>("target", "Target",
+                                 {{TargetQuantity::MeanRgb, {"rgb", "Mean output"}},
+                                  {TargetQuantity::Luminance, {"luminance", "Mean luminance"}},
+                                  {TargetQuantity::Red, {"red", "Mean red"}},
+                                  {TargetQuantity::Green, {"green", "Mean green"}},
+                                  {TargetQuantity::Blue, {"blue", "Mean blue"}},
+                                  {TargetQuantity::MefSsim, {"mef-ssim", "MEF-SSIM vs stack"}},
+                                  {TargetQuantity::LossTerm, {"loss", "Training-loss term"}}},
+                                 &AttributionTarget::quantity)
             .withTooltip("The number the attribution explains: a mean of the fused output over the region, the output's "
                          "MEF-SSIM against the stack, or one term of the training loss (SPEC §6). Default: the mean of all three "
-                         "output channels, the plainest question (\"what made this region as bright as it is\")."),
-        ParamSpec::choice("region", "Region", {{"whole", "Whole image"}, {"pixel", "One pixel"}, {"rectangle", "Rectangle"}}, "whole")
+                         "output channels, the plainest question (\"what made this region as bright as it is\").");
+        // A drawn mask is no parameter: it arrives through the library call (and reads as the whole image here).
+        b.choice(
+             "region", "Region", {{"whole", "Whole image"}, {"pixel", "One pixel"}, {"rectangle", "Rectangle"}},
+             [](const AttributionTarget& t) {
+                 return std::string(t.region == TargetRegion::Pixel ? "pixel" : t.region == TargetRegion::Rectangle ? "rectangle" : "whole");
+             },
+             [](AttributionTarget& t, const std::string& region) {
+                 t.region = region == "pixel" ? TargetRegion::Pixel : region == "rectangle" ? TargetRegion::Rectangle : TargetRegion::WholeImage;
+             })
             .withTooltip("Where the mean is taken; default the whole image (the viewer's drawn region or brush mask arrives "
-                         "through the library call)."),
-        ParamSpec::integer("x", "Region x", 0, 65535, 0).withUnit("px").withSoftRange(0, 4096)
-            .withTooltip("Left edge of the rectangle, or the pixel's column (default 0, the left edge; a panel fills it from the drawn region)."),
-        ParamSpec::integer("y", "Region y", 0, 65535, 0).withUnit("px").withSoftRange(0, 4096)
-            .withTooltip("Top edge of the rectangle, or the pixel's row (default 0, the top edge; a panel fills it from the drawn region)."),
-        ParamSpec::integer("width", "Region width", 1, 65535, 16).withUnit("px").withSoftRange(1, 4096)
-            .withTooltip("Width of the rectangle (default 16 px, a small patch; a panel fills it from the drawn region).").enabledWhen("region=rectangle"),
-        ParamSpec::integer("height", "Region height", 1, 65535, 16).withUnit("px").withSoftRange(1, 4096)
-            .withTooltip("Height of the rectangle (default 16 px, a small patch; a panel fills it from the drawn region).").enabledWhen("region=rectangle"),
-        ParamSpec::choice("loss_term", "Loss term",
-                          {{"l1", "L1 to the inputs"}, {"sf", "Spatial frequency (1 − SF)"}, {"mef-ssim", "1 − MEF-SSIM"}}, "l1")
+                         "through the library call).");
+        b.integer("x", "Region x", 0, 65535, [](const AttributionTarget& t) { return std::int64_t(t.rect.x); },
+                  [](AttributionTarget& t, std::int64_t v) { t.rect.x = int(v); })
+            .withUnit("px").withSoftRange(0, 4096)
+            .withTooltip("Left edge of the rectangle, or the pixel's column (default 0, the left edge; a panel fills it from the drawn region).");
+        b.integer("y", "Region y", 0, 65535, [](const AttributionTarget& t) { return std::int64_t(t.rect.y); },
+                  [](AttributionTarget& t, std::int64_t v) { t.rect.y = int(v); })
+            .withUnit("px").withSoftRange(0, 4096)
+            .withTooltip("Top edge of the rectangle, or the pixel's row (default 0, the top edge; a panel fills it from the drawn region).");
+        b.integer("width", "Region width", 1, 65535, [](const AttributionTarget& t) { return std::int64_t(t.rect.width); },
+                  [](AttributionTarget& t, std::int64_t v) { t.rect.width = int(v); })
+            .withUnit("px").withSoftRange(1, 4096)
+            .withTooltip("Width of the rectangle (default 16 px, a small patch; a panel fills it from the drawn region).").enabledWhen("region=rectangle");
+        b.integer("height", "Region height", 1, 65535, [](const AttributionTarget& t) { return std::int64_t(t.rect.height); },
+                  [](AttributionTarget& t, std::int64_t v) { t.rect.height = int(v); })
+            .withUnit("px").withSoftRange(1, 4096)
+            .withTooltip("Height of the rectangle (default 16 px, a small patch; a panel fills it from the drawn region).").enabledWhen("region=rectangle");
+        b.choice<LossTermKind>("loss_term", "Loss term",
+                               {{LossTermKind::L1, {"l1", "L1 to the inputs"}},
+                                {LossTermKind::SpatialFrequency, {"sf", "Spatial frequency (1 − SF)"}},
+                                {LossTermKind::MefSsimLoss, {"mef-ssim", "1 − MEF-SSIM"}}},
+                               &AttributionTarget::lossTerm)
             .withTooltip("With target = loss: the unweighted training term (SPEC §5); MI is not available (its heads are not "
                          "stored in model files).")
-            .enabledWhen("target=loss"),
-    };
+            .enabledWhen("target=loss");
+        return b;
+    }();
+    return binding;
+}
+
+std::vector<ParamSpec> attributionTargetParamSpecs()
+{
+    return attributionTargetParamBinding().specs();
 }
 
 AttributionTarget attributionTargetFromValues(const ParamValues& v)
 {
-    AttributionTarget t = parseAttributionTarget(v.has("target") && v.choice("target") == "loss"
-                                                     ? "loss:" + (v.has("loss_term") ? v.choice("loss_term") : std::string("l1"))
-                                                     : (v.has("target") ? v.choice("target") : std::string("rgb")));
-    const std::string region = v.has("region") ? v.choice("region") : "whole";
-    const int x = v.has("x") ? int(v.integer("x")) : 0, y = v.has("y") ? int(v.integer("y")) : 0;
-    if (region == "pixel") {
-        t.region = TargetRegion::Pixel;
-        t.rect = {x, y, 1, 1};
-    } else if (region == "rectangle") {
-        t.region = TargetRegion::Rectangle;
-        t.rect = {x, y, v.has("width") ? int(v.integer("width")) : 16, v.has("height") ? int(v.integer("height")) : 16};
-    }
+    AttributionTarget t = attributionTargetParamBinding().read(v);
+    if (t.region == TargetRegion::Pixel) t.rect.width = t.rect.height = 1; // one pixel: (x, y)
     return t;
 }
 

@@ -68,7 +68,7 @@ enum class LossTermKind {
 struct AttributionTarget {
     TargetQuantity quantity = TargetQuantity::MeanRgb;
     TargetRegion region = TargetRegion::WholeImage;
-    PixelRect rect;  ///< Pixel: (x, y), width = height = 1; Rectangle: the region, input pixels
+    PixelRect rect{0, 0, 16, 16}; ///< Pixel: (x, y), width = height = 1; Rectangle: the region, input pixels (default a 16 px patch)
     Image mask;      ///< Mask: 1 channel, the inputs' size, weights ≥ 0 (a brush stroke), not all 0
     LossTermKind lossTerm = LossTermKind::L1;
 
@@ -96,6 +96,8 @@ AttributionTarget parseAttributionTarget(std::string_view text);
 std::vector<ParamSpec> attributionTargetParamSpecs();
 /// Reads the values of attributionTargetParamSpecs() (masks are not expressible there).
 AttributionTarget attributionTargetFromValues(const ParamValues& values);
+/// The binding of those specs to AttributionTarget's members, whose defaults they are.
+const ParamBinding<AttributionTarget>& attributionTargetParamBinding();
 
 // ---------------------------------------------------------------------------------- methods
 
