@@ -214,10 +214,20 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
 
 namespace {
 
+// The recipe of an export made in bands: the whole-image pipeline it equals.
+Recipe bandsRecipe(const SessionState& session, const OperatorRegistry& registry, const ExposureStack& included, const ExportChoice& choice,
+                   const std::string& out)
+{
+    Recipe recipe = sessionRecipe(session, registry, choice);
+    setRecipeInputs(recipe, included);
+    recipe.outputExtension = out.substr(out.find_last_of('.') + 1);
+    return withAbsolutePaths(recipe);
+}
+
 const char* const kTooLarge = "this stack is too large to hold whole, so its full-size export runs in row bands";
 
-void exportFusionInBands(const SessionState& session, const OperatorRegistry& registry, const std::vector<std::string>& files,
-                         const std::string& out, const ExportChoice& choice, ProgressSink& progress)
+void exportFusionInBands(const SessionState& session, const OperatorRegistry& registry, const ExposureStack& included,
+                         const std::vector<std::string>& files, const std::string& out, const ExportChoice& choice, ProgressSink& progress)
 {
     const std::string tooLarge = kTooLarge;
     const Operator& fusion = registry.get(session.fusionId);
@@ -266,6 +276,7 @@ void exportFusionInBands(const SessionState& session, const OperatorRegistry& re
     sidecar.outputHeight = frames.readers.front()->heightPx();
     sidecar.outputChannels = frames.readers.front()->channels() >= 3 ? 3 : 1;
     sidecar.outputBitDepth = write.bitDepth;
+    sidecar.recipe = bandsRecipe(session, registry, included, choice, out);
     writeSidecar(out, sidecar);
 }
 
@@ -303,6 +314,7 @@ void exportRadianceInBands(const SessionState& session, const OperatorRegistry& 
     sidecar.outputHeight = report.heightPx;
     sidecar.outputChannels = report.channels;
     sidecar.outputBitDepth = choice.format == ExportFormat::ExrHalf ? 16 : 32;
+    sidecar.recipe = bandsRecipe(session, registry, included, choice, out);
     writeSidecar(out, sidecar);
 }
 
@@ -316,7 +328,7 @@ void exportInBands(const SessionState& session, const OperatorRegistry& registry
     if (included.frames.size() < 2) throw Error("the stack needs at least two included images");
     std::vector<std::string> files;
     for (const StackFrame& f : included.frames) files.push_back(f.path);
-    if (session.mode == PipelineMode::Fusion) exportFusionInBands(session, registry, files, out, choice, progress);
+    if (session.mode == PipelineMode::Fusion) exportFusionInBands(session, registry, included, files, out, choice, progress);
     else exportRadianceInBands(session, registry, included, files, out, choice, progress);
 }
 

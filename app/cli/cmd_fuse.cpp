@@ -162,6 +162,7 @@ private:
         if (m_memoryMb > 0) {
             if (const std::string why = bandsCannotDo(); !why.empty()) throw UsageError("--memory-mb fuses in row bands, which cannot do " + why);
             BandedFuseRequest request = bandedRequest(op, values);
+            request.model = m_model;
             request.budgetBytes = std::size_t(m_memoryMb) << 20;
             request.budgetOrigin = "--memory-mb";
             const auto* provider = dynamic_cast<const BandWeightsProvider*>(&op);

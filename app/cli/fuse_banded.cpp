@@ -68,6 +68,13 @@ int runBanded(const BandedFuseRequest& request, OutputOptions& out, const BandWe
                               "); equal to the whole-image fusion; " + std::to_string(scanlines) + " of " + std::to_string(files.size()) +
                               " frames read by scanlines, the others read whole once";
     for (const auto& [key, note] : extraNotes) sidecar.notes[key] = note;
+    // The recipe: replay makes the same pixels (bands equal the whole-image fusion).
+    Recipe recipe;
+    recipe.inputs = files;
+    recipe.steps.push_back({request.op->info().id, request.op->info().version, request.values, request.model});
+    recipe.output = out;
+    recipe.outputExtension = request.output.substr(request.output.find_last_of('.') + 1);
+    sidecar.recipe = withAbsolutePaths(recipe);
     const int bits = options.outputType == FusedSampleType::U8 ? 8 : options.outputType == FusedSampleType::U16 ? 16 : 0;
     const WrittenOutput written = writeSidecarForRows(request.output, first.widthPx(), first.heightPx(), planes, bits, ColourEncoding::Srgb, out, sidecar);
     progress.report(1.0, "done");

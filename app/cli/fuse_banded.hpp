@@ -21,6 +21,7 @@ struct BandedFuseRequest {
     std::string budgetOrigin;        ///< "--memory-mb" or "half of the available memory"
     const Operator* op = nullptr;    ///< the Mertens operator (id, version, values for the sidecar)
     ParamValues values;
+    std::string model;               ///< a learned fusion's other model file (the recipe's step model), or empty
     bool quiet = false, json = false;
 };
 

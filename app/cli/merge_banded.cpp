@@ -101,6 +101,19 @@ int runBandedMerge(const BandedMergeRequest& request, OutputOptions& out)
                              "); equal to the whole-image merge; " +
                              std::to_string(frames.scanlineCount()) + " of " + std::to_string(k) + " frames read by scanlines, the others read whole once";
     if (!request.responseOut.empty()) writeResponseCsv(request.responseOut, response);
+    // The recipe: replay makes the same file (row by row equals the whole-image merge).
+    Recipe replayable;
+    StackLoadOptions typed;
+    typed.evs = request.evs;
+    typed.timesS = request.timesS;
+    replayable.inputs = resolveStackFiles(request.inputs, typed);
+    replayable.evs = typed.evs;
+    replayable.timesS = typed.timesS;
+    replayable.steps.push_back({request.op->info().id, request.op->info().version, request.values,
+                                endsWith(request.response, ".csv") ? request.response : std::string()});
+    replayable.output = out;
+    replayable.outputExtension = request.output.substr(request.output.find_last_of('.') + 1);
+    sidecar.recipe = withAbsolutePaths(replayable);
     const WrittenOutput written = writeSidecarForRows(request.output, width, height, outChannels, 0, ColourEncoding::Linear, out, sidecar);
     progress.report(1.0, "done");
     progress.finish();

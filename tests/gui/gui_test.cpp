@@ -460,6 +460,18 @@ private Q_SLOTS:
         for (int y = 0; y < 480; ++y)
             for (int i = 0; i < 640 * 3; ++i) pngDiffering += pngBack.pixels.as8()->row(y)[i] != expected.as8()->row(y)[i];
         QCOMPARE(pngDiffering, 0);
+        // The export in bands holds the recipe of the whole-image pipeline it equals: the command
+        // line makes the same pixels from it.
+        QProcess replay;
+        const QString again = dir.filePath(QStringLiteral("full-again.png"));
+        replay.start(QStringLiteral(FUSELAB_CLI_PATH), {QStringLiteral("replay"), QStringLiteral("-q"), png + QStringLiteral(".json"), QStringLiteral("-o"), again});
+        QVERIFY(replay.waitForFinished(60000));
+        QVERIFY2(replay.exitCode() == 0, replay.readAllStandardError().constData());
+        const LoadedImage replayed = readImage(again.toStdString());
+        int replayDiffering = 0;
+        for (int y = 0; y < 480; ++y)
+            for (int i = 0; i < 640 * 3; ++i) replayDiffering += replayed.pixels.as8()->row(y)[i] != pngBack.pixels.as8()->row(y)[i];
+        QCOMPARE(replayDiffering, 0);
         // HDR mode: the radiance, row by row, the same as the whole-image merge (EVs typed here:
         // these JPEGs carry no EXIF exposure). Tone-mapped formats need the whole image.
         ws.setStage(QStringLiteral("mode"), "hdr");

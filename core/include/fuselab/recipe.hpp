@@ -64,6 +64,10 @@ Recipe readRecipeFile(const std::string& path);
 /// Writes a bare recipe file atomically.
 void writeRecipeFile(const std::string& path, const Recipe& recipe);
 
+/// The recipe with its files named absolutely (inputs, painted mask, model files), so it runs
+/// from any folder: what a sidecar records.
+Recipe withAbsolutePaths(Recipe recipe);
+
 /// The same recipe on other inputs: typed exposures are kept only when the count matches
 /// (otherwise EXIF decides, as for any new stack) and a painted mask is dropped (it belongs to
 /// the old frames). Notes what was dropped in `notes`.

@@ -6,6 +6,7 @@
 #include "fuselab/base/error.hpp"
 #include "fuselab/io.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -144,6 +145,17 @@ Recipe readRecipeFile(const std::string& path)
 void writeRecipeFile(const std::string& path, const Recipe& recipe)
 {
     writeFileAtomically(path, recipeToJson(recipe));
+}
+
+Recipe withAbsolutePaths(Recipe recipe)
+{
+    const auto absolute = [](std::string& path) {
+        if (!path.empty()) path = std::filesystem::absolute(path).lexically_normal().string();
+    };
+    for (std::string& path : recipe.inputs) absolute(path);
+    absolute(recipe.deghostMask);
+    for (RecipeStep& step : recipe.steps) absolute(step.model);
+    return recipe;
 }
 
 Recipe recipeForInputs(const Recipe& recipe, std::vector<std::string> inputs, std::vector<std::string>& notes)

@@ -213,9 +213,6 @@ RecipeProduced produceRecipeOutput(const Recipe& recipe, const std::string& outp
     produced.warnings = in.warnings;
 
     Recipe ran = recipe;
-    // The sidecar's recipe names its files absolutely, so it replays from any folder.
-    for (std::string& path : ran.inputs) path = std::filesystem::absolute(path).lexically_normal().string();
-    if (!ran.deghostMask.empty()) ran.deghostMask = std::filesystem::absolute(ran.deghostMask).lexically_normal().string();
     if (ran.output.bitDepth == 0) ran.output.bitDepth = in.anyDeeperThan8Bits ? 16 : 8;
     ran.outputExtension = outputPath.substr(outputPath.find_last_of('.') + 1);
     const bool stackFirst = !in.stack.frames.empty();
@@ -224,8 +221,6 @@ RecipeProduced produceRecipeOutput(const Recipe& recipe, const std::string& outp
                                      in.painted ? &*in.painted : nullptr, primariesFromString(recipe.output.workingSpace),
                                      sampleTypeForFile(outputPath, ran.output.bitDepth), registry, running, models);
     ran.steps = produced.result.ran;
-    for (RecipeStep& step : ran.steps)
-        if (!step.model.empty()) step.model = std::filesystem::absolute(step.model).lexically_normal().string();
     for (const std::string& n : produced.result.notes) produced.warnings.push_back(n);
     if (produced.result.image.empty()) throw Error("the recipe's last step '" + ran.steps.back().operatorId + "' made no image");
 
@@ -250,7 +245,7 @@ RecipeProduced produceRecipeOutput(const Recipe& recipe, const std::string& outp
     for (std::size_t i = 0; i < ran.steps.size(); ++i)
         for (const auto& [key, value] : produced.result.stepScalars[i])
             sidecar.numbers[i + 1 == ran.steps.size() ? key : ran.steps[i].operatorId + "." + key] = value;
-    sidecar.recipe = ran;
+    sidecar.recipe = withAbsolutePaths(ran); // replays from any folder
     produced.written = writeImageWithSidecar(outputPath, produced.result.image, ran.output, in.metadataFrom, std::move(sidecar));
     progress.report(1.0, "done");
     return produced;
