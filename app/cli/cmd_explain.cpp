@@ -50,6 +50,8 @@ nlohmann::json numberOrNull(double v)
 
 class ExplainCommand final : public Command {
 public:
+    explicit ExplainCommand(const OperatorRegistry& registry) : m_registry(registry) {}
+
     CLI::App* attach(CLI::App& app) override
     {
         CLI::App* sub = app.add_subcommand(
@@ -130,7 +132,7 @@ public:
             mapNames = {"F", "E", "EF"};
             inputFiles = window.inputFiles;
         } else {
-            const ExposureStack loaded = m_stack.load(m_inputs, false, loading, &files);
+            const ExposureStack loaded = m_stack.load(m_inputs, false, loading, &files, m_registry);
             const ExposureStack stack = m_maxSide > 0 ? makeProxyStack(loaded, m_maxSide) : loaded;
             for (const StackFrame& f : stack.frames) inputs.push_back(f.pixels.toFloat());
             modalities.assign(inputs.size(), Modality::Exposure);
@@ -243,6 +245,7 @@ public:
     }
 
 private:
+    const OperatorRegistry& m_registry;
     std::vector<std::string> m_inputs, m_params;
     std::string m_output, m_method, m_model, m_device = "auto";
     bool m_json = false;
@@ -256,9 +259,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<Command> makeExplainCommand()
+std::unique_ptr<Command> makeExplainCommand(const OperatorRegistry& registry)
 {
-    return std::make_unique<ExplainCommand>();
+    return std::make_unique<ExplainCommand>(registry);
 }
 
 } // namespace fuselab::cli

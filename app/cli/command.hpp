@@ -42,7 +42,7 @@ nlohmann::json pluginReportToJson(const PluginReport& report);
 std::string describeLoadedPlugins(const PluginReport& report);
 std::unique_ptr<Command> makeEventsCommand(const OperatorRegistry& registry);
 std::unique_ptr<Command> makeTrainCommand(); ///< only in builds with LibTorch (FUSELAB_HAVE_LEARN)
-std::unique_ptr<Command> makeExplainCommand(); ///< only in builds with LibTorch (FUSELAB_HAVE_LEARN)
+std::unique_ptr<Command> makeExplainCommand(const OperatorRegistry& registry); ///< only in builds with LibTorch (FUSELAB_HAVE_LEARN)
 std::unique_ptr<Command> makePicCommand();     ///< only in builds with LibTorch (FUSELAB_HAVE_LEARN)
 
 } // namespace fuselab::cli

@@ -81,7 +81,7 @@ int runMain(int argc, char** argv)
     commands.push_back(makeEventsCommand(registry));
 #if defined(FUSELAB_HAVE_LEARN)
     commands.push_back(makeTrainCommand());
-    commands.push_back(makeExplainCommand());
+    commands.push_back(makeExplainCommand(registry));
     commands.push_back(makePicCommand());
 #endif
     std::vector<std::pair<CLI::App*, Command*>> attached;

@@ -19,9 +19,8 @@ void requireImageOutputFormat(const std::string& outputPath)
         throw UsageError("unknown output format for '" + outputPath + "' (.tif, .png, .jpg, .exr, .hdr)");
 }
 
-void printAlignmentShifts(const RecipeProduced& produced)
+void printAlignmentShifts(const RecipeResult& r)
 {
-    const RecipeResult& r = produced.result;
     for (std::size_t i = 0; i < r.ran.size(); ++i) {
         const auto& scalars = r.stepScalars[i];
         for (std::size_t k = 0;; ++k) {
@@ -60,7 +59,7 @@ RecipeProduced produceFromCommandLine(const Recipe& recipe, const std::string& o
     const RecipeProduced produced = produceRecipeOutput(recipe, outputPath, std::move(sidecar), registry, progress, commandLineModelOperators());
     progress.finish();
     for (const std::string& w : produced.warnings) printWarning(w);
-    printAlignmentShifts(produced);
+    printAlignmentShifts(produced.result);
     if (!flags.quiet) std::fprintf(stderr, "wrote %s\n", outputPath.c_str());
     if (flags.json) printWrittenOutput(produced.written);
     return produced;

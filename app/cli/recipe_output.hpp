@@ -24,7 +24,7 @@ RecipeProduced produceFromCommandLine(const Recipe& recipe, const std::string& o
                            const RecipeRunFlags& flags);
 
 /// Prints each alignment step's estimated shifts on stderr ("align: frame k moved by …").
-void printAlignmentShifts(const RecipeProduced& produced);
+void printAlignmentShifts(const RecipeResult& result);
 
 /// Checks the output's extension before any work: a UsageError names the formats.
 void requireImageOutputFormat(const std::string& outputPath);

@@ -2,6 +2,7 @@
 
 #include "fuselab/base/error.hpp"
 #include "fuselab/recipe_run.hpp"
+#include "recipe_output.hpp"
 
 #include <cstdio>
 
@@ -53,31 +54,24 @@ Recipe StackOptions::recipeInputs(const std::vector<std::string>& inputs, const 
 }
 
 ExposureStack StackOptions::load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,
-                                 std::vector<std::string>* files, RgbPrimaries working) const
+                                 std::vector<std::string>* files, const OperatorRegistry& registry, RgbPrimaries working) const
 {
     StackLoadOptions options;
     options.read.workingPrimaries = working;
     if (!ev.empty()) options.evs = parseListOption(ev, "--ev");
     if (!times.empty()) options.timesS = parseListOption(times, "--times");
     options.requireExposures = requireExposures;
-    progress.report(0.0, "reading");
     LoadedStack loaded = loadStack(inputs, options);
     for (const std::string& w : loaded.warnings) printWarning(w);
     if (files)
         for (const StackFrame& f : loaded.stack.frames) files->push_back(f.path);
-    const AlignMethod method = alignMethodFromString(align);
-    if (method == AlignMethod::None) return std::move(loaded.stack);
-    AlignParams params;
-    params.method = method;
+    const Recipe alignment = recipeInputs(inputs, registry);
+    if (alignment.steps.empty()) return std::move(loaded.stack);
+    // The alignment step a recipe runs (the operator), as fuse --align runs it.
     ProgressSpan alignSpan(progress, 0.3, 0.6);
-    AlignmentResult aligned = alignStack(loaded.stack, params, alignSpan);
-    for (std::size_t k = 0; k < aligned.transforms.size(); ++k) {
-        const FrameTransform& t = aligned.transforms[k];
-        if (t.dxPx != 0.0 || t.dyPx != 0.0 || t.rotationDeg != 0.0)
-            std::fprintf(stderr, "align: %s moved by (%.2f, %.2f) px, %.3f°\n", aligned.aligned.frames[k].path.c_str(), t.dxPx, t.dyPx,
-                         t.rotationDeg);
-    }
-    return std::move(aligned.aligned);
+    RecipeResult aligned = runRecipeSteps(alignment.steps, &loaded.stack, nullptr, nullptr, working, FusedSampleType::Float, registry, alignSpan);
+    printAlignmentShifts(aligned);
+    return std::move(*aligned.stack);
 }
 
 } // namespace fuselab::cli

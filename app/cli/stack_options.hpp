@@ -34,10 +34,10 @@ struct StackOptions {
     /// typed exposures, the painted mask, and an alignment step when --align asks for one.
     /// The caller adds its own steps and output settings.
     Recipe recipeInputs(const std::vector<std::string>& inputs, const OperatorRegistry& registry) const;
-    /// Loads (and aligns) the inputs, converted into `working` primaries; warnings go to stderr.
-    /// `requireExposures` for merges.
+    /// Loads (and aligns, with the alignment step a recipe runs) the inputs, converted into
+    /// `working` primaries; warnings go to stderr. `requireExposures` for merges.
     ExposureStack load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,
-                       std::vector<std::string>* files, RgbPrimaries working = RgbPrimaries::Rec709) const;
+                       std::vector<std::string>* files, const OperatorRegistry& registry, RgbPrimaries working = RgbPrimaries::Rec709) const;
 };
 
 } // namespace fuselab::cli

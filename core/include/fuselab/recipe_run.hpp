@@ -47,6 +47,8 @@ using ModelOperatorMaker = std::function<std::shared_ptr<const Operator>(const R
 struct RecipeResult {
     SampleImage image;     ///< the last step's image, in the requested sample type where its operator makes one
     Image intermediate;    ///< the image a later step went on from (a merge's radiance before tone mapping); else empty
+    /// The stack after the steps, when they end on one (alignment only): the aligned frames.
+    std::optional<ExposureStack> stack;
     std::vector<NamedImage> maps; ///< every step's extras except aligned frames (weight maps, motion mask, …)
     std::vector<RecipeStep> ran;  ///< the steps as they ran: every value resolved
     std::vector<std::map<std::string, double>> stepScalars; ///< each step's scalars, in step order

@@ -166,7 +166,10 @@ RecipeResult runRecipeSteps(const std::vector<RecipeStep>& steps, const Exposure
                 if (!convention::isAlignedFrameExtra(n.name)) result.maps.push_back(std::move(n));
             aligned = std::move(next);
             currentStack = &aligned;
-            if (last) result.image = made;
+            if (last) {
+                result.image = made;
+                result.stack = aligned;
+            }
             continue;
         }
         for (NamedImage& n : out.extras) result.maps.push_back(std::move(n));
