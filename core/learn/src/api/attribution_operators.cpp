@@ -29,11 +29,24 @@ private:
     mutable std::shared_ptr<const FusionModel> m_model;
 };
 
+// Where the network runs, bound to ComputeOptions (whose member holds the default).
+const ParamBinding<ComputeOptions>& computeBinding()
+{
+    static const ParamBinding<ComputeOptions> binding = [] {
+        ParamBinding<ComputeOptions> b;
+        b.choice<DeviceChoice>("device", "Device",
+                               {{DeviceChoice::Auto, {"auto", "Auto"}}, {DeviceChoice::Cpu, {"cpu", "CPU"}}, {DeviceChoice::Cuda, {"cuda", "CUDA"}}},
+                               &ComputeOptions::device)
+            .withTooltip("Where the network runs: auto takes a CUDA GPU when LibTorch sees one (autograd engine), else the CPU "
+                         "(split engine: network in LibTorch at low resolution, full resolution in C++).");
+        return b;
+    }();
+    return binding;
+}
+
 ParamSpec deviceSpec()
 {
-    return ParamSpec::choice("device", "Device", {{"auto", "Auto"}, {"cpu", "CPU"}, {"cuda", "CUDA"}}, "auto")
-        .withTooltip("Where the network runs: auto takes a CUDA GPU when LibTorch sees one (autograd engine), else the CPU "
-                     "(split engine: network in LibTorch at low resolution, full resolution in C++).");
+    return computeBinding().specs().front();
 }
 
 std::vector<Image> framesOf(const OperatorInput& input)
@@ -84,7 +97,7 @@ AttributionRequest requestFrom(AttributionMethod method, const ParamValues& valu
     r.method = method;
     if (withMethodParams) r.values = subset(values, attributionParamSpecs(method, fusionLayerNames()));
     r.target = attributionTargetFromValues(values);
-    r.compute.device = parseDeviceChoice(values.choice("device"));
+    r.compute = computeBinding().read(values);
     return r;
 }
 
@@ -106,7 +119,7 @@ public:
     InputKind inputKind() const override { return InputKind::Stack; }
     std::vector<const ParamBindingBase*> paramBindings() const override
     {
-        std::vector<const ParamBindingBase*> bindings = {&attributionTargetParamBinding()};
+        std::vector<const ParamBindingBase*> bindings = {&attributionTargetParamBinding(), &computeBinding()};
         if (const ParamBindingBase* method = attributionMethodBinding(m_method)) bindings.push_back(method);
         return bindings;
     }
@@ -209,8 +222,8 @@ public:
     }
     std::vector<const ParamBindingBase*> paramBindings() const override
     {
-        if (m_kind == Evaluation::ModelRandomisation) return {&attributionTargetParamBinding(), &sanityBinding()};
-        return {&attributionTargetParamBinding()};
+        if (m_kind == Evaluation::ModelRandomisation) return {&attributionTargetParamBinding(), &computeBinding(), &sanityBinding()};
+        return {&attributionTargetParamBinding(), &computeBinding()};
     }
     InputKind inputKind() const override { return InputKind::Stack; }
 
