@@ -5,6 +5,14 @@
 
 #include "fuselab/base/error.hpp"
 #include "fuse_banded.hpp"
+#include "merge_banded.hpp"
+
+#include "fuselab/banded_fusion.hpp"
+#include "fuselab/fusion_operators.hpp"
+#include "fuselab/merge_files.hpp"
+
+#include <algorithm>
+#include <optional>
 
 namespace fuselab::cli {
 namespace {
@@ -36,11 +44,69 @@ public:
             recipe = recipeForInputs(recipe, expandStackInputs(m_inputs), notes);
             for (const std::string& n : notes) printWarning(n);
         }
+        if (const std::optional<int> code = replayInBands(recipe)) return *code;
         produceFromCommandLine(recipe, m_output, std::move(sidecar), m_registry, {"replay", m_common.quiet, m_json});
         return kSuccess;
     }
 
 private:
+    // A one-step fusion or merge whose whole-image run would not fit half of the available
+    // memory (FUSELAB_MEMORY_MB) runs in row bands, as fuse and merge do: the same pixels.
+    // Nothing when the recipe needs whole images or fits.
+    std::optional<int> replayInBands(const Recipe& recipe)
+    {
+        if (recipe.steps.size() != 1 || !recipe.deghostMask.empty() || recipe.output.workingSpace != RecipeOutput{}.workingSpace ||
+            !recipe.output.outputSpace.empty())
+            return std::nullopt;
+        const RecipeStep& step = recipe.steps.front();
+        const Operator* op = m_registry.find(step.operatorId);
+        if (!op || (op->info().category != category::fusion && op->info().category != category::merge)) return std::nullopt;
+        const ParamValues values = resolveParamValues(op->params(), step.values);
+        if (values.has("deghost") && values.flag("deghost")) return std::nullopt;
+        const std::size_t budget = defaultMemoryBudgetBytes();
+        OutputOptions out;
+        static_cast<RecipeOutput&>(out) = recipe.output;
+        const FileFormat format = formatFromExtension(m_output);
+        if (op->info().category == category::fusion) {
+            // Bands fuse the files in their order; the whole-image fusion in exposure order. They are
+            // the same run only when the typed exposures (a folder's ev.txt) are already in order.
+            if (!std::is_sorted(recipe.evs.begin(), recipe.evs.end()) || !std::is_sorted(recipe.timesS.begin(), recipe.timesS.end()))
+                return std::nullopt;
+            if (format != FileFormat::Tiff && format != FileFormat::Png && format != FileFormat::Jpeg) return std::nullopt;
+            if (sampleTypeFor(m_output, out) == FusedSampleType::Float || wholeFusionBytesOfFiles(recipe.inputs) <= budget) return std::nullopt;
+            BandedFuseRequest request;
+            request.inputs = recipe.inputs;
+            request.output = m_output;
+            request.budgetBytes = budget;
+            request.budgetOrigin = "half of the available memory";
+            request.values = values;
+            request.model = step.model;
+            request.quiet = m_common.quiet;
+            request.json = m_json;
+            std::shared_ptr<const Operator> withModel = step.model.empty() ? nullptr : commandLineModelOperators()(step);
+            request.op = withModel ? withModel.get() : op;
+            if (const auto* provider = dynamic_cast<const BandWeightsProvider*>(request.op))
+                return runBandedFuseWithWeights(request, *provider, step.model, out);
+            if (!bandedFusionRecipe(op->info().id, values, false).possible) return std::nullopt;
+            return runBandedFuse(request, out);
+        }
+        if (format != FileFormat::Exr || wholeMergeBytesOfFiles(recipe.inputs) <= budget) return std::nullopt;
+        if (!rowMergeRecipe(op->info().id, values, false).possible) return std::nullopt;
+        BandedMergeRequest request;
+        request.inputs = recipe.inputs;
+        request.output = m_output;
+        request.budgetBytes = budget;
+        request.budgetOrigin = "half of the available memory";
+        request.op = op;
+        request.values = values;
+        request.evs = recipe.evs;
+        request.timesS = recipe.timesS;
+        request.response = step.model; // a response CSV, or empty: the operator and its values say the rest
+        request.quiet = m_common.quiet;
+        request.json = m_json;
+        return runBandedMerge(request, out);
+    }
+
     const OperatorRegistry& m_registry;
     std::string m_sidecar, m_output;
     std::vector<std::string> m_inputs;

@@ -219,3 +219,23 @@ TEST(CliReplay, RowBandOutputsReplayToTheSamePixels)
     ASSERT_EQ(run({"merge", "--quiet", "--no-deghost", "--memory-mb", "64", "--ev", "-2,0,2", "-o", dir.file("rows.exr")}, frames).exitCode, 0);
     expectReplaysBitForBit(dir, dir.file("rows.exr"), "rows-again.exr");
 }
+
+TEST(CliReplay, AStackTooLargeForTheBudgetReplaysInRowBands)
+{
+    // FUSELAB_MEMORY_MB stands for a machine with little memory: the replay of a whole-image
+    // fusion runs in row bands, as fuse would there, and makes the same pixels.
+    TempDir dir;
+    const std::string folder = dir.file("big");
+    ASSERT_EQ(runCli({"synth", "--size", "2400x1600", "--exposures", "3", "--seed", "9", "--quiet", "-o", folder}).exitCode, 0);
+    ASSERT_EQ(runCli({"fuse", "--quiet", "--no-deghost", "-o", dir.file("whole.png"), folder}).exitCode, 0);
+    const CliRun r = runCli({"replay", "--quiet", dir.file("whole.png.json"), "-o", dir.file("bands.png")}, {"FUSELAB_MEMORY_MB=64"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto sidecar = nlohmann::json::parse(readBytes(dir.file("bands.png.json")));
+    EXPECT_NE(sidecar["notes"]["fusion"].get<std::string>().find("row bands"), std::string::npos) << sidecar.dump(2);
+    const LoadedImage a = readImage(dir.file("whole.png")), b = readImage(dir.file("bands.png"));
+    ASSERT_TRUE(a.pixels.as8() && b.pixels.as8());
+    int differing = 0;
+    for (int y = 0; y < a.pixels.height(); ++y)
+        for (int i = 0; i < a.pixels.width() * a.pixels.channels(); ++i) differing += a.pixels.as8()->row(y)[i] != b.pixels.as8()->row(y)[i];
+    EXPECT_EQ(differing, 0);
+}

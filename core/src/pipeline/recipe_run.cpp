@@ -87,7 +87,8 @@ RecipeInputs loadRecipeInputs(const Recipe& recipe, const OperatorRegistry& regi
         in.anyDeeperThan8Bits = loaded.pixels.bitDepth() > 8;
         in.readNotes["colour " + path] = loaded.colourNote;
         if (!loaded.colourWarning.empty()) in.warnings.push_back(path + ": " + loaded.colourWarning);
-        if (in.image.encoding() == ColourEncoding::Srgb && loaded.pixels.bitDepth() != 32)
+        const bool toneMaps = stepOperator(recipe.steps.front(), registry).info().category == category::tonemap;
+        if (toneMaps && in.image.encoding() == ColourEncoding::Srgb && loaded.pixels.bitDepth() != 32)
             in.warnings.push_back(path + ": an 8/16-bit display image is not radiance; it is decoded from sRGB and tone-mapped anyway");
         return in;
     }
