@@ -188,58 +188,13 @@ private:
         const std::vector<ParamSpec> specs = learn::learnedFusionParamSpecs();
         const ParamValues overrides = parseParamArguments(specs, "learned", "learned", m_params);
         const ParamValues values = resolveParamValues(specs, overrides);
-        const FileFormat format = formatFromExtension(m_output);
-        if (format == FileFormat::Unknown) throw UsageError("unknown output format for '" + m_output + "' (.tif, .png, .jpg, .exr, .hdr)");
-        // Files are checked before anything slow: the model, the events, the frame, in that order.
-        const std::string modelPath = m_model.empty() ? shippedFrameEventModelPath() : m_model;
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(modelPath, ec)) throw Error(modelPath, "no such file");
-        m_frameEvent.checkFilesExist();
-
-        ConsoleProgress progress("fuse", m_common.quiet);
-        progress.report(0.0, "reading");
-        const FrameEventFiles window = loadFrameEventWindow(m_frameEvent);
-        progress.report(0.2, "loading model");
-        progress.checkCancelled();
-        const learn::LoadedFrameEventModel model = learn::loadFrameEventModel(modelPath);
-        const learn::FrameEventInputs inputs = learn::makeFrameEventInputs(window.frameLinear, window.referenceLinear, EventSpan(window.events),
-                                                                           window.widthPx, window.heightPx, window.interval, model.encoding);
-
-        learn::FuseOptions options;
-        options.device = learn::parseDeviceChoice(values.choice("device"));
-        const int lowRes = int(values.integer("low_res_px"));
-        options.lowResLongSidePx = lowRes == 0 ? 0 : std::max(32, lowRes);
-        options.pyramidLevels = int(values.integer("levels"));
-        options.blend = &fuselab::pyramidBlend;
-        ProgressSpan fusing(progress, 0.3, 0.95);
-        const learn::FrameEventFused fused = learn::fuseFrameEvent(model, inputs, options, fusing);
-
-        progress.report(0.95, "writing");
-        const bool floatOutput = format == FileFormat::Exr || format == FileFormat::RadianceHdr || sampleTypeFor(m_output, m_out) == FusedSampleType::Float;
-        Image out = floatOutput ? fused.linear : fused.tone;
-        if (!floatOutput) out.setEncoding(ColourEncoding::Srgb); // μ-law display values: written as they are
-        Sidecar sidecar;
-        sidecar.operators.push_back({"learned", 1, values});
-        sidecar.inputFiles = window.inputFiles;
-        sidecar.notes["model"] = modelPath;
-        sidecar.notes["inputs"] = "frame/event: F, E, EF";
-        sidecar.notes["reference_frame"] = window.referenceNote;
-        sidecar.notes["encoding"] = floatOutput ? "linear camera units (1 = the frame's saturation)"
-                                                : "mu-law tone domain of the model (T(X / 2^headroom), mu " +
-                                                      std::to_string(model.encoding.mu) + ", headroom " +
-                                                      std::to_string(model.encoding.headroomStops) + " stops)";
-        sidecar.numbers["event_count"] = double(inputs.eventCount);
-        sidecar.numbers["window_begin_us"] = double(window.interval.beginUs);
-        sidecar.numbers["window_end_us"] = double(window.interval.endUs);
-        sidecar.numbers["levels"] = fused.result.pyramidLevels;
-        sidecar.numbers["network_width_px"] = fused.result.lowResWidthPx;
-        sidecar.numbers["network_height_px"] = fused.result.lowResHeightPx;
-        writeOutputWithSidecar(m_output, out, m_out, sidecar);
-        progress.report(1.0, "done");
-        progress.finish();
-        if (!m_common.quiet)
-            std::fprintf(stderr, "wrote %s (%zu events, reference %s)\n", m_output.c_str(), inputs.eventCount, window.referenceNote.c_str());
-        return kSuccess;
+        FrameEventFuseRequest request;
+        request.inputs = m_frameEvent;
+        request.values = values;
+        request.model = m_model;
+        request.output = m_output;
+        request.quiet = m_common.quiet;
+        return fuseFrameEventToFile(request, m_out);
 #else
         throw Error("this fuselab-cli was built without LibTorch: --frame/--events fusion is unavailable");
 #endif

@@ -6,10 +6,14 @@
 #include "fuselab/base/error.hpp"
 #include "fuse_banded.hpp"
 #include "merge_banded.hpp"
+#include "frame_event_fusion.hpp"
 
 #include "fuselab/banded_fusion.hpp"
 #include "fuselab/fusion_operators.hpp"
 #include "fuselab/merge_files.hpp"
+#if defined(FUSELAB_HAVE_LEARN)
+#include "fuselab/learn/learned_operator.hpp"
+#endif
 
 #include <algorithm>
 #include <optional>
@@ -37,6 +41,7 @@ public:
         applyThreads(m_common);
         requireImageOutputFormat(m_output);
         Recipe recipe = readRecipeFile(m_sidecar);
+        if (recipe.frameEvents) return replayFrameEvents(recipe);
         Sidecar sidecar;
         sidecar.notes["replayed_from"] = m_sidecar;
         if (!m_inputs.empty()) {
@@ -50,6 +55,27 @@ public:
     }
 
 private:
+    // Frame/event fusion: the recorded frame, window and model through the learned library.
+    int replayFrameEvents(const Recipe& recipe)
+    {
+        if (!m_inputs.empty()) throw UsageError("a frame/event recipe reads its own frame and recording; --inputs does not apply");
+#if defined(FUSELAB_HAVE_LEARN)
+        if (recipe.steps.size() != 1) throw Error(m_sidecar, "a frame/event recipe has one step, the learned fusion");
+        FrameEventFuseRequest request;
+        request.inputs = frameEventOptionsOf(*recipe.frameEvents);
+        request.values = resolveParamValues(learn::learnedFusionParamSpecs(), recipe.steps.front().values);
+        request.model = recipe.steps.front().model;
+        request.output = m_output;
+        request.quiet = m_common.quiet;
+        OutputOptions out;
+        static_cast<RecipeOutput&>(out) = recipe.output;
+        return fuseFrameEventToFile(request, out);
+#else
+        (void)recipe;
+        throw Error(m_sidecar, "frame/event fusion needs a fuselab-cli built with LibTorch");
+#endif
+    }
+
     // A one-step fusion or merge whose whole-image run would not fit half of the available
     // memory (FUSELAB_MEMORY_MB) runs in row bands, as fuse and merge do: the same pixels.
     // Nothing when the recipe needs whole images or fits.

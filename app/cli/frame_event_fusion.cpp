@@ -65,6 +65,25 @@ void FrameEventOptions::checkFilesExist() const
     if (!reference.empty()) requireFile(reference);
 }
 
+RecipeFrameEvents recipeFrameEventsOf(const FrameEventOptions& o)
+{
+    return {o.frame, o.events, o.reference, o.windowUs, o.count, o.startUs, o.eventInput.lenient, o.eventInput.timeUnit};
+}
+
+FrameEventOptions frameEventOptionsOf(const RecipeFrameEvents& r)
+{
+    FrameEventOptions o;
+    o.frame = r.frame;
+    o.events = r.events;
+    o.reference = r.reference;
+    o.windowUs = r.windowUs;
+    o.count = r.count;
+    o.startUs = r.startUs;
+    o.eventInput.lenient = r.lenient;
+    o.eventInput.timeUnit = r.timeUnit;
+    return o;
+}
+
 FrameEventFiles loadFrameEventWindow(const FrameEventOptions& o)
 {
     auto reader = openEventReader(o.events, o.eventInput.toReadOptions());

@@ -5,10 +5,13 @@
 #pragma once
 
 #include "events_commands.hpp"
+#include "output_options.hpp"
 
 #include "fuselab/base/events.hpp"
 #include "fuselab/frame_event_window.hpp"
 #include "fuselab/base/image.hpp"
+#include "fuselab/base/params.hpp"
+#include "fuselab/recipe.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -41,6 +44,21 @@ struct FrameEventOptions {
     /// Throws fuselab::Error(path, "no such file") for the events, then the frame, then the reference.
     void checkFilesExist() const;
 };
+
+/// The options as a recipe records them, and back.
+RecipeFrameEvents recipeFrameEventsOf(const FrameEventOptions& options);
+FrameEventOptions frameEventOptionsOf(const RecipeFrameEvents& recorded);
+
+/// Frame/event learned fusion into a file with its sidecar, whose recipe replays it (`fuse
+/// --frame --events`, and `replay` of such a recipe). Only in builds with LibTorch.
+struct FrameEventFuseRequest {
+    FrameEventOptions inputs;
+    ParamValues values;  ///< the learned fusion's, resolved
+    std::string model;   ///< another frame/event model file, or empty for the shipped one
+    std::string output;
+    bool quiet = false;
+};
+int fuseFrameEventToFile(const FrameEventFuseRequest& request, const OutputOptions& out);
 
 /// Core's window (frame F, EF's reference, the events) and the files it came from.
 struct FrameEventFiles : FrameEventWindow {

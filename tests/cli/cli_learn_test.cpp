@@ -194,12 +194,22 @@ TEST(CliLearn, FuseFrameAndEventsWithTheLearnedModel)
     EXPECT_EQ(side["notes"]["reference_frame"], rec.frame0);
     EXPECT_EQ(side["numbers"]["event_count"].get<double>(), double(rec.eventCount)) << "the 40 ms window holds every event";
     EXPECT_EQ(side["inputs"].size(), 3u);
+    // Issue 19: the sidecar is the recipe (frame, recording, reference, window): replay makes the same file.
+    const CliRun again = runCli({"replay", "--quiet", "--threads", "1", dir.file("fused.png.json"), "-o", dir.file("fused-again.png")});
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_EQ(readBytes(dir.file("fused.png")), readBytes(dir.file("fused-again.png")));
+    EXPECT_EQ(side["recipe"]["frame_events"]["window_us"], 40000);
+    EXPECT_EQ(runCli({"replay", "--quiet", dir.file("fused.png.json"), "--inputs", rec.frame0, rec.frame1, "-o", dir.file("x.png")}).exitCode, 2)
+        << "a frame/event recipe takes no other stack images";
 
     const std::string model = std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-events-v1.pt";
     const CliRun h5 = runCli({"fuse", "--frame", rec.frame1, "--events", rec.hdf5, "--method", "learned", "--model", model,
                               "--window-us", "40000", "--threads", "1", "--quiet", "-o", dir.file("fused.exr")});
     ASSERT_EQ(h5.exitCode, 0) << h5.err;
     const nlohmann::json sideH5 = readSidecar(dir.file("fused.exr"));
+    // The stored reference frame of an HDF5 recording and another model file replay too.
+    ASSERT_EQ(runCli({"replay", "--quiet", "--threads", "1", dir.file("fused.exr.json"), "-o", dir.file("fused-again.exr")}).exitCode, 0);
+    EXPECT_EQ(readBytes(dir.file("fused.exr")), readBytes(dir.file("fused-again.exr")));
     EXPECT_EQ(sideH5["notes"]["reference_frame"].get<std::string>().rfind(rec.hdf5 + ":", 0), 0u) << sideH5["notes"];
     const Image fused = readImage(dir.file("fused.exr")).pixels.toFloat();
     const Image frame = withEncoding(readImage(rec.frame1).pixels.toFloat(), ColourEncoding::Linear);

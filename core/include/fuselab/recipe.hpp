@@ -12,6 +12,8 @@
 
 #include "fuselab/base/params.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,17 @@ struct RecipeOutput {
     std::string outputSpace;              ///< primaries of the written file; empty = the working space's
 };
 
+/// Frame/event fusion's inputs (fuse --frame --events): the frame F at the window's end, the
+/// recording, EF's reference frame (empty: the recording's stored frame), and the window.
+struct RecipeFrameEvents {
+    std::string frame, events, reference;
+    std::int64_t windowUs = 0;  ///< 0 with count 0: the default window (kDefaultEventWindowUs)
+    std::int64_t count = 0;     ///< a window of this many events instead of a time window
+    std::int64_t startUs = 0;   ///< after the recording's first event
+    bool lenient = false;       ///< count malformed event records instead of refusing the file
+    std::string timeUnit = "auto"; ///< text recordings: the time column's unit
+};
+
 struct Recipe {
     /// Version of the recipe layout (not of FuseLab); readers refuse newer ones.
     static constexpr int kFormatVersion = 1;
@@ -51,6 +64,10 @@ struct Recipe {
     RecipeOutput output;
     /// The file extension the recipe's output had ("png", "exr", …): batch names its outputs with it.
     std::string outputExtension;
+    /// Set for frame/event fusion: its inputs (then `inputs` is empty) for the one step, the
+    /// learned fusion with the frame/event model as its model file. The learned library runs it
+    /// (fuselab-cli replay), not core's produceRecipeOutput.
+    std::optional<RecipeFrameEvents> frameEvents;
 };
 
 /// The recipe as JSON text (the value of a sidecar's "recipe" key).

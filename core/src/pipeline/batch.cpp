@@ -44,6 +44,8 @@ BatchReport runBatch(const Recipe& recipe, const std::vector<Bracket>& brackets,
     namespace fs = std::filesystem;
     if (options.shardCount < 1 || options.shardIndex < 0 || options.shardIndex >= options.shardCount)
         throw Error("shard " + std::to_string(options.shardIndex) + "/" + std::to_string(options.shardCount) + " does not exist");
+    if (recipe.frameEvents)
+        throw Error(recipe.frameEvents->events, "a frame/event recipe fuses one recording's window, not brackets (replay it instead)");
     const std::string ext = outputExtension(recipe, options);
     std::error_code ec;
     fs::create_directories(options.outDir, ec);

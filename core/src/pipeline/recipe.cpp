@@ -59,6 +59,10 @@ nlohmann::json recipeJson(const Recipe& recipe)
     j["deghost_mask"] = recipe.deghostMask;
     j["nonfinite"] = recipe.nonFinite;
     j["steps"] = steps;
+    if (const auto& fe = recipe.frameEvents)
+        j["frame_events"] = {{"frame", fe->frame},       {"events", fe->events}, {"reference", fe->reference}, {"window_us", fe->windowUs},
+                             {"count", fe->count},       {"start_us", fe->startUs}, {"lenient", fe->lenient},
+                             {"time_unit", fe->timeUnit}};
     j["output"] = {{"extension", recipe.outputExtension}, {"bit_depth", o.bitDepth}, {"quality", o.quality},
                    {"exr_type", o.exrType}, {"exr_compression", o.exrCompression}, {"tiff_compression", o.tiffCompression},
                    {"working_space", o.workingSpace}, {"output_space", o.outputSpace}};
@@ -93,6 +97,19 @@ Recipe recipeFromJsonValue(const nlohmann::json& j, const std::string& file)
             r.steps.push_back(std::move(step));
         }
         if (r.steps.empty()) throw Error(file, "the recipe has no steps");
+        if (j.contains("frame_events")) {
+            const nlohmann::json& f = j.at("frame_events");
+            RecipeFrameEvents fe;
+            fe.frame = f.at("frame").get<std::string>();
+            fe.events = f.at("events").get<std::string>();
+            readIfPresent(f, "reference", fe.reference);
+            readIfPresent(f, "window_us", fe.windowUs);
+            readIfPresent(f, "count", fe.count);
+            readIfPresent(f, "start_us", fe.startUs);
+            readIfPresent(f, "lenient", fe.lenient);
+            readIfPresent(f, "time_unit", fe.timeUnit);
+            r.frameEvents = fe;
+        }
         if (j.contains("output")) {
             const nlohmann::json& o = j.at("output");
             readIfPresent(o, "extension", r.outputExtension);
@@ -155,11 +172,19 @@ Recipe withAbsolutePaths(Recipe recipe)
     for (std::string& path : recipe.inputs) absolute(path);
     absolute(recipe.deghostMask);
     for (RecipeStep& step : recipe.steps) absolute(step.model);
+    if (recipe.frameEvents) {
+        absolute(recipe.frameEvents->frame);
+        absolute(recipe.frameEvents->events);
+        absolute(recipe.frameEvents->reference);
+    }
     return recipe;
 }
 
 Recipe recipeForInputs(const Recipe& recipe, std::vector<std::string> inputs, std::vector<std::string>& notes)
 {
+    if (recipe.frameEvents)
+        throw Error("a frame/event recipe reads its frame and recording (" + recipe.frameEvents->events +
+                    "); it does not take other stack images");
     Recipe out = recipe;
     out.inputs = std::move(inputs);
     if (!out.evs.empty() && out.evs.size() != out.inputs.size()) {

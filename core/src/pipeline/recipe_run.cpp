@@ -71,6 +71,8 @@ Image8 readPaintedSources(const std::string& path, int widthPx, int heightPx)
 
 RecipeInputs loadRecipeInputs(const Recipe& recipe, const OperatorRegistry& registry, ProgressSink& progress)
 {
+    if (recipe.frameEvents)
+        throw Error(recipe.frameEvents->events, "frame/event fusion runs in the learned library (fuselab-cli replay runs this recipe)");
     RecipeInputs in;
     const ReadOptions read = readOptionsOf(recipe);
     // No "0 %" line before the files are read: a file that cannot be read is one error line.
