@@ -52,9 +52,7 @@ public:
         if (makesImage) {
             Recipe recipe;
             if (kind == InputKind::Stack) {
-                StackLoadOptions options;
-                if (!m_ev.empty()) options.evs = parseListOption(m_ev, "--ev");
-                if (!m_times.empty()) options.timesS = parseListOption(m_times, "--times");
+                StackLoadOptions options = typedExposures();
                 recipe.inputs = resolveStackFiles(m_inputs, options);
                 recipe.evs = options.evs;
                 recipe.timesS = options.timesS;
@@ -76,10 +74,7 @@ public:
             if (kind == InputKind::ImageAndStack) stackFiles.erase(stackFiles.begin());
         }
         if (kind == InputKind::Stack || kind == InputKind::ImageAndStack) {
-            StackLoadOptions options;
-            if (!m_ev.empty()) options.evs = parseListOption(m_ev, "--ev");
-            if (!m_times.empty()) options.timesS = parseListOption(m_times, "--times");
-            loaded = loadStack(stackFiles, options);
+            loaded = loadStack(stackFiles, typedExposures());
             for (const std::string& w : loaded.warnings) printWarning(w);
             input.stack = &loaded.stack;
         }
@@ -105,6 +100,14 @@ public:
     }
 
 private:
+    StackLoadOptions typedExposures() const
+    {
+        StackLoadOptions options;
+        if (!m_ev.empty()) options.evs = parseListOption(m_ev, "--ev");
+        if (!m_times.empty()) options.timesS = parseListOption(m_times, "--times");
+        return options;
+    }
+
     void printScalars(const std::map<std::string, double>& scalars) const
     {
         if (m_json) {

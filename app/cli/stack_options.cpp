@@ -36,40 +36,48 @@ std::optional<Image8> StackOptions::paintedSources(int widthPx, int heightPx) co
     return readPaintedSources(deghostMask, widthPx, heightPx);
 }
 
-Recipe StackOptions::recipeInputs(const std::vector<std::string>& inputs, const OperatorRegistry& registry) const
+StackLoadOptions StackOptions::typedExposures() const
 {
     StackLoadOptions options;
     if (!ev.empty()) options.evs = parseListOption(ev, "--ev");
     if (!times.empty()) options.timesS = parseListOption(times, "--times");
+    return options;
+}
+
+std::vector<RecipeStep> StackOptions::alignmentSteps(const OperatorRegistry& registry) const
+{
+    if (align == "none") return {};
+    const Operator& op = registry.get("align-" + align);
+    return {{op.info().id, op.info().version, defaultValues(op.params()), {}}};
+}
+
+Recipe StackOptions::recipeInputs(const std::vector<std::string>& inputs, const OperatorRegistry& registry) const
+{
+    StackLoadOptions options = typedExposures();
     Recipe recipe;
     recipe.inputs = resolveStackFiles(inputs, options);
     recipe.evs = options.evs;
     recipe.timesS = options.timesS;
     recipe.deghostMask = deghostMask;
-    if (align != "none") {
-        const Operator& op = registry.get("align-" + align);
-        recipe.steps.push_back({op.info().id, op.info().version, defaultValues(op.params()), {}});
-    }
+    recipe.steps = alignmentSteps(registry);
     return recipe;
 }
 
 ExposureStack StackOptions::load(const std::vector<std::string>& inputs, bool requireExposures, ProgressSink& progress,
                                  std::vector<std::string>* files, const OperatorRegistry& registry, RgbPrimaries working) const
 {
-    StackLoadOptions options;
+    StackLoadOptions options = typedExposures();
     options.read.workingPrimaries = working;
-    if (!ev.empty()) options.evs = parseListOption(ev, "--ev");
-    if (!times.empty()) options.timesS = parseListOption(times, "--times");
     options.requireExposures = requireExposures;
     LoadedStack loaded = loadStack(inputs, options);
     for (const std::string& w : loaded.warnings) printWarning(w);
     if (files)
         for (const StackFrame& f : loaded.stack.frames) files->push_back(f.path);
-    const Recipe alignment = recipeInputs(inputs, registry);
-    if (alignment.steps.empty()) return std::move(loaded.stack);
+    const std::vector<RecipeStep> alignment = alignmentSteps(registry);
+    if (alignment.empty()) return std::move(loaded.stack);
     // The alignment step a recipe runs (the operator), as fuse --align runs it.
     ProgressSpan alignSpan(progress, 0.3, 0.6);
-    RecipeResult aligned = runRecipeSteps(alignment.steps, &loaded.stack, nullptr, nullptr, working, FusedSampleType::Float, registry, alignSpan);
+    RecipeResult aligned = runRecipeSteps(alignment, &loaded.stack, nullptr, nullptr, working, FusedSampleType::Float, registry, alignSpan);
     printAlignmentShifts(aligned);
     return std::move(*aligned.stack);
 }

@@ -30,6 +30,10 @@ struct StackOptions {
     /// The painted decisions of --deghost-mask for a stack of that size, or nothing. Throws
     /// fuselab::Error naming the file when it is not one grey channel of the stack's size.
     std::optional<Image8> paintedSources(int widthPx, int heightPx) const;
+    /// --ev / --times parsed (UsageError for a bad list), in input order.
+    StackLoadOptions typedExposures() const;
+    /// The recipe step --align asks for (the alignment operator at its defaults), or none.
+    std::vector<RecipeStep> alignmentSteps(const OperatorRegistry& registry) const;
     /// The recipe's inputs from these flags: files (folders expanded, their ev.txt read),
     /// typed exposures, the painted mask, and an alignment step when --align asks for one.
     /// The caller adds its own steps and output settings.
