@@ -29,6 +29,8 @@ namespace {
 struct OrderedFrames {
     OpenedFrames frames;
     std::vector<double> stops;
+    std::vector<std::string> inputFiles; ///< in input order (folders expanded), as the recipe lists them
+    StackLoadOptions typed;              ///< the typed exposures in input order (a folder's ev.txt included)
 };
 
 OrderedFrames openOrdered(const BandedMergeRequest& request, const ReadOptions& read)
@@ -50,6 +52,8 @@ OrderedFrames openOrdered(const BandedMergeRequest& request, const ReadOptions& 
     std::iota(order.begin(), order.end(), std::size_t(0));
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return stops[a] < stops[b]; });
     OrderedFrames sorted;
+    sorted.inputFiles = files;
+    sorted.typed = typed;
     for (std::size_t i : order) {
         sorted.frames.files.push_back(files[i]);
         sorted.frames.readers.push_back(std::move(opened.readers[i]));
@@ -103,12 +107,9 @@ int runBandedMerge(const BandedMergeRequest& request, OutputOptions& out)
     if (!request.responseOut.empty()) writeResponseCsv(request.responseOut, response);
     // The recipe: replay makes the same file (row by row equals the whole-image merge).
     Recipe replayable;
-    StackLoadOptions typed;
-    typed.evs = request.evs;
-    typed.timesS = request.timesS;
-    replayable.inputs = resolveStackFiles(request.inputs, typed);
-    replayable.evs = typed.evs;
-    replayable.timesS = typed.timesS;
+    replayable.inputs = ordered.inputFiles;
+    replayable.evs = ordered.typed.evs;
+    replayable.timesS = ordered.typed.timesS;
     replayable.steps.push_back({request.op->info().id, request.op->info().version, request.values,
                                 endsWith(request.response, ".csv") ? request.response : std::string()});
     replayable.output = out;
