@@ -65,14 +65,10 @@ bool isRadianceFormat(ExportFormat f)
 // mapping; a radiance format writes the merge's radiance (the tone mapping dropped), and PQ
 // encodes it (the tone mapping replaced by core's PQ encoding step; after a fusion, PQ encodes
 // the fused image).
-Recipe recipeOfSteps(std::vector<RecipeStep> steps, const ExportChoice& choice, bool hdrMode, const OperatorRegistry& registry)
+// How a format writes its file, as a recipe states it (and the export writes it: writeOptionsFor).
+RecipeOutput outputSettingsOf(const ExportChoice& choice)
 {
-    Recipe recipe;
-    recipe.steps = std::move(steps);
-    const bool pq = choice.format == ExportFormat::PqPng16;
-    if (hdrMode && (isRadianceFormat(choice.format) || pq)) recipe.steps.pop_back();
-    if (pq) recipe.steps.push_back(pqEncodingStep(registry, choice.pqReferenceWhiteCdM2));
-    RecipeOutput& o = recipe.output;
+    RecipeOutput o;
     switch (choice.format) {
     case ExportFormat::Png8:
     case ExportFormat::Tiff8:
@@ -85,6 +81,21 @@ Recipe recipeOfSteps(std::vector<RecipeStep> steps, const ExportChoice& choice, 
     }
     o.quality = choice.jpegQuality;
     if (exportTakesColourSpace(choice.format)) o.outputSpace = std::string(toString(choice.outputPrimaries));
+    return o;
+}
+
+// The steps and the format's settings of a recipe. hdrMode: the steps end in a merge and a tone
+// mapping; a radiance format writes the merge's radiance (the tone mapping dropped), and PQ
+// encodes it (the tone mapping replaced by core's PQ encoding step; after a fusion, PQ encodes
+// the fused image).
+Recipe recipeOfSteps(std::vector<RecipeStep> steps, const ExportChoice& choice, bool hdrMode, const OperatorRegistry& registry)
+{
+    Recipe recipe;
+    recipe.steps = std::move(steps);
+    const bool pq = choice.format == ExportFormat::PqPng16;
+    if (hdrMode && (isRadianceFormat(choice.format) || pq)) recipe.steps.pop_back();
+    if (pq) recipe.steps.push_back(pqEncodingStep(registry, choice.pqReferenceWhiteCdM2));
+    recipe.output = outputSettingsOf(choice);
     recipe.outputExtension = exportExtension(choice.format).mid(1).toStdString();
     return recipe;
 }
@@ -152,10 +163,10 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
     if (suffix != expected && !tiffOk && !jpegOk)
         throw Error(path, "the extension does not match the chosen format (expected " + expected.toStdString() + ")");
 
-    WriteOptions options;
-    if (exportTakesColourSpace(choice.format)) options.outputPrimaries = choice.outputPrimaries;
     // The reference frame's camera, lens, date and place travel with the export, as from the command line.
-    if (included && !included->frames.empty()) options.metadataFrom = included->frames[std::size_t(defaultReferenceIndex(*included))].path;
+    const std::string metadataFrom =
+        included && !included->frames.empty() ? included->frames[std::size_t(defaultReferenceIndex(*included))].path : std::string();
+    const WriteOptions options = writeOptionsFor(outputSettingsOf(choice), metadataFrom);
     Sidecar sidecar;
     sidecar.command = "fuselab (GUI export)";
     for (const RecipeStep& step : result.steps) sidecar.operators.push_back({step.operatorId, step.version, step.values});
@@ -164,16 +175,7 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
     sidecar.notes["result"] = result.label;
     const bool hdrTarget = isRadianceFormat(choice.format);
     Image image = result.display;
-    switch (choice.format) {
-    case ExportFormat::ExrHalf: options.exrType = ExrPixelType::Half; break;
-    case ExportFormat::ExrFloat: options.exrType = ExrPixelType::Float; break;
-    case ExportFormat::Png8:
-    case ExportFormat::Tiff8: options.bitDepth = 8; break;
-    case ExportFormat::Png16:
-    case ExportFormat::Tiff16: options.bitDepth = 16; break;
-    case ExportFormat::Jpeg: options.jpegQuality = choice.jpegQuality; break;
-    case ExportFormat::PqPng16: {
-        options.bitDepth = 16;
+    if (choice.format == ExportFormat::PqPng16) {
         // Core's PQ encoding step, as the recipe in the sidecar runs it.
         NullProgress quiet;
         const Image& source = result.radiance.empty() ? result.display : result.radiance;
@@ -182,9 +184,6 @@ void exportResult(const PipelineResult& result, const QString& qpath, const Expo
                      .image.asFloat();
         sidecar.notes["transfer_function"] = "PQ (SMPTE ST 2084), code values in 16-bit PNG";
         sidecar.numbers["pq_reference_white_cd_m2"] = choice.pqReferenceWhiteCdM2;
-        break;
-    }
-    case ExportFormat::RadianceHdr: break;
     }
     const bool radianceWritten = hdrTarget && !result.radiance.empty();
     if (radianceWritten) {
