@@ -35,6 +35,8 @@ struct FolderListing {
     std::vector<double> evs; ///< empty when there is no ev.txt
 };
 FolderListing listStackFolder(const std::string& folder);
+/// Whether listStackFolder would find images directly in `folder` (false for a missing folder).
+bool folderHoldsImages(const std::string& folder);
 
 /// The files `paths` name, folders expanded in name order; a single folder's ev.txt is adopted
 /// into options.evs when nothing was typed. Checks the typed lists against the file count.

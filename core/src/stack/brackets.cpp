@@ -26,16 +26,6 @@ bool sameExposure(const BracketShot& a, const BracketShot& b)
     return a.stops && b.stops && std::fabs(*a.stops - *b.stops) < kSameExposureStops;
 }
 
-bool holdsImages(const fs::path& folder)
-{
-    std::error_code ec;
-    for (const fs::directory_entry& e : fs::directory_iterator(folder, ec))
-        if (e.is_regular_file() && formatFromExtension(e.path().filename().string()) != FileFormat::Unknown &&
-            e.path().filename().string()[0] != '.')
-            return true;
-    return false;
-}
-
 } // namespace
 
 BracketShot readBracketShot(const std::string& path)
@@ -95,7 +85,7 @@ std::vector<Bracket> bracketsOfFolders(const std::vector<std::string>& folders, 
         const std::string prefix = fs::path(folder).lexically_normal().filename().string().empty()
                                        ? fs::path(folder).lexically_normal().parent_path().filename().string()
                                        : fs::path(folder).lexically_normal().filename().string();
-        if (holdsImages(folder)) {
+        if (folderHoldsImages(folder)) {
             const FolderListing listing = listStackFolder(folder);
             if (!listing.evs.empty()) { // the user's ev.txt says the folder is one bracket
                 all.push_back({prefix, listing.files, listing.evs});
@@ -108,7 +98,7 @@ std::vector<Bracket> bracketsOfFolders(const std::vector<std::string>& folders, 
         }
         std::vector<fs::path> scenes;
         for (const fs::directory_entry& e : fs::directory_iterator(folder, ec))
-            if (e.is_directory() && e.path().filename().string()[0] != '.' && holdsImages(e.path())) scenes.push_back(e.path());
+            if (e.is_directory() && e.path().filename().string()[0] != '.' && folderHoldsImages(e.path().string())) scenes.push_back(e.path());
         if (ec) throw Error(folder, "cannot list the folder: " + ec.message());
         if (scenes.empty()) throw Error(folder, "holds neither images nor sub-folders of images");
         std::sort(scenes.begin(), scenes.end());

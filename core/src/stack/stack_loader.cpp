@@ -33,18 +33,34 @@ std::vector<double> parseNumberList(const std::string& text, const std::string& 
     return out;
 }
 
+namespace {
+
+// A file a stack folder contributes: an image by its name, not hidden.
+bool isStackFolderImage(const std::filesystem::directory_entry& e)
+{
+    if (!e.is_regular_file()) return false;
+    const std::string name = e.path().filename().string();
+    return !name.empty() && name[0] != '.' && formatFromExtension(name) != FileFormat::Unknown;
+}
+
+} // namespace
+
+bool folderHoldsImages(const std::string& folder)
+{
+    std::error_code ec;
+    for (const std::filesystem::directory_entry& e : std::filesystem::directory_iterator(folder, ec))
+        if (isStackFolderImage(e)) return true;
+    return false;
+}
+
 FolderListing listStackFolder(const std::string& folder)
 {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) throw Error(folder, "is not a folder");
     FolderListing listing;
-    for (const fs::directory_entry& e : fs::directory_iterator(folder, ec)) {
-        if (!e.is_regular_file()) continue;
-        const std::string name = e.path().filename().string();
-        if (!name.empty() && name[0] == '.') continue;
-        if (formatFromExtension(name) != FileFormat::Unknown) listing.files.push_back(e.path().string());
-    }
+    for (const fs::directory_entry& e : fs::directory_iterator(folder, ec))
+        if (isStackFolderImage(e)) listing.files.push_back(e.path().string());
     if (ec) throw Error(folder, "cannot list the folder: " + ec.message());
     std::sort(listing.files.begin(), listing.files.end());
     if (listing.files.empty()) throw Error(folder, "contains no images (JPEG, PNG, TIFF, EXR or HDR)");
