@@ -1,4 +1,5 @@
 #include "full_res_weights.hpp"
+#include "full_res/plane_ops.hpp"
 #include "fuselab/base/pyramid_geometry.hpp"
 
 #include "fuselab/base/error.hpp"
@@ -15,26 +16,22 @@ namespace {
 
 constexpr float kGreyR = 0.298936021293775f, kGreyG = 0.587043074451121f, kGreyB = 0.114020904255103f;
 
-struct Taps {
+struct TwoTaps {
     std::vector<int> i0, i1;
     std::vector<float> l0, l1;
 };
 
-// LibTorch's linear upsampling taps (align_corners = false): src = max(scale·(dst + ½) − ½, 0).
-Taps linearTaps(int in, int out)
+// LibTorch's linear upsampling taps (align_corners = false, linearUpsampleTap), as flat arrays
+// for the weight loop.
+TwoTaps linearTaps(int in, int out)
 {
-    Taps t;
-    const float scale = float(in) / float(out);
+    TwoTaps t;
     for (int d = 0; d < out; ++d) {
-        float src = scale * (float(d) + 0.5f) - 0.5f;
-        if (src < 0.0f) src = 0.0f;
-        const int i0 = std::min(int(src), in - 1);
-        const int i1 = i0 < in - 1 ? i0 + 1 : i0;
-        const float l1 = src - float(i0);
-        t.i0.push_back(i0);
-        t.i1.push_back(i1);
-        t.l0.push_back(1.0f - l1);
-        t.l1.push_back(l1);
+        const LinearTap tap = linearUpsampleTap(in, out, d);
+        t.i0.push_back(tap.i0);
+        t.i1.push_back(tap.i1);
+        t.l0.push_back(1.0f - tap.w1);
+        t.l1.push_back(tap.w1);
     }
     return t;
 }
@@ -169,7 +166,7 @@ void fullResWeightRows(int w, int h, int k, int channels, const std::function<co
                        const float* meanB, int lowH, int lowW, const DetailTerm& detail, int y0, int y1,
                        const std::function<float*(int, int)>& outRow)
 {
-    const Taps tx = linearTaps(lowW, w), ty = linearTaps(lowH, h);
+    const TwoTaps tx = linearTaps(lowW, w), ty = linearTaps(lowH, h);
     const std::size_t plane = std::size_t(lowH) * lowW;
     std::vector<float> aRow(static_cast<std::size_t>(k) * lowW), bRow(static_cast<std::size_t>(k) * lowW), sum(static_cast<std::size_t>(w));
     std::vector<float> gainRow(static_cast<std::size_t>(w));

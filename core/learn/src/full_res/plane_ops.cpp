@@ -163,18 +163,25 @@ Taps pyramidUpTaps(int fine)
     return b.take();
 }
 
+LinearTap linearUpsampleTap(int in, int out, int d)
+{
+    const float scale = float(in) / float(out);
+    float src = scale * (float(d) + 0.5f) - 0.5f;
+    if (src < 0.0f) src = 0.0f;
+    LinearTap t;
+    t.i0 = std::min(int(src), in - 1);
+    t.i1 = t.i0 < in - 1 ? t.i0 + 1 : t.i0;
+    t.w1 = src - float(t.i0);
+    return t;
+}
+
 Taps bilinearTaps(int in, int out)
 {
     TapBuilder b(in, out);
-    const float scale = float(in) / float(out);
     for (int d = 0; d < out; ++d) {
-        float src = scale * (float(d) + 0.5f) - 0.5f;
-        if (src < 0.0f) src = 0.0f;
-        const int i0 = std::min(int(src), in - 1);
-        const int i1 = i0 < in - 1 ? i0 + 1 : i0;
-        const float l1 = src - float(i0);
-        b.add(i0, 1.0f - l1);
-        b.add(i1, l1);
+        const LinearTap t = linearUpsampleTap(in, out, d);
+        b.add(t.i0, 1.0f - t.w1);
+        b.add(t.i1, t.w1);
         b.endOutput();
     }
     return b.take();

@@ -46,6 +46,13 @@ Taps pyramidDownTaps(int n);
 /// Burt–Adelson expand of pyramid_torch.cpp: even fine samples (c[j−1] + 6c[j] + c[j+1])/8, odd
 /// ones (c[j] + c[j+1])/2, borders by its coarse-neighbour rule; (fine+1)/2 → fine.
 Taps pyramidUpTaps(int fine);
+/// Output sample d of LibTorch's linear upsampling along one axis (align_corners = false), in → out:
+/// source src = max(scale·(d + ½) − ½, 0), taps i0 = ⌊src⌋ and i1 = i0 + 1 (clamped), i1's weight.
+struct LinearTap {
+    int i0 = 0, i1 = 0;
+    float w1 = 0.0f; ///< i0's weight is 1 − w1
+};
+LinearTap linearUpsampleTap(int in, int out, int d);
 /// LibTorch's upsample_bilinear2d along one axis (align_corners = false); in → out.
 Taps bilinearTaps(int in, int out);
 /// LibTorch's adaptive_avg_pool2d cells along one axis: start ⌊i·n/m⌋, end ⌈(i+1)·n/m⌉; n → m.
