@@ -4,6 +4,7 @@
 
 #include "fuselab/builtin_operators.hpp"
 #include "fuselab/base/error.hpp"
+#include "fuselab/base/heap_policy.hpp"
 #include "fuselab/plugin_loader.hpp"
 #include "fuselab/version.hpp"
 #if defined(FUSELAB_HAVE_LEARN)
@@ -14,10 +15,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <limits>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <new>
 
 using namespace fuselab;
@@ -130,19 +127,10 @@ int runMain(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-#if defined(__GLIBC__)
-    // Large buffers (12 MP planes, pyramid levels, LibTorch tensors) come and go many times in one
-    // command. glibc serves every block above 32 MiB with a fresh mmap and unmaps it when freed, so
-    // each reuse faults its pages in again: a learned fusion of meflut-1 took 600 k page faults and
-    // 2.3 s of system time. A CLI process lives for one command, so freed memory stays in the heap
-    // instead: `fuse --method learned` on meflut-1 3.05 → 2.32 s (medians of 5 alternating runs),
-    // 671 k → 381 k faults, peak memory 1.55 → 1.62 GB. Not in the GUI, which should give memory
-    // back. Malloc settings the user gave (GLIBC_TUNABLES) are left alone.
-    if (!std::getenv("GLIBC_TUNABLES")) {
-        mallopt(M_MMAP_MAX, 0);
-        mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
-    }
-#endif
+    // A CLI process lives for one command, so freed memory stays in its heap (heap_policy.hpp):
+    // `fuse --method learned` on meflut-1 3.05 → 2.32 s (medians of 5 alternating runs), 671 k →
+    // 381 k page faults, peak memory 1.55 → 1.62 GB. Not in the GUI, which should give memory back.
+    fuselab::keepFreedHeapForProcessLifetime();
     try {
         return runMain(argc, argv);
     } catch (const std::exception& e) {

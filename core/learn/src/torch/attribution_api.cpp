@@ -3,7 +3,7 @@
 #include "fuselab/learn/attribution.hpp"
 
 #include "../full_res_weights.hpp"
-#include "../heap_reuse.hpp"
+#include "fuselab/base/heap_policy.hpp"
 #include "attribution_methods.hpp"
 #include "attribution_support.hpp"
 #include "fuselab/base/error.hpp"

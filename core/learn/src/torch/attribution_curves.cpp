@@ -4,7 +4,7 @@
 // by the SSIM of the fused output against the fused output of the full inputs (attribution.hpp).
 #include "fuselab/learn/attribution.hpp"
 
-#include "../heap_reuse.hpp"
+#include "fuselab/base/heap_policy.hpp"
 #include "../pic/scattered_fill.hpp"
 #include "../pic/webp_size.hpp"
 #include "attribution_curves.hpp"
@@ -243,7 +243,7 @@ std::vector<DeletionInsertionResult> deletionInsertionForEach(const CurveInputs&
                                                               const CurveCallback& onPoint)
 {
     const auto t0 = Clock::now();
-    const detail::HeapReuseScope heap;
+    const HeapReuseScope heap;
     if (options.steps < 1) throw Error("deletion/insertion curves need at least one step");
     const auto k = p.x.size(0), h = p.x.size(2), w = p.x.size(3);
     const std::int64_t total = p.x.size(0) * h * w;
@@ -341,7 +341,7 @@ std::vector<PicResult> picCurvesForEach(const CurveInputs& p, const std::vector<
                                         ProgressSink& progress, const CurveCallback& onPoint)
 {
     const auto t0 = Clock::now();
-    const detail::HeapReuseScope heap;
+    const HeapReuseScope heap;
     if (!detail::webpAvailable()) detail::losslessWebpBytes(nullptr, 0, 0, 0, 0); // throws the explanation
     if (options.thresholds.empty() || !std::is_sorted(options.thresholds.begin(), options.thresholds.end()) ||
         options.thresholds.front() <= 0.0 || options.thresholds.back() > 1.0)
