@@ -117,7 +117,7 @@ std::size_t attributionMemoryBudget(std::size_t requestedBytes)
     constexpr std::size_t kMiB = std::size_t(1) << 20;
     const std::size_t available = availableMemoryBytes();
     if (available == 0) return 1024 * kMiB;
-    return std::clamp(available / 4, 256 * kMiB, 2048 * kMiB);
+    return std::clamp(available / 4, 256 * kMiB, 1024 * kMiB);
 }
 
 int batchSizeFor(std::size_t bytesPerItem, std::size_t budgetBytes, int maxItems)

@@ -110,9 +110,11 @@ private:
 };
 
 /// Memory the batched passes may use: `requestedBytes` when non-zero, else a quarter of the
-/// machine's available memory (MemAvailable), between 256 MiB and 2 GiB. Larger batches gain
-/// nothing measurable: IG with 50 steps at a 256×192 network took 15.7 s with 2 GiB (batches of 9)
-/// and 19.6 s with 4 GiB (18) on the 2-core machine, the extra time spent faulting memory in.
+/// machine's available memory (MemAvailable), between 256 MiB and 1 GiB. Larger batches gain
+/// nothing and cost the faulting-in of their memory: IG with 50 steps at a 256×192 network took
+/// 15.7 s with 2 GiB (batches of 9) and 19.6 s with 4 GiB (18) on the 2-core machine; `pic
+/// --methods ig,random` on one 800×600 scene 22.8 ± 0.9 s with 2 GiB, 20.3 ± 0.3 s with 1 GiB
+/// (perf stat -r 4, 2026-12-07; 0.65 M → 0.36 M page faults).
 std::size_t attributionMemoryBudget(std::size_t requestedBytes);
 /// Items per batch so that batch · bytesPerItem ≤ budget, between 1 and maxItems.
 int batchSizeFor(std::size_t bytesPerItem, std::size_t budgetBytes, int maxItems = 64);

@@ -18,7 +18,7 @@
 //  - Long work takes a ProgressSink (report 0..1, cancellation by fuselab::Cancelled) and runs
 //    batched: items (IG steps, SmoothGrad samples, occlusion windows, curve points) go through
 //    the model in batches sized so batch × per-item memory stays within a budget (a quarter of
-//    available memory, 256 MiB..2 GiB, unless ComputeOptions says otherwise).
+//    available memory, 256 MiB..1 GiB, unless ComputeOptions says otherwise).
 //  - On the CPU, the "split" engine runs the network in LibTorch at its low resolution and the
 //    full-resolution weights and pyramid blend in plain C++ with hand-written adjoints (about 40×
 //    faster than LibTorch's autograd through the full-resolution pyramid, measured); on CUDA
@@ -182,7 +182,7 @@ enum class AttributionEngine {
 struct ComputeOptions {
     DeviceChoice device = DeviceChoice::Auto;
     AttributionEngine engine = AttributionEngine::Auto;
-    std::size_t memoryBudgetBytes = 0; ///< 0 = a quarter of available memory (256 MiB..2 GiB)
+    std::size_t memoryBudgetBytes = 0; ///< 0 = a quarter of available memory (256 MiB..1 GiB)
 };
 
 struct AttributionRequest {
