@@ -10,6 +10,8 @@
 namespace fuselab::learn::detail {
 namespace {
 
+void addFixedWidth(Taps& taps);
+
 class TapBuilder {
 public:
     TapBuilder(int in, int out)
@@ -25,11 +27,37 @@ public:
         m_taps.weight.push_back(weight);
     }
     void endOutput() { m_taps.start.push_back(int(m_taps.index.size())); }
-    Taps take() { return std::move(m_taps); }
+    Taps take()
+    {
+        addFixedWidth(m_taps);
+        return std::move(m_taps);
+    }
 
 private:
     Taps m_taps;
 };
+
+// Fills taps.width/fixedIndex/fixedWeight from the compressed rows (see Taps).
+void addFixedWidth(Taps& taps)
+{
+    int width = 0;
+    for (int o = 0; o < taps.out; ++o) width = std::max(width, taps.start[std::size_t(o) + 1] - taps.start[std::size_t(o)]);
+    taps.width = width;
+    taps.fixedIndex.assign(std::size_t(taps.out) * std::size_t(width), 0);
+    taps.fixedWeight.assign(std::size_t(taps.out) * std::size_t(width), 0.0f);
+    for (int o = 0; o < taps.out; ++o) {
+        const int first = taps.start[std::size_t(o)], count = taps.start[std::size_t(o) + 1] - first;
+        for (int j = 0; j < width; ++j) {
+            const std::size_t slot = std::size_t(o) * std::size_t(width) + std::size_t(j);
+            if (j < count) {
+                taps.fixedIndex[slot] = taps.index[std::size_t(first + j)];
+                taps.fixedWeight[slot] = taps.weight[std::size_t(first + j)];
+            } else {
+                taps.fixedIndex[slot] = count > 0 ? taps.index[std::size_t(first + count - 1)] : 0;
+            }
+        }
+    }
+}
 
 bool isIdentity(const Taps& t)
 {
@@ -39,23 +67,57 @@ bool isIdentity(const Taps& t)
     return true;
 }
 
+// One row along x with `Width` taps per output (Taps::fixedIndex).
+template <int Width>
+void rowFixedWidth(const float* src, float* dst, const Taps& tx)
+{
+    const int* index = tx.fixedIndex.data();
+    const float* weight = tx.fixedWeight.data();
+    for (int o = 0; o < tx.out; ++o) {
+        float acc = 0.0f;
+        for (int j = 0; j < Width; ++j) acc += weight[o * Width + j] * src[index[o * Width + j]];
+        dst[o] = acc;
+    }
+}
+
+void rowAnyWidth(const float* src, float* dst, const Taps& tx)
+{
+    for (int o = 0; o < tx.out; ++o) {
+        float acc = 0.0f;
+        for (int t = tx.start[std::size_t(o)]; t < tx.start[std::size_t(o) + 1]; ++t) acc += tx.weight[std::size_t(t)] * src[tx.index[std::size_t(t)]];
+        dst[o] = acc;
+    }
+}
+
+using RowFn = void (*)(const float*, float*, const Taps&);
+
+// The row loop for this table: fixed widths up to 8 (every table the network uses: bilinear 2,
+// pyramid 2–5, area and the transposes up to 8 at the shipped sizes), else the general one.
+RowFn rowFunctionFor(const Taps& tx)
+{
+    if (tx.fixedIndex.size() != std::size_t(tx.out) * std::size_t(tx.width)) return &rowAnyWidth;
+    switch (tx.width) {
+    case 1: return &rowFixedWidth<1>;
+    case 2: return &rowFixedWidth<2>;
+    case 3: return &rowFixedWidth<3>;
+    case 4: return &rowFixedWidth<4>;
+    case 5: return &rowFixedWidth<5>;
+    case 6: return &rowFixedWidth<6>;
+    case 7: return &rowFixedWidth<7>;
+    case 8: return &rowFixedWidth<8>;
+    default: return &rowAnyWidth;
+    }
+}
+
 // Along rows: out(y, o) = Σ w · in(y, index).
 void alongX(const Plane& in, const Taps& tx, Plane& out)
 {
     out.width = tx.out;
     out.height = in.height;
     out.values.resize(std::size_t(out.width) * std::size_t(out.height));
+    const RowFn row = rowFunctionFor(tx);
     parallelRows(0, in.height, rowGrain(std::max(in.width, tx.out)), [&](int y0, int y1) {
-        for (int y = y0; y < y1; ++y) {
-            const float* src = in.row(y);
-            float* dst = out.row(y);
-            for (int o = 0; o < tx.out; ++o) {
-                float acc = 0.0f;
-                for (int t = tx.start[std::size_t(o)]; t < tx.start[std::size_t(o) + 1]; ++t)
-                    acc += tx.weight[std::size_t(t)] * src[tx.index[std::size_t(t)]];
-                dst[o] = acc;
-            }
-        }
+        for (int y = y0; y < y1; ++y) row(in.row(y), out.row(y), tx);
     });
 }
 
@@ -119,6 +181,7 @@ Taps transposed(const Taps& taps)
             t.index[std::size_t(slot)] = o;
             t.weight[std::size_t(slot)] = taps.weight[std::size_t(k)];
         }
+    addFixedWidth(t);
     return t;
 }
 

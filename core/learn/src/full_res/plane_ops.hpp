@@ -36,6 +36,13 @@ struct Taps {
     int in = 0, out = 0;
     std::vector<int> start, index;
     std::vector<float> weight;
+    /// The same operator with `width` taps for every output (the shorter rows padded with their
+    /// last index at weight 0, which adds exactly 0 to a finite sum): along rows, a loop of fixed
+    /// length the compiler unrolls instead of a variable one. Filled by the builders below and by
+    /// transposed(); empty (width 0) for a hand-made table, which then takes the general loop.
+    int width = 0;
+    std::vector<int> fixedIndex;
+    std::vector<float> fixedWeight;
 };
 
 Taps transposed(const Taps& taps);
