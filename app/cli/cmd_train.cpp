@@ -206,15 +206,6 @@ private:
         return maps;
     }
 
-    static bool holdsImages(const std::string& folder)
-    {
-        try {
-            return !listStackFolder(folder).files.empty();
-        } catch (const Error&) {
-            return false; // no images directly inside: a folder of scene folders
-        }
-    }
-
     // --data as a training plan: its kind and, for folders, the stacks (one stack: fine-tuning,
     // judged on that stack itself).
     TrainingPlan makePlan()
@@ -237,7 +228,8 @@ private:
             throw UsageError("--data must be 'synthetic', 'synthetic-events' or a folder of scene folders: '" + m_data + "'");
         plan.data = TrainingDataKind::Stacks;
         std::vector<fs::path> scenes;
-        if (holdsImages(m_data)) {
+        const bool oneStack = folderHoldsImages(m_data); // else a folder of scene folders
+        if (oneStack) {
             scenes.push_back(fs::path(m_data)); // the exposures of one stack: "fine-tune on this stack"
         } else {
             for (const auto& entry : fs::directory_iterator(m_data, ec))
@@ -250,7 +242,7 @@ private:
             for (const std::string& w : loaded.warnings) printWarning(w);
             const ExposureStack proxy = makeProxyStack(loaded.stack, m_maxSide);
             TrainingStack t = trainingStackFromExposures(proxy, dir.string());
-            if (scenes.size() == 1 && holdsImages(m_data)) {
+            if (oneStack) {
                 m_fineTune = true;
                 plan.validateOnStack = trainingStackFromExposures(makeProxyStack(loaded.stack, kFineTuneValidationLongSidePx), dir.string());
             }
