@@ -244,10 +244,8 @@ void exportFusionInBands(const SessionState& session, const OperatorRegistry& re
     BandedFusionOptions options;
     options.memoryBudgetBytes = defaultMemoryBudgetBytes();
     options.outputType = sixteen ? FusedSampleType::U16 : FusedSampleType::U8;
-    WriteOptions write;
-    write.bitDepth = sixteen ? 16 : 8;
-    write.jpegQuality = choice.jpegQuality;
-    write.metadataFrom = files[files.size() / 2];
+    // The same format-to-settings mapping as the recipe it records.
+    const WriteOptions write = writeOptionsFor(outputSettingsOf(choice), files[files.size() / 2]);
     ProgressSpan fusing(progress, 0.02, 1.0);
     BandedFusionPlan plan;
     if (provider) {
@@ -294,9 +292,7 @@ void exportRadianceInBands(const SessionState& session, const OperatorRegistry& 
     const std::vector<double> times = included.relativeExposureTimes(); // names a frame without exposure data
     ProgressSpan opening(progress, 0.0, 0.02);
     const OpenedFrames frames = openFramesAsRows(files, ReadOptions{}, RowPurpose::Merge, opening);
-    WriteOptions write;
-    write.exrType = choice.format == ExportFormat::ExrHalf ? ExrPixelType::Half : ExrPixelType::Float;
-    write.metadataFrom = files[(files.size() - 1) / 2];
+    const WriteOptions write = writeOptionsFor(outputSettingsOf(choice), files[(files.size() - 1) / 2]);
     ProgressSpan merging(progress, 0.02, 1.0);
     const RowMergeReport report = mergeFramesToFile(frames, times, recipe.response, recipe.params, defaultMemoryBudgetBytes(), out, write, merging);
 

@@ -460,6 +460,11 @@ private Q_SLOTS:
         for (int y = 0; y < 480; ++y)
             for (int i = 0; i < 640 * 3; ++i) pngDiffering += pngBack.pixels.as8()->row(y)[i] != expected.as8()->row(y)[i];
         QCOMPARE(pngDiffering, 0);
+        // Rows keep the working space's primaries: a Display P3 file is refused with the reason, not
+        // written as sRGB under a recipe that says P3 (the earlier export is left as it was).
+        QVERIFY(!w.exportTo(png, QStringLiteral("PNG, 8-bit"), 95, RgbPrimaries::DisplayP3));
+        QVERIFY2(w.lastProblem().contains(QStringLiteral("working space")), qPrintable(w.lastProblem()));
+        QCOMPARE(readImage(png.toStdString()).pixels.width(), 640);
         // The export in bands holds the recipe of the whole-image pipeline it equals: the command
         // line makes the same pixels from it.
         QProcess replay;
