@@ -91,8 +91,9 @@ void rowAnyWidth(const float* src, float* dst, const Taps& tx)
 
 using RowFn = void (*)(const float*, float*, const Taps&);
 
-// The row loop for this table: fixed widths up to 8 (every table the network uses: bilinear 2,
-// pyramid 2–5, area and the transposes up to 8 at the shipped sizes), else the general one.
+// The row loop for this table: a fixed width up to 8 (bilinear 2, pyramid 2–5, second
+// differences 3, area averages and transposes up to 8 for images up to about 2.5× the network's
+// side, e.g. 800×600 → 256×192), else the general loop (wider tables of large images).
 RowFn rowFunctionFor(const Taps& tx)
 {
     if (tx.fixedIndex.size() != std::size_t(tx.out) * std::size_t(tx.width)) return &rowAnyWidth;
