@@ -90,6 +90,13 @@ private:
         const ParamValues values = resolveParamValues(op->params(), step.values);
         if (values.has("deghost") && values.flag("deghost")) return std::nullopt;
         const std::size_t budget = defaultMemoryBudgetBytes();
+        BandedRunRequest run;
+        run.inputs = recipe.inputs;
+        run.output = m_output;
+        run.budgetBytes = budget;
+        run.budgetOrigin = "half of the available memory";
+        run.quiet = m_common.quiet;
+        run.json = m_json;
         OutputOptions out;
         static_cast<RecipeOutput&>(out) = recipe.output;
         const FileFormat format = formatFromExtension(m_output);
@@ -101,14 +108,9 @@ private:
             if (format != FileFormat::Tiff && format != FileFormat::Png && format != FileFormat::Jpeg) return std::nullopt;
             if (sampleTypeFor(m_output, out) == FusedSampleType::Float || wholeFusionBytesOfFiles(recipe.inputs) <= budget) return std::nullopt;
             BandedFuseRequest request;
-            request.inputs = recipe.inputs;
-            request.output = m_output;
-            request.budgetBytes = budget;
-            request.budgetOrigin = "half of the available memory";
+            static_cast<BandedRunRequest&>(request) = run;
             request.values = values;
             request.model = step.model;
-            request.quiet = m_common.quiet;
-            request.json = m_json;
             std::shared_ptr<const Operator> withModel = step.model.empty() ? nullptr : commandLineModelOperators()(step);
             request.op = withModel ? withModel.get() : op;
             if (const auto* provider = dynamic_cast<const BandWeightsProvider*>(request.op))
@@ -119,17 +121,12 @@ private:
         if (format != FileFormat::Exr || wholeMergeBytesOfFiles(recipe.inputs) <= budget) return std::nullopt;
         if (!rowMergeRecipe(op->info().id, values, false).possible) return std::nullopt;
         BandedMergeRequest request;
-        request.inputs = recipe.inputs;
-        request.output = m_output;
-        request.budgetBytes = budget;
-        request.budgetOrigin = "half of the available memory";
+        static_cast<BandedRunRequest&>(request) = run;
         request.op = op;
         request.values = values;
         request.evs = recipe.evs;
         request.timesS = recipe.timesS;
         request.response = step.model; // a response CSV, or empty: the operator and its values say the rest
-        request.quiet = m_common.quiet;
-        request.json = m_json;
         return runBandedMerge(request, out);
     }
 

@@ -2,6 +2,7 @@
 // by scanlines where their format allows, written to TIFF strips as the bands are finished.
 #pragma once
 
+#include "banded_request.hpp"
 #include "output_options.hpp"
 
 #include "fuselab/base/operator.hpp"
@@ -14,15 +15,10 @@
 
 namespace fuselab::cli {
 
-struct BandedFuseRequest {
-    std::vector<std::string> inputs; ///< files or folders, as typed
-    std::string output;              ///< .tif/.tiff
-    std::size_t budgetBytes = 0;
-    std::string budgetOrigin;        ///< "--memory-mb" or "half of the available memory"
+struct BandedFuseRequest : BandedRunRequest { // output: .tif/.tiff, .png or .jpg
     const Operator* op = nullptr;    ///< the Mertens operator (id, version, values for the sidecar)
     ParamValues values;
     std::string model;               ///< a learned fusion's other model file (the recipe's step model), or empty
-    bool quiet = false, json = false;
 };
 
 /// Runs the banded fusion and writes the output with its sidecar; returns the exit code.

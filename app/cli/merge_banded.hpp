@@ -3,6 +3,7 @@
 // in a second — written to OpenEXR scanlines as the bands are finished.
 #pragma once
 
+#include "banded_request.hpp"
 #include "output_options.hpp"
 
 #include "fuselab/base/operator.hpp"
@@ -14,17 +15,12 @@
 
 namespace fuselab::cli {
 
-struct BandedMergeRequest {
-    std::vector<std::string> inputs; ///< files or folders, as typed
-    std::string output;              ///< .exr
-    std::size_t budgetBytes = 0;
-    std::string budgetOrigin;        ///< "--memory-mb" or "half of the available memory"
+struct BandedMergeRequest : BandedRunRequest { // output: .exr
     std::string response;            ///< debevec, robertson, linear, gamma, srgb or FILE.csv
     const Operator* op = nullptr;    ///< the merge operator whose values these are
     ParamValues values;
     std::vector<double> evs, timesS; ///< typed exposures (at most one of them)
     std::string responseOut;         ///< --response-out FILE.csv, or empty
-    bool quiet = false, json = false;
 };
 
 /// Runs the merge and writes the output with its sidecar; returns the exit code.
