@@ -31,9 +31,9 @@ if [ -d "$data" ]; then
   run 05-meflut-metrics --analysis metrics --ev 2,0,-2,-4 "$data"
 fi
 if QT_QPA_PLATFORM=offscreen "$app" --help 2>/dev/null | grep -q -- --train; then
-  # Fine-tuning the shipped model on a real 9-frame bracket, judged on that stack, charted live.
-  real=../shared/data/real/brackets/hdrps-general-grant
-  if [ -d "$real" ]; then run 06-training --train 40 "$real"; else run 06-training --train 24; fi
+  # Fine-tuning the shipped model on the real stack where it trails Mertens most (meflut-1),
+  # judged on that stack, charted live.
+  if [ -d "$data" ]; then run 06-training --train 30 "$data"; else run 06-training --train 24; fi
 fi
 if QT_QPA_PLATFORM=offscreen "$app" --help 2>/dev/null | grep -q -- --explain; then
   run 07-attribution --explain saliency,ig,gradcam # per-exposure maps of a drawn region, side by side, with their curves

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Retrains the shipped exposure model resources/models/fusion-exposure-v2.pt with FuseLab's own
+# Retrains the shipped exposure model resources/models/fusion-exposure-v3.pt with FuseLab's own
 # command, from nothing downloaded and no pretrained weights, in two stages:
 #   1. generated scenes only (400 steps, seed 1): resources/models/fusion-exposure-v1.pt;
 #   2. from it, 800 steps at learning rate 3e-4 on the real HDR radiance maps of
@@ -14,7 +14,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cli="${FUSELAB_CLI:-$here/build/app/fuselab-cli}"
 data="${FUSELAB_SHARED_DATA:-$here/../shared/data}"
-out="${1:-$here/resources/models/fusion-exposure-v2.pt}"
+out="${1:-$here/resources/models/fusion-exposure-v3.pt}"
 stage1="$here/resources/models/fusion-exposure-v1.pt"
 common=(--log-every 50 --threads 2 --param seed=1 --param batch=8 --param patch_px=128 --param checkpoint_every=0)
 if [ "${2:-}" != "--stage2-only" ]; then

@@ -515,7 +515,7 @@ private Q_SLOTS:
         const std::vector<std::string>& files = written.files;
         OperatorRegistry registry;
         registerBuiltinOperators(registry);
-        registry.add(learn::makeLearnedFusionOperator(std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v2.pt", &pyramidBlend));
+        registry.add(learn::makeLearnedFusionOperator(std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v3.pt", &pyramidBlend));
         MainWindow w(registry);
         Workspace& ws = w.workspace();
         openAsLargeStack(w, paths, 160);

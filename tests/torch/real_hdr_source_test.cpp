@@ -148,3 +148,38 @@ TEST(RealHdrSource, RealMapsGiveUsableBrackets)
     EXPECT_EQ(validation[0].inputs.size(), 5u);
     EXPECT_LE(std::max(validation[0].inputs[0].width(), validation[0].inputs[0].height()), 256);
 }
+
+// Night street and room lighting (sodium, tungsten) that the camera's balance leaves in: blue
+// falls far below green, red rises above it, so one channel sits near black while another nears
+// clipping — the per-channel exposure judgement real night brackets need.
+TEST(RealHdrSource, WarmCastsLowerBlueAndRaiseRedAgainstGreen)
+{
+    auto channelRatios = [](double castShare) {
+        RealHdrSourceOptions o;
+        o.seed = 21;
+        o.syntheticShare = 0.0;
+        o.whiteBalanceStops = 0.0;
+        o.noiseProbability = 0.0;
+        o.jpegProbability = 0.0;
+        o.warmCastProbability = castShare;
+        const auto source = makeRealHdrSource(generatedMaps(), o);
+        double sums[3] = {0.0, 0.0, 0.0};
+        for (std::uint64_t b = 0; b < 24; ++b)
+            for (const TrainingStack& stack : source->batch(b, 2, 48)) {
+                const Image& middle = stack.inputs[stack.inputs.size() / 2];
+                for (int y = 0; y < middle.height(); ++y)
+                    for (int x = 0; x < middle.width(); ++x)
+                        for (int c = 0; c < 3; ++c) sums[c] += middle.row(y)[3 * x + c];
+            }
+        return std::make_pair(sums[0] / sums[1], sums[2] / sums[1]);
+    };
+    const auto [redNeutral, blueNeutral] = channelRatios(0.0);
+    const auto [redWarm, blueWarm] = channelRatios(1.0);
+    std::printf("red/green %.3f → %.3f, blue/green %.3f → %.3f with warm casts\n", redNeutral, redWarm, blueNeutral, blueWarm);
+    // Blue gains average 2^−c over c in [0, 6] stops (0.24 in linear light): well under 3/4 in codes.
+    EXPECT_LT(blueWarm, 0.75 * blueNeutral);
+    EXPECT_GT(redWarm, 1.05 * redNeutral);
+    RealHdrSourceOptions bad;
+    bad.warmCastProbability = 1.5;
+    EXPECT_THROW(makeRealHdrSource(generatedMaps(), bad), Error);
+}

@@ -76,7 +76,7 @@ TEST(TrainingPlan, EachKindOfDataGivesItsSourceAndNetwork)
 
 TEST(TrainingPlan, ShippedMeansTheModelForThatKindOfData)
 {
-    EXPECT_EQ(shippedModelFor(TrainingDataKind::Stacks, "/m/fusion-exposure-v2.pt"), "/m/fusion-exposure-v2.pt");
-    EXPECT_EQ(shippedModelFor(TrainingDataKind::SyntheticEvents, "/m/fusion-exposure-v2.pt"),
+    EXPECT_EQ(shippedModelFor(TrainingDataKind::Stacks, "/m/fusion-exposure-v3.pt"), "/m/fusion-exposure-v3.pt");
+    EXPECT_EQ(shippedModelFor(TrainingDataKind::SyntheticEvents, "/m/fusion-exposure-v3.pt"),
               std::string("/m/") + kShippedFrameEventModelFileName);
 }

@@ -75,6 +75,8 @@ public:
             throw Error("real HDR source: JPEG quality range must lie in 1..100");
         if (!(o.syntheticShare >= 0.0 && o.syntheticShare <= 1.0)) throw Error("real HDR source: the synthetic share must lie in [0, 1]");
         if (o.maxDownscale < 1) throw Error("real HDR source: the largest downscale must be at least 1");
+        if (!(o.warmCastProbability >= 0.0 && o.warmCastProbability <= 1.0 && o.warmCastMaxStops >= 0.0 && o.warmCastMaxStops <= 12.0))
+            throw Error("real HDR source: the warm cast's share must lie in [0, 1] and its strength in [0, 12] stops");
         for (NamedRadiance& m : maps) {
             if (m.radiance.channels() != 3 || m.radiance.encoding() != ColourEncoding::Linear)
                 throw Error(m.name, "a training radiance map must be a linear 3-channel image");
@@ -128,8 +130,14 @@ private:
         const int y0 = int(rng.nextU64() % std::uint64_t(scaled.height() - sizePx + 1));
         Image crop = detail::cropAndMirror(scaled, x0, y0, sizePx, rng.uniform() < 0.5);
         // White balance: red and blue gains around green (a camera's as-shot balance is never exact).
-        const float gainR = float(std::exp2(rng.uniform(-m_options.whiteBalanceStops, m_options.whiteBalanceStops)));
-        const float gainB = float(std::exp2(rng.uniform(-m_options.whiteBalanceStops, m_options.whiteBalanceStops)));
+        float gainR = float(std::exp2(rng.uniform(-m_options.whiteBalanceStops, m_options.whiteBalanceStops)));
+        float gainB = float(std::exp2(rng.uniform(-m_options.whiteBalanceStops, m_options.whiteBalanceStops)));
+        // A warm illuminant left in (the options explain the range).
+        if (rng.uniform() < m_options.warmCastProbability) {
+            const double castStops = rng.uniform(0.0, m_options.warmCastMaxStops);
+            gainR *= float(std::exp2(castStops / 4.0));
+            gainB *= float(std::exp2(-castStops));
+        }
         for (int y = 0; y < crop.height(); ++y) {
             float* p = crop.row(y);
             for (int x = 0; x < crop.width(); ++x) {

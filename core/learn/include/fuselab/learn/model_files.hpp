@@ -10,7 +10,7 @@
 
 namespace fuselab::learn {
 
-inline constexpr const char* kShippedModelFileName = "fusion-exposure-v2.pt";
+inline constexpr const char* kShippedModelFileName = "fusion-exposure-v3.pt";
 /// The shipped frame/event model (F, E, EF inputs; README "Frame/event learned fusion").
 inline constexpr const char* kShippedFrameEventModelFileName = "fusion-events-v1.pt";
 

@@ -64,7 +64,7 @@ struct NamedRadiance {
 /// Exposure stacks made from real HDR radiance maps through simulated cameras, mixed with the
 /// generated scenes: real scene statistics (textures, light sources, sky gradients) with a known
 /// radiance. Per stack: a map, a box downscale (×1–3) and a random crop with a horizontal mirror
-/// at random, a white-balance shift, a bracket of K exposures (K per batch in [min, max]) at
+/// at random, a white-balance shift (and for some stacks a strong warm cast), a bracket of K exposures (K per batch in [min, max]) at
 /// a spacing in [minStep, maxStep] stops (narrowed so the bracket spans at most maxSpanStops),
 /// centred on the crop's auto exposure ± jitter; a camera response (sRGB, gamma 1.8–2.6, or a
 /// film-like S-curve of contrast 1.1–2.4), shot and read noise, 8-bit clipping, and JPEG at a
@@ -78,6 +78,13 @@ struct RealHdrSourceOptions {
     double maxSpanStops = 16.0;
     double centreJitterStops = 1.5;
     double whiteBalanceStops = 0.3;    ///< per-channel gain 2^uniform(±this), green fixed
+    /// Share of stacks lit by a warm illuminant the camera's balance leaves in (sodium and tungsten
+    /// street and room lighting at night): blue falls by c stops and red rises by c/4 against
+    /// green, c uniform in [0, warmCastMaxStops]. A high-pressure sodium street at night renders
+    /// with blue about 5–7 stops under green in linear light, so one channel is near black and
+    /// another near clipping — what per-channel exposure judgement must cope with.
+    double warmCastProbability = 0.25;
+    double warmCastMaxStops = 6.0;
     double noiseProbability = 0.7;
     double jpegProbability = 0.5;
     int minJpegQuality = 75;
