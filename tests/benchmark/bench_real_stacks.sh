@@ -43,7 +43,7 @@ for flavour in fuselab mefb; do
     NR > 1 && ($3 == "learned" || $3 == "mertens") { v[$1 "," $2 "," $3 "," $4] = $5; cases[$1 "," $2] = 1 }
     function mean(method, metric, variant,   c, s, n, parts) {
       s = 0; n = 0
-      for (c in cases) { split(c, parts, ","); if (variant != "" && parts[2] != variant) continue
+      for (c in cases) { split(c, parts, ","); if (parts[2] != variant) continue
         if ((c "," method "," metric) in v) { s += v[c "," method "," metric]; n++ } }
       return n ? s / n : 0
     }

@@ -6,6 +6,7 @@
 #include "fuselab/events_io.hpp"
 #include "fuselab/base/events_sim.hpp"
 #include "fuselab/io.hpp"
+#include "fuselab/learn/model_files.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -132,7 +133,7 @@ TEST(CliLearn, FuseLearnedWithTheShippedModelAndAnother)
     std::ifstream in(dir.file("a.png.json"));
     const nlohmann::json sidecar = nlohmann::json::parse(in);
     EXPECT_EQ(sidecar["operators"][0]["id"], "learned");
-    EXPECT_NE(sidecar["notes"]["model"].get<std::string>().find("fusion-exposure-v3.pt"), std::string::npos);
+    EXPECT_NE(sidecar["notes"]["model"].get<std::string>().find(fuselab::learn::kShippedModelFileName), std::string::npos);
     // Issue 19: the shipped model's fusion replays bit for bit (the recipe names no model file: the registered one).
     const CliRun replayed = runCli({"replay", "--quiet", dir.file("a.png.json"), "-o", dir.file("a-again.png")});
     ASSERT_EQ(replayed.exitCode, 0) << replayed.err;
@@ -254,7 +255,7 @@ TEST(CliLearn, FuseFrameAndEventsRefusesBadInput)
     expectOneError(runCli({"fuse", "--frame", rec.frame1, "--events", rec.text, "--method", "learned", "--quiet", "-o", dir.file("d.png")}),
                    rec.text, "--reference");
     // An exposure-stack model cannot fuse F, E, EF.
-    const std::string exposureModel = std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v3.pt";
+    const std::string exposureModel = std::string(FUSELAB_SOURCE_MODELS_DIR) + "/" + fuselab::learn::kShippedModelFileName;
     expectOneError(runCli({"fuse", "--frame", rec.frame1, "--events", rec.text, "--reference", rec.frame0, "--method", "learned",
                            "--model", exposureModel, "--quiet", "-o", dir.file("e.png")}),
                    exposureModel, "not a frame/event model");
@@ -308,7 +309,7 @@ TEST(CliLearn, ExplainFrameAndEventsRefusesBadInput)
 {
     TempDir dir;
     const Recording rec = writeRecording(dir);
-    const std::string exposureModel = std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v3.pt";
+    const std::string exposureModel = std::string(FUSELAB_SOURCE_MODELS_DIR) + "/" + fuselab::learn::kShippedModelFileName;
     const CliRun wrongModel = runCli({"explain", "--method", "saliency", "--frame", rec.frame1, "--events", rec.hdf5, "--model",
                                       exposureModel, "--quiet", "-o", dir.file("a")});
     EXPECT_EQ(wrongModel.exitCode, 1) << wrongModel.err;

@@ -19,6 +19,7 @@
 #include "attribution_panel.hpp"
 #include "fuselab/learn/frame_event.hpp"
 #include "fuselab/learn/learned_operator.hpp"
+#include "fuselab/learn/model_files.hpp"
 #include "fuselab/pyramid.hpp"
 #include "fuselab/learn/training_params.hpp"
 #endif
@@ -515,7 +516,7 @@ private Q_SLOTS:
         const std::vector<std::string>& files = written.files;
         OperatorRegistry registry;
         registerBuiltinOperators(registry);
-        registry.add(learn::makeLearnedFusionOperator(std::string(FUSELAB_SOURCE_MODELS_DIR) + "/fusion-exposure-v3.pt", &pyramidBlend));
+        registry.add(learn::makeLearnedFusionOperator(std::string(FUSELAB_SOURCE_MODELS_DIR) + "/" + learn::kShippedModelFileName, &pyramidBlend));
         MainWindow w(registry);
         Workspace& ws = w.workspace();
         openAsLargeStack(w, paths, 160);
